@@ -1,0 +1,98 @@
+//! Spec errors: collected while the whole spec is walked, then reported together.
+//!
+//! Like serde_derive's `Ctxt`, the collector is consumed by [`Diagnostics::finish`], so a
+//! caller cannot forget to look at what was collected (the type is `#[must_use]`).
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::source::SpecFile;
+
+/// One thing wrong with the spec, pointing at the text that is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Index into the spec's files; `None` for errors that belong to no file (I/O).
+    pub file: Option<usize>,
+    /// Byte range of the offending text within that file.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What would fix it.
+    pub help: Option<String>,
+}
+
+/// Collects diagnostics during one pass over the spec.
+#[derive(Debug, Default)]
+#[must_use = "collected spec errors must be reported with `finish`"]
+pub struct Diagnostics {
+    errors: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Diagnostics::default()
+    }
+
+    /// Records an error at `span` of file `file`.
+    pub fn error(&mut self, file: usize, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let help = help.into();
+        self.errors.push(Diagnostic {
+            file: Some(file),
+            span,
+            message: message.into(),
+            help: (!help.is_empty()).then_some(help),
+        });
+    }
+
+    /// Records an error that belongs to no spec file.
+    pub fn global(&mut self, message: impl Into<String>) {
+        self.errors.push(Diagnostic { file: None, span: 0..0, message: message.into(), help: None });
+    }
+
+    /// Ends the pass: every error collected, in the order found.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.errors
+    }
+}
+
+/// A diagnostic rendered against its file, ready to print:
+///
+/// ```text
+/// spec/services.toml:41:12: unknown wallet `ALIPAYXX`
+///    |
+/// 41 | wallets = ["ALIPAYCN", "ALIPAYXX"]
+///    |                        ^^^^^^^^^^
+///    = help: declare it in a [[pay_type]] of spec/wallets.toml, or use one of: ALIPAYCN, ALIPAYHK
+/// ```
+pub struct Rendered<'a> {
+    /// The diagnostic.
+    pub diagnostic: &'a Diagnostic,
+    /// The spec's files, indexed by `Diagnostic::file`.
+    pub files: &'a [SpecFile],
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.diagnostic;
+        match d.file.and_then(|i| self.files.get(i)) {
+            Some(file) => {
+                let pos = file.position(d.span.start);
+                let excerpt = file.excerpt(&d.span);
+                write!(f, "{}:{}:{}: {}\n{}", file.display, pos.line, pos.column, d.message, excerpt)?;
+                if let Some(help) = &d.help {
+                    let width = pos.line.to_string().len();
+                    write!(f, "\n{} = help: {}", " ".repeat(width), help)?;
+                }
+                Ok(())
+            }
+            None => {
+                write!(f, "{}", d.message)?;
+                if let Some(help) = &d.help {
+                    write!(f, "\n = help: {help}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Messages eftPay sends (responses, notifications, the synchronous return): every field
+//! optional, unknown values kept in `Unknown` variants and unknown fields in `extra`
+//! ("strict out, lenient in", DESIGN principle 4). They are built only from fields whose
+//! signature was verified; `sign` itself is not kept.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc, ident, value_type};
+use crate::model::{Concept, Field, FieldType, Interface, InterfaceKind};
+
+/// The incoming struct of an interface: `PlaceOrderResponse` for requests, the interface's own
+/// name for notifications and returns; none for the acknowledgement.
+pub fn struct_name(i: &Interface) -> Option<(Ident, &[Field])> {
+    match i.kind {
+        InterfaceKind::Request => Some((format_ident!("{}Response", i.rust), &i.response)),
+        InterfaceKind::Notification | InterfaceKind::Return => Some((ident(&i.rust), &i.fields)),
+        InterfaceKind::Acknowledgement => None,
+    }
+}
+
+pub fn emit(i: &Interface) -> TokenStream {
+    let Some((name, fields)) = struct_name(i) else { return TokenStream::new() };
+    let kept: Vec<&Field> = fields.iter().filter(|f| f.concept != Some(Concept::Sign)).collect();
+    let struct_doc = match i.kind {
+        InterfaceKind::Request => {
+            doc(&format!("eftPay's reply to a `{}` request, read after its signature was verified.", i.name))
+        }
+        _ => doc(&format!("{}\n\nRead after its signature was verified.", i.doc)),
+    };
+    let members = kept.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let ty = value_type(&f.ty);
+        let d = doc(&format!("`{}` — {}", f.wire, f.doc));
+        quote! { #d pub #rust: ::core::option::Option<#ty>, }
+    });
+    let reads = kept.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let wire = &f.wire;
+        let read = match &f.ty {
+            FieldType::Text | FieldType::Url => quote! { fields.text(#wire).map(::std::borrow::ToOwned::to_owned) },
+            FieldType::Enum(e) => {
+                let e = ident(e);
+                quote! { fields.text(#wire).map(#e::from_wire) }
+            }
+            FieldType::Amount => quote! { fields.amount(#wire)? },
+            FieldType::Time => quote! { fields.time(#wire)? },
+            FieldType::DateTime => quote! { fields.datetime(#wire)? },
+            FieldType::Seconds => quote! { fields.seconds(#wire)? },
+            FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { fields.nested(#wire)? },
+        };
+        quote! { #rust: #read, }
+    });
+    let known = fields.iter().map(|f| &f.wire);
+    let label = match i.kind {
+        InterfaceKind::Request => format!("{} response", i.name),
+        _ => i.name.clone(),
+    };
+    quote! {
+        #struct_doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#members)*
+            /// Fields this version of the SDK does not model, verbatim, so nothing eftPay sends is lost.
+            pub extra: ::std::collections::BTreeMap<::std::string::String, ::eftpay::ReceivedValue>,
+        }
+
+        impl ::eftpay::IncomingMessage for #name {
+            const MESSAGE: &'static str = #label;
+            const KNOWN_FIELDS: &'static [&'static str] = &[#(#known),*];
+
+            fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
+                ::core::result::Result::Ok(#name {
+                    #(#reads)*
+                    extra: fields.unknown(Self::KNOWN_FIELDS),
+                })
+            }
+        }
+    }
+}

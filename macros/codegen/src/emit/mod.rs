@@ -1,0 +1,92 @@
+//! Turns the checked [`Spec`](crate::model::Spec) into Rust items.
+//!
+//! Generated code names runtime items by absolute path (`::eftpay::…`), so the same expansion
+//! compiles inside the `eftpay` crate (which declares `extern crate self as eftpay`) and in any
+//! crate that depends on it — the expansion snapshots and fixture specs rely on that.
+
+mod catalog;
+mod enums;
+mod incoming;
+mod objects;
+mod outgoing;
+mod typed;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{FieldType, Spec};
+use crate::names;
+
+/// Every item the spec describes.
+pub fn spec_items(spec: &Spec) -> TokenStream {
+    let enums = spec.enums.iter().map(|e| enums::emit(e, spec));
+    let objects = spec.objects.iter().map(objects::emit);
+    let catalog = catalog::emit(spec);
+    let messages = spec.interfaces.iter().map(|i| {
+        let outgoing = if i.kind.is_outgoing() { outgoing::emit(i, spec) } else { TokenStream::new() };
+        let incoming = incoming::emit(i);
+        quote! { #outgoing #incoming }
+    });
+    let typed = typed::emit(spec);
+    quote! {
+        #(#enums)*
+        #(#objects)*
+        #catalog
+        #(#messages)*
+        #typed
+    }
+}
+
+/// An identifier, written raw when it is a keyword (`r#type`).
+pub(crate) fn ident(name: &str) -> Ident {
+    if names::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
+}
+
+/// `#[doc = "..."]` lines for a spec description (one attribute per line keeps rustdoc's
+/// paragraph breaks).
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| format!(" {}", l.trim_end()));
+    quote! { #(#[doc = #lines])* }
+}
+
+/// The Rust type of a field's value (without `Option`).
+pub(crate) fn value_type(ty: &FieldType) -> TokenStream {
+    match ty {
+        FieldType::Text | FieldType::Url => quote! { ::std::string::String },
+        FieldType::Amount => quote! { ::eftpay::Amount },
+        FieldType::Time | FieldType::DateTime => quote! { ::eftpay::HkTime },
+        FieldType::Seconds => quote! { u32 },
+        FieldType::Enum(name) | FieldType::Object(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        FieldType::ObjectArray(name) => {
+            let name = ident(name);
+            quote! { ::std::vec::Vec<#name> }
+        }
+    }
+}
+
+/// The type a constructor or setter takes for a field (`impl Into<String>` for text).
+pub(crate) fn param_type(ty: &FieldType) -> TokenStream {
+    match ty {
+        FieldType::Text | FieldType::Url => quote! { impl ::core::convert::Into<::std::string::String> },
+        other => value_type(other),
+    }
+}
+
+/// Converts a parameter of [`param_type`] into the stored value.
+pub(crate) fn param_into(ty: &FieldType, name: &Ident) -> TokenStream {
+    match ty {
+        FieldType::Text | FieldType::Url => quote! { #name.into() },
+        _ => quote! { #name },
+    }
+}
+
+/// A struct-literal entry storing parameter `name` in the field of the same name.
+pub(crate) fn field_init(ty: &FieldType, name: &Ident) -> TokenStream {
+    match ty {
+        FieldType::Text | FieldType::Url => quote! { #name: #name.into() },
+        _ => quote! { #name },
+    }
+}

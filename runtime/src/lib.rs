@@ -1,0 +1,49 @@
+//! # eftpay — Rust SDK for eftPay's VMP payment API
+//!
+//! eftPay (Hong Kong: Alipay, WeChat Pay, PayMe, FPS, Octopus, UnionPay, ATOME, card schemes)
+//! publishes its API as tables. This crate's types are generated from those tables, kept as
+//! TOML in the repository's `spec/` folder, at compile time; the hand-written part signs,
+//! verifies, sends and receives.
+//!
+//! - [`services`]: the typed entry point — one marker per service, whose constructor only
+//!   accepts that service's wallets (a wrong wallet does not compile).
+//! - Requests ([`PlaceOrderRequest`], [`QueryRequest`], [`RefundRequest`], …) with
+//!   `validate()`, responses and notifications ([`PaymentNotification`], …).
+//! - [`signing`] and [`verify`](mod@verify): the signature rule and its check.
+//! - [`Amount`] and [`HkTime`]: money in cents and Hong Kong time; no floats anywhere.
+
+// Generated code names runtime items as `::eftpay::…`, so it compiles here and in other crates.
+extern crate self as eftpay;
+
+pub mod amount;
+pub mod credentials;
+pub mod message;
+pub mod received;
+pub mod rules;
+pub mod signing;
+pub mod time;
+mod unknown;
+pub mod validation;
+pub mod verify;
+
+/// The API generated from `spec/` (re-exported at the crate root).
+mod generated {
+    eftpay_macros::include_spec!("../spec");
+}
+
+pub use amount::{Amount, AmountError};
+pub use credentials::{Credentials, Secret};
+pub use generated::*;
+pub use message::{Envelope, FieldSink, IncomingMessage, OutgoingMessage, Request};
+pub use received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
+pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};
+pub use unknown::UnknownValue;
+pub use validation::{Rule, Violation, Violations, WireEnum};
+pub use verify::{Verified, VerifyError};
+
+/// What generated code needs from dependencies; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}

@@ -1,0 +1,66 @@
+//! The traits generated messages implement, which the signing code, the client and the
+//! notification handling are written against.
+
+use crate::received::{IncomingError, ReceivedFields};
+use crate::rules::RetryPolicy;
+use crate::validation::Violations;
+
+/// The values the client fills in on every message it signs.
+#[derive(Clone, Copy, Debug)]
+pub struct Envelope<'a> {
+    /// The merchant's `user_confirm_key`.
+    pub user_confirm_key: &'a str,
+    /// The message `time`, `yyyyMMddHHmmss` in Hong Kong time.
+    pub time: &'a str,
+}
+
+/// Receives a message's fields, in ASCII order of wire name, `sign` excluded.
+pub trait FieldSink {
+    /// A field whose value is text on the wire.
+    fn text(&mut self, name: &'static str, value: &str);
+    /// A nested JSON value (object or array), as its compact JSON text.
+    fn json(&mut self, name: &'static str, compact_json: &str);
+}
+
+/// A message the merchant builds and signs: a request or the acknowledgement.
+pub trait OutgoingMessage {
+    /// The spec's interface name (`place_order`).
+    const INTERFACE: &'static str;
+    /// Every field that can be signed, in the order [`write_fields`](Self::write_fields) visits
+    /// them: byte order of wire name, fixed at compile time.
+    const SIGNED_FIELDS: &'static [&'static str];
+
+    /// Checks every rule of the spec.
+    ///
+    /// # Errors
+    /// Every broken rule.
+    fn validate(&self) -> Result<(), Violations>;
+
+    /// Hands every field but `sign` to `sink`, in [`SIGNED_FIELDS`](Self::SIGNED_FIELDS) order.
+    /// Absent fields are skipped; empty ones are passed and left out by the sink.
+    fn write_fields(&self, envelope: &Envelope<'_>, sink: &mut dyn FieldSink);
+}
+
+/// A request sent to an eftPay endpoint.
+pub trait Request: OutgoingMessage {
+    /// The path after the base URL (`/Servlet/JSAPIService.do`).
+    const ENDPOINT: &'static str;
+    /// Whether the client may retry it.
+    const RETRY: RetryPolicy;
+    /// What eftPay answers.
+    type Response: IncomingMessage;
+}
+
+/// A message eftPay sends: a response, a notification, the synchronous return.
+pub trait IncomingMessage: Sized {
+    /// What the message is, for errors (`place_order response`).
+    const MESSAGE: &'static str;
+    /// The wire names the spec lists for it; others land in `extra`.
+    const KNOWN_FIELDS: &'static [&'static str];
+
+    /// Reads the typed message from fields whose signature was already verified.
+    ///
+    /// # Errors
+    /// A field whose text cannot be what its type says (an amount that is not a number).
+    fn from_fields(fields: &ReceivedFields) -> Result<Self, IncomingError>;
+}

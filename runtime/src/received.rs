@@ -1,0 +1,365 @@
+//! Messages as eftPay sends them, before typing: the raw fields of a JSON body or a
+//! form-encoded return, kept exactly as received, because verification must recompute the
+//! signature over every field as carried (eftpay-api.md §2) — never over a re-serialised struct.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::{Amount, HkTime};
+
+/// One received value, as carried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReceivedValue {
+    /// A JSON string or a form value.
+    Text(String),
+    /// A JSON number, as its literal text (`100`, `0.50`), which is what gets signed.
+    Number(String),
+    /// A JSON boolean.
+    Bool(bool),
+    /// JSON `null`: treated as absent.
+    Null,
+    /// A JSON object or array, as its compact JSON text (keys in the order received).
+    Nested(String),
+}
+
+impl ReceivedValue {
+    /// The text the signature covers; `None` for values left out of signing (null, empty).
+    pub fn signing_text(&self) -> Option<&str> {
+        match self {
+            ReceivedValue::Text(text) | ReceivedValue::Number(text) | ReceivedValue::Nested(text) => {
+                (!text.is_empty()).then_some(text.as_str())
+            }
+            ReceivedValue::Bool(true) => Some("true"),
+            ReceivedValue::Bool(false) => Some("false"),
+            ReceivedValue::Null => None,
+        }
+    }
+}
+
+impl fmt::Display for ReceivedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.signing_text().unwrap_or(""))
+    }
+}
+
+/// The body could not be read as a message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceivedError {
+    /// Not JSON, or not a JSON object.
+    #[error("the body is not a JSON object of fields: {reason}")]
+    NotJsonObject {
+        /// What the parser said.
+        reason: String,
+    },
+    /// A field appears twice; which one was signed is ambiguous, so the message is refused.
+    #[error("field `{field}` appears more than once; a message with duplicate fields is refused")]
+    DuplicateField {
+        /// The field's name.
+        field: String,
+    },
+    /// The body is not valid UTF-8.
+    #[error("the body is not UTF-8 text")]
+    NotUtf8,
+}
+
+/// A typed field could not be read from a verified message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IncomingError {
+    /// A field's text is not what its type requires.
+    #[error("field `{field}` of the {message} is `{value}`, which is not {expected}: {reason}")]
+    InvalidField {
+        /// The message kind.
+        message: &'static str,
+        /// The wire name.
+        field: &'static str,
+        /// The text received.
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+        /// Why it is not.
+        reason: String,
+    },
+}
+
+/// Every top-level field of a received message, in the order received.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReceivedFields {
+    fields: Vec<(String, ReceivedValue)>,
+    /// The message kind being read, for error texts.
+    message: &'static str,
+}
+
+impl ReceivedFields {
+    /// Reads a JSON object body. Numbers keep their literal text; nested values become compact
+    /// JSON text; duplicate top-level keys are refused.
+    ///
+    /// # Errors
+    /// Not a JSON object, or a duplicate field.
+    pub fn from_json(body: &str) -> Result<Self, ReceivedError> {
+        let mut deserializer = serde_json::Deserializer::from_str(body);
+        let top = TopLevel::deserialize(&mut deserializer).map_err(|e| json_error(&e))?;
+        deserializer.end().map_err(|e| ReceivedError::NotJsonObject { reason: e.to_string() })?;
+        let fields = top.0?;
+        Ok(ReceivedFields { fields, message: "message" })
+    }
+
+    /// Reads a JSON body given as bytes.
+    ///
+    /// # Errors
+    /// Not UTF-8, not a JSON object, or a duplicate field.
+    pub fn from_json_bytes(body: &[u8]) -> Result<Self, ReceivedError> {
+        std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8).and_then(Self::from_json)
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body (the synchronous return).
+    ///
+    /// # Errors
+    /// A duplicate field.
+    pub fn from_form(body: &str) -> Result<Self, ReceivedError> {
+        let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
+        for (name, value) in form_urlencoded::parse(body.as_bytes()) {
+            if fields.iter().any(|(n, _)| *n == name) {
+                return Err(ReceivedError::DuplicateField { field: name.into_owned() });
+            }
+            fields.push((name.into_owned(), ReceivedValue::Text(value.into_owned())));
+        }
+        Ok(ReceivedFields { fields, message: "message" })
+    }
+
+    /// Builds fields from name/value pairs (tests, and callers holding parsed data).
+    ///
+    /// # Errors
+    /// A duplicate field.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self, ReceivedError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
+        for (name, value) in pairs {
+            let name = name.into();
+            if fields.iter().any(|(n, _)| *n == name) {
+                return Err(ReceivedError::DuplicateField { field: name });
+            }
+            fields.push((name, ReceivedValue::Text(value.into())));
+        }
+        Ok(ReceivedFields { fields, message: "message" })
+    }
+
+    /// The same fields, named as `message` in errors.
+    #[doc(hidden)]
+    pub fn labelled(mut self, message: &'static str) -> Self {
+        self.message = message;
+        self
+    }
+
+    /// Every field in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ReceivedValue)> {
+        self.fields.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
+    /// How many fields were received.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether no field was received.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&ReceivedValue> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// A field's text, if it carries any (`null` and `""` count as absent, as in signing).
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(ReceivedValue::signing_text)
+    }
+
+    fn invalid(&self, field: &'static str, value: &str, expected: &'static str, reason: String) -> IncomingError {
+        IncomingError::InvalidField { message: self.message, field, value: value.to_owned(), expected, reason }
+    }
+
+    /// An amount field. eftPay's replies carry amounts without decimals (`"100"`) too.
+    ///
+    /// # Errors
+    /// Text that is not an amount.
+    pub fn amount(&self, field: &'static str) -> Result<Option<Amount>, IncomingError> {
+        self.text(field)
+            .map(|text| Amount::parse(text).map_err(|e| self.invalid(field, text, "an amount", e.to_string())))
+            .transpose()
+    }
+
+    /// A `yyyyMMddHHmmss` field.
+    ///
+    /// # Errors
+    /// Text in another format.
+    pub fn time(&self, field: &'static str) -> Result<Option<HkTime>, IncomingError> {
+        self.text(field)
+            .map(|text| {
+                HkTime::parse_compact(text)
+                    .map_err(|e| self.invalid(field, text, "a yyyyMMddHHmmss time", e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// A `yyyy-MM-dd HH:mm:ss` field.
+    ///
+    /// # Errors
+    /// Text in another format.
+    pub fn datetime(&self, field: &'static str) -> Result<Option<HkTime>, IncomingError> {
+        self.text(field)
+            .map(|text| {
+                HkTime::parse_dashed(text)
+                    .map_err(|e| self.invalid(field, text, "a yyyy-MM-dd HH:mm:ss time", e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// A whole number of seconds.
+    ///
+    /// # Errors
+    /// Text that is not a whole number.
+    pub fn seconds(&self, field: &'static str) -> Result<Option<u32>, IncomingError> {
+        self.text(field)
+            .map(|text| text.parse::<u32>().map_err(|e| self.invalid(field, text, "whole seconds", e.to_string())))
+            .transpose()
+    }
+
+    /// A nested JSON value.
+    ///
+    /// # Errors
+    /// JSON that does not have the expected shape.
+    pub fn nested<T: DeserializeOwned>(&self, field: &'static str) -> Result<Option<T>, IncomingError> {
+        self.text(field)
+            .map(|text| {
+                serde_json::from_str(text)
+                    .map_err(|e| self.invalid(field, text, "the documented JSON shape", e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// The fields not in `known`, for the typed messages' `extra`.
+    pub fn unknown(&self, known: &[&str]) -> BTreeMap<String, ReceivedValue> {
+        self.fields.iter().filter(|(n, _)| !known.contains(&n.as_str())).map(|(n, v)| (n.clone(), v.clone())).collect()
+    }
+}
+
+fn json_error(error: &serde_json::Error) -> ReceivedError {
+    const DUPLICATE: &str = "duplicate field ";
+    let text = error.to_string();
+    match text.strip_prefix(DUPLICATE) {
+        Some(rest) => ReceivedError::DuplicateField {
+            field: rest.split(" at line").next().unwrap_or(rest).trim_matches('`').to_owned(),
+        },
+        None => ReceivedError::NotJsonObject { reason: text },
+    }
+}
+
+/// The top level of a body: a JSON object whose entries are kept in order, with duplicates
+/// reported rather than silently overwritten (serde_json's `Map` keeps the last).
+struct TopLevel(Result<Vec<(String, ReceivedValue)>, ReceivedError>);
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TopLevelVisitor)
+    }
+}
+
+struct TopLevelVisitor;
+
+impl<'de> Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
+        let mut duplicate = None;
+        while let Some(name) = map.next_key::<String>()? {
+            let value: serde_json::Value = map.next_value()?;
+            if fields.iter().any(|(n, _)| *n == name) {
+                duplicate.get_or_insert(name);
+                continue;
+            }
+            let value = match value {
+                serde_json::Value::Null => ReceivedValue::Null,
+                serde_json::Value::Bool(b) => ReceivedValue::Bool(b),
+                serde_json::Value::Number(n) => ReceivedValue::Number(n.to_string()),
+                serde_json::Value::String(s) => ReceivedValue::Text(s),
+                nested @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                    ReceivedValue::Nested(serde_json::to_string(&nested).map_err(de::Error::custom)?)
+                }
+            };
+            fields.push((name, value));
+        }
+        Ok(TopLevel(match duplicate {
+            Some(field) => Err(ReceivedError::DuplicateField { field }),
+            None => Ok(fields),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_literal_text() {
+        let f = ReceivedFields::from_json(r#"{"a": 100, "b": 0.50, "c": 1e2}"#).unwrap();
+        assert_eq!(f.text("a"), Some("100"));
+        assert_eq!(f.text("b"), Some("0.50"));
+        assert_eq!(f.text("c"), Some("1e2"));
+    }
+
+    #[test]
+    fn rejects_duplicate_fields() {
+        let error = ReceivedFields::from_json(r#"{"a": "1", "a": "2"}"#).unwrap_err();
+        assert_eq!(error, ReceivedError::DuplicateField { field: "a".into() });
+    }
+
+    #[test]
+    fn rejects_duplicate_form_fields() {
+        let error = ReceivedFields::from_form("a=1&b=2&a=3").unwrap_err();
+        assert_eq!(error, ReceivedError::DuplicateField { field: "a".into() });
+    }
+
+    #[test]
+    fn rejects_bodies_that_are_not_objects() {
+        assert!(matches!(ReceivedFields::from_json("[1,2]"), Err(ReceivedError::NotJsonObject { .. })));
+        assert!(matches!(ReceivedFields::from_json("{\"a\":1} trailing"), Err(ReceivedError::NotJsonObject { .. })));
+        assert!(matches!(ReceivedFields::from_json(""), Err(ReceivedError::NotJsonObject { .. })));
+    }
+
+    #[test]
+    fn nested_values_become_compact_json_in_received_order() {
+        let f = ReceivedFields::from_json(r#"{"o": {"z": 1, "a": [ "x", 2.50 ]}}"#).unwrap();
+        assert_eq!(f.text("o"), Some(r#"{"z":1,"a":["x",2.50]}"#));
+    }
+
+    #[test]
+    fn null_and_empty_count_as_absent() {
+        let f = ReceivedFields::from_json(r#"{"a": null, "b": ""}"#).unwrap();
+        assert_eq!(f.text("a"), None);
+        assert_eq!(f.text("b"), None);
+        assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn form_values_are_decoded() {
+        let f = ReceivedFields::from_form("subject=%E6%B8%AC%E8%A9%A6&a=b%26c%3Dd&sp=a+b").unwrap();
+        assert_eq!(f.text("subject"), Some("測試"));
+        assert_eq!(f.text("a"), Some("b&c=d"));
+        assert_eq!(f.text("sp"), Some("a b"));
+    }
+}

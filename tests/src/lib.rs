@@ -1,0 +1,25 @@
+//! Integration tests of the SDK live in `tests/`; this library holds what they share:
+//! the expansion snapshots compiled as code, and the fixture specs expanded by the macro.
+
+/// The committed expansion snapshot of the real spec, compiled: a snapshot that would not
+/// compile (or would warn) fails the build. `build.rs` strips the snapshot header.
+#[deny(warnings)]
+pub mod snapshot_real_spec {
+    include!(concat!(env!("OUT_DIR"), "/real_spec.rs"));
+}
+
+/// The committed expansion snapshot of the minimal fixture spec, compiled.
+#[deny(warnings)]
+pub mod snapshot_minimal_fixture {
+    include!(concat!(env!("OUT_DIR"), "/minimal_fixture.rs"));
+}
+
+/// The minimal fixture spec, expanded by the macro.
+pub mod minimal {
+    eftpay_macros::include_spec!("fixtures/minimal");
+}
+
+/// The minimal fixture plus one service row: the new service works with no Rust change.
+pub mod extra_service {
+    eftpay_macros::include_spec!("fixtures/extra_service");
+}
