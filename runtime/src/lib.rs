@@ -25,6 +25,7 @@ pub mod time;
 mod unknown;
 pub mod validation;
 pub mod verify;
+pub mod wire;
 
 /// The API generated from `spec/` (re-exported at the crate root).
 mod generated {
@@ -40,6 +41,11 @@ pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};
 pub use unknown::UnknownValue;
 pub use validation::{Rule, Violation, Violations, WireEnum};
 pub use verify::{Verified, VerifyError};
+
+/// The README's examples, compiled and run as doc tests so they cannot go stale.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 /// What generated code needs from dependencies; not part of the API.
 #[doc(hidden)]

@@ -73,7 +73,8 @@ pub fn expand_files(files: &[SpecFile]) -> TokenStream {
 /// Expands the spec folder `spec_path`, relative to `manifest_dir` (the invoking crate's
 /// `CARGO_MANIFEST_DIR`, never the working directory).
 pub fn expand_dir(manifest_dir: &Path, spec_path: &str) -> TokenStream {
-    let dir = manifest_dir.join(spec_path);
+    let joined = manifest_dir.join(spec_path);
+    let dir = joined.canonicalize().unwrap_or(joined);
     let root = display_root(manifest_dir);
     match source::read_dir(&dir, &root) {
         Ok(files) if files.is_empty() => {

@@ -33,10 +33,12 @@ const GENERATED_TYPES: &[&str] = &[
 /// Reads and checks all files; returns the model and every error found.
 pub fn resolve(files: &[SpecFile], diags: &mut Diagnostics) -> Spec {
     let mut docs = Vec::new();
+    let mut unreadable = false;
     for (index, file) in files.iter().enumerate() {
         match toml::from_str::<Document>(&file.text) {
             Ok(doc) => docs.push((index, doc)),
             Err(error) => {
+                unreadable = true;
                 let span = error.span().unwrap_or(0..0);
                 diags.error(
                     index,
@@ -46,6 +48,15 @@ pub fn resolve(files: &[SpecFile], diags: &mut Diagnostics) -> Spec {
                 );
             }
         }
+    }
+    if unreadable {
+        // A file that could not be read takes its declarations with it, so cross-reference
+        // errors would only echo the read error ("unknown wallet" for every wallet it declared).
+        // Still build the model from the readable files, so items are emitted.
+        let mut echoes = Diagnostics::new();
+        let spec = Resolver { diags: &mut echoes, spec: Spec::default(), types: BTreeMap::new() }.run(&docs);
+        let _ = echoes.finish();
+        return spec;
     }
     Resolver { diags, spec: Spec::default(), types: BTreeMap::new() }.run(&docs)
 }
@@ -600,12 +611,12 @@ impl Resolver<'_> {
                     None => Ok(None),
                     Some(t) if this.spec.flags.iter().any(|x| x.name == *t.get_ref()) => Ok(Some(t.get_ref().clone())),
                     Some(t) => {
-                        let known = this.spec.flags.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ");
-                        this.err(
-                            At { file, text: t },
-                            format!("unknown service flag `{}`", t.get_ref()),
-                            format!("declare it as a [[service_flag]] in spec/services.toml, or use one of: {known}"),
+                        let known: Vec<String> = this.spec.flags.iter().map(|x| x.name.clone()).collect();
+                        let help = format!(
+                            "{} — service flags are declared as [[service_flag]] in spec/services.toml",
+                            suggest(t.get_ref(), &known)
                         );
+                        this.err(At { file, text: t }, format!("unknown service flag `{}`", t.get_ref()), help);
                         Err(())
                     }
                 }
@@ -964,7 +975,7 @@ impl Resolver<'_> {
                     self.spec.interfaces.iter().find(|i| i.name == interface).is_some_and(|i| {
                         i.fields.iter().any(|f| f.concept == Some(Concept::PayScene) && f.is_mandatory())
                     });
-                if iface_needs_scene && pay_scenes.is_empty() {
+                if iface_needs_scene && def.pay_scenes.is_empty() {
                     self.err(
                         at,
                         format!("service `{wire}` lists no pay_scenes, but its interface requires pay_scene"),

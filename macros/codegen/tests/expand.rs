@@ -25,3 +25,15 @@ fn real_spec_expansion() {
 fn minimal_fixture_expansion() {
     insta::assert_snapshot!("minimal_fixture", expand("tests/fixtures/minimal"));
 }
+
+#[test]
+fn every_spec_file_is_tracked_for_rebuilds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files = read_dir(&root.join("spec"), &root).expect("spec folder is readable");
+    let expansion = eftpay_codegen::expand_files(&files).to_string();
+    assert_eq!(expansion.matches("include_bytes").count(), files.len());
+    for file in &files {
+        let path = file.path.to_str().expect("utf-8 path");
+        assert!(expansion.contains(&format!("{path:?}")), "{path} is not tracked");
+    }
+}

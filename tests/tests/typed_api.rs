@@ -1,0 +1,120 @@
+//! The typed per-service API, and a spec change that is only a TOML row.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
+
+use eftpay::{
+    Amount, Credentials, HkTime, OutgoingMessage, PayScene, PayType, Service, Wallet, pay_scenes, services, wallets,
+};
+
+#[test]
+fn typed_order_fills_service_pay_type_and_default_scene() {
+    let order = services::AlipayWapPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(53), "rrn_1", "test")
+        .return_url("https://merchant.example/return")
+        .build();
+    assert_eq!(order.service, Service::AlipayWapPreOrder);
+    assert_eq!(order.pay_type, PayType::Alipay);
+    assert_eq!(order.wallet, Wallet::AlipayCn);
+    assert_eq!(order.pay_scene, PayScene::Wap, "the service's first pay_scene is its default");
+    assert_eq!(order.validate(), Ok(()));
+}
+
+#[test]
+fn typed_pay_scene_choice_among_the_services_own() {
+    let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(81), "rrn_1", "test")
+        .pay_scene(pay_scenes::App)
+        .return_url("https://merchant.example/return");
+    assert_eq!(order.pay_scene, PayScene::App);
+    assert_eq!(order.validate(), Ok(()));
+}
+
+#[test]
+fn typed_refund_needs_no_pay_type_or_service() {
+    let refund = services::AlipayWebRefund::refund(
+        wallets::AlipayHk,
+        Amount::from_cents(50),
+        Amount::from_cents(100),
+        "rrn_1",
+        "refund_1",
+    )
+    .reason("customer changed their mind")
+    .build();
+    assert_eq!(refund.pay_type, PayType::Alipay);
+    assert_eq!(refund.validate(), Ok(()));
+}
+
+#[test]
+fn service_rules_come_from_the_table() {
+    let rules = services::NuveiWebPreOrder::rules().unwrap();
+    assert!(rules.has_flag(eftpay::ServiceFlag::ActiveTimeFixed));
+    assert_eq!(rules.notifications, eftpay::rules::Notifications::Once);
+    let fps = Service::FpsWebPreOrder.rules().unwrap();
+    assert!(fps.has_flag(eftpay::ServiceFlag::NoRefund));
+    assert_eq!(Service::from_wire("service.new.thing").rules(), None);
+}
+
+#[test]
+fn payme_uat_amounts_select_outcomes() {
+    use eftpay::rules::TestOutcome;
+    let outcome =
+        |text: &str| eftpay::TestAmount::lookup(&PayType::PayMe, Amount::parse(text).unwrap()).map(|t| t.outcome);
+    assert_eq!(outcome("0.81"), Some(TestOutcome::Success));
+    assert_eq!(outcome("12.80"), Some(TestOutcome::Timeout));
+    assert_eq!(outcome("0.77"), Some(TestOutcome::Failed));
+    assert_eq!(outcome("0.44"), Some(TestOutcome::ServerErrorNoQrCode));
+    assert_eq!(outcome("0.45"), Some(TestOutcome::ServerErrorNoState));
+    assert_eq!(outcome("0.50"), None);
+    assert_eq!(eftpay::TestAmount::lookup(&PayType::Alipay, Amount::parse("0.81").unwrap()), None);
+}
+
+#[test]
+fn one_extra_service_row_yields_a_working_typed_service() {
+    use eftpay_tests::extra_service as spec;
+    // The same fixture without the row does not have the service.
+    assert!(!eftpay_tests::minimal::Service::ALL.iter().any(|s| s.as_str() == "service.other.app.PreOrder"));
+
+    let order =
+        spec::services::OtherAppPreOrder::place_order(spec::wallets::OtherWallet, Amount::from_cents(100), "rrn_9")
+            .build();
+    assert_eq!(order.service.as_str(), "service.other.app.PreOrder");
+    assert_eq!(order.pay_type, spec::PayType::Other);
+    assert_eq!(order.pay_scene, spec::PayScene::App);
+    assert_eq!(order.validate(), Ok(()), "the row's flag makes return_url optional");
+
+    let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
+    let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
+    assert_eq!(eftpay::verify::verify_fields(&fields, &credentials.secret), Ok(()));
+    assert_eq!(fields.text("wallet"), Some("OTHERW"));
+    assert_eq!(fields.text("service"), Some("service.other.app.PreOrder"));
+}
+
+#[test]
+fn signed_body_carries_exactly_the_signed_fields() {
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(53), "rrn_1", "test")
+        .return_url("https://merchant.example/return")
+        .tid("")
+        .build();
+    let credentials = Credentials::new("S0003469", "test-secret-not-real");
+    let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
+    let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
+    let names: Vec<&str> = fields.iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "out_trade_no",
+            "payType",
+            "pay_scene",
+            "return_url",
+            "service",
+            "subject",
+            "time",
+            "transaction_amount",
+            "user_confirm_key",
+            "wallet",
+            "sign"
+        ],
+        "empty tid left out; fields in byte order; sign last"
+    );
+    for name in &names[..names.len() - 1] {
+        assert!(eftpay::PlaceOrderRequest::SIGNED_FIELDS.contains(name));
+    }
+}

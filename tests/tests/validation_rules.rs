@@ -1,0 +1,365 @@
+//! Every validation rule the spec states, as a table: for each rule a request that keeps it
+//! (validates) and one that breaks it (reports exactly that field and rule). Requests are built
+//! through the dynamic API, which — unlike the typed one — lets a caller get things wrong.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tables of test cases
+
+use eftpay::{
+    Address, Amount, ApplyRefundRequest, CustomerInfo, Lang, PayScene, PayType, PlaceOrderRequest, QueryRequest,
+    RefundRequest, Rule, Service, Wallet,
+};
+
+fn amount(text: &str) -> Amount {
+    Amount::parse(text).unwrap()
+}
+
+/// A valid Alipay web order.
+fn order() -> PlaceOrderRequest {
+    let mut r = PlaceOrderRequest::new(
+        Service::AlipayWebPreOrder,
+        amount("0.53"),
+        "rrn_1686280005998",
+        PayType::Alipay,
+        "test",
+        Wallet::AlipayHk,
+        PayScene::Web,
+    );
+    r.return_url = Some("https://merchant.example/return".into());
+    r
+}
+
+/// The same order for another service, with the service's own payType, first wallet and scene.
+fn order_for(service: Service) -> PlaceOrderRequest {
+    let rules = service.rules().unwrap();
+    let mut r = order();
+    r.service = service.clone();
+    r.pay_type = rules.pay_type.clone();
+    r.wallet = rules.wallets[0].clone();
+    r.pay_scene = rules.pay_scenes[0].clone();
+    r
+}
+
+type Edit = fn(&mut PlaceOrderRequest);
+
+/// (rule under test, edit that keeps the rule, edit that breaks it, field, rule reported)
+const PLACE_ORDER_CASES: &[(&str, Edit, Edit, &str, Rule)] = &[
+    (
+        "required text may not be empty",
+        |r| r.subject = "x".into(),
+        |r| r.subject = String::new(),
+        "subject",
+        Rule::Required,
+    ),
+    (
+        "text within String(n)",
+        |r| r.out_trade_no = "a".repeat(28),
+        |r| r.out_trade_no = "a".repeat(29),
+        "out_trade_no",
+        Rule::TooLong,
+    ),
+    (
+        "length counts characters, not bytes",
+        |r| r.body = Some("測".repeat(128)),
+        |r| r.body = Some("測".repeat(129)),
+        "body",
+        Rule::TooLong,
+    ),
+    (
+        "amount text within String(8)",
+        |r| r.transaction_amount = amount("99999.99"),
+        |r| r.transaction_amount = Amount::from_cents(100_000_00),
+        "transaction_amount",
+        Rule::TooLong,
+    ),
+    (
+        "amount above zero",
+        |r| r.transaction_amount = amount("0.01"),
+        |r| r.transaction_amount = Amount::ZERO,
+        "transaction_amount",
+        Rule::OutOfRange,
+    ),
+    (
+        "enum value must be known",
+        |r| r.fee_type = Some(eftpay::FeeType::Cny),
+        |r| r.fee_type = Some(eftpay::FeeType::from_wire("USD")),
+        "fee_type",
+        Rule::UnknownValue,
+    ),
+    (
+        "service must be known",
+        |r| r.service = Service::AlipayWebPreOrder,
+        |r| r.service = Service::from_wire("service.alipay.web.Nope"),
+        "service",
+        Rule::UnknownValue,
+    ),
+    (
+        "service of this interface",
+        |r| r.service = Service::AlipayWebQrcode,
+        |r| r.service = Service::AlipayWebRefund,
+        "service",
+        Rule::WrongInterface,
+    ),
+    (
+        "payType of the service",
+        |r| r.pay_type = PayType::Alipay,
+        |r| r.pay_type = PayType::WeChat,
+        "payType",
+        Rule::NotForService,
+    ),
+    (
+        "wallet of the service",
+        |r| r.wallet = Wallet::AlipayCn,
+        |r| r.wallet = Wallet::WeChatHk,
+        "wallet",
+        Rule::NotForService,
+    ),
+    (
+        "pay_scene of the service",
+        |r| r.pay_scene = PayScene::Web,
+        |r| r.pay_scene = PayScene::Wap,
+        "pay_scene",
+        Rule::NotForService,
+    ),
+    (
+        "lang the service offers",
+        |r| r.lang = Some(Lang::Hk),
+        |r| r.lang = Some(Lang::from_wire("fr")),
+        "lang",
+        Rule::UnknownValue,
+    ),
+    (
+        "lang only for services in the lang table",
+        |r| r.lang = None,
+        |r| {
+            r.service = Service::AlipayWapPreOrder;
+            r.pay_scene = PayScene::Wap;
+            r.lang = Some(Lang::En)
+        },
+        "lang",
+        Rule::NotAllowedForService,
+    ),
+    (
+        "return_url required outside the QR services",
+        |r| {
+            r.service = Service::AlipayWebQrcode;
+            r.return_url = None
+        },
+        |r| r.return_url = None,
+        "return_url",
+        Rule::Required,
+    ),
+    (
+        "return_url is an http(s) URL",
+        |r| r.return_url = Some("http://merchant.example/r".into()),
+        |r| r.return_url = Some("merchant.example/r".into()),
+        "return_url",
+        Rule::InvalidUrl,
+    ),
+    (
+        "return_url carries no parameters",
+        |r| r.return_url = Some("https://merchant.example/r".into()),
+        |r| r.return_url = Some("https://merchant.example/r?id=1".into()),
+        "return_url",
+        Rule::InvalidUrl,
+    ),
+    (
+        "notify_url may carry parameters but needs a host",
+        |r| r.notify_url = Some("https://merchant.example/n?x=1".into()),
+        |r| r.notify_url = Some("https:///n".into()),
+        "notify_url",
+        Rule::InvalidUrl,
+    ),
+    (
+        "active_time at least one second",
+        |r| r.active_time = Some(600),
+        |r| r.active_time = Some(0),
+        "active_time",
+        Rule::OutOfRange,
+    ),
+    (
+        "NUVEI fixes active_time",
+        |r| *r = order_for(Service::NuveiWebPreOrder),
+        |r| {
+            *r = order_for(Service::NuveiWebPreOrder);
+            r.active_time = Some(600)
+        },
+        "active_time",
+        Rule::NotAllowedForService,
+    ),
+    (
+        "scheme only for UnionPay and PAYME",
+        |r| {
+            *r = order_for(Service::PaymeWebPreOrder);
+            r.scheme = Some("app://x".into())
+        },
+        |r| r.scheme = Some("app://x".into()),
+        "scheme",
+        Rule::OnlyWhen,
+    ),
+    (
+        "packageName only for UnionPay",
+        |r| {
+            *r = order_for(Service::UnionpayOnlineWebPreOrder);
+            r.package_name = Some("com.x".into())
+        },
+        |r| {
+            *r = order_for(Service::PaymeWebPreOrder);
+            r.package_name = Some("com.x".into())
+        },
+        "packageName",
+        Rule::OnlyWhen,
+    ),
+    (
+        "ATOME objects only for ATOME",
+        |r| {
+            *r = order_for(Service::AtomeV2WapPreOrder);
+            r.customer_info = Some(CustomerInfo::default())
+        },
+        |r| r.shipping_address = Some(Address::default()),
+        "shippingAddress",
+        Rule::OnlyWhen,
+    ),
+    (
+        "app_link only for wallet BOCVMPUPI",
+        |r| r.app_link = None,
+        |r| {
+            *r = order_for(Service::BocvmpUnionpayWebPreOrder);
+            r.app_link = Some("app://back".into())
+        },
+        "app_link",
+        Rule::OnlyWhen,
+    ),
+];
+
+#[test]
+fn the_base_order_is_valid() {
+    assert_eq!(order().validate(), Ok(()));
+}
+
+#[test]
+fn every_place_order_rule_has_a_passing_and_a_failing_case() {
+    for (rule, keep, breaks, field, expected) in PLACE_ORDER_CASES {
+        let mut ok = order();
+        keep(&mut ok);
+        assert_eq!(ok.validate(), Ok(()), "{rule}: the passing case should validate");
+
+        let mut bad = order();
+        breaks(&mut bad);
+        let violations = bad.validate().expect_err(rule);
+        assert!(violations.has(field, *expected), "{rule}: expected {field}/{expected:?}, got:\n{violations}");
+        assert_eq!(violations.len(), 1, "{rule}: expected one violation, got:\n{violations}");
+    }
+}
+
+#[test]
+fn every_service_of_the_spec_accepts_its_own_row() {
+    for rules in eftpay::SERVICES.iter().filter(|r| r.interface == eftpay::Interface::PlaceOrder) {
+        let mut r = order_for(rules.service.clone());
+        if rules.has_flag(eftpay::ServiceFlag::ReturnUrlNotNeeded) {
+            r.return_url = None;
+        }
+        for wallet in rules.wallets {
+            for scene in rules.pay_scenes {
+                r.wallet = wallet.clone();
+                r.pay_scene = scene.clone();
+                assert_eq!(r.validate(), Ok(()), "{} {wallet} {scene}", rules.service);
+            }
+        }
+    }
+}
+
+#[test]
+fn all_violations_are_reported_at_once() {
+    let mut r = order();
+    r.subject = String::new();
+    r.wallet = Wallet::WeChatCn;
+    r.return_url = None;
+    let violations = r.validate().unwrap_err();
+    assert_eq!(violations.len(), 3, "{violations}");
+    let text = violations.to_string();
+    assert!(
+        text.contains(
+            "`wallet` WECHATCN is not one of service service.alipay.web.PreOrder's wallets; use ALIPAYCN or ALIPAYHK"
+        ),
+        "{text}"
+    );
+}
+
+fn refund() -> RefundRequest {
+    RefundRequest::new(
+        Service::AlipayWebRefund,
+        amount("0.50"),
+        amount("1.00"),
+        "rrn_1",
+        PayType::Alipay,
+        Wallet::AlipayCn,
+        "refund_1",
+    )
+}
+
+#[test]
+fn refund_may_not_exceed_the_order_total() {
+    assert_eq!(refund().validate(), Ok(()));
+    let mut full = refund();
+    full.return_amount = amount("1.00");
+    assert_eq!(full.validate(), Ok(()));
+    let mut above = refund();
+    above.return_amount = amount("1.01");
+    let v = above.validate().unwrap_err();
+    assert!(v.has("return_amount", Rule::AboveLimit), "{v}");
+    assert_eq!(v.len(), 1);
+}
+
+#[test]
+fn refund_service_must_be_a_refund_service() {
+    let mut r = refund();
+    r.service = Service::AlipayWebPreOrder;
+    assert!(r.validate().unwrap_err().has("service", Rule::WrongInterface));
+    r.service = Service::WechatWebApplyRefund;
+    assert!(r.validate().unwrap_err().has("service", Rule::WrongInterface));
+}
+
+#[test]
+fn apply_refund_takes_a_notify_url() {
+    let mut r = ApplyRefundRequest::new(
+        Service::WechatWebApplyRefund,
+        amount("0.50"),
+        amount("1.00"),
+        "rrn_1",
+        PayType::WeChat,
+        Wallet::WeChatHk,
+        "refund_1",
+    );
+    r.notify_url = Some("https://merchant.example/refund-notify".into());
+    assert_eq!(r.validate(), Ok(()));
+}
+
+#[test]
+fn query_needs_at_least_one_order_number() {
+    let mut q = QueryRequest::new();
+    let v = q.validate().unwrap_err();
+    assert!(v.has("eft_trade_no", Rule::AtLeastOneOf), "{v}");
+    q.out_trade_no = Some(String::new());
+    assert!(q.validate().is_err(), "an empty number counts as none");
+    q.out_trade_no = Some("rrn_1".into());
+    assert_eq!(q.validate(), Ok(()));
+    let mut q = QueryRequest::new();
+    q.eft_trade_no = Some("08520005269190824010701722".into());
+    assert_eq!(q.validate(), Ok(()));
+}
+
+#[test]
+fn fixed_fields_are_always_signed() {
+    use eftpay::OutgoingMessage;
+    assert!(QueryRequest::SIGNED_FIELDS.contains(&"querytype"));
+}
+
+#[test]
+fn signed_fields_are_in_byte_order_and_never_include_sign() {
+    use eftpay::OutgoingMessage;
+    for fields in [PlaceOrderRequest::SIGNED_FIELDS, QueryRequest::SIGNED_FIELDS, RefundRequest::SIGNED_FIELDS] {
+        assert!(fields.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{fields:?}");
+        assert!(!fields.contains(&"sign"));
+    }
+    let i = |name: &str| PlaceOrderRequest::SIGNED_FIELDS.iter().position(|f| *f == name).unwrap();
+    assert!(i("payType") < i("pay_scene"), "uppercase sorts before underscore");
+}
