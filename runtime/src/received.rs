@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
 use crate::{Amount, HkTime};
 
@@ -287,26 +288,100 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
         let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
         let mut duplicate = None;
         while let Some(name) = map.next_key::<String>()? {
-            let value: serde_json::Value = map.next_value()?;
+            // Raw text, not a parsed value: a number is signed as written (`1e2`, `0.50`), and
+            // serde_json's parsed numbers do not keep that text.
+            let raw: Box<RawValue> = map.next_value()?;
             if fields.iter().any(|(n, _)| *n == name) {
                 duplicate.get_or_insert(name);
                 continue;
             }
-            let value = match value {
-                serde_json::Value::Null => ReceivedValue::Null,
-                serde_json::Value::Bool(b) => ReceivedValue::Bool(b),
-                serde_json::Value::Number(n) => ReceivedValue::Number(n.to_string()),
-                serde_json::Value::String(s) => ReceivedValue::Text(s),
-                nested @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
-                    ReceivedValue::Nested(serde_json::to_string(&nested).map_err(de::Error::custom)?)
-                }
-            };
+            let value = received_value(raw.get()).map_err(de::Error::custom)?;
             fields.push((name, value));
         }
         Ok(TopLevel(match duplicate {
             Some(field) => Err(ReceivedError::DuplicateField { field }),
             None => Ok(fields),
         }))
+    }
+}
+
+fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
+    let raw = raw.trim();
+    Ok(match raw.as_bytes().first() {
+        Some(b'"') => ReceivedValue::Text(serde_json::from_str(raw)?),
+        Some(b'n') => ReceivedValue::Null,
+        Some(b't') => ReceivedValue::Bool(true),
+        Some(b'f') => ReceivedValue::Bool(false),
+        Some(b'{' | b'[') => {
+            let mut out = String::with_capacity(raw.len());
+            write_compact(raw, &mut out, 0)?;
+            ReceivedValue::Nested(out)
+        }
+        _ => ReceivedValue::Number(raw.to_owned()),
+    })
+}
+
+/// Nesting deeper than any eftPay message has is refused rather than recursed into.
+const MAX_NESTING: usize = 32;
+
+/// Re-writes a nested JSON value as compact text the way it is signed (eftpay-api.md §2):
+/// no white space, keys in received order, strings re-escaped minimally, numbers as written.
+fn write_compact(raw: &str, out: &mut String, depth: usize) -> Result<(), serde_json::Error> {
+    if depth > MAX_NESTING {
+        return Err(de::Error::custom(format!("nested values deeper than {MAX_NESTING} levels")));
+    }
+    let raw = raw.trim();
+    match raw.as_bytes().first() {
+        Some(b'{') => {
+            let Entries(entries) = serde_json::from_str(raw)?;
+            out.push('{');
+            for (i, (key, value)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(key)?);
+                out.push(':');
+                write_compact(value.get(), out, depth + 1)?;
+            }
+            out.push('}');
+        }
+        Some(b'[') => {
+            let items: Vec<Box<RawValue>> = serde_json::from_str(raw)?;
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(item.get(), out, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Some(b'"') => out.push_str(&serde_json::to_string(&serde_json::from_str::<String>(raw)?)?),
+        _ => out.push_str(raw),
+    }
+    Ok(())
+}
+
+/// The entries of a nested object in received order, duplicates included.
+struct Entries(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::message::{Envelope, FieldSink, OutgoingMessage};
 use crate::received::ReceivedFields;
 
 /// The compact JSON text a nested value (an ATOME `customerInfo`, `items`, …) is sent and
-/// signed as: no spaces, keys in the order sent. Undocumented by eftPay [assume]; this function
+/// signed as: no spaces, keys in the order sent. Undocumented by eftPay (an assumption, eftpay-api.md §2); this function
 /// is the only place the rule lives.
 pub fn nested_value_text<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising the generated structs cannot fail (string keys, no custom impls); an empty

@@ -181,7 +181,7 @@ impl Violations {
         }
     }
 
-    /// An amount: more than zero [assume: eftPay documents no zero-amount order or refund], and
+    /// An amount: more than zero (an assumption: eftPay documents no zero-amount order or refund), and
     /// its text within the doc's `String(n)`.
     pub fn check_amount(&mut self, field: &'static str, value: &Amount, max_len: Option<usize>) {
         if *value == Amount::ZERO {

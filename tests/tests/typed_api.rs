@@ -1,5 +1,5 @@
 //! The typed per-service API, and a spec change that is only a TOML row.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
 use eftpay::{
     Amount, Credentials, HkTime, OutgoingMessage, PayScene, PayType, Service, Wallet, pay_scenes, services, wallets,

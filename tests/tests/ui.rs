@@ -3,7 +3,7 @@
 //!
 //! Spec cases are the minimal fixture with one mistake each, staged into trybuild's scratch
 //! crate (its CARGO_MANIFEST_DIR) before the run, so the macro finds them by relative path.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test setup may fail loudly
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test setup may fail loudly
 
 use std::path::{Path, PathBuf};
 

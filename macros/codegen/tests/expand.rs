@@ -1,4 +1,4 @@
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers may fail loudly
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test helpers may fail loudly
 //! Expansion snapshots: the code generated for the real spec and for the fixture spec, printed
 //! with prettyplease. `tests/src/lib.rs` compiles these very snapshots, so a snapshot that
 //! would not compile fails CI.

@@ -1,7 +1,7 @@
 //! Spec mistakes a maintainer can make, one rule each: every one is reported with
 //! `file:line:column`, the offending line, and what would fix it; all errors of a pass are
 //! reported together; and no input makes the checker panic.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers may fail loudly
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test helpers may fail loudly
 
 use std::path::Path;
 

@@ -1,5 +1,5 @@
 //! Nested JSON objects (the ATOME tables). Field order is declaration order, which is also the
-//! key order of the compact JSON text that gets signed (eftpay-api.md §2 [assume]).
+//! key order of the compact JSON text that gets signed (eftpay-api.md §2, an assumption).
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -108,7 +108,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             /// each naming the wire field and the rule. The client calls this before sending.
             ///
             /// # Errors
-            /// [`eftpay::Violations`](::eftpay::Violations), listing every violated rule.
+            /// `eftpay::Violations`, listing every violated rule.
             pub fn validate(&self) -> ::core::result::Result<(), ::eftpay::Violations> {
                 let mut violations = ::eftpay::Violations::new(#iface_name);
                 #validations
