@@ -16,6 +16,7 @@
 extern crate self as eftpay;
 
 pub mod amount;
+pub mod client;
 pub mod credentials;
 pub mod message;
 pub mod received;
@@ -33,6 +34,7 @@ mod generated {
 }
 
 pub use amount::{Amount, AmountError};
+pub use client::{Client, ClientBuilder, ClientError, GatewayError};
 pub use credentials::{Credentials, Secret};
 pub use generated::*;
 pub use message::{Envelope, FieldSink, IncomingMessage, OutgoingMessage, Request};

@@ -1,0 +1,98 @@
+//! When a request is sent again (DESIGN principle 10): only a request whose
+//! [`Request::RETRY`](crate::Request::RETRY) is [`RetryPolicy::Safe`] (Query, which changes
+//! nothing at eftPay), a bounded number of times, with exponential backoff, and only after a
+//! failure that carries no answer from eftPay — no connection, a timeout, a 5xx. A refusal
+//! (`return_status`) or a reply that fails verification is an answer: sending again would not
+//! change it. Place-order and refund requests are sent once, since once bytes may have left
+//! only a query can tell whether eftPay acted on them.
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::ClientError;
+use crate::rules::RetryPolicy;
+
+/// How often and how patiently a safe request is tried.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RetrySchedule {
+    /// Attempts in total, the first included; at least 1 (checked by the builder).
+    pub(super) attempts: u32,
+    /// The wait before the second attempt; doubled before each further one.
+    pub(super) backoff: Duration,
+}
+
+impl RetrySchedule {
+    /// Three attempts, waiting 100 ms and then 200 ms.
+    pub(super) const DEFAULT: RetrySchedule = RetrySchedule { attempts: 3, backoff: Duration::from_millis(100) };
+
+    fn attempts_for(self, policy: RetryPolicy) -> u32 {
+        match policy {
+            RetryPolicy::Safe => self.attempts,
+            RetryPolicy::Never => 1,
+        }
+    }
+
+    /// The wait after failed attempt `attempt` (1-based): backoff × 2^(attempt − 1).
+    fn delay_after(self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.backoff.saturating_mul(factor)
+    }
+
+    /// Runs `attempt(1)`, `attempt(2)`, … while the policy allows and the failure is transient;
+    /// returns the first success or the last failure.
+    pub(super) async fn run<T, F, Fut>(self, policy: RetryPolicy, mut attempt: F) -> Result<T, ClientError>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        let attempts = self.attempts_for(policy);
+        let mut number = 1;
+        loop {
+            match attempt(number).await {
+                Err(error) if number < attempts && is_transient(&error) => {
+                    tokio::time::sleep(self.delay_after(number)).await;
+                    number += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+}
+
+/// Failures that say nothing about what eftPay would answer.
+fn is_transient(error: &ClientError) -> bool {
+    match error {
+        ClientError::Connect { .. } | ClientError::Timeout { .. } => true,
+        ClientError::HttpStatus { status, .. } => (500..=599).contains(status),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_configured_start() {
+        let schedule = RetrySchedule { attempts: 4, backoff: Duration::from_millis(100) };
+        assert_eq!(schedule.delay_after(1), Duration::from_millis(100));
+        assert_eq!(schedule.delay_after(2), Duration::from_millis(200));
+        assert_eq!(schedule.delay_after(3), Duration::from_millis(400));
+        assert_eq!(RetrySchedule { attempts: 99, backoff: Duration::MAX }.delay_after(40), Duration::MAX);
+    }
+
+    #[test]
+    fn only_safe_requests_get_more_than_one_attempt() {
+        assert_eq!(RetrySchedule::DEFAULT.attempts_for(RetryPolicy::Safe), 3);
+        assert_eq!(RetrySchedule::DEFAULT.attempts_for(RetryPolicy::Never), 1);
+    }
+
+    #[test]
+    fn client_errors_and_answers_are_not_transient() {
+        let http = |status| ClientError::HttpStatus { interface: "query", status, excerpt: String::new(), attempts: 1 };
+        assert!(is_transient(&http(500)));
+        assert!(is_transient(&http(503)));
+        assert!(!is_transient(&http(404)));
+        assert!(!is_transient(&ClientError::NoReturnStatus { message: "query response" }));
+    }
+}

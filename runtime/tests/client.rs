@@ -1,0 +1,652 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The HTTP client against a real HTTP server on 127.0.0.1 that plays eftPay: it records every
+//! request and answers as each test scripts it, signing its replies with the same fake secret.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use eftpay::services::{AlipayWebPreOrder, AlipayWebRefund, WechatWebApplyRefund};
+use eftpay::signing::{canonical_string, sign_fields};
+use eftpay::verify::verify_fields;
+use eftpay::wallets::{AlipayHk, WeChatHk};
+use eftpay::{
+    Amount, Client, ClientBuilder, ClientError, Clock, Credentials, FixedClock, HkTime, OutgoingMessage,
+    PlaceOrderRequest, QueryRequest, ReceivedFields, ReceivedValue, ReturnStatus, Rule, Secret, TradeStatus, TradeType,
+    VerifyError,
+};
+
+const USER_KEY: &str = "TESTKEY00001";
+const SECRET: &str = "test-secret-not-real";
+const SENTINEL: &str = "SENTINEL-SECRET-0001";
+const NOW: &str = "20240102030405";
+
+// ---------------------------------------------------------------------------------------------
+// The fake gateway
+// ---------------------------------------------------------------------------------------------
+
+/// One request as the server received it.
+#[derive(Clone, Debug)]
+struct Recorded {
+    path: String,
+    content_type: Option<String>,
+    body: String,
+}
+
+impl Recorded {
+    fn fields(&self) -> ReceivedFields {
+        ReceivedFields::from_json(&self.body).unwrap()
+    }
+}
+
+/// What the server answers, after an optional delay.
+#[derive(Clone, Debug)]
+struct Reply {
+    status: u16,
+    body: String,
+    delay: Duration,
+}
+
+impl Reply {
+    fn ok(body: String) -> Reply {
+        Reply { status: 200, body, delay: Duration::ZERO }
+    }
+
+    fn status(status: u16, body: &str) -> Reply {
+        Reply { status, body: body.to_owned(), delay: Duration::ZERO }
+    }
+
+    fn after(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
+type Script = dyn Fn(usize, &Recorded) -> Reply + Send + Sync;
+
+#[derive(Clone)]
+struct Shared {
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    script: Arc<Script>,
+}
+
+/// A local server; `script(n, request)` answers the n-th request (0-based).
+struct FakeGateway {
+    base_url: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl FakeGateway {
+    async fn start(script: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> FakeGateway {
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let shared = Shared { requests: Arc::clone(&requests), script: Arc::new(script) };
+        let app = Router::new().fallback(handle).with_state(shared);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        // The trailing slash is the client's to trim.
+        FakeGateway { base_url: format!("http://{address}/VMP/"), requests }
+    }
+
+    /// Always answers `reply`.
+    async fn always(reply: Reply) -> FakeGateway {
+        FakeGateway::start(move |_, _| reply.clone()).await
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    fn request_count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    /// A client for this server with the test secret, a fixed clock and a backoff of a few ms.
+    fn client(&self) -> ClientBuilder {
+        self.client_with_secret(SECRET)
+    }
+
+    fn client_with_secret(&self, secret: &str) -> ClientBuilder {
+        Client::builder(Credentials::new(USER_KEY, secret))
+            .base_url(&self.base_url)
+            .clock(Arc::new(FixedClock::new(HkTime::parse_compact(NOW).unwrap())))
+            .retry_backoff(Duration::from_millis(5))
+    }
+}
+
+async fn handle(State(shared): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let recorded = Recorded {
+        path: uri.path().to_owned(),
+        content_type: headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()),
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    };
+    let reply = {
+        let mut requests = shared.requests.lock().unwrap();
+        let n = requests.len();
+        requests.push(recorded.clone());
+        (shared.script)(n, &recorded)
+    };
+    tokio::time::sleep(reply.delay).await;
+    (StatusCode::from_u16(reply.status).unwrap(), [(CONTENT_TYPE, "application/json;charset=UTF-8")], reply.body)
+        .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
+
+/// A JSON body of `pairs` plus their `sign` under `secret`, as eftPay signs (eftpay-api.md §2).
+fn signed_with(secret: &str, pairs: &[(&str, &str)]) -> String {
+    let fields = ReceivedFields::from_pairs(pairs.iter().copied()).unwrap();
+    let sign = sign_fields(&fields, &Secret::new(secret));
+    let mut object = serde_json::Map::new();
+    for (name, value) in pairs {
+        object.insert((*name).to_owned(), (*value).into());
+    }
+    object.insert("sign".to_owned(), sign.into());
+    serde_json::Value::Object(object).to_string()
+}
+
+fn signed(pairs: &[(&str, &str)]) -> String {
+    signed_with(SECRET, pairs)
+}
+
+/// HTTP 500 for the first `failures` requests, then `pairs`, signed.
+fn fails_then_answers(n: usize, failures: usize, pairs: &[(&str, &str)]) -> Reply {
+    if n < failures { Reply::status(500, "internal error") } else { Reply::ok(signed(pairs)) }
+}
+
+const PLACE_ORDER_ACCEPTED: &[(&str, &str)] = &[
+    ("return_status", "00"),
+    ("time", NOW),
+    ("pay_apptrade", "https://pay.example/alipay/abc"),
+    ("user_confirm_key", USER_KEY),
+    ("out_trade_no", "rrn_1"),
+    ("payType", "Alipay"),
+    ("wallet", "ALIPAYHK"),
+    ("eft_trade_no", "20005269520084311t5rutcv1734"),
+    ("transaction_amount", "0.53"),
+];
+
+const QUERY_ANSWERED: &[(&str, &str)] = &[
+    ("return_status", "00"),
+    ("time", NOW),
+    ("out_trade_no", "rrn_1"),
+    ("trade_status", "TRADE_SUCCESS"),
+    ("trade_type", "SALE"),
+    ("user_confirm_key", USER_KEY),
+];
+
+fn place_order() -> PlaceOrderRequest {
+    AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53").unwrap(), "rrn_1", "test")
+        .return_url("https://merchant.example/return")
+        .notify_url("https://merchant.example/notify")
+        .into()
+}
+
+fn query() -> QueryRequest {
+    let mut request = QueryRequest::new();
+    request.out_trade_no = Some("rrn_1".to_owned());
+    request
+}
+
+fn amount(text: &str) -> Amount {
+    Amount::parse(text).unwrap()
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn validation_failure_makes_no_network_call() {
+    let gateway = FakeGateway::always(Reply::ok(signed(QUERY_ANSWERED))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(QueryRequest::new()).await.unwrap_err();
+
+    let violations = error.violations().expect("an invalid request is reported with its violations");
+    assert!(violations.has("eft_trade_no", Rule::AtLeastOneOf), "{violations}");
+    assert_eq!(gateway.request_count(), 0);
+}
+
+#[tokio::test]
+async fn place_order_sends_a_signed_json_body_the_server_can_verify() {
+    let gateway = FakeGateway::always(Reply::ok(signed(PLACE_ORDER_ACCEPTED))).await;
+    let client = gateway.client().build().unwrap();
+
+    let reply = client.place_order(place_order()).await.unwrap();
+
+    assert_eq!(reply.pay_apptrade.as_deref(), Some("https://pay.example/alipay/abc"));
+    let requests = gateway.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.path, "/VMP/Servlet/JSAPIService.do");
+    assert_eq!(request.content_type.as_deref(), Some("application/json; charset=utf-8"));
+    let fields = request.fields();
+    verify_fields(&fields, &Secret::new(SECRET)).expect("the server verifies the request's signature");
+    // The body carries exactly the signed fields (eftpay-api.md §2): every one is a field the
+    // message signs, none is empty, and nothing else but `sign` is there.
+    let mut names: Vec<&str> = fields.iter().map(|(name, _)| name).filter(|name| *name != "sign").collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "notify_url",
+            "out_trade_no",
+            "payType",
+            "pay_scene",
+            "return_url",
+            "service",
+            "subject",
+            "time",
+            "transaction_amount",
+            "user_confirm_key",
+            "wallet"
+        ]
+    );
+    assert!(names.iter().all(|name| PlaceOrderRequest::SIGNED_FIELDS.contains(name)));
+    assert_eq!(canonical_string(&fields).matches('&').count() + 1, names.len(), "every field is signed");
+    assert_eq!(fields.text("time"), Some(NOW));
+    assert_eq!(fields.text("user_confirm_key"), Some(USER_KEY));
+    assert_eq!(fields.text("transaction_amount"), Some("0.53"));
+}
+
+#[tokio::test]
+async fn query_by_refund_no() {
+    let gateway = FakeGateway::start(|_, request| {
+        let fields = request.fields();
+        Reply::ok(signed(&[
+            ("return_status", "00"),
+            ("time", NOW),
+            ("out_trade_no", fields.text("out_trade_no").unwrap()),
+            ("refund_no", fields.text("refund_no").unwrap()),
+            ("trade_status", "TRADE_REFUND"),
+            ("trade_type", "REFUND"),
+            ("transaction_amount", "0.20"),
+        ]))
+    })
+    .await;
+    let client = gateway.client().build().unwrap();
+    let mut request = query();
+    request.refund_no = Some("refund_1".to_owned());
+
+    let reply = client.query(request).await.unwrap();
+
+    let sent = &gateway.requests()[0];
+    assert_eq!(sent.path, "/VMP/Servlet/QRcodeTradeQuery.do");
+    assert_eq!(sent.fields().text("querytype"), Some("OUT_TRADE"));
+    assert_eq!(sent.fields().text("refund_no"), Some("refund_1"));
+    assert_eq!(reply.refund_no.as_deref(), Some("refund_1"));
+    assert_eq!(reply.trade_type, Some(TradeType::Refund));
+    assert_eq!(reply.trade_status, Some(TradeStatus::TradeRefund));
+    assert_eq!(reply.transaction_amount, Some(amount("0.20")));
+}
+
+#[tokio::test]
+async fn client_and_its_futures_can_move_between_threads() {
+    fn assert_shareable<T: Send + Sync + Clone + 'static>(_: &T) {}
+    let gateway = FakeGateway::always(Reply::ok(signed(PLACE_ORDER_ACCEPTED))).await;
+    let client = gateway.client().build().unwrap();
+
+    assert_shareable(&client);
+    // `tokio::spawn` only takes futures that are `Send`, as web frameworks' handlers must be.
+    let reply = tokio::spawn(async move { client.place_order(place_order()).await }).await.unwrap();
+
+    reply.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn tampered_response_is_rejected() {
+    let tampered = signed(PLACE_ORDER_ACCEPTED).replace("https://pay.example/alipay/abc", "https://evil.example/");
+    let gateway = FakeGateway::always(Reply::ok(tampered)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(
+        matches!(error, ClientError::Verification { cause: VerifyError::Mismatch, .. }),
+        "expected a signature mismatch, got {error:?}"
+    );
+}
+
+#[tokio::test]
+async fn unsigned_accepted_reply_is_rejected() {
+    let unsigned = r#"{"return_status":"00","time":"20240102030405","pay_apptrade":"https://pay.example/x"}"#;
+    let gateway = FakeGateway::always(Reply::ok(unsigned.to_owned())).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Verification { cause: VerifyError::MissingSignature, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn unsigned_negative_status_reply_is_a_gateway_error() {
+    let body = r#"{"return_status":"-13","return_char":"invalid service"}"#;
+    let gateway = FakeGateway::always(Reply::ok(body.to_owned())).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
+    assert_eq!(refusal.status(), &ReturnStatus::InvalidService);
+    assert_eq!(refusal.text(), Some("invalid service"));
+    assert!(!refusal.is_verified());
+    assert!(error.to_string().contains("unverified"), "{error}");
+}
+
+#[tokio::test]
+async fn unsigned_non_negative_error_reply_is_not_trusted() {
+    let body = r#"{"return_status":"12","return_char":"time mismatch"}"#;
+    let gateway = FakeGateway::always(Reply::ok(body.to_owned())).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Verification { cause: VerifyError::MissingSignature, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn signed_error_reply_is_a_gateway_error_with_code_and_text() {
+    let body = signed(&[("return_status", "12"), ("return_char", "time mismatch"), ("time", NOW)]);
+    let gateway = FakeGateway::always(Reply::ok(body)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
+    assert_eq!(refusal.status(), &ReturnStatus::TimeMismatch);
+    assert_eq!(refusal.text(), Some("time mismatch"));
+    assert!(refusal.is_verified());
+    assert!(error.to_string().contains("clock"), "the message says what to do: {error}");
+}
+
+#[tokio::test]
+async fn error_reply_with_a_wrong_signature_is_rejected() {
+    // Even a negative code, which eftPay sends unsigned, must verify once it carries a `sign`.
+    let body = signed(&[("return_status", "-13"), ("return_char", "invalid service")])
+        .replace("invalid service", "call +852 0000 0000 for help");
+    let gateway = FakeGateway::always(Reply::ok(body)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Verification { cause: VerifyError::Mismatch, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn unknown_return_status_is_kept_verbatim() {
+    let body = signed(&[("return_status", "77"), ("return_char", "something new"), ("time", NOW)]);
+    let gateway = FakeGateway::always(Reply::ok(body)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
+    assert!(!refusal.status().is_known());
+    assert_eq!(refusal.status().as_str(), "77");
+    assert_eq!(gateway.request_count(), 1, "a refusal is an answer and is not retried");
+}
+
+#[tokio::test]
+async fn http_error_status_is_reported() {
+    let page = format!("<html><body>Not Found{}</body></html>", " padding".repeat(100));
+    let gateway = FakeGateway::always(Reply::status(404, &page)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    match &error {
+        ClientError::HttpStatus { status, excerpt, .. } => {
+            assert_eq!(*status, 404);
+            assert!(excerpt.starts_with("<html><body>Not Found"), "{excerpt}");
+            assert!(excerpt.chars().count() < 200, "the excerpt is truncated: {excerpt}");
+        }
+        other => panic!("expected an HTTP status error, got {other:?}"),
+    }
+    assert!(error.to_string().contains("404"), "{error}");
+}
+
+#[tokio::test]
+async fn non_json_reply_is_reported() {
+    let gateway = FakeGateway::always(Reply::status(200, "<html>down for maintenance</html>")).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    match &error {
+        ClientError::NotJson { excerpt, .. } => assert_eq!(excerpt, "<html>down for maintenance</html>"),
+        other => panic!("expected a not-JSON error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unknown_response_fields_are_kept_in_extra() {
+    let mut pairs = PLACE_ORDER_ACCEPTED.to_vec();
+    pairs.push(("subject", "test"));
+    pairs.push(("brandNewField", "42"));
+    let gateway = FakeGateway::always(Reply::ok(signed(&pairs))).await;
+    let client = gateway.client().build().unwrap();
+
+    let reply = client.place_order(place_order()).await.unwrap();
+
+    assert_eq!(reply.extra.get("subject"), Some(&ReceivedValue::Text("test".to_owned())));
+    assert_eq!(reply.extra.get("brandNewField"), Some(&ReceivedValue::Text("42".to_owned())));
+    assert_eq!(reply.fields().text("brandNewField"), Some("42"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retries and timeouts
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn query_is_retried_on_5xx_within_bounds() {
+    let gateway = FakeGateway::start(|n, _| fails_then_answers(n, 2, QUERY_ANSWERED)).await;
+    let client = gateway.client().build().unwrap();
+
+    let reply = client.query(query()).await.unwrap();
+
+    assert_eq!(reply.trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(gateway.request_count(), 3);
+}
+
+#[tokio::test]
+async fn query_gives_up_after_the_bound() {
+    let gateway = FakeGateway::always(Reply::status(503, "busy")).await;
+    let client = gateway.client().query_attempts(4).build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::HttpStatus { status: 503, attempts: 4, .. }), "{error:?}");
+    assert_eq!(gateway.request_count(), 4);
+}
+
+#[tokio::test]
+async fn query_is_retried_after_a_timeout() {
+    let gateway = FakeGateway::start(|n, _| {
+        let reply = Reply::ok(signed(QUERY_ANSWERED));
+        if n == 0 { reply.after(Duration::from_secs(10)) } else { reply }
+    })
+    .await;
+    let client = gateway.client().timeout(Duration::from_millis(200)).build().unwrap();
+
+    client.query(query()).await.unwrap();
+
+    assert_eq!(gateway.request_count(), 2);
+}
+
+#[tokio::test]
+async fn query_is_retried_when_it_cannot_connect() {
+    let base_url = format!("http://127.0.0.1:{}/VMP", closed_port().await);
+    let client = Client::builder(Credentials::new(USER_KEY, SECRET))
+        .base_url(base_url)
+        .retry_backoff(Duration::from_millis(5))
+        .query_attempts(2)
+        .build()
+        .unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Connect { attempts: 2, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn each_attempt_is_signed_with_a_fresh_time() {
+    /// A clock that moves one second each time it is read.
+    #[derive(Debug)]
+    struct Ticking(FixedClock);
+    impl Clock for Ticking {
+        fn now(&self) -> HkTime {
+            let now = self.0.now();
+            self.0.advance(1);
+            now
+        }
+    }
+    let gateway = FakeGateway::start(|n, _| fails_then_answers(n, 2, QUERY_ANSWERED)).await;
+    let clock = Ticking(FixedClock::new(HkTime::parse_compact(NOW).unwrap()));
+    let client = gateway.client().clock(Arc::new(clock)).build().unwrap();
+
+    client.query(query()).await.unwrap();
+
+    let times: Vec<String> = gateway.requests().iter().map(|r| r.fields().text("time").unwrap().to_owned()).collect();
+    assert_eq!(times, ["20240102030405", "20240102030406", "20240102030407"]);
+    for request in gateway.requests() {
+        verify_fields(&request.fields(), &Secret::new(SECRET)).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn place_order_is_not_retried_on_5xx() {
+    let gateway = FakeGateway::always(Reply::status(500, "internal error")).await;
+    let client = gateway.client().query_attempts(5).build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::HttpStatus { status: 500, attempts: 1, .. }), "{error:?}");
+    assert_eq!(gateway.request_count(), 1);
+}
+
+#[tokio::test]
+async fn refund_is_not_retried() {
+    let gateway = FakeGateway::always(Reply::ok(String::new()).after(Duration::from_secs(10))).await;
+    let client = gateway.client().query_attempts(5).timeout(Duration::from_millis(200)).build().unwrap();
+    let refund = AlipayWebRefund::refund(AlipayHk, amount("0.53"), amount("0.53"), "rrn_1", "refund_1");
+
+    let error = client.refund(refund).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Timeout { attempts: 1, .. }), "{error:?}");
+    assert_eq!(gateway.request_count(), 1);
+}
+
+#[tokio::test]
+async fn apply_refund_is_not_retried() {
+    let gateway = FakeGateway::always(Reply::status(503, "busy")).await;
+    let client = gateway.client().query_attempts(5).build().unwrap();
+    let refund = WechatWebApplyRefund::apply_refund(WeChatHk, amount("0.53"), amount("1.00"), "rrn_1", "refund_1");
+
+    let error = client.apply_refund(refund).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::HttpStatus { status: 503, attempts: 1, .. }), "{error:?}");
+    assert_eq!(gateway.request_count(), 1);
+}
+
+#[tokio::test]
+async fn timeout_is_honoured() {
+    let gateway = FakeGateway::always(Reply::ok(signed(QUERY_ANSWERED)).after(Duration::from_secs(30))).await;
+    let client = gateway.client().query_attempts(1).timeout(Duration::from_millis(200)).build().unwrap();
+    let started = Instant::now();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Timeout { .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+// ---------------------------------------------------------------------------------------------
+
+/// The error the client reports for `reply`, using the sentinel secret.
+async fn sentinel_error(reply: Reply) -> ClientError {
+    let gateway = FakeGateway::always(reply).await;
+    let client = gateway.client_with_secret(SENTINEL).timeout(Duration::from_millis(200)).build().unwrap();
+    client.place_order(place_order()).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn sentinel_secret_never_appears_in_errors() {
+    let secret = Secret::new(SENTINEL);
+    let accepted = signed_with(SENTINEL, PLACE_ORDER_ACCEPTED);
+    let tampered = accepted.replace("0.53", "0.54");
+    let tampered_fields = ReceivedFields::from_json(&tampered).unwrap();
+    // What the client computes when it checks the tampered reply: neither may leak.
+    let expected_signature = sign_fields(&tampered_fields, &secret);
+    let signed_string = canonical_string(&tampered_fields);
+
+    let connect = {
+        let client = Client::builder(Credentials::new(USER_KEY, SENTINEL))
+            .base_url(format!("http://127.0.0.1:{}", closed_port().await))
+            .build()
+            .unwrap();
+        client.place_order(place_order()).await.unwrap_err()
+    };
+    let invalid = {
+        let client = Client::builder(Credentials::new(USER_KEY, SENTINEL)).build().unwrap();
+        client.query(QueryRequest::new()).await.unwrap_err()
+    };
+    let errors = vec![
+        invalid,
+        connect,
+        sentinel_error(Reply::ok(tampered)).await,
+        sentinel_error(Reply::ok(accepted.replace(r#""sign""#, r#""unsigned""#))).await,
+        sentinel_error(Reply::ok(r#"{"return_status":"-13","return_char":"invalid service"}"#.to_owned())).await,
+        sentinel_error(Reply::ok(signed_with(SENTINEL, &[("return_status", "12"), ("return_char", "time mismatch")])))
+            .await,
+        sentinel_error(Reply::ok(signed_with(SENTINEL, &[("time", NOW)]))).await,
+        sentinel_error(Reply::status(500, "internal error")).await,
+        sentinel_error(Reply::status(200, "not json")).await,
+        sentinel_error(Reply::ok(accepted).after(Duration::from_secs(10))).await,
+    ];
+
+    let mut kinds = Vec::new();
+    for error in &errors {
+        for text in [error.to_string(), format!("{error:?}"), format!("{error:#?}")] {
+            assert!(!text.contains(SENTINEL), "the secret leaked: {text}");
+            assert!(!text.contains(&expected_signature), "the expected signature leaked: {text}");
+            assert!(!text.contains(&signed_string), "the signed string leaked: {text}");
+        }
+        kinds.push(format!("{error:?}").split([' ', '(', '{']).next().unwrap().to_owned());
+    }
+    assert_eq!(
+        kinds,
+        [
+            "Invalid",
+            "Connect",
+            "Verification",
+            "Verification",
+            "Gateway",
+            "Gateway",
+            "NoReturnStatus",
+            "HttpStatus",
+            "NotJson",
+            "Timeout"
+        ],
+        "every kind of error was triggered"
+    );
+}
