@@ -1,0 +1,344 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The `eftpay` binary as scripts see it: stdout, stderr and exit codes.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use eftpay::signing::sign_fields;
+use eftpay::{ReceivedFields, Secret};
+
+const SECRET: &str = "test-secret-not-real";
+const OTHER_SECRET: &str = "test-secret-not-real-other";
+
+/// The payment notification example of eftpay-api.md §6, signed with a secret nobody has.
+const DOC_NOTIFICATION: &str = r#"{"currency":"HKD","eft_trade_no":"20005269520084311t5rutcv1734","eftpay_trade_no":"20005269520084311t5rutcv1734","gmt_payment":"2019-09-24 02:20:29","notify_type":"trade_status_sync","out_trade_no":"rrn_1686280005975","sign":"9fdff8df93645e4b24919543f46c6b1219f80e7f47341d0c04834ee303903449","time":"20230609110645","total_fee":"1","trade_no":"2019082422001386450540290447","trade_status":"TRADE_SUCCESS","user_confirm_key":"S0003469","wallet":"ALIPAYCN","transaction_id":"2020012022001386451433772415","trade_type":"SALE"}"#;
+
+const REFUND_NOTIFICATION: &str = r#"{"notify_type":"trade_status_sync","user_confirm_key":"S0003469","out_trade_no":"rrn_1686280005998","eft_trade_no":"08520005269190824010701722","total_fee":"0.53","return_amount":"0.20","refund_no":"rf_1686280009001","trade_status":"TRADE_REFUND","trade_type":"REFUND","currency":"HKD","time":"20230609120500"}"#;
+
+/// Runs `eftpay args…` with `stdin` and, if given, `EFTPAY_SECRET` (never inherited).
+fn eftpay(args: &[&str], secret: Option<&str>, stdin: &[u8]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
+    command.args(args).env_remove("EFTPAY_SECRET").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if let Some(secret) = secret {
+        command.env("EFTPAY_SECRET", secret);
+    }
+    let mut child = command.spawn().expect("the eftpay binary starts");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let input = stdin.to_vec();
+    // Written from another thread so a child that answers before reading everything cannot
+    // deadlock the test; a child that exits without reading (missing secret) closes the pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("the eftpay binary runs");
+    writer.join().expect("the stdin writer finishes");
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn last_line(text: &str) -> &str {
+    text.lines().last().unwrap_or("")
+}
+
+/// The library's sign of a JSON message: what the binary must agree with.
+fn library_sign(json: &str, secret: &str) -> String {
+    sign_fields(&ReceivedFields::from_json(json).unwrap(), &Secret::new(secret))
+}
+
+/// `json` with its `sign` set (or replaced) to the library's sign under `secret`.
+fn signed(json: &str, secret: &str) -> String {
+    let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).unwrap();
+    object.insert("sign".into(), library_sign(json, secret).into());
+    serde_json::to_string(&object).unwrap()
+}
+
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+// ---- sign ----
+
+#[test]
+fn sign_prints_the_library_sign_as_64_lowercase_hex_on_the_last_line() {
+    let message = r#"{"out_trade_no":"rrn_1","total_fee":100,"items":[{"price":0.50}],"tid":""}"#;
+    let output = eftpay(&["sign"], Some(SECRET), message.as_bytes());
+    assert_exit(&output, 0);
+    let sign = last_line(&stdout(&output)).to_owned();
+    assert_eq!(sign.len(), 64);
+    assert!(sign.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{sign}");
+    assert_eq!(sign, library_sign(message, SECRET));
+}
+
+#[test]
+fn sign_ignores_a_sign_already_in_the_input() {
+    let without = eftpay(&["sign"], Some(SECRET), br#"{"a":"1","b":"2"}"#);
+    let with = eftpay(&["sign"], Some(SECRET), br#"{"a":"1","sign":"0000","b":"2"}"#);
+    assert_exit(&with, 0);
+    assert_eq!(stdout(&with), stdout(&without));
+}
+
+#[test]
+fn explain_shows_the_signed_string_behind_a_secret_placeholder_and_the_left_out_fields() {
+    let message = r#"{"b":"2","sign":"old","tid":"","a":"1","refund_no":null}"#;
+    let output = eftpay(&["sign", "--explain"], Some(SECRET), message.as_bytes());
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.lines().any(|line| line == "<secret>a=1&b=2"), "{text}");
+    assert!(text.lines().any(|line| line.trim_start().starts_with("sign:") && line.contains("never signed")), "{text}");
+    assert!(text.lines().any(|line| line.trim_start() == "tid: empty string"), "{text}");
+    assert!(text.lines().any(|line| line.trim_start() == "refund_no: null"), "{text}");
+    assert_eq!(last_line(&text), library_sign(message, SECRET));
+}
+
+#[test]
+fn explain_never_prints_the_secret() {
+    let output = eftpay(&["sign", "--explain"], Some(SECRET), br#"{"a":"1"}"#);
+    assert_exit(&output, 0);
+    assert!(!stdout(&output).contains(SECRET));
+    assert!(!stderr(&output).contains(SECRET));
+}
+
+#[test]
+fn sign_agrees_with_every_golden_vector() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/tests/golden/signing_vectors.json");
+    let vectors: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(!vectors.is_empty(), "no vectors in {}", path.display());
+    let mut wrong = Vec::new();
+    for vector in &vectors {
+        let field = |key: &str| vector[key].as_str().unwrap_or_else(|| panic!("vector field `{key}`: {vector}"));
+        let (name, secret, message) = (field("name"), field("secret"), field("message"));
+        let output = eftpay(&["sign", "--explain"], Some(secret), message.as_bytes());
+        let text = stdout(&output);
+        let problem = if output.status.code() != Some(0) {
+            Some(format!("exit {:?}: {}", output.status.code(), stderr(&output)))
+        } else if last_line(&text) != field("sign") {
+            Some(format!("sign {} instead of {}", last_line(&text), field("sign")))
+        } else if !text.contains(&format!("<secret>{}\n", field("canonical"))) {
+            Some(format!("the explanation does not show the canonical string:\n{text}"))
+        } else if text.contains(secret) {
+            Some(String::from("the secret was printed"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            wrong.push(format!("{name}: {problem}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} vectors wrong:\n{}", wrong.len(), vectors.len(), wrong.join("\n"));
+}
+
+#[test]
+fn sign_refuses_duplicate_fields_as_unreadable_input() {
+    let output = eftpay(&["sign"], Some(SECRET), br#"{"a":"1","a":"2"}"#);
+    assert_exit(&output, 3);
+    assert!(stderr(&output).contains("`a` appears more than once"), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+// ---- configuration and usage ----
+
+#[test]
+fn missing_secret_is_a_configuration_error_that_says_what_to_export() {
+    let output = eftpay(&["sign"], None, br#"{"a":"1"}"#);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("export EFTPAY_SECRET="), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn empty_secret_is_a_configuration_error() {
+    for args in [&["sign"][..], &["verify-notify"][..]] {
+        let output = eftpay(args, Some(""), DOC_NOTIFICATION.as_bytes());
+        assert_exit(&output, 2);
+        assert!(stderr(&output).contains("EFTPAY_SECRET is empty"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn unknown_arguments_are_usage_errors() {
+    assert_exit(&eftpay(&["frobnicate"], Some(SECRET), b""), 2);
+    assert_exit(&eftpay(&["sign", "--no-such-flag"], Some(SECRET), b""), 2);
+    assert_exit(&eftpay(&[], Some(SECRET), b""), 2);
+}
+
+#[test]
+fn help_documents_every_exit_code() {
+    for args in [&["--help"][..], &["sign", "--help"][..], &["verify-notify", "--help"][..]] {
+        let output = eftpay(args, None, b"");
+        assert_exit(&output, 0);
+        let text = stdout(&output);
+        assert!(text.contains("Exit codes:"), "{text}");
+        for code in ["0", "1", "2", "3", "4"] {
+            assert!(text.lines().any(|line| line.trim_start().starts_with(&format!("{code}  "))), "{code}: {text}");
+        }
+        assert!(text.contains("EFTPAY_SECRET"), "{text}");
+    }
+}
+
+// ---- verify-notify ----
+
+#[test]
+fn verify_notify_accepts_a_correctly_signed_notification_and_summarises_it() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), signed(DOC_NOTIFICATION, SECRET).as_bytes());
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "verified: out_trade_no=rrn_1686280005975 trade_status=TRADE_SUCCESS amount=1.00\n");
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}
+
+#[test]
+fn verify_notify_shows_the_refund_amount_of_a_refund_notification() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), signed(REFUND_NOTIFICATION, SECRET).as_bytes());
+    assert_exit(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        "verified: out_trade_no=rrn_1686280005998 trade_status=TRADE_REFUND amount=0.53 refund_amount=0.20\n"
+    );
+}
+
+#[test]
+fn verify_notify_rejects_a_notification_whose_total_fee_was_changed() {
+    let tampered = signed(DOC_NOTIFICATION, SECRET).replace(r#""total_fee":"1""#, r#""total_fee":"1000""#);
+    assert!(tampered.contains(r#""total_fee":"1000""#));
+    let output = eftpay(&["verify-notify"], Some(SECRET), tampered.as_bytes());
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("changed, or signed with another secret"), "{}", stderr(&output));
+    assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn verify_notify_rejects_a_notification_signed_with_another_secret_without_printing_either() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), signed(DOC_NOTIFICATION, OTHER_SECRET).as_bytes());
+    assert_exit(&output, 1);
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(err.contains("signed with another secret"), "{err}");
+    assert!(!out.contains(SECRET) && !err.contains(SECRET), "a secret was printed: {out}{err}");
+}
+
+#[test]
+fn the_documented_example_notification_parses_and_fails_only_its_signature() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), DOC_NOTIFICATION.as_bytes());
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("does not match"), "{}", stderr(&output));
+}
+
+#[test]
+fn verify_notify_rejects_a_notification_without_sign() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), br#"{"out_trade_no":"rrn_1","total_fee":"1"}"#);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("no `sign`"), "{}", stderr(&output));
+}
+
+#[test]
+fn verify_notify_rejects_a_sign_that_is_not_64_hex_characters() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), br#"{"out_trade_no":"rrn_1","sign":"abc"}"#);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("64 hex"), "{}", stderr(&output));
+}
+
+#[test]
+fn verify_notify_accepts_a_correctly_signed_form_return() {
+    // The values as decoded: the sign covers decoded text, not the percent-encoding.
+    let pairs = [
+        ("out_trade_no", "rrn_1686280005975"),
+        ("trade_status", "TRADE_SUCCESS"),
+        ("total_fee", "0.53"),
+        ("gmt_payment", "2019-09-24 02:20:29"),
+        ("time", "20230609110645"),
+    ];
+    let sign = sign_fields(&ReceivedFields::from_pairs(pairs).unwrap(), &Secret::new(SECRET));
+    let body = format!(
+        "out_trade_no=rrn_1686280005975&trade_status=TRADE_SUCCESS&total_fee=0.53\
+         &gmt_payment=2019-09-24+02%3A20%3A29&time=20230609110645&sign={sign}\n"
+    );
+    let output = eftpay(&["verify-notify", "--form"], Some(SECRET), body.as_bytes());
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "verified: out_trade_no=rrn_1686280005975 trade_status=TRADE_SUCCESS amount=0.53\n");
+
+    let tampered = body.replace("total_fee=0.53", "total_fee=0.01");
+    assert_exit(&eftpay(&["verify-notify", "--form"], Some(SECRET), tampered.as_bytes()), 1);
+}
+
+#[test]
+fn verify_notify_refuses_text_that_is_not_json_as_unreadable() {
+    let output = eftpay(&["verify-notify"], Some(SECRET), b"this is not json");
+    assert_exit(&output, 3);
+    assert!(stderr(&output).contains("not a JSON object"), "{}", stderr(&output));
+}
+
+#[test]
+fn verify_notify_refuses_json_that_is_not_an_object_as_unreadable() {
+    for body in [&b"[1,2]"[..], b"\"text\"", b"42", b"null", b""] {
+        assert_exit(&eftpay(&["verify-notify"], Some(SECRET), body), 3);
+    }
+}
+
+#[test]
+fn verify_notify_refuses_duplicate_fields_even_when_signed() {
+    let body = signed(DOC_NOTIFICATION, SECRET).replacen('{', r#"{"total_fee":"1000","#, 1);
+    let output = eftpay(&["verify-notify"], Some(SECRET), body.as_bytes());
+    assert_exit(&output, 3);
+    assert!(stderr(&output).contains("`total_fee` appears more than once"), "{}", stderr(&output));
+
+    let form = eftpay(&["verify-notify", "--form"], Some(SECRET), b"a=1&a=2");
+    assert_exit(&form, 3);
+}
+
+#[test]
+fn verify_notify_refuses_bytes_that_are_not_utf8() {
+    for args in [&["verify-notify"][..], &["verify-notify", "--form"][..]] {
+        let output = eftpay(args, Some(SECRET), b"{\"a\":\"\xff\xfe\"}");
+        assert_exit(&output, 3);
+        assert!(stderr(&output).contains("UTF-8"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_signed_field_without_its_documented_form_is_unreadable_not_forged() {
+    let body = signed(&DOC_NOTIFICATION.replace(r#""total_fee":"1""#, r#""total_fee":"one""#), SECRET);
+    let output = eftpay(&["verify-notify"], Some(SECRET), body.as_bytes());
+    assert_exit(&output, 3);
+    assert!(stderr(&output).contains("total_fee"), "{}", stderr(&output));
+}
+
+#[test]
+fn verify_notify_never_panics_and_always_explains_in_one_line() {
+    let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    let bodies: Vec<Vec<u8>> = vec![
+        b"{".to_vec(),
+        b"}".to_vec(),
+        b"{\"sign\":null}".to_vec(),
+        b"{\"sign\":123}".to_vec(),
+        b"{\"sign\":{\"a\":1}}".to_vec(),
+        format!("{{\"sign\":\"{}\"}}", "é".repeat(32)).into_bytes(),
+        format!("{{\"sign\":\"{}\"}}", "zz".repeat(32)).into_bytes(),
+        b"{\"total_fee\":1e999999,\"sign\":\"\"}".to_vec(),
+        b"\xef\xbb\xbf{}".to_vec(),
+        b"\0\0\0".to_vec(),
+        b"=&=&&sign=%ZZ%".to_vec(),
+        deep.into_bytes(),
+    ];
+    for body in &bodies {
+        for args in [&["verify-notify"][..], &["verify-notify", "--form"][..]] {
+            let output = eftpay(args, Some(SECRET), body);
+            let code = output.status.code();
+            assert!(matches!(code, Some(1 | 3)), "{args:?} {:?}: exit {code:?}", String::from_utf8_lossy(body));
+            let err = stderr(&output);
+            assert!(err.starts_with("eftpay: ") && err.lines().count() == 1, "{args:?}: {err}");
+        }
+    }
+}
