@@ -19,6 +19,7 @@ pub mod amount;
 pub mod client;
 pub mod credentials;
 pub mod message;
+pub mod notify;
 pub mod received;
 pub mod rules;
 pub mod signing;

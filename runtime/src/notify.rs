@@ -1,0 +1,175 @@
+//! Notifications eftPay POSTs to `notify_url` (eftpay-api.md §6): verify, tell payment from
+//! refund, hand the typed value to the merchant's code, and answer with a signed
+//! acknowledgement. eftPay re-delivers until it reads `return_code=success`, so handling must be
+//! idempotent and duplicates acknowledged.
+//!
+//! ```
+//! use eftpay::notify::{self, Notification};
+//! use eftpay::{Credentials, FixedClock, HkTime, ReturnCode, TradeStatus};
+//!
+//! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
+//! // What eftPay would send (built with the test helper, as a merchant's own tests can).
+//! let body = notify::sign_for_test(
+//!     r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","total_fee":"0.53","trade_status":"TRADE_SUCCESS","trade_type":"SALE","time":"20230609110645"}"#,
+//!     &credentials.secret,
+//! )?;
+//!
+//! let notification = notify::verify_notification(&body, &credentials.secret)?;
+//! if let Notification::Payment(payment) = notification.message() {
+//!     assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
+//! }
+//! let clock = FixedClock::new(HkTime::parse_compact("20230609110700")?);
+//! let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+//! assert!(ack.body.starts_with(r#"{"return_code":"success","time":"20230609110700","sign":""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#[cfg(feature = "axum")]
+pub mod axum;
+
+use crate::credentials::{Credentials, Secret};
+use crate::message::IncomingMessage;
+use crate::received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
+use crate::signing::sign_fields;
+use crate::time::Clock;
+use crate::verify::{Verified, VerifyError, verify_form, verify_json};
+use crate::wire::signed_json;
+use crate::{Acknowledgement, Amount, PaymentNotification, RefundNotification, ReturnCode, SyncReturn, TradeStatus};
+
+/// A verified asynchronous notification: a payment, or a refund.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Notification {
+    /// A payment changed state (`trade_type` SALE).
+    Payment(PaymentNotification),
+    /// A refund changed state (`trade_type` REFUND; only after apply-refund with `notify_url`).
+    Refund(RefundNotification),
+}
+
+impl Notification {
+    /// The merchant order number.
+    pub fn out_trade_no(&self) -> Option<&str> {
+        match self {
+            Notification::Payment(p) => p.out_trade_no.as_deref(),
+            Notification::Refund(r) => r.out_trade_no.as_deref(),
+        }
+    }
+
+    /// The payment's or refund's state.
+    pub fn trade_status(&self) -> Option<&TradeStatus> {
+        match self {
+            Notification::Payment(p) => p.trade_status.as_ref(),
+            Notification::Refund(r) => r.trade_status.as_ref(),
+        }
+    }
+
+    /// The order total (`total_fee`; for refunds still the order's total, not the refund).
+    pub fn total_fee(&self) -> Option<Amount> {
+        match self {
+            Notification::Payment(p) => p.total_fee,
+            Notification::Refund(r) => r.total_fee,
+        }
+    }
+}
+
+/// Payment or refund is told by `trade_type` REFUND, or — should a refund notification come
+/// without it — by the refund-only fields `return_amount` / `refund_no` (eftpay-api.md §6).
+fn is_refund(fields: &ReceivedFields) -> bool {
+    fields.text("trade_type") == Some("REFUND")
+        || fields.text("return_amount").is_some()
+        || fields.text("refund_no").is_some()
+}
+
+impl IncomingMessage for Notification {
+    const MESSAGE: &'static str = "notification";
+    const KNOWN_FIELDS: &'static [&'static str] = &[];
+
+    fn from_fields(fields: &ReceivedFields) -> Result<Self, IncomingError> {
+        if is_refund(fields) {
+            RefundNotification::from_fields(fields).map(Notification::Refund)
+        } else {
+            PaymentNotification::from_fields(fields).map(Notification::Payment)
+        }
+    }
+}
+
+/// Verifies a notification body (JSON, as POSTed to `notify_url`) and reads it.
+///
+/// # Errors
+/// An unreadable body, a missing or wrong signature, or a field without its documented form.
+pub fn verify_notification(body: &str, secret: &Secret) -> Result<Verified<Notification>, VerifyError> {
+    verify_json(body, secret)
+}
+
+/// Verifies the synchronous return (form-encoded, POSTed by the payer's browser to
+/// `return_url`). Show the payer a page from it; decide nothing on it alone — the notification
+/// and Query are authoritative.
+///
+/// # Errors
+/// An unreadable body, a missing or wrong signature, or a field without its documented form.
+pub fn verify_return(form_body: &str, secret: &Secret) -> Result<Verified<SyncReturn>, VerifyError> {
+    verify_form(form_body, secret)
+}
+
+/// The content type of an acknowledgement.
+pub const ACK_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// A signed acknowledgement, ready to be the HTTP response to a notification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ack {
+    /// What was answered.
+    pub return_code: ReturnCode,
+    /// The JSON body: `return_code`, `time`, `sign`.
+    pub body: String,
+}
+
+impl Ack {
+    /// The content type to send it with.
+    pub fn content_type(&self) -> &'static str {
+        ACK_CONTENT_TYPE
+    }
+}
+
+/// Builds the merchant's answer to a notification: `success` stops re-delivery, `false` asks
+/// for it again. Signed like any message (eftpay-api.md §6).
+pub fn acknowledge(return_code: ReturnCode, credentials: &Credentials, clock: &dyn Clock) -> Ack {
+    let body = signed_json(&Acknowledgement::new(return_code.clone()), credentials, clock.now()).json;
+    Ack { return_code, body }
+}
+
+/// Signs a message body the way eftPay does, for merchants' own tests of their notification
+/// handlers: give the JSON fields without `sign` (any `sign` present is replaced); get back a
+/// body that [`verify_notification`] accepts with the same secret. Field values are kept exactly.
+///
+/// # Errors
+/// The text is not a JSON object, or has a duplicate field.
+pub fn sign_for_test(body: &str, secret: &Secret) -> Result<String, ReceivedError> {
+    let fields = ReceivedFields::from_json(body)?;
+    let sign = sign_fields(&fields, secret);
+    let mut out = String::from("{");
+    for (name, value) in fields.iter().filter(|(name, _)| *name != "sign") {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&json_string(name));
+        out.push(':');
+        match value {
+            ReceivedValue::Text(text) => out.push_str(&json_string(text)),
+            ReceivedValue::Number(text) | ReceivedValue::Nested(text) => out.push_str(text),
+            ReceivedValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ReceivedValue::Null => out.push_str("null"),
+        }
+    }
+    if out.len() > 1 {
+        out.push(',');
+    }
+    out.push_str("\"sign\":");
+    out.push_str(&json_string(&sign));
+    out.push('}');
+    Ok(out)
+}
+
+fn json_string(text: &str) -> String {
+    // Serialising a &str cannot fail.
+    serde_json::to_string(text).unwrap_or_default()
+}

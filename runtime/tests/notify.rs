@@ -1,0 +1,145 @@
+//! What eftPay sends parses leniently (unknown values and fields kept), verifies strictly, and
+//! gets a signed acknowledgement; the test helper signs bodies merchants' own tests can use.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
+
+use eftpay::notify::{self, Notification};
+use eftpay::signing::sign_fields;
+use eftpay::verify::verify_fields;
+use eftpay::{
+    BuyerType, Credentials, FixedClock, HkTime, IncomingMessage, PlaceOrderResponse, ReceivedFields, ReturnCode,
+    Secret, TradeStatus, TradeType, VerifyError, Wallet,
+};
+
+/// The seed's response example (note `"buyerType": "andriod"` and the undocumented `subject`).
+const SEED_RESPONSE: &str = r#"{
+"user_confirm_key": "S0003469", "return_status": "00", "return_char": "", "wallet": "ALIPAYHK",
+"pay_apptrade": "https://vmp.eftpay.com.cn/VMP/web/payPage?userkey=12345678&outTradeNo=20190824010716&sign=5c24f30f758d86e2ba1cc1a291aa6d392f563180584f071d2d725eff52947f05",
+"subject": "test测试", "transaction_amount": "0.04", "eft_trade_no": "08520005269190824010701722",
+"sign": "26c89dd6684dd6f60569a502c920793ca82bb39f86fe0250bdb2256db8100d11", "fee_type": "HKD",
+"tid": "tid_3378", "buyerType": "andriod", "out_trade_no": "rrn_1686280006002", "time": "20230609110646", "payType": "Alipay"
+}"#;
+
+/// The payment notification example of eftpay-api.md §6 (its secret is not public).
+const DOC_NOTIFICATION: &str = r#"{"currency":"HKD","eft_trade_no":"20005269520084311t5rutcv1734","eftpay_trade_no":"20005269520084311t5rutcv1734","gmt_payment":"2019-09-24 02:20:29","notify_type":"trade_status_sync","out_trade_no":"rrn_1686280005975","sign":"9fdff8df93645e4b24919543f46c6b1219f80e7f47341d0c04834ee303903449","time":"20230609110645","total_fee":"1","trade_no":"2019082422001386450540290447","trade_status":"TRADE_SUCCESS","user_confirm_key":"S0003469","wallet":"ALIPAYCN","transaction_id":"2020012022001386451433772415","trade_type":"SALE"}"#;
+
+const SECRET: &str = "test-secret-not-real";
+
+#[test]
+fn the_seed_response_example_parses_with_misspelt_values_and_unknown_fields() {
+    let fields = ReceivedFields::from_json(SEED_RESPONSE).unwrap();
+    let response = PlaceOrderResponse::from_fields(&fields).unwrap();
+    assert_eq!(response.buyer_type, Some(BuyerType::from_wire("andriod")));
+    assert!(!response.buyer_type.as_ref().unwrap().is_known());
+    assert_eq!(response.wallet, Some(Wallet::AlipayHk));
+    assert_eq!(response.transaction_amount.unwrap().to_string(), "0.04");
+    assert_eq!(response.return_char, None, "an empty return_char counts as absent");
+    assert_eq!(response.extra.get("subject").map(ToString::to_string), Some("test测试".to_owned()));
+}
+
+#[test]
+fn the_doc_notification_example_parses_and_fails_only_its_signature() {
+    let fields = ReceivedFields::from_json(DOC_NOTIFICATION).unwrap();
+    let Notification::Payment(payment) = Notification::from_fields(&fields).unwrap() else { panic!("a payment") };
+    assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(payment.trade_type, Some(TradeType::Sale));
+    assert_eq!(payment.total_fee.unwrap().cents(), 100, "\"1\" is one dollar");
+    assert_eq!(payment.gmt_payment, Some(HkTime::parse_dashed("2019-09-24 02:20:29").unwrap()));
+    assert_eq!(notify::verify_notification(DOC_NOTIFICATION, &Secret::new(SECRET)).unwrap_err(), VerifyError::Mismatch);
+}
+
+#[test]
+fn a_signed_payment_notification_verifies_into_a_payment() {
+    let body = notify::sign_for_test(DOC_NOTIFICATION, &Secret::new(SECRET)).unwrap();
+    let verified = notify::verify_notification(&body, &Secret::new(SECRET)).unwrap();
+    assert!(matches!(verified.message(), Notification::Payment(_)));
+    assert_eq!(verified.out_trade_no(), Some("rrn_1686280005975"));
+    assert_eq!(verified.trade_status(), Some(&TradeStatus::TradeSuccess));
+}
+
+#[test]
+fn a_refund_notification_is_told_from_a_payment() {
+    let body = notify::sign_for_test(
+        r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","refund_no":"rf_1","return_amount":"0.20","total_fee":"1.00","trade_status":"TRADE_REFUND","trade_type":"REFUND","rejectReason":""}"#,
+        &Secret::new(SECRET),
+    )
+    .unwrap();
+    let verified = notify::verify_notification(&body, &Secret::new(SECRET)).unwrap();
+    let Notification::Refund(refund) = verified.message() else { panic!("a refund") };
+    assert_eq!(refund.return_amount.unwrap().to_string(), "0.20");
+    assert_eq!(refund.total_fee.unwrap().to_string(), "1.00", "total_fee stays the order total");
+    assert_eq!(refund.refund_no.as_deref(), Some("rf_1"));
+}
+
+#[test]
+fn sign_for_test_keeps_values_exactly_and_replaces_an_old_sign() {
+    let body =
+        notify::sign_for_test(r#"{"a":1e2,"b":null,"c":{"x":[1, 2]},"sign":"old"}"#, &Secret::new(SECRET)).unwrap();
+    assert!(body.starts_with(r#"{"a":1e2,"b":null,"c":{"x":[1,2]},"sign":""#), "{body}");
+    assert_eq!(verify_fields(&ReceivedFields::from_json(&body).unwrap(), &Secret::new(SECRET)), Ok(()));
+}
+
+#[test]
+fn a_tampered_notification_is_refused() {
+    let body = notify::sign_for_test(DOC_NOTIFICATION, &Secret::new(SECRET)).unwrap();
+    let tampered = body.replace(r#""total_fee":"1""#, r#""total_fee":"1000""#);
+    assert_eq!(notify::verify_notification(&tampered, &Secret::new(SECRET)).unwrap_err(), VerifyError::Mismatch);
+}
+
+#[test]
+fn the_acknowledgement_is_signed_and_carries_only_its_fields() {
+    let credentials = Credentials::new("TESTKEY00001", SECRET);
+    let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
+    let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+    let fields = ReceivedFields::from_json(&ack.body).unwrap();
+    let names: Vec<&str> = fields.iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["return_code", "time", "sign"]);
+    assert_eq!(fields.text("return_code"), Some("success"));
+    assert_eq!(verify_fields(&fields, &credentials.secret), Ok(()));
+    assert_eq!(ack.content_type(), "application/json; charset=utf-8");
+    let refused = notify::acknowledge(ReturnCode::Failure, &credentials, &clock);
+    assert!(refused.body.starts_with(r#"{"return_code":"false""#));
+}
+
+#[test]
+fn the_synchronous_return_is_verified_from_its_form() {
+    let secret = Secret::new(SECRET);
+    let pairs =
+        [("out_trade_no", "rrn_1"), ("total_fee", "0.53"), ("trade_status", "TRADE_SUCCESS"), ("subject", "測試 & =")];
+    let sign = sign_fields(&ReceivedFields::from_pairs(pairs).unwrap(), &secret);
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        form.append_pair(k, v);
+    }
+    form.append_pair("sign", &sign);
+    let body = form.finish();
+    let verified = notify::verify_return(&body, &secret).unwrap();
+    assert_eq!(verified.trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(verified.extra.get("subject").map(ToString::to_string), Some("測試 & =".to_owned()));
+    assert_eq!(notify::verify_return(&body.replace("0.53", "5.30"), &secret).unwrap_err(), VerifyError::Mismatch);
+}
+
+#[test]
+fn a_sentinel_secret_never_appears_in_any_text() {
+    let sentinel = "SENTINEL-SECRET-0001";
+    let secret = Secret::new(sentinel);
+    let credentials = Credentials::new("TESTKEY00001", sentinel);
+    let body = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap();
+    let expected_sign = ReceivedFields::from_json(&body).unwrap().text("sign").unwrap().to_owned();
+    let mut texts =
+        vec![format!("{secret:?}"), format!("{secret}"), format!("{credentials:?}"), format!("{credentials:#?}")];
+    for error in [
+        notify::verify_notification(&body.replace("rrn_", "xrn_"), &secret).unwrap_err(),
+        notify::verify_notification("{}", &secret).unwrap_err(),
+        notify::verify_notification("not json", &secret).unwrap_err(),
+        notify::verify_notification(r#"{"a":"1","a":"2"}"#, &secret).unwrap_err(),
+        notify::verify_notification(&notify::sign_for_test(r#"{"total_fee":"x"}"#, &secret).unwrap(), &secret)
+            .unwrap_err(),
+    ] {
+        texts.push(error.to_string());
+        texts.push(format!("{error:?}"));
+    }
+    for text in texts {
+        assert!(!text.contains(sentinel), "{text}");
+        assert!(!text.contains(&expected_sign), "{text}");
+    }
+}

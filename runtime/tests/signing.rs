@@ -1,0 +1,135 @@
+//! The signature rule against vectors computed outside Rust (runtime/tests/golden, made by a
+//! Python script from eftpay-api.md §2), and its properties: what is signed verifies, and any
+//! single changed field does not.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
+
+use eftpay::signing::{canonical_string, sign_fields, sign_message};
+use eftpay::verify::verify_fields;
+use eftpay::{Amount, Credentials, Envelope, HkTime, ReceivedFields, Secret, VerifyError, services, wallets};
+use proptest::prelude::*;
+
+#[derive(serde::Deserialize)]
+struct Vector {
+    name: String,
+    secret: String,
+    message: String,
+    canonical: String,
+    sign: String,
+}
+
+fn vectors() -> Vec<Vector> {
+    let text = include_str!("golden/signing_vectors.json");
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn there_are_at_least_twenty_golden_vectors() {
+    assert!(vectors().len() >= 20);
+}
+
+#[test]
+fn canonical_strings_match_the_golden_vectors() {
+    for v in vectors() {
+        let fields = ReceivedFields::from_json(&v.message).unwrap_or_else(|e| panic!("{}: {e}", v.name));
+        assert_eq!(canonical_string(&fields), v.canonical, "{}", v.name);
+    }
+}
+
+#[test]
+fn signatures_match_the_golden_vectors() {
+    for v in vectors() {
+        let fields = ReceivedFields::from_json(&v.message).unwrap();
+        assert_eq!(sign_fields(&fields, &Secret::new(v.secret.clone())), v.sign, "{}", v.name);
+    }
+}
+
+#[test]
+fn golden_messages_verify_once_their_sign_is_set() {
+    for v in vectors() {
+        let fields = ReceivedFields::from_json(&v.message).unwrap();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        // Rebuild only text-valued messages as pairs; the others are covered above.
+        if fields.iter().all(|(_, value)| matches!(value, eftpay::ReceivedValue::Text(_))) {
+            for (name, value) in fields.iter().filter(|(n, _)| *n != "sign") {
+                pairs.push((name.to_owned(), value.to_string()));
+            }
+            pairs.push(("sign".into(), v.sign.clone()));
+            let signed = ReceivedFields::from_pairs(pairs).unwrap();
+            assert_eq!(verify_fields(&signed, &Secret::new(v.secret.clone())), Ok(()), "{}", v.name);
+        }
+    }
+}
+
+#[test]
+fn streamed_request_signature_equals_the_sorted_rule() {
+    let credentials = Credentials::new("S0003469", "test-secret-not-real-0001");
+    let order =
+        services::AtomeV2WapPreOrder::place_order(wallets::Atome, Amount::from_cents(11020), "rrn_1", "测试 & =")
+            .return_url("https://merchant.example/return")
+            .items(vec![eftpay::Item {
+                item_id: Some("P100".into()),
+                name: Some("iPhone".into()),
+                price: Some(11020),
+                quantity: Some(1),
+            }])
+            .build();
+    let envelope = Envelope { user_confirm_key: "S0003469", time: "20230609110645" };
+    let streamed = sign_message(&order, &envelope, &credentials.secret);
+    let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
+    let fields = ReceivedFields::from_json(&body.json).unwrap();
+    assert_eq!(sign_fields(&fields, &credentials.secret), streamed);
+    assert_eq!(fields.text("sign"), Some(streamed.as_str()));
+    assert_eq!(fields.text("items"), Some(r#"[{"itemId":"P100","name":"iPhone","quantity":1,"price":11020}]"#));
+}
+
+fn field_name() -> impl Strategy<Value = String> {
+    "[A-Za-z_][A-Za-z0-9_]{0,12}".prop_filter("sign is never signed", |n| n != "sign")
+}
+
+fn message() -> impl Strategy<Value = Vec<(String, String)>> {
+    proptest::collection::btree_map(field_name(), "\\PC{1,20}", 1..12).prop_map(|m| m.into_iter().collect())
+}
+
+proptest! {
+    #[test]
+    fn what_is_signed_verifies(pairs in message(), secret in "\\PC{1,30}") {
+        let secret = Secret::new(secret);
+        let unsigned = ReceivedFields::from_pairs(pairs.clone()).unwrap();
+        let mut signed = pairs;
+        signed.push(("sign".into(), sign_fields(&unsigned, &secret)));
+        prop_assert_eq!(verify_fields(&ReceivedFields::from_pairs(signed).unwrap(), &secret), Ok(()));
+    }
+
+    #[test]
+    fn any_single_changed_field_is_rejected(pairs in message(), which in any::<prop::sample::Index>(), extra in "\\PC{1,5}") {
+        let secret = Secret::new("test-secret-not-real");
+        let sign = sign_fields(&ReceivedFields::from_pairs(pairs.clone()).unwrap(), &secret);
+        let mut tampered = pairs;
+        let i = which.index(tampered.len());
+        tampered[i].1.push_str(&extra);
+        tampered.push(("sign".into(), sign));
+        prop_assert_eq!(verify_fields(&ReceivedFields::from_pairs(tampered).unwrap(), &secret), Err(VerifyError::Mismatch));
+    }
+
+    #[test]
+    fn an_added_field_is_rejected(pairs in message(), name in field_name(), value in "\\PC{1,5}") {
+        prop_assume!(!pairs.iter().any(|(n, _)| *n == name));
+        let secret = Secret::new("test-secret-not-real");
+        let sign = sign_fields(&ReceivedFields::from_pairs(pairs.clone()).unwrap(), &secret);
+        let mut tampered = pairs;
+        tampered.push((name, value));
+        tampered.push(("sign".into(), sign));
+        prop_assert_eq!(verify_fields(&ReceivedFields::from_pairs(tampered).unwrap(), &secret), Err(VerifyError::Mismatch));
+    }
+}
+
+#[test]
+fn missing_and_malformed_signatures_are_refused() {
+    let secret = Secret::new("test-secret-not-real");
+    let missing = ReceivedFields::from_pairs([("a", "1")]).unwrap();
+    assert_eq!(verify_fields(&missing, &secret), Err(VerifyError::MissingSignature));
+    let short = ReceivedFields::from_pairs([("a", "1"), ("sign", "abc")]).unwrap();
+    assert_eq!(verify_fields(&short, &secret), Err(VerifyError::MalformedSignature));
+    let not_hex = ReceivedFields::from_pairs([("a", "1"), ("sign", &"z".repeat(64))]).unwrap();
+    assert_eq!(verify_fields(&not_hex, &secret), Err(VerifyError::MalformedSignature));
+}
