@@ -44,6 +44,8 @@ pub enum Rule {
     AboveLimit,
     /// A number outside its range (a zero amount, a zero validity).
     OutOfRange,
+    /// Received text that cannot be the field's type (a gateway reading a request).
+    Malformed,
 }
 
 /// One broken rule.
@@ -124,6 +126,16 @@ impl Violations {
     /// Records a violation.
     pub fn push(&mut self, field: &'static str, rule: Rule, message: String) {
         self.list.push(Violation { field, rule, message });
+    }
+
+    /// A received field whose text cannot be its type.
+    pub fn malformed(&mut self, field: &'static str, error: &crate::received::IncomingError) {
+        self.push(field, Rule::Malformed, error.to_string());
+    }
+
+    /// A required field that was not received.
+    pub fn missing(&mut self, field: &'static str) {
+        self.push(field, Rule::Required, format!("`{field}` is required and was not sent"));
     }
 
     /// A bounded string: not empty when required, at most `max_len` characters.

@@ -363,3 +363,28 @@ fn signed_fields_are_in_byte_order_and_never_include_sign() {
     let i = |name: &str| PlaceOrderRequest::SIGNED_FIELDS.iter().position(|f| *f == name).unwrap();
     assert!(i("payType") < i("pay_scene"), "uppercase sorts before underscore");
 }
+
+#[test]
+fn a_gateway_reads_back_exactly_what_was_sent() {
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let mut sent = order();
+    sent.customer_info = None;
+    sent.body = Some("測試 & =".into());
+    sent.active_time = Some(600);
+    let body = eftpay::wire::signed_json(&sent, &credentials, eftpay::HkTime::parse_compact("20230609110645").unwrap());
+    let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
+    assert_eq!(PlaceOrderRequest::from_received(&fields), Ok(sent));
+}
+
+#[test]
+fn a_gateway_reports_missing_and_malformed_fields() {
+    let fields = eftpay::ReceivedFields::from_json(
+        r#"{"service":"service.alipay.web.PreOrder","transaction_amount":"1.234","payType":"Alipay","wallet":"ALIPAYHK","pay_scene":"WEB","subject":"x"}"#,
+    )
+    .unwrap();
+    let violations = PlaceOrderRequest::from_received(&fields).unwrap_err();
+    assert!(violations.has("transaction_amount", Rule::Malformed), "{violations}");
+    assert!(violations.has("out_trade_no", Rule::Required), "{violations}");
+    assert!(!violations.has("transaction_amount", Rule::Required), "malformed is not also reported missing");
+    assert_eq!(violations.len(), 2, "{violations}");
+}

@@ -52,6 +52,48 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         }
     });
     let validations = validate_body(i, spec);
+    let reads = caller.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let wire = &f.wire;
+        let read = match &f.ty {
+            FieldType::Text | FieldType::Url => {
+                quote! { ::core::result::Result::Ok(fields.text(#wire).map(::std::borrow::ToOwned::to_owned)) }
+            }
+            FieldType::Enum(e) => {
+                let e = ident(e);
+                quote! { ::core::result::Result::Ok(fields.text(#wire).map(#e::from_wire)) }
+            }
+            FieldType::Amount => quote! { fields.amount(#wire) },
+            FieldType::Time => quote! { fields.time(#wire) },
+            FieldType::DateTime => quote! { fields.datetime(#wire) },
+            FieldType::Seconds => quote! { fields.seconds(#wire) },
+            FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { fields.nested(#wire) },
+        };
+        quote! {
+            let #rust = match #read {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(error) => {
+                    violations.malformed(#wire, &error);
+                    ::core::option::Option::None
+                }
+            };
+        }
+    });
+    let read_names: Vec<_> = caller.iter().map(|f| ident(&f.rust)).collect();
+    let read_patterns = caller.iter().map(|f| {
+        let rust = ident(&f.rust);
+        if f.is_mandatory() {
+            quote! { ::core::option::Option::Some(#rust) }
+        } else {
+            quote! { #rust }
+        }
+    });
+    let field_names = read_names.clone();
+    let missing = caller.iter().filter(|f| f.is_mandatory()).map(|f| {
+        let rust = ident(&f.rust);
+        let wire = &f.wire;
+        quote! { if #rust.is_none() && !violations.has(#wire, ::eftpay::Rule::Malformed) { violations.missing(#wire); } }
+    });
     let walk = walk_body(i);
     let mut signed: Vec<&str> =
         i.fields.iter().filter(|f| f.concept != Some(Concept::Sign)).map(|f| f.wire.as_str()).collect();
@@ -113,6 +155,25 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
                 let mut violations = ::eftpay::Violations::new(#iface_name);
                 #validations
                 violations.into_result()
+            }
+        }
+
+        impl #name {
+            /// Reads this message as a gateway receives it (the sandbox does): every field the
+            /// spec lists, typed; anything missing or malformed is reported, with the same
+            /// [`Violations`](::eftpay::Violations) `validate()` uses. Client-filled fields
+            /// (`user_confirm_key`, `time`, `sign`) stay in `fields`.
+            ///
+            /// # Errors
+            /// Every required field that is missing and every field that cannot be its type.
+            pub fn from_received(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::Violations> {
+                let mut violations = ::eftpay::Violations::new(#iface_name);
+                #(#reads)*
+                #(#missing)*
+                match (#(#read_names,)*) {
+                    (#(#read_patterns,)*) if violations.is_empty() => ::core::result::Result::Ok(#name { #(#field_names,)* }),
+                    _ => ::core::result::Result::Err(violations),
+                }
             }
         }
 
