@@ -1,0 +1,218 @@
+//! The pay page `pay_apptrade` links to: the order (amount, subject, wallet), a QR code of the
+//! link for scanning, and Pay / Fail / Cancel. After paying, the payer's browser is sent to
+//! `return_url` with the signed synchronous return as a form POST (eftpay-api.md §6).
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use eftpay::signing::sign_fields;
+use eftpay::{HkTime, ReceivedFields};
+use serde::Deserialize;
+
+use crate::control::settle;
+use crate::state::{Order, OrderState};
+use crate::{Shared, lock};
+
+/// `/VMP/web/payPage`: GET shows the order, POST acts on it.
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new().route("/VMP/web/payPage", get(show).post(act))
+}
+
+#[derive(Deserialize)]
+struct Which {
+    order: String,
+}
+
+#[derive(Deserialize)]
+struct Action {
+    order: String,
+    action: String,
+}
+
+async fn show(State(shared): State<Arc<Shared>>, Query(which): Query<Which>) -> Response {
+    shared.expire_due();
+    let order = lock(&shared.ledger).get(&which.order).cloned();
+    match order {
+        Some(order) => Html(page(&shared, &order)).into_response(),
+        None => {
+            (StatusCode::NOT_FOUND, Html(layout("Order not found", "<p>No such order. The link may be mistyped.</p>")))
+                .into_response()
+        }
+    }
+}
+
+async fn act(State(shared): State<Arc<Shared>>, Form(action): Form<Action>) -> Response {
+    shared.expire_due();
+    let to = match action.action.as_str() {
+        "pay" => OrderState::Paid,
+        "fail" => OrderState::Failed,
+        "cancel" => OrderState::Cancelled,
+        _ => {
+            return (StatusCode::BAD_REQUEST, Html(layout("Unknown action", "<p>Use Pay, Fail or Cancel.</p>")))
+                .into_response();
+        }
+    };
+    match settle(&shared, &action.order, to) {
+        Ok(order) if to == OrderState::Paid => match &order.return_url {
+            Some(url) => Html(return_form(&shared, &order, url)).into_response(),
+            None => Html(layout(
+                "Paid",
+                &format!("<p id=\"result\">Paid {} {}. You can close this page.</p>", order.currency, order.amount),
+            ))
+            .into_response(),
+        },
+        Ok(order) => Html(layout(
+            "Not paid",
+            &format!(
+                "<p id=\"result\">Order {} was {:?}. No money moved.</p>",
+                escape(&order.out_trade_no),
+                order.state
+            ),
+        ))
+        .into_response(),
+        Err(refusal) => (
+            StatusCode::CONFLICT,
+            Html(layout("Cannot do that", &format!("<p id=\"result\">{}</p>", escape(&refusal.text)))),
+        )
+            .into_response(),
+    }
+}
+
+fn page(shared: &Shared, order: &Order) -> String {
+    let link = shared.pay_page_url(&order.eft_trade_no);
+    let status = order.trade_status().map_or_else(|| "no state".to_owned(), |s| s.as_str().to_owned());
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        r#"<p class="amount" id="amount">{currency} {amount}</p>
+<dl>
+<dt>Subject</dt><dd id="subject">{subject}</dd>
+<dt>Wallet</dt><dd id="wallet">{wallet}</dd>
+<dt>Order</dt><dd id="out_trade_no">{out}</dd>
+<dt>Service</dt><dd>{service}</dd>
+<dt>Status</dt><dd id="status">{status}</dd>
+</dl>"#,
+        currency = escape(&order.currency),
+        amount = order.amount,
+        subject = escape(&order.subject),
+        wallet = escape(&order.wallet),
+        out = escape(&order.out_trade_no),
+        service = escape(&order.service),
+    );
+    if order.state == OrderState::Pending {
+        let _ = write!(
+            body,
+            r#"<div class="qr" title="Scan to open this page">{qr}</div>
+<form method="post" action="{action}">
+<input type="hidden" name="order" value="{order}">
+<button id="pay" name="action" value="pay" class="pay">Pay</button>
+<button id="fail" name="action" value="fail">Fail</button>
+<button id="cancel" name="action" value="cancel">Cancel</button>
+</form>"#,
+            qr = qr_svg(&link),
+            action = escape(&format!("{}/web/payPage", shared.base_url)),
+            order = escape(&order.eft_trade_no),
+        );
+    }
+    layout("eftPay sandbox — pay", &body)
+}
+
+/// The page that carries the payer to `return_url`: a form of the signed synchronous return,
+/// submitted by script, or by the payer's click without script.
+fn return_form(shared: &Shared, order: &Order, url: &str) -> String {
+    let now = shared.now();
+    let paid = order.paid_at.and_then(HkTime::from_unix_seconds).map(HkTime::to_dashed).unwrap_or_default();
+    let pairs: Vec<(&str, String)> = vec![
+        ("user_confirm_key", shared.credentials.user_confirm_key.clone()),
+        ("trade_no", order.transaction_id.clone().unwrap_or_default()),
+        ("transaction_id", order.transaction_id.clone().unwrap_or_default()),
+        ("out_trade_no", order.out_trade_no.clone()),
+        ("eft_trade_no", order.eft_trade_no.clone()),
+        ("eftpay_trade_no", order.eft_trade_no.clone()),
+        ("total_fee", order.amount.to_string()),
+        ("currency", order.currency.clone()),
+        ("trade_status", order.trade_status().map(|s| s.as_str().to_owned()).unwrap_or_default()),
+        ("gmt_payment", paid),
+        ("wallet", order.wallet.clone()),
+        ("trade_type", "SALE".to_owned()),
+        ("time", now.to_compact()),
+    ];
+    let pairs: Vec<(&str, String)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let sign = ReceivedFields::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())))
+        .map(|f| sign_fields(&f, &shared.credentials.secret))
+        .unwrap_or_default();
+    let mut inputs = String::new();
+    for (name, value) in pairs.iter().map(|(n, v)| (*n, v.as_str())).chain(std::iter::once(("sign", sign.as_str()))) {
+        let _ = writeln!(inputs, r#"<input type="hidden" name="{}" value="{}">"#, escape(name), escape(value));
+    }
+    let body = format!(
+        r#"<p id="result">Paid {currency} {amount}. Returning to the shop…</p>
+<form id="return" method="post" action="{url}">
+{inputs}<button id="continue">Continue to the shop</button>
+</form>
+<script>document.getElementById("return").submit();</script>"#,
+        currency = escape(&order.currency),
+        amount = order.amount,
+        url = escape(url),
+    );
+    layout("Paid", &body)
+}
+
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(180, 180).build(),
+        Err(_) => String::new(),
+    }
+}
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 26rem; margin: 2rem auto; padding: 0 1rem; color: #1d2430; }}
+header {{ font-size: .8rem; letter-spacing: .08em; text-transform: uppercase; color: #7a8494; }}
+.amount {{ font-size: 2.4rem; font-weight: 600; margin: .5rem 0 1rem; }}
+dl {{ display: grid; grid-template-columns: auto 1fr; gap: .3rem 1rem; }} dt {{ color: #7a8494; }} dd {{ margin: 0; }}
+.qr svg {{ width: 180px; height: 180px; margin: 1rem 0; }}
+button {{ font-size: 1rem; padding: .6rem 1.2rem; margin-right: .5rem; border-radius: .4rem; border: 1px solid #c5ccd6; background: #fff; }}
+button.pay {{ background: #0b6bcb; color: #fff; border-color: #0b6bcb; }}
+</style></head>
+<body><header>eftPay sandbox — not a real payment</header><h1>{title}</h1>
+{body}
+</body></html>"#,
+        title = escape(title),
+    )
+}
+
+/// HTML-escapes text placed in element content or attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_in_merchant_text() {
+        assert_eq!(escape(r#"<b>"A&B"</b>'"#), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;&#39;");
+    }
+}

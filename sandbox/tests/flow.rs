@@ -1,0 +1,377 @@
+//! The sandbox over real loopback HTTP, driven by the SDK's own client: every place-order
+//! service, the full flow (order → pay page → notification → query → refund → refund
+//! notification → refund query), the PAYME UAT amounts, re-delivery, and restarts.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
+
+mod common;
+
+use std::time::Duration;
+
+use common::{client, form, merchant, sandbox};
+use eftpay::notify::Notification;
+use eftpay::{
+    Amount, ApplyRefundRequest, Interface, PlaceOrderRequest, QueryRequest, RefundRequest, ReturnStatus, SERVICES,
+    ServiceFlag, TradeStatus, services, wallets,
+};
+use eftpay_sandbox::{DeliveryOutcome, Faults, Sandbox, SandboxConfig};
+
+fn order_for(rules: &eftpay::ServiceRules, out_trade_no: &str, cents: u64) -> PlaceOrderRequest {
+    let mut r = PlaceOrderRequest::new(
+        rules.service.clone(),
+        Amount::from_cents(cents),
+        out_trade_no,
+        rules.pay_type.clone(),
+        "sandbox test",
+        rules.wallets[0].clone(),
+        rules.pay_scenes[0].clone(),
+    );
+    if !rules.has_flag(ServiceFlag::ReturnUrlNotNeeded) {
+        r.return_url = Some("https://merchant.example/return".into());
+    }
+    r
+}
+
+#[tokio::test]
+async fn every_place_order_service_gets_a_signed_00_reply_whose_link_opens_the_pay_page() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let http = reqwest::Client::new();
+    let mut count = 0;
+    for (i, rules) in SERVICES.iter().filter(|r| r.interface == Interface::PlaceOrder).enumerate() {
+        let reply = client
+            .place_order(order_for(rules, &format!("rrn_{i}"), 1234))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", rules.service));
+        assert_eq!(reply.return_status, Some(ReturnStatus::Accepted));
+        let link = reply.pay_apptrade.clone().unwrap();
+        let page = http.get(&link).send().await.unwrap();
+        assert!(page.status().is_success(), "{link}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("12.34") && html.contains(rules.wallets[0].as_str()), "{}", rules.service);
+        assert!(html.contains("<svg"), "a QR code of the link");
+        count += 1;
+    }
+    assert_eq!(count, 19);
+}
+
+#[tokio::test]
+async fn the_whole_flow_runs_over_loopback() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    let http = reqwest::Client::new();
+
+    // Place the order.
+    let order =
+        services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), "rrn_flow", "Coffee")
+            .notify_url(merchant.notify_url())
+            .return_url(merchant.return_url());
+    let reply = client.place_order(order).await.unwrap();
+    let eft = reply.eft_trade_no.clone().unwrap();
+
+    // Pay on the pay page, through its own form.
+    let page = http.get(reply.pay_apptrade.clone().unwrap()).send().await.unwrap().text().await.unwrap();
+    let (action, mut inputs) = form(&page, "pay");
+    inputs.push(("action".into(), "pay".into()));
+    let paid = common::post_form(&http, &action, &inputs).await;
+
+    // The browser is sent back to return_url with the signed synchronous return.
+    let (return_url, fields) = form(&paid, "return");
+    assert_eq!(return_url, merchant.return_url());
+    let thanks = common::post_form(&http, &return_url, &fields).await;
+    assert_eq!(thanks, "thanks for your order");
+    assert_eq!(merchant.seen.returns.lock().unwrap()[0].trade_status, Some(TradeStatus::TradeSuccess));
+
+    // The notification arrives, verified, and is acknowledged.
+    let notifications = merchant.wait_for(1).await;
+    let Notification::Payment(payment) = &notifications[0] else { panic!("a payment notification") };
+    assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(payment.total_fee, Some(Amount::from_cents(100)));
+
+    // Query shows it paid.
+    let mut query = QueryRequest::new();
+    query.out_trade_no = Some("rrn_flow".into());
+    assert_eq!(client.query(query.clone()).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
+
+    // Partial refund through apply-refund, with its notification.
+    let mut refund = ApplyRefundRequest::new(
+        eftpay::Service::WechatWebApplyRefund,
+        Amount::from_cents(30),
+        Amount::from_cents(100),
+        "rrn_flow",
+        eftpay::PayType::WeChat,
+        eftpay::Wallet::WeChatHk,
+        "rf_1",
+    );
+    refund.notify_url = Some(merchant.notify_url());
+    let applied = client.apply_refund(refund).await.unwrap();
+    assert_eq!(applied.trade_status, Some(TradeStatus::ApplySuccess));
+    let notifications = merchant.wait_for(2).await;
+    let Notification::Refund(refunded) = &notifications[1] else { panic!("a refund notification") };
+    assert_eq!(refunded.return_amount, Some(Amount::from_cents(30)));
+    assert_eq!(refunded.trade_status, Some(TradeStatus::TradeRefund));
+
+    // Refund query, and the order now partly refunded.
+    query.refund_no = Some("rf_1".into());
+    let refund_state = client.query(query.clone()).await.unwrap();
+    assert_eq!(refund_state.trade_status, Some(TradeStatus::TradeRefund));
+    assert_eq!(refund_state.transaction_amount, Some(Amount::from_cents(30)));
+    query.refund_no = None;
+    assert_eq!(client.query(query).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
+    assert_eq!(sandbox.order(&eft).unwrap().refunds.len(), 1);
+}
+
+async fn payme(sandbox: &Sandbox, out: &str, cents: u64) -> Result<eftpay::PlaceOrderResponse, eftpay::ClientError> {
+    let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(cents), out, "UAT")
+        .return_url("https://merchant.example/return");
+    client(sandbox).place_order(order).await.map(|v| v.into_message())
+}
+
+async fn status_of(sandbox: &Sandbox, out: &str) -> Option<TradeStatus> {
+    let mut q = QueryRequest::new();
+    q.out_trade_no = Some(out.into());
+    client(sandbox).query(q).await.unwrap().trade_status.clone()
+}
+
+#[tokio::test]
+async fn payme_uat_amounts_behave_as_the_seed_says() {
+    let sandbox = sandbox().await;
+    payme(&sandbox, "p81", 81).await.unwrap();
+    assert_eq!(status_of(&sandbox, "p81").await, Some(TradeStatus::TradeSuccess), ".81 succeeds");
+    payme(&sandbox, "p80", 180).await.unwrap();
+    assert_eq!(status_of(&sandbox, "p80").await, Some(TradeStatus::TradeClosed), ".80 times out");
+    payme(&sandbox, "p77", 77).await.unwrap();
+    assert_eq!(status_of(&sandbox, "p77").await, Some(TradeStatus::TradeFail), ".77 fails");
+    let error = payme(&sandbox, "p44", 44).await.unwrap_err();
+    assert_eq!(error.gateway().unwrap().status().as_str(), "50", ".44 is a server error with no QR code: {error}");
+    payme(&sandbox, "p45", 45).await.unwrap();
+    assert_eq!(status_of(&sandbox, "p45").await, None, ".45 has no state");
+    payme(&sandbox, "p50", 50).await.unwrap();
+    assert_eq!(
+        status_of(&sandbox, "p50").await,
+        Some(TradeStatus::TradeProcessing),
+        "other amounts wait for the payer"
+    );
+}
+
+#[tokio::test]
+async fn notifications_are_redelivered_until_acknowledged_and_duplicates_reach_the_merchant() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    merchant.seen.refuse_first.store(2, std::sync::atomic::Ordering::SeqCst);
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_redo", "x")
+        .notify_url(merchant.notify_url())
+        .return_url(merchant.return_url());
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    assert_eq!(merchant.wait_for(3).await.len(), 3, "the same notification three times");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let outcomes: Vec<DeliveryOutcome> = sandbox.deliveries().into_iter().map(|d| d.outcome).collect();
+    assert_eq!(outcomes.len(), 3);
+    assert!(matches!(outcomes[0], DeliveryOutcome::NotAcknowledged { .. }));
+    assert_eq!(outcomes[2], DeliveryOutcome::Acknowledged);
+    assert!(sandbox.order(&eft).unwrap().notified);
+}
+
+#[tokio::test]
+async fn dropped_and_forged_notifications_are_retried_and_refused() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    sandbox.set_faults(Faults { drop_notifications: 1, tamper_notifications: 1, ..Faults::default() });
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_fault", "x")
+        .notify_url(merchant.notify_url())
+        .return_url(merchant.return_url());
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    assert_eq!(merchant.wait_for(1).await.len(), 1, "only the genuine one reaches the handler");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let outcomes: Vec<DeliveryOutcome> = sandbox.deliveries().into_iter().map(|d| d.outcome).collect();
+    assert_eq!(outcomes[0], DeliveryOutcome::Dropped);
+    assert!(matches!(outcomes[1], DeliveryOutcome::Tampered { .. }), "{outcomes:?}");
+    assert_eq!(outcomes[2], DeliveryOutcome::Acknowledged);
+}
+
+#[tokio::test]
+async fn once_services_notify_once_and_never_services_not_at_all() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    merchant.seen.refuse_first.store(5, std::sync::atomic::Ordering::SeqCst);
+    let nuvei = services::NuveiWebPreOrder::place_order(wallets::Nuvei, Amount::from_cents(10), "rrn_once", "x")
+        .notify_url(merchant.notify_url())
+        .return_url(merchant.return_url());
+    let octopus = services::OctOnlinePreOrder::place_order(wallets::Octopus, Amount::from_cents(10), "rrn_never", "x")
+        .notify_url(merchant.notify_url())
+        .return_url(merchant.return_url());
+    let c = client(&sandbox);
+    let a = c.place_order(nuvei).await.unwrap().eft_trade_no.clone().unwrap();
+    let b = c.place_order(octopus).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&a).unwrap();
+    sandbox.pay(&b).unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let deliveries = sandbox.deliveries();
+    assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == a).count(), 1, "NUVEI notifies once, refused or not");
+    assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == b).count(), 0, "Octopus never notifies");
+}
+
+#[tokio::test]
+async fn refunds_are_refused_when_eftpay_would_refuse_them() {
+    let sandbox = sandbox().await;
+    let c = client(&sandbox);
+    let fps = services::FpsWebPreOrder::place_order(wallets::Fps, Amount::from_cents(100), "rrn_fps", "x")
+        .return_url("https://merchant.example/r");
+    let eft = c.place_order(fps).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    // FPS has no refund service in the spec at all: a refund names another service's payType.
+    let alipay = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_ali", "x")
+        .return_url("https://merchant.example/r");
+    let eft = c.place_order(alipay).await.unwrap().eft_trade_no.clone().unwrap();
+    let refund = |cents: u64, no: &str| {
+        RefundRequest::new(
+            eftpay::Service::AlipayWebRefund,
+            Amount::from_cents(cents),
+            Amount::from_cents(100),
+            "rrn_ali",
+            eftpay::PayType::Alipay,
+            eftpay::Wallet::AlipayHk,
+            no,
+        )
+    };
+    let unpaid = c.refund(refund(10, "rf_0")).await.unwrap_err();
+    assert_eq!(unpaid.gateway().unwrap().status().as_str(), "23", "{unpaid}");
+    sandbox.pay(&eft).unwrap();
+    assert_eq!(c.refund(refund(60, "rf_1")).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
+    let too_much = c.refund(refund(41, "rf_2")).await.unwrap_err();
+    assert_eq!(too_much.gateway().unwrap().status().as_str(), "24", "{too_much}");
+    assert_eq!(c.refund(refund(40, "rf_3")).await.unwrap().trade_status, Some(TradeStatus::TradeClosed));
+}
+
+#[tokio::test]
+async fn requests_eftpay_would_refuse_get_its_codes() {
+    let sandbox = sandbox().await;
+    let order = || {
+        services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_dup", "x")
+            .return_url("https://merchant.example/r")
+    };
+    let c = client(&sandbox);
+    c.place_order(order()).await.unwrap();
+    c.place_order(order()).await.expect("the same request again is answered, not refused");
+    let conflict = c.place_order(order().body("different")).await.unwrap_err();
+    assert_eq!(conflict.gateway().unwrap().status().as_str(), "21");
+
+    let wrong_secret = eftpay::Client::builder(eftpay::Credentials::new(
+        sandbox.credentials().user_confirm_key.clone(),
+        "another-secret",
+    ))
+    .base_url(sandbox.base_url())
+    .build()
+    .unwrap();
+    let forged = wrong_secret.place_order(order()).await.unwrap_err();
+    let gateway = forged.gateway().unwrap();
+    assert_eq!(gateway.status().as_str(), "-2");
+    assert!(!gateway.is_verified(), "negative codes come unsigned");
+
+    let late = eftpay::Client::builder(sandbox.credentials().clone())
+        .base_url(sandbox.base_url())
+        .clock(std::sync::Arc::new(eftpay::FixedClock::new(eftpay::HkTime::parse_compact("20200101000000").unwrap())))
+        .build()
+        .unwrap();
+    let skewed = late.place_order(order()).await.unwrap_err();
+    assert_eq!(skewed.gateway().unwrap().status(), &ReturnStatus::TimeMismatch, "{skewed}");
+}
+
+#[tokio::test]
+async fn an_unknown_service_is_minus_13() {
+    let sandbox = sandbox().await;
+    let mut fields = vec![
+        ("service", "service.nothing.PreOrder".to_owned()),
+        ("user_confirm_key", sandbox.credentials().user_confirm_key.clone()),
+        ("time", eftpay::Clock::now(&eftpay::SystemClock).to_compact()),
+    ];
+    let received = eftpay::ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (*n, v.as_str()))).unwrap();
+    fields.push(("sign", eftpay::signing::sign_fields(&received, &sandbox.credentials().secret)));
+    let body: serde_json::Map<String, serde_json::Value> =
+        fields.into_iter().map(|(n, v)| (n.to_owned(), v.into())).collect();
+    let reply: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/Servlet/JSAPIService.do", sandbox.base_url()))
+        .header("content-type", "application/json")
+        .body(serde_json::to_string(&body).unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap();
+    assert_eq!(reply["return_status"], "-13");
+    assert!(reply.get("sign").is_none(), "negative codes are unsigned");
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_by_the_client_for_query_only() {
+    let sandbox = sandbox().await;
+    let c = client(&sandbox);
+    sandbox.set_faults(Faults { server_errors: 1, ..Faults::default() });
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_5xx", "x")
+        .return_url("https://merchant.example/r");
+    assert!(c.place_order(order.clone()).await.is_err(), "place order is not retried");
+    c.place_order(order).await.unwrap();
+    sandbox.set_faults(Faults { server_errors: 2, ..Faults::default() });
+    let mut q = QueryRequest::new();
+    q.out_trade_no = Some("rrn_5xx".into());
+    assert_eq!(
+        c.query(q).await.unwrap().trade_status,
+        Some(TradeStatus::TradeProcessing),
+        "query retried through two 500s"
+    );
+}
+
+#[tokio::test]
+async fn orders_survive_a_restart_with_a_data_file() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-test-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let config = || SandboxConfig {
+        data_file: Some(path.clone()),
+        credentials: Some(credentials.clone()),
+        ..common::fast_config()
+    };
+
+    let first = Sandbox::start_with(config()).await.unwrap();
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_keep", "x")
+        .return_url("https://merchant.example/r");
+    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    first.pay(&eft).unwrap();
+    first.shutdown().await;
+
+    let second = Sandbox::start_with(config()).await.unwrap();
+    let kept = second.order(&eft).expect("the order is still there");
+    assert_eq!(kept.trade_status(), Some(TradeStatus::TradeSuccess));
+    let mut q = QueryRequest::new();
+    q.out_trade_no = Some("rrn_keep".into());
+    assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
+    second.shutdown().await;
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn control_api_pays_and_expires_over_http() {
+    let sandbox = sandbox().await;
+    let c = client(&sandbox);
+    let order = |out: &str| {
+        services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), out, "x")
+            .return_url("https://merchant.example/r")
+    };
+    let a = c.place_order(order("rrn_a")).await.unwrap().eft_trade_no.clone().unwrap();
+    let b = c.place_order(order("rrn_b")).await.unwrap().eft_trade_no.clone().unwrap();
+    let http = reqwest::Client::new();
+    let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
+    assert!(http.post(format!("{root}/control/orders/{a}/pay")).send().await.unwrap().status().is_success());
+    assert!(http.post(format!("{root}/control/orders/{b}/expire")).send().await.unwrap().status().is_success());
+    assert_eq!(
+        http.post(format!("{root}/control/orders/{b}/pay")).send().await.unwrap().status(),
+        409,
+        "an expired order cannot be paid"
+    );
+    assert_eq!(status_of(&sandbox, "rrn_a").await, Some(TradeStatus::TradeSuccess));
+    assert_eq!(status_of(&sandbox, "rrn_b").await, Some(TradeStatus::TradeClosed));
+}
