@@ -7,7 +7,8 @@
 //! return_status >= 00).
 
 /// A refusal: the code and the `return_char` text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("return_status {code}: {text}")]
 pub struct Refusal {
     /// `return_status`.
     pub code: &'static str,

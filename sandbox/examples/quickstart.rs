@@ -1,0 +1,74 @@
+//! The whole eftPay flow in one small program, against a local sandbox gateway:
+//! place an order, pay it, receive the verified notification, query, refund.
+//!
+//! `cargo run -p eftpay-sandbox --example quickstart`
+
+use std::sync::{Arc, Mutex};
+
+use eftpay::notify::{Notification, axum::notification_route};
+use eftpay::{Amount, Client, QueryRequest, RefundRequest, Service, services, wallets};
+use eftpay_sandbox::Sandbox;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // 1. A gateway on 127.0.0.1 (use eftPay's base URL and your real credentials in production).
+    let sandbox = Sandbox::start().await?;
+    let credentials = sandbox.credentials().clone();
+    let client = Client::builder(credentials.clone()).base_url(sandbox.base_url()).build()?;
+
+    // 2. Your notify_url: verified notifications arrive here; answer them and record idempotently.
+    let received = Arc::new(Mutex::new(Vec::<Notification>::new()));
+    let inbox = Arc::clone(&received);
+    let app = axum::Router::new().route(
+        "/notify",
+        notification_route(credentials, move |n| {
+            let inbox = Arc::clone(&inbox);
+            async move {
+                inbox.lock().map_err(|_| "poisoned")?.push(n.into_message());
+                Ok::<(), &str>(())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let notify_url = format!("http://{}/notify", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // 3. A typed order: only AlipayWebPreOrder's own wallets compile here.
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::parse("12.50")?,
+        "order-1001",
+        "Coffee beans",
+    )
+    .notify_url(notify_url)
+    .return_url("https://merchant.example/thanks");
+    let reply = client.place_order(order).await?;
+    println!("order placed; the payer opens {}", reply.pay_apptrade.as_deref().unwrap_or("?"));
+
+    // 4. The payer pays (here: the sandbox's control API; a person would press Pay on the page).
+    sandbox.pay(reply.eft_trade_no.as_deref().unwrap_or_default())?;
+    while received.lock().map_err(|_| "poisoned")?.is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    println!(
+        "notification: {:?}",
+        received.lock().map_err(|_| "poisoned")?.first().and_then(|n| n.trade_status().cloned())
+    );
+
+    // 5. Query is authoritative; then refund part of it.
+    let mut query = QueryRequest::new();
+    query.out_trade_no = Some("order-1001".into());
+    println!("query: {:?}", client.query(query).await?.trade_status);
+    let refund = RefundRequest::new(
+        Service::AlipayWebRefund,
+        Amount::parse("2.50")?,
+        Amount::parse("12.50")?,
+        "order-1001",
+        eftpay::PayType::Alipay,
+        eftpay::Wallet::AlipayHk,
+        "refund-1",
+    );
+    println!("refund: {:?}", client.refund(refund).await?.trade_status);
+    sandbox.shutdown().await;
+    Ok(())
+}
