@@ -19,6 +19,7 @@ mod codes;
 mod control;
 mod faults;
 mod gateway;
+pub mod merchant;
 mod notifier;
 mod pay_page;
 mod reply;

@@ -143,12 +143,8 @@ async fn a_person_pays_on_the_pay_page_in_chromium() {
 
     assert_eq!(landed, merchant.return_url(), "the browser reached return_url");
     assert!(page.as_str().unwrap_or_default().contains("thanks for your order"));
-    assert_eq!(
-        merchant.seen.returns.lock().unwrap()[0].trade_status,
-        Some(TradeStatus::TradeSuccess),
-        "a verified return"
-    );
-    let notifications = merchant.wait_for(1).await;
+    assert_eq!(merchant.returns()[0].trade_status, Some(TradeStatus::TradeSuccess), "a verified return");
+    let notifications = merchant.wait_for_notifications(1, Duration::from_secs(10)).await;
     let Notification::Payment(payment) = &notifications[0] else { panic!("a payment notification") };
     assert_eq!(
         payment.trade_status,

@@ -80,10 +80,10 @@ async fn the_whole_flow_runs_over_loopback() {
     assert_eq!(return_url, merchant.return_url());
     let thanks = common::post_form(&http, &return_url, &fields).await;
     assert_eq!(thanks, "thanks for your order");
-    assert_eq!(merchant.seen.returns.lock().unwrap()[0].trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(merchant.returns()[0].trade_status, Some(TradeStatus::TradeSuccess));
 
     // The notification arrives, verified, and is acknowledged.
-    let notifications = merchant.wait_for(1).await;
+    let notifications = merchant.wait_for_notifications(1, Duration::from_secs(10)).await;
     let Notification::Payment(payment) = &notifications[0] else { panic!("a payment notification") };
     assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
     assert_eq!(payment.total_fee, Some(Amount::from_cents(100)));
@@ -106,7 +106,7 @@ async fn the_whole_flow_runs_over_loopback() {
     refund.notify_url = Some(merchant.notify_url());
     let applied = client.apply_refund(refund).await.unwrap();
     assert_eq!(applied.trade_status, Some(TradeStatus::ApplySuccess));
-    let notifications = merchant.wait_for(2).await;
+    let notifications = merchant.wait_for_notifications(2, Duration::from_secs(10)).await;
     let Notification::Refund(refunded) = &notifications[1] else { panic!("a refund notification") };
     assert_eq!(refunded.return_amount, Some(Amount::from_cents(30)));
     assert_eq!(refunded.trade_status, Some(TradeStatus::TradeRefund));
@@ -158,13 +158,17 @@ async fn payme_uat_amounts_behave_as_the_seed_says() {
 async fn notifications_are_redelivered_until_acknowledged_and_duplicates_reach_the_merchant() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
-    merchant.seen.refuse_first.store(2, std::sync::atomic::Ordering::SeqCst);
+    merchant.refuse_next(2);
     let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_redo", "x")
         .notify_url(merchant.notify_url())
         .return_url(merchant.return_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
-    assert_eq!(merchant.wait_for(3).await.len(), 3, "the same notification three times");
+    assert_eq!(
+        merchant.wait_for_notifications(3, Duration::from_secs(10)).await.len(),
+        3,
+        "the same notification three times"
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
     let outcomes: Vec<DeliveryOutcome> = sandbox.deliveries().into_iter().map(|d| d.outcome).collect();
     assert_eq!(outcomes.len(), 3);
@@ -183,7 +187,11 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
         .return_url(merchant.return_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
-    assert_eq!(merchant.wait_for(1).await.len(), 1, "only the genuine one reaches the handler");
+    assert_eq!(
+        merchant.wait_for_notifications(1, Duration::from_secs(10)).await.len(),
+        1,
+        "only the genuine one reaches the handler"
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
     let outcomes: Vec<DeliveryOutcome> = sandbox.deliveries().into_iter().map(|d| d.outcome).collect();
     assert_eq!(outcomes[0], DeliveryOutcome::Dropped);
@@ -195,7 +203,7 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
 async fn once_services_notify_once_and_never_services_not_at_all() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
-    merchant.seen.refuse_first.store(5, std::sync::atomic::Ordering::SeqCst);
+    merchant.refuse_next(5);
     let nuvei = services::NuveiWebPreOrder::place_order(wallets::Nuvei, Amount::from_cents(10), "rrn_once", "x")
         .notify_url(merchant.notify_url())
         .return_url(merchant.return_url());
