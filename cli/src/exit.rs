@@ -3,26 +3,45 @@
 
 use std::process::ExitCode;
 
+use eftpay::client::TEST_BASE_URL;
+
+use crate::input::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
+
 /// How the command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// Done; for `verify-notify`, the signature is valid.
+    /// Done; for `verify-notify`, the signature is valid; for a gateway command, eftPay accepted
+    /// the request.
     Ok,
     /// The message was read but its signature is missing, malformed or wrong.
     VerificationFailed,
-    /// Bad arguments or configuration (EFTPAY_SECRET unset, empty or not UTF-8).
+    /// Bad arguments or configuration (EFTPAY_SECRET or EFTPAY_USER_CONFIRM_KEY unset, empty or
+    /// not UTF-8; an unusable EFTPAY_BASE_URL).
     Usage,
     /// The input is not a message: not UTF-8, not a JSON object, duplicate fields, or a signed
     /// field that does not have its documented form.
     UnreadableInput,
     /// The result could not be written to stdout.
     OutputFailed,
+    /// The gateway did not accept the request: eftPay refused it (`return_status` other than
+    /// `00`), it could not be reached, or its reply could not be trusted.
+    Gateway,
+    /// The request breaks eftPay's rules (per `validate()` or unreadable arguments); nothing was
+    /// sent.
+    InvalidRequest,
 }
 
 impl Status {
     /// Every status, in the order `--help` lists them.
-    const ALL: [Status; 5] =
-        [Status::Ok, Status::VerificationFailed, Status::Usage, Status::UnreadableInput, Status::OutputFailed];
+    const ALL: [Status; 7] = [
+        Status::Ok,
+        Status::VerificationFailed,
+        Status::Usage,
+        Status::UnreadableInput,
+        Status::OutputFailed,
+        Status::Gateway,
+        Status::InvalidRequest,
+    ];
 
     /// The process exit code.
     pub fn code(self) -> u8 {
@@ -32,18 +51,32 @@ impl Status {
             Status::Usage => 2,
             Status::UnreadableInput => 3,
             Status::OutputFailed => 4,
+            Status::Gateway => 5,
+            Status::InvalidRequest => 6,
         }
     }
 
     fn meaning(self) -> &'static str {
         match self {
-            Status::Ok => "ok (verify-notify: the signature is valid; only trade_status=TRADE_SUCCESS means paid)",
+            Status::Ok => {
+                "ok (verify-notify: the signature is valid; pre-order, refund: eftPay accepted the request) — only \
+                 trade_status=TRADE_SUCCESS means paid"
+            }
             Status::VerificationFailed => "verification failed: missing, malformed or wrong signature",
-            Status::Usage => "usage or configuration error: bad arguments, EFTPAY_SECRET unset or empty",
+            Status::Usage => {
+                "usage or configuration error: bad arguments, EFTPAY_SECRET or EFTPAY_USER_CONFIRM_KEY unset or empty, \
+                 an unusable EFTPAY_BASE_URL"
+            }
             Status::UnreadableInput => {
                 "unreadable input: not UTF-8, not a JSON object, duplicate fields, or a field without its documented form"
             }
             Status::OutputFailed => "the result could not be written to stdout",
+            Status::Gateway => {
+                "the gateway did not accept the request: eftPay refused it (return_status other than 00), could not \
+                 be reached, or sent a reply that cannot be trusted; the message says whether to query before \
+                 sending again"
+            }
+            Status::InvalidRequest => "invalid request: it breaks eftPay's rules, each listed; nothing was sent",
         }
     }
 }
@@ -60,9 +93,16 @@ pub fn after_help() -> String {
     for status in Status::ALL {
         text.push_str(&format!("  {}  {}\n", status.code(), status.meaning()));
     }
-    text.push_str(
-        "\nEnvironment:\n  EFTPAY_SECRET  the merchant secret eftPay issued with your user_confirm_key \
-         (required; never printed)",
-    );
+    text.push_str("\nEnvironment:\n");
+    let variables = [
+        (SECRET_VAR, String::from("the merchant secret eftPay issued with your user_confirm_key (never printed)")),
+        (USER_KEY_VAR, String::from("your user_confirm_key (pre-order, query, refund)")),
+        (BASE_URL_VAR, format!("where the gateway is (pre-order, query, refund); default {TEST_BASE_URL}")),
+    ];
+    let width = variables.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, meaning) in variables {
+        text.push_str(&format!("  {name:width$}  {meaning}\n"));
+    }
+    text.truncate(text.trim_end().len());
     text
 }

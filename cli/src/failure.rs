@@ -1,12 +1,14 @@
 //! Why a command failed, worded for the person at the terminal, and which exit status that is.
 //! No variant carries the secret, a signature or the signed string (DESIGN principle 7).
 
-use eftpay::{IncomingError, ReceivedError, VerifyError};
+use eftpay::{ClientError, IncomingError, ReceivedError, VerifyError};
 
 use crate::exit::Status;
-use crate::input::SECRET_VAR;
+use crate::input::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
+use crate::problems::Problems;
 
-/// A command's failure; its `Display` is the one line printed on stderr.
+/// A command's failure; its `Display` is what is printed on stderr: one line, or for an invalid
+/// request one line per problem.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     /// The secret is not configured.
@@ -35,16 +37,76 @@ pub enum Failure {
     /// The result could not be written.
     #[error("could not write the result to stdout: {0}")]
     WriteOutput(std::io::Error),
+    /// Credentials a gateway command needs are not configured; names every missing variable.
+    #[error("{}", not_configured(missing))]
+    NotConfigured {
+        /// The unset or empty variables.
+        missing: Vec<&'static str>,
+    },
+    /// A configuration variable is not text.
+    #[error("{var} is not UTF-8 text: run `export {var}=…` with the value as eftPay issued it")]
+    EnvNotUtf8 {
+        /// The variable.
+        var: &'static str,
+    },
+    /// The client refused its configuration (a base URL that is not an http(s) URL, a user key
+    /// longer than eftPay issues).
+    #[error("{0} (configured by {BASE_URL_VAR}, {USER_KEY_VAR} and {SECRET_VAR})")]
+    ClientConfig(ClientError),
+    /// The request breaks rules; it was not sent.
+    #[error("{0}")]
+    Invalid(Problems),
+    /// The gateway refused the request, could not be reached, or replied with something that
+    /// cannot be trusted. Its message says whether the request may have been acted on.
+    #[error("{0}")]
+    Gateway(ClientError),
+    /// The async runtime the client runs on could not start; nothing was sent.
+    #[error("could not start the network runtime ({0}); nothing was sent")]
+    Runtime(std::io::Error),
+    /// `eftpay spec FILTER` matched no service.
+    #[error("no service name contains `{filter}`; `eftpay spec` lists them all")]
+    NoServiceMatches {
+        /// The filter as given.
+        filter: String,
+    },
+}
+
+/// "EFTPAY_USER_CONFIRM_KEY and EFTPAY_SECRET are not set: run `export A=… B=…` …".
+fn not_configured(missing: &[&'static str]) -> String {
+    let verb = if missing.len() == 1 { "is" } else { "are" };
+    let exports: Vec<String> = missing.iter().map(|name| format!("{name}=…")).collect();
+    let values: Vec<&str> = missing
+        .iter()
+        .map(|name| match *name {
+            USER_KEY_VAR => "user_confirm_key",
+            SECRET_VAR => "merchant secret",
+            _ => "value",
+        })
+        .collect();
+    format!(
+        "{} {verb} not set: run `export {}` with the {} eftPay issued you first",
+        missing.join(" and "),
+        exports.join(" "),
+        values.join(" and ")
+    )
 }
 
 impl Failure {
     /// The exit status scripts see.
     pub fn status(&self) -> Status {
         match self {
-            Failure::MissingSecret | Failure::EmptySecret | Failure::SecretNotUtf8 => Status::Usage,
+            Failure::MissingSecret
+            | Failure::EmptySecret
+            | Failure::SecretNotUtf8
+            | Failure::NotConfigured { .. }
+            | Failure::EnvNotUtf8 { .. }
+            | Failure::ClientConfig(_)
+            | Failure::NoServiceMatches { .. } => Status::Usage,
             Failure::ReadInput(_) | Failure::Unreadable(_) | Failure::InvalidField(_) => Status::UnreadableInput,
             Failure::Rejected(_) => Status::VerificationFailed,
             Failure::WriteOutput(_) => Status::OutputFailed,
+            Failure::Gateway(_) | Failure::Runtime(_) => Status::Gateway,
+            Failure::Invalid(_) => Status::InvalidRequest,
         }
     }
 }
@@ -63,6 +125,17 @@ impl From<VerifyError> for Failure {
             VerifyError::Body(error) => Failure::Unreadable(error),
             VerifyError::Field(error) => Failure::InvalidField(error),
             other => Failure::Rejected(other),
+        }
+    }
+}
+
+impl From<ClientError> for Failure {
+    /// Sorted by who has to act: the configuration (2), the request (6), or the gateway (5).
+    fn from(error: ClientError) -> Self {
+        match error {
+            ClientError::Config { .. } => Failure::ClientConfig(error),
+            ClientError::Invalid { violations } => Failure::Invalid(Problems::from(violations)),
+            other => Failure::Gateway(other),
         }
     }
 }

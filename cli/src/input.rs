@@ -1,16 +1,23 @@
-//! What every subcommand reads: the merchant secret from the environment (never from an
-//! argument, which other users of the machine can see in the process list) and the message
-//! from stdin.
+//! What the subcommands read: the merchant secret, user key and gateway from the environment
+//! (never from an argument, which other users of the machine can see in the process list) and
+//! the message from stdin.
 
 use std::io::{IsTerminal, Read};
 
-use eftpay::Secret;
+use eftpay::client::TEST_BASE_URL;
+use eftpay::{Credentials, Secret};
 
 use crate::failure::Failure;
 use crate::output;
 
 /// The environment variable holding the merchant secret.
 pub const SECRET_VAR: &str = "EFTPAY_SECRET";
+
+/// The environment variable holding the merchant's `user_confirm_key`.
+pub const USER_KEY_VAR: &str = "EFTPAY_USER_CONFIRM_KEY";
+
+/// The environment variable holding the gateway's base URL.
+pub const BASE_URL_VAR: &str = "EFTPAY_BASE_URL";
 
 /// The merchant secret, exactly as set: not trimmed, since leading or trailing spaces would be
 /// part of what eftPay signs with.
@@ -23,6 +30,62 @@ pub fn secret_from_env() -> Result<Secret, Failure> {
         return Err(Failure::EmptySecret);
     }
     value.into_string().map(Secret::new).map_err(|_| Failure::SecretNotUtf8)
+}
+
+/// The user key and secret for a gateway command, exactly as set (see [`secret_from_env`]).
+/// Every variable that is unset or empty is named in the one error, so a single `export` line
+/// fixes them all.
+///
+/// # Errors
+/// A variable unset, empty, or not UTF-8.
+pub fn credentials_from_env() -> Result<Credentials, Failure> {
+    match (setting(USER_KEY_VAR), setting(SECRET_VAR)) {
+        (Setting::Text(key), Setting::Text(secret)) => Ok(Credentials::new(key, secret)),
+        (key, secret) => {
+            let settings = [(USER_KEY_VAR, key), (SECRET_VAR, secret)];
+            let missing: Vec<&'static str> =
+                settings.iter().filter(|(_, s)| matches!(s, Setting::Missing)).map(|(name, _)| *name).collect();
+            if missing.is_empty() {
+                let var = settings.iter().find(|(_, s)| matches!(s, Setting::NotUtf8)).map_or(SECRET_VAR, |(n, _)| n);
+                Err(Failure::EnvNotUtf8 { var })
+            } else {
+                Err(Failure::NotConfigured { missing })
+            }
+        }
+    }
+}
+
+/// The gateway's base URL: EFTPAY_BASE_URL, or eftPay's test environment when it is unset or
+/// empty. Its form is checked by the client builder, which knows what a usable one is.
+///
+/// # Errors
+/// The variable is not UTF-8.
+pub fn base_url_from_env() -> Result<String, Failure> {
+    match setting(BASE_URL_VAR) {
+        Setting::Text(url) => Ok(url),
+        Setting::Missing => {
+            // Said every time: an order placed in one environment does not exist in the other.
+            output::note(&format!(
+                "eftpay: {BASE_URL_VAR} is not set; using eftPay's test environment {TEST_BASE_URL}"
+            ));
+            Ok(TEST_BASE_URL.to_owned())
+        }
+        Setting::NotUtf8 => Err(Failure::EnvNotUtf8 { var: BASE_URL_VAR }),
+    }
+}
+
+/// One environment variable; empty counts as unset, since nothing eftPay issues is empty.
+enum Setting {
+    Text(String),
+    Missing,
+    NotUtf8,
+}
+
+fn setting(name: &str) -> Setting {
+    match std::env::var_os(name) {
+        Some(value) if !value.is_empty() => value.into_string().map_or(Setting::NotUtf8, Setting::Text),
+        _ => Setting::Missing,
+    }
 }
 
 /// All of stdin, as bytes (UTF-8 is checked by whoever parses it).

@@ -1,4 +1,5 @@
-//! `eftpay` — the command line of eftpay-rs: sign and verify eftPay messages.
+//! `eftpay` — the command line of eftpay-rs: sign and verify eftPay messages, list the API's
+//! services, and place, query and refund orders through a gateway.
 //!
 //! This file only parses arguments, dispatches to one module per subcommand and turns the
 //! outcome into an exit status; what each subcommand does lives in `commands/`.
@@ -6,8 +7,11 @@
 mod commands;
 mod exit;
 mod failure;
+mod gateway;
 mod input;
 mod output;
+mod problems;
+mod qr;
 
 use std::process::ExitCode;
 
@@ -15,7 +19,8 @@ use clap::{Parser, Subcommand};
 
 use crate::exit::Status;
 
-/// Sign and verify eftPay VMP messages.
+/// Sign and verify eftPay VMP messages, list the API's services, and place, query and refund
+/// orders through a gateway.
 #[derive(Debug, Parser)]
 #[command(name = "eftpay", version, after_help = exit::after_help())]
 struct Cli {
@@ -40,6 +45,32 @@ enum Command {
     /// A valid signature is not a successful payment: only trade_status=TRADE_SUCCESS means paid.
     #[command(after_help = exit::after_help())]
     VerifyNotify(commands::verify_notify::Args),
+    /// List the services, wallets and test amounts this build knows, with each service's rules.
+    ///
+    /// Read from the tables the SDK was generated from, so it lists exactly what the SDK and the
+    /// other commands accept: for each service its interface, payType, wallets, pay_scenes
+    /// (default first), langs, flags and notifications.
+    #[command(after_help = exit::after_help())]
+    Spec(commands::spec::Args),
+    /// Place an order with the gateway and print its pay link (pay_apptrade).
+    ///
+    /// The request is checked against every rule of the spec first; an invalid one is not sent
+    /// and every problem is listed. The reply is printed only once its signature is verified.
+    /// Accepted is not paid: only trade_status=TRADE_SUCCESS (notification or query) means paid.
+    /// Never retried: after a timeout, query before placing the order again.
+    #[command(after_help = exit::after_help())]
+    PreOrder(commands::pre_order::Args),
+    /// Query a trade, or one of its refunds, at the gateway and print its state.
+    ///
+    /// Retried on a connection failure, a timeout or a 5xx, since a query changes nothing.
+    #[command(after_help = exit::after_help())]
+    Query(commands::query::Args),
+    /// Refund all or part of a paid order through the gateway.
+    ///
+    /// Checked like pre-order before anything is sent; never retried: after a timeout, query
+    /// the refund before sending it again.
+    #[command(after_help = exit::after_help())]
+    Refund(commands::refund::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +85,10 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Sign(args) => commands::sign::run(args),
         Command::VerifyNotify(args) => commands::verify_notify::run(args),
+        Command::Spec(args) => commands::spec::run(args),
+        Command::PreOrder(args) => commands::pre_order::run(args),
+        Command::Query(args) => commands::query::run(args),
+        Command::Refund(args) => commands::refund::run(args),
     };
     match outcome {
         Ok(()) => Status::Ok.into(),

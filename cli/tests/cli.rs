@@ -177,12 +177,14 @@ fn unknown_arguments_are_usage_errors() {
 
 #[test]
 fn help_documents_every_exit_code() {
-    for args in [&["--help"][..], &["sign", "--help"][..], &["verify-notify", "--help"][..]] {
-        let output = eftpay(args, None, b"");
+    let commands = ["sign", "verify-notify", "spec", "pre-order", "query", "refund"];
+    let helps = std::iter::once(vec!["--help"]).chain(commands.iter().map(|command| vec![*command, "--help"]));
+    for args in helps {
+        let output = eftpay(&args, None, b"");
         assert_exit(&output, 0);
         let text = stdout(&output);
         assert!(text.contains("Exit codes:"), "{text}");
-        for code in ["0", "1", "2", "3", "4"] {
+        for code in ["0", "1", "2", "3", "4", "5", "6"] {
             assert!(text.lines().any(|line| line.trim_start().starts_with(&format!("{code}  "))), "{code}: {text}");
         }
         assert!(text.contains("EFTPAY_SECRET"), "{text}");

@@ -1,0 +1,598 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+//! `eftpay pre-order`, `query` and `refund` against a tiny fake gateway on 127.0.0.1: one
+//! thread that reads each HTTP request, records it and answers a scripted JSON reply, signed
+//! with the same fake secret the command is given.
+
+use std::ffi::OsStr;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use eftpay::signing::sign_fields;
+use eftpay::verify::verify_fields;
+use eftpay::{ReceivedFields, Secret};
+
+const USER_KEY: &str = "TESTKEY00001";
+const SECRET: &str = "test-secret-not-real";
+
+const PAY_LINK: &str = "https://pay.example/cashier?token=abc123";
+
+// ---- the fake gateway ----
+
+/// One request as the gateway received it.
+#[derive(Clone, Debug)]
+struct Recorded {
+    path: String,
+    body: String,
+}
+
+impl Recorded {
+    fn fields(&self) -> ReceivedFields {
+        ReceivedFields::from_json(&self.body).unwrap()
+    }
+
+    fn field(&self, name: &str) -> Option<String> {
+        self.fields().text(name).map(str::to_owned)
+    }
+}
+
+/// A gateway that answers every request with `reply(request)`, as HTTP 200 JSON.
+struct FakeGateway {
+    base_url: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl FakeGateway {
+    fn start(reply: impl Fn(&Recorded) -> String + Send + 'static) -> FakeGateway {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}/VMP", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&requests);
+        // Lives until the test process ends; each test starts its own on its own port.
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let Some(request) = read_request(&mut stream) else { continue };
+                let body = reply(&request);
+                recorded.lock().unwrap().push(request);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes()));
+            }
+        });
+        FakeGateway { base_url, requests }
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    fn only_request(&self) -> Recorded {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "{requests:?}");
+        requests[0].clone()
+    }
+}
+
+/// Reads one HTTP/1.1 request: the head up to the blank line, then Content-Length bytes.
+fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let n = stream.read(&mut buffer).ok().filter(|n| *n > 0)?;
+        data.extend_from_slice(&buffer[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let path = head.split_whitespace().nth(1)?.to_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("content-length")))
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(0);
+    while data.len() < head_end + length {
+        let n = stream.read(&mut buffer).ok().filter(|n| *n > 0)?;
+        data.extend_from_slice(&buffer[..n]);
+    }
+    Some(Recorded { path, body: String::from_utf8(data[head_end..head_end + length].to_vec()).ok()? })
+}
+
+/// A reply of `pairs` plus its `sign` under `secret`, as eftPay signs an accepted reply.
+fn signed_reply(pairs: &[(&str, &str)], secret: &str) -> String {
+    let sign = sign_fields(&ReceivedFields::from_pairs(pairs.iter().copied()).unwrap(), &Secret::new(secret));
+    let mut object = serde_json::Map::new();
+    for (name, value) in pairs {
+        object.insert((*name).to_owned(), (*value).into());
+    }
+    object.insert("sign".into(), sign.into());
+    serde_json::Value::Object(object).to_string()
+}
+
+/// A listener nothing answers on: after a command ran, [`no_connection_was_made`] tells whether
+/// it tried to connect (the kernel queues a connection whether or not it is accepted).
+fn silent_listener() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}/VMP", listener.local_addr().unwrap());
+    (listener, base_url)
+}
+
+fn no_connection_was_made(listener: &TcpListener) -> bool {
+    listener.set_nonblocking(true).unwrap();
+    matches!(listener.accept(), Err(e) if e.kind() == ErrorKind::WouldBlock)
+}
+
+// ---- running the binary ----
+
+/// Runs `eftpay args…` against `base_url` with the fake credentials.
+fn eftpay(args: &[impl AsRef<OsStr>], base_url: &str) -> Output {
+    eftpay_with(
+        args,
+        &[("EFTPAY_BASE_URL", base_url), ("EFTPAY_USER_CONFIRM_KEY", USER_KEY), ("EFTPAY_SECRET", SECRET)],
+    )
+}
+
+/// Runs `eftpay args…` with exactly the EFTPAY_* variables in `env` (none inherited).
+fn eftpay_with(args: &[impl AsRef<OsStr>], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
+    command.args(args);
+    for name in ["EFTPAY_BASE_URL", "EFTPAY_USER_CONFIRM_KEY", "EFTPAY_SECRET", "NO_COLOR"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().expect("the eftpay binary runs");
+    let printed = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(!printed.contains(SECRET), "the secret was printed: {printed}");
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(output.status.code(), Some(code), "stdout: {}\nstderr: {}", stdout(output), stderr(output));
+}
+
+/// The value on the `name  value` line of a reply listing.
+fn shown(text: &str, name: &str) -> String {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name).filter(|rest| rest.starts_with(' ')))
+        .map(|rest| rest.trim().to_owned())
+        .unwrap_or_else(|| panic!("no `{name}` line in:\n{text}"))
+}
+
+const PRE_ORDER: [&str; 11] = [
+    "pre-order",
+    "--service",
+    "service.alipay.web.PreOrder",
+    "--wallet",
+    "ALIPAYHK",
+    "--amount",
+    "0.53",
+    "--out-trade-no",
+    "rrn_1",
+    "--subject",
+    "test",
+];
+
+/// A valid pre-order, plus `extra` arguments.
+fn pre_order(extra: &[&str]) -> Vec<String> {
+    PRE_ORDER.iter().chain(extra).map(|arg| (*arg).to_owned()).collect()
+}
+
+fn accepted_order() -> FakeGateway {
+    FakeGateway::start(|request| {
+        let out_trade_no = request.field("out_trade_no").unwrap_or_default();
+        signed_reply(
+            &[
+                ("return_status", "00"),
+                ("time", "20240102030405"),
+                ("pay_apptrade", PAY_LINK),
+                ("user_confirm_key", USER_KEY),
+                ("out_trade_no", &out_trade_no),
+                ("payType", "Alipay"),
+                ("wallet", "ALIPAYHK"),
+                ("eft_trade_no", "20005269520084311t5rutcv1734"),
+                ("fee_type", "HKD"),
+                ("transaction_amount", "0.53"),
+                ("subject", "test"),
+            ],
+            SECRET,
+        )
+    })
+}
+
+// ---- configuration ----
+
+#[test]
+fn missing_credentials_are_a_configuration_error_that_says_what_to_export() {
+    let (listener, base_url) = silent_listener();
+    let output = eftpay_with(&pre_order(&["--return-url", "https://m.example/r"]), &[("EFTPAY_BASE_URL", &base_url)]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("export EFTPAY_USER_CONFIRM_KEY=… EFTPAY_SECRET=…"), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn a_missing_secret_alone_is_named_alone() {
+    let (listener, base_url) = silent_listener();
+    let env = [("EFTPAY_BASE_URL", base_url.as_str()), ("EFTPAY_USER_CONFIRM_KEY", USER_KEY)];
+    let output = eftpay_with(&["query", "--out-trade-no", "rrn_1"], &env);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("run `export EFTPAY_SECRET=…`"), "{}", stderr(&output));
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn a_base_url_that_is_not_http_is_a_configuration_error() {
+    let output = eftpay(&["query", "--out-trade-no", "rrn_1"], "ftp://gateway.example/VMP");
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("EFTPAY_BASE_URL"), "{}", stderr(&output));
+}
+
+#[test]
+fn help_documents_the_gateway_environment() {
+    let text = stdout(&eftpay_with(&["pre-order", "--help"], &[]));
+    for name in ["EFTPAY_BASE_URL", "EFTPAY_USER_CONFIRM_KEY", "EFTPAY_SECRET", "https://vmp.eftpay.com.cn/VMP"] {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+}
+
+// ---- invalid requests are never sent ----
+
+#[test]
+fn an_invalid_pre_order_lists_every_problem_and_is_not_sent() {
+    let (listener, base_url) = silent_listener();
+    let args = [
+        "pre-order",
+        "--service",
+        "service.alipay.web.PreOrder",
+        "--wallet",
+        "WECHATHK",
+        "--amount",
+        "0.531",
+        "--out-trade-no",
+        "rrn_1",
+        "--subject",
+        "test",
+        "--return-url",
+        "https://m.example/return?order=1",
+    ];
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("fix 3 problems"), "{err}");
+    assert!(err.contains("`wallet` WECHATHK is not one of service service.alipay.web.PreOrder's wallets"), "{err}");
+    assert!(err.contains("ALIPAYCN or ALIPAYHK"), "{err}");
+    assert!(err.contains("--amount: amount `0.531` has 3 decimals"), "{err}");
+    assert!(err.contains("`return_url` cannot carry parameters"), "{err}");
+    assert!(output.stdout.is_empty());
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn an_unknown_wallet_name_lists_the_services_wallets() {
+    let (listener, base_url) = silent_listener();
+    let mut args = pre_order(&["--return-url", "https://m.example/r"]);
+    args[4] = "alipayhk".into();
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("--wallet alipayhk: not a wallet eftPay documents"), "{err}");
+    assert!(err.contains("takes ALIPAYCN or ALIPAYHK (did you mean `ALIPAYHK`?"), "{err}");
+    assert_eq!(err.matches("alipayhk").count(), 1, "reported once, not again by validate(): {err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn an_unknown_service_lists_the_services_the_command_takes() {
+    let (listener, base_url) = silent_listener();
+    let mut args = pre_order(&[]);
+    args[2] = "service.alipay.web.PreOrdr".into();
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("service.alipay.web.PreOrdr is not a service eftPay documents"), "{err}");
+    for rules in eftpay::SERVICES.iter().filter(|r| r.interface == eftpay::Interface::PlaceOrder) {
+        assert!(err.contains(rules.service.as_str()), "{} not offered: {err}", rules.service);
+    }
+    assert!(!err.contains("service.alipay.web.Refund"), "{err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn a_refund_service_given_to_pre_order_points_at_the_refund_command() {
+    let (listener, base_url) = silent_listener();
+    let mut args = pre_order(&[]);
+    args[2] = "service.wechat.web.ApplyRefund".into();
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    assert!(stderr(&output).contains("send it with `eftpay refund --apply`"), "{}", stderr(&output));
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn an_invalid_refund_is_not_sent() {
+    let (listener, base_url) = silent_listener();
+    let args = [
+        "refund",
+        "--service",
+        "service.alipay.web.Refund",
+        "--wallet",
+        "ALIPAYHK",
+        "--amount",
+        "0.60",
+        "--total-fee",
+        "0.53",
+        "--out-trade-no",
+        "rrn_1",
+        "--out-refund-no",
+        "rf_1",
+    ];
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    assert!(stderr(&output).contains("`return_amount` 0.60 is more than `total_fee` 0.53"), "{}", stderr(&output));
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn notify_url_on_a_plain_refund_is_a_usage_error() {
+    let (listener, base_url) = silent_listener();
+    let args = [
+        "refund",
+        "--service",
+        "service.alipay.web.Refund",
+        "--wallet",
+        "ALIPAYHK",
+        "--amount",
+        "0.10",
+        "--total-fee",
+        "0.53",
+        "--out-trade-no",
+        "rrn_1",
+        "--out-refund-no",
+        "rf_1",
+        "--notify-url",
+        "https://m.example/notify",
+    ];
+    assert_exit(&eftpay(&args, &base_url), 2);
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn query_needs_one_of_the_order_numbers() {
+    let (listener, base_url) = silent_listener();
+    assert_exit(&eftpay(&["query"], &base_url), 2);
+    assert_exit(&eftpay(&["query", "--refund-no", "rf_1"], &base_url), 2);
+    assert!(no_connection_was_made(&listener));
+}
+
+// ---- accepted requests ----
+
+#[test]
+fn pre_order_sends_a_signed_request_and_prints_the_verified_pay_link() {
+    let gateway = accepted_order();
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r", "--lang", "en"]), &gateway.base_url);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert_eq!(shown(&text, "pay_apptrade"), PAY_LINK);
+    assert_eq!(shown(&text, "eft_trade_no"), "20005269520084311t5rutcv1734");
+    assert_eq!(shown(&text, "return_status"), "00");
+    assert_eq!(shown(&text, "transaction_amount"), "0.53");
+    assert_eq!(shown(&text, "time"), "2024-01-02 03:04:05 (Hong Kong time)");
+    assert_eq!(shown(&text, "subject"), "test", "fields the SDK does not model are shown too");
+    assert!(text.starts_with("order accepted — not paid yet"), "{text}");
+
+    let request = gateway.only_request();
+    assert_eq!(request.path, "/VMP/Servlet/JSAPIService.do");
+    verify_fields(&request.fields(), &Secret::new(SECRET)).expect("the request is signed with EFTPAY_SECRET");
+    assert_eq!(request.field("user_confirm_key").as_deref(), Some(USER_KEY));
+    assert_eq!(request.field("payType").as_deref(), Some("Alipay"), "payType comes from the service's row");
+    assert_eq!(request.field("pay_scene").as_deref(), Some("WEB"), "the service's default pay_scene");
+    assert_eq!(request.field("transaction_amount").as_deref(), Some("0.53"));
+    assert_eq!(request.field("lang").as_deref(), Some("en"));
+}
+
+#[test]
+fn pre_order_qr_prints_the_pay_link_as_a_block_of_qr_characters() {
+    let gateway = accepted_order();
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r", "--qr"]), &gateway.base_url);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    let is_qr_line = |line: &str| !line.is_empty() && line.chars().all(|c| matches!(c, ' ' | '█' | '▀' | '▄'));
+    let block: Vec<&str> = text.lines().skip_while(|line| !is_qr_line(line)).take_while(|l| is_qr_line(l)).collect();
+    assert!(block.len() >= 10, "no QR block in:\n{text}");
+    let width = block[0].chars().count();
+    assert!(block.iter().all(|line| line.chars().count() == width), "ragged QR block:\n{text}");
+    assert!(block[0].trim().is_empty() && block[block.len() - 1].trim().is_empty(), "no quiet zone:\n{text}");
+    assert!(block.iter().all(|line| line.starts_with("    ") && line.ends_with("    ")), "no quiet zone:\n{text}");
+    assert!(text.contains("█▀▀▀▀▀█"), "no finder pattern:\n{text}");
+    assert!(!text.contains('\u{1b}'), "no colour codes when stdout is not a terminal");
+}
+
+#[test]
+fn query_prints_the_trades_state_amount_and_times() {
+    let gateway = FakeGateway::start(|_| {
+        signed_reply(
+            &[
+                ("return_status", "00"),
+                ("time", "20240102030500"),
+                ("out_trade_no", "rrn_1"),
+                ("eft_trade_no", "20005269520084311t5rutcv1734"),
+                ("trade_status", "TRADE_SUCCESS"),
+                ("trade_type", "SALE"),
+                ("trade_time", "2024-01-02 03:04:59"),
+                ("transaction_amount", "0.53"),
+                ("currency", "HKD"),
+            ],
+            SECRET,
+        )
+    });
+    let output = eftpay(&["query", "--out-trade-no", "rrn_1"], &gateway.base_url);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert_eq!(shown(&text, "trade_status"), "TRADE_SUCCESS");
+    assert_eq!(shown(&text, "trade_type"), "SALE");
+    assert_eq!(shown(&text, "transaction_amount"), "0.53");
+    assert_eq!(shown(&text, "trade_time"), "2024-01-02 03:04:59 (Hong Kong time)");
+    assert_eq!(shown(&text, "time"), "2024-01-02 03:05:00 (Hong Kong time)");
+
+    let request = gateway.only_request();
+    assert_eq!(request.path, "/VMP/Servlet/QRcodeTradeQuery.do");
+    assert_eq!(request.field("out_trade_no").as_deref(), Some("rrn_1"));
+    assert_eq!(request.field("querytype").as_deref(), Some("OUT_TRADE"));
+    assert_eq!(request.field("eft_trade_no"), None);
+}
+
+#[test]
+fn refund_sends_the_refund_and_prints_its_state() {
+    let gateway = FakeGateway::start(|_| {
+        signed_reply(
+            &[
+                ("return_status", "00"),
+                ("time", "20240102040000"),
+                ("out_trade_no", "rrn_1"),
+                ("out_refund_no", "rf_1"),
+                ("trade_status", "TRADE_REFUND"),
+                ("refund_time", "20240102040000"),
+                ("return_amount", "0.10"),
+                ("total_fee", "0.53"),
+            ],
+            SECRET,
+        )
+    });
+    let args = [
+        "refund",
+        "--service",
+        "service.alipay.web.Refund",
+        "--wallet",
+        "ALIPAYHK",
+        "--amount",
+        "0.10",
+        "--total-fee",
+        "0.53",
+        "--out-trade-no",
+        "rrn_1",
+        "--out-refund-no",
+        "rf_1",
+        "--reason",
+        "R",
+    ];
+    let output = eftpay(&args, &gateway.base_url);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert_eq!(shown(&text, "trade_status"), "TRADE_REFUND");
+    assert_eq!(shown(&text, "return_amount"), "0.10");
+    assert_eq!(shown(&text, "refund_time"), "2024-01-02 04:00:00 (Hong Kong time)");
+    assert!(text.contains("eftpay query --out-trade-no rrn_1 --refund-no rf_1"), "{text}");
+
+    let request = gateway.only_request();
+    assert_eq!(request.path, "/VMP/Servlet/JSAPIService.do");
+    verify_fields(&request.fields(), &Secret::new(SECRET)).unwrap();
+    assert_eq!(request.field("service").as_deref(), Some("service.alipay.web.Refund"));
+    assert_eq!(request.field("payType").as_deref(), Some("Alipay"));
+    assert_eq!(request.field("return_amount").as_deref(), Some("0.10"));
+    assert_eq!(request.field("reason").as_deref(), Some("R"));
+    assert_eq!(request.field("notify_url"), None);
+}
+
+#[test]
+fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
+    let gateway = FakeGateway::start(|_| {
+        signed_reply(&[("return_status", "00"), ("trade_status", "APPLY_SUCCESS"), ("out_refund_no", "rf_2")], SECRET)
+    });
+    let args = [
+        "refund",
+        "--service",
+        "service.wechat.web.ApplyRefund",
+        "--wallet",
+        "WECHATHK",
+        "--amount",
+        "0.10",
+        "--total-fee",
+        "0.53",
+        "--out-trade-no",
+        "rrn_1",
+        "--out-refund-no",
+        "rf_2",
+        "--apply",
+        "--notify-url",
+        "https://m.example/refund-notify",
+    ];
+    let output = eftpay(&args, &gateway.base_url);
+    assert_exit(&output, 0);
+    assert_eq!(shown(&stdout(&output), "trade_status"), "APPLY_SUCCESS");
+    let request = gateway.only_request();
+    assert_eq!(request.field("service").as_deref(), Some("service.wechat.web.ApplyRefund"));
+    assert_eq!(request.field("notify_url").as_deref(), Some("https://m.example/refund-notify"));
+}
+
+#[test]
+fn an_apply_refund_service_without_apply_says_to_add_it() {
+    let (listener, base_url) = silent_listener();
+    let args = [
+        "refund",
+        "--service",
+        "service.wechat.web.ApplyRefund",
+        "--wallet",
+        "WECHATHK",
+        "--amount",
+        "0.10",
+        "--total-fee",
+        "0.53",
+        "--out-trade-no",
+        "rrn_1",
+        "--out-refund-no",
+        "rf_2",
+    ];
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    assert!(stderr(&output).contains("send it with `eftpay refund --apply`"), "{}", stderr(&output));
+    assert!(no_connection_was_made(&listener));
+}
+
+// ---- the gateway says no, or cannot be trusted ----
+
+#[test]
+fn a_gateway_refusal_exits_5_with_the_code_and_reason() {
+    let gateway = FakeGateway::start(|_| String::from(r#"{"return_status":"-13","return_char":"invalid service"}"#));
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
+    assert_exit(&output, 5);
+    let err = stderr(&output);
+    assert!(err.contains("return_status -13"), "{err}");
+    assert!(err.contains("invalid service"), "{err}");
+    assert!(err.contains("unsigned"), "an unsigned refusal is reported as unverified: {err}");
+    assert!(output.stdout.is_empty());
+    assert_eq!(gateway.requests().len(), 1, "a place-order request is never retried");
+}
+
+#[test]
+fn a_reply_signed_with_another_secret_is_not_trusted() {
+    let gateway = FakeGateway::start(|_| {
+        signed_reply(&[("return_status", "00"), ("pay_apptrade", PAY_LINK)], "test-secret-not-real-other")
+    });
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
+    assert_exit(&output, 5);
+    assert!(stderr(&output).contains("cannot be trusted"), "{}", stderr(&output));
+    assert!(!stdout(&output).contains(PAY_LINK), "an unverified link must not be shown");
+}
+
+#[test]
+fn an_unreachable_gateway_exits_5_and_says_nothing_was_sent() {
+    // Port 1 is privileged and unused: the connection is refused at once.
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), "http://127.0.0.1:1/VMP");
+    assert_exit(&output, 5);
+    assert!(stderr(&output).contains("could not connect"), "{}", stderr(&output));
+}
