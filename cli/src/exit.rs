@@ -29,11 +29,13 @@ pub enum Status {
     /// The request breaks eftPay's rules (per `validate()` or unreadable arguments); nothing was
     /// sent.
     InvalidRequest,
+    /// A step of `eftpay demo` did not check out.
+    DemoFailed,
 }
 
 impl Status {
     /// Every status, in the order `--help` lists them.
-    const ALL: [Status; 7] = [
+    const ALL: [Status; 8] = [
         Status::Ok,
         Status::VerificationFailed,
         Status::Usage,
@@ -41,6 +43,7 @@ impl Status {
         Status::OutputFailed,
         Status::Gateway,
         Status::InvalidRequest,
+        Status::DemoFailed,
     ];
 
     /// The process exit code.
@@ -53,6 +56,7 @@ impl Status {
             Status::OutputFailed => 4,
             Status::Gateway => 5,
             Status::InvalidRequest => 6,
+            Status::DemoFailed => 7,
         }
     }
 
@@ -77,6 +81,7 @@ impl Status {
                  sending again"
             }
             Status::InvalidRequest => "invalid request: it breaks eftPay's rules, each listed; nothing was sent",
+            Status::DemoFailed => "demo: a step of the payment flow did not check out (the output says which and why)",
         }
     }
 }

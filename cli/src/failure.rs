@@ -63,6 +63,17 @@ pub enum Failure {
     /// The async runtime the client runs on could not start; nothing was sent.
     #[error("could not start the network runtime ({0}); nothing was sent")]
     Runtime(std::io::Error),
+    /// The sandbox could not start.
+    #[error("the sandbox could not start: {0}")]
+    Sandbox(eftpay_sandbox::SandboxError),
+    /// A step of `eftpay demo` did not check out.
+    #[error("demo step `{step}` did not check out: {reason}")]
+    DemoStep {
+        /// The step.
+        step: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
     /// `eftpay spec FILTER` matched no service.
     #[error("no service name contains `{filter}`; `eftpay spec` lists them all")]
     NoServiceMatches {
@@ -101,7 +112,9 @@ impl Failure {
             | Failure::NotConfigured { .. }
             | Failure::EnvNotUtf8 { .. }
             | Failure::ClientConfig(_)
-            | Failure::NoServiceMatches { .. } => Status::Usage,
+            | Failure::NoServiceMatches { .. }
+            | Failure::Sandbox(_) => Status::Usage,
+            Failure::DemoStep { .. } => Status::DemoFailed,
             Failure::ReadInput(_) | Failure::Unreadable(_) | Failure::InvalidField(_) => Status::UnreadableInput,
             Failure::Rejected(_) => Status::VerificationFailed,
             Failure::WriteOutput(_) => Status::OutputFailed,

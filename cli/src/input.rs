@@ -55,6 +55,18 @@ pub fn credentials_from_env() -> Result<Credentials, Failure> {
     }
 }
 
+/// Credentials when both variables are set, `None` when neither is (the sandbox then makes its
+/// own); one without the other is a mistake worth stopping for.
+///
+/// # Errors
+/// Only one of the two set, or a value that is not UTF-8.
+pub fn optional_credentials_from_env() -> Result<Option<Credentials>, Failure> {
+    match (setting(USER_KEY_VAR), setting(SECRET_VAR)) {
+        (Setting::Missing, Setting::Missing) => Ok(None),
+        _ => credentials_from_env().map(Some),
+    }
+}
+
 /// The gateway's base URL: EFTPAY_BASE_URL, or eftPay's test environment when it is unset or
 /// empty. Its form is checked by the client builder, which knows what a usable one is.
 ///

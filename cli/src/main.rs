@@ -1,5 +1,6 @@
 //! `eftpay` — the command line of eftpay-rs: sign and verify eftPay messages, list the API's
-//! services, and place, query and refund orders through a gateway.
+//! services, place, query and refund orders through a gateway, run the sandbox gateway and
+//! the demo.
 //!
 //! This file only parses arguments, dispatches to one module per subcommand and turns the
 //! outcome into an exit status; what each subcommand does lives in `commands/`.
@@ -71,6 +72,20 @@ enum Command {
     /// the refund before sending it again.
     #[command(after_help = exit::after_help())]
     Refund(commands::refund::Args),
+    /// Run the sandbox gateway: eftPay's endpoints, pay pages and notifications on this machine.
+    ///
+    /// Built from the same spec as the SDK. Credentials come from EFTPAY_USER_CONFIRM_KEY and
+    /// EFTPAY_SECRET, or are generated and printed when both are unset. Runs until Ctrl-C.
+    #[command(after_help = exit::after_help())]
+    Sandbox(commands::sandbox::Args),
+    /// Walk through a whole payment on this machine: order, pay, notification, query, refund.
+    ///
+    /// Starts an embedded sandbox gateway and an embedded shop, then places an order, pays it
+    /// through the pay page, receives and acknowledges the verified notification, queries it,
+    /// refunds part of it, receives the refund notification and queries the refund — printing
+    /// each step. Exits 0 only if every step checked out.
+    #[command(after_help = exit::after_help())]
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +104,8 @@ fn main() -> ExitCode {
         Command::PreOrder(args) => commands::pre_order::run(args),
         Command::Query(args) => commands::query::run(args),
         Command::Refund(args) => commands::refund::run(args),
+        Command::Sandbox(args) => commands::sandbox::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     };
     match outcome {
         Ok(()) => Status::Ok.into(),

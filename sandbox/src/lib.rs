@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod browser;
 mod codes;
 mod control;
 mod faults;
@@ -148,6 +149,7 @@ impl Shared {
 /// A running sandbox gateway.
 pub struct Sandbox {
     shared: Arc<Shared>,
+    generated_secret: Option<String>,
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
@@ -185,7 +187,13 @@ impl Sandbox {
             }
             None => (None, Vec::new()),
         };
-        let credentials = config.credentials.clone().unwrap_or_else(generated_credentials);
+        let (credentials, generated_secret) = match config.credentials.clone() {
+            Some(credentials) => (credentials, None),
+            None => {
+                let (credentials, secret) = generated_credentials();
+                (credentials, Some(secret))
+            }
+        };
         let shared = Arc::new(Shared {
             credentials,
             base_url: format!("http://{addr}/VMP"),
@@ -206,7 +214,7 @@ impl Sandbox {
                 })
                 .await;
         });
-        Ok(Sandbox { shared, addr, shutdown: Some(shutdown), server: Some(server) })
+        Ok(Sandbox { shared, generated_secret, addr, shutdown: Some(shutdown), server: Some(server) })
     }
 
     /// Base URL for the SDK client: `http://127.0.0.1:PORT/VMP`.
@@ -227,6 +235,13 @@ impl Sandbox {
     /// The pay page of an order.
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
         self.shared.pay_page_url(eft_trade_no)
+    }
+
+    /// The secret the sandbox made up when started without credentials, so a person can
+    /// configure a client for it; `None` when the caller chose the credentials (a chosen secret
+    /// is never handed back).
+    pub fn generated_secret(&self) -> Option<&str> {
+        self.generated_secret.as_deref()
     }
 
     /// Pays a pending order, as the payer would on the pay page (notifications follow).
@@ -305,11 +320,11 @@ impl Drop for Sandbox {
 }
 
 /// Credentials for a sandbox started without any: obviously not eftPay's, different per run.
-fn generated_credentials() -> Credentials {
+fn generated_credentials() -> (Credentials, String) {
     use sha2::{Digest, Sha256};
     let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
     let digest = hex::encode(Sha256::digest(seed.as_bytes()));
     let key = format!("SBX{}", digest.get(..9).unwrap_or("000000000").to_uppercase());
     let secret = format!("sandbox-{}", digest.get(9..41).unwrap_or("secret"));
-    Credentials::new(key, secret)
+    (Credentials::new(key, secret.clone()), secret)
 }

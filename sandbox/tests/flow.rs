@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, form, merchant, sandbox};
+use common::{client, merchant, sandbox};
 use eftpay::notify::Notification;
 use eftpay::{
     Amount, ApplyRefundRequest, Interface, PlaceOrderRequest, QueryRequest, RefundRequest, ReturnStatus, SERVICES,
@@ -59,7 +59,6 @@ async fn the_whole_flow_runs_over_loopback() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
     let merchant = merchant(sandbox.credentials().clone()).await;
-    let http = reqwest::Client::new();
 
     // Place the order.
     let order =
@@ -69,17 +68,11 @@ async fn the_whole_flow_runs_over_loopback() {
     let reply = client.place_order(order).await.unwrap();
     let eft = reply.eft_trade_no.clone().unwrap();
 
-    // Pay on the pay page, through its own form.
-    let page = http.get(reply.pay_apptrade.clone().unwrap()).send().await.unwrap().text().await.unwrap();
-    let (action, mut inputs) = form(&page, "pay");
-    inputs.push(("action".into(), "pay".into()));
-    let paid = common::post_form(&http, &action, &inputs).await;
-
-    // The browser is sent back to return_url with the signed synchronous return.
-    let (return_url, fields) = form(&paid, "return");
-    assert_eq!(return_url, merchant.return_url());
-    let thanks = common::post_form(&http, &return_url, &fields).await;
-    assert_eq!(thanks, "thanks for your order");
+    // Pay on the pay page, through its own form; the browser is sent back to return_url with
+    // the signed synchronous return.
+    let paid = eftpay_sandbox::browser::Payer::new().pay(reply.pay_apptrade.as_deref().unwrap()).await.unwrap();
+    assert_eq!(paid.returned_to, Some(merchant.return_url()));
+    assert_eq!(paid.merchant_page.as_deref(), Some("thanks for your order"));
     assert_eq!(merchant.returns()[0].trade_status, Some(TradeStatus::TradeSuccess));
 
     // The notification arrives, verified, and is acknowledged.

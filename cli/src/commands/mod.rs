@@ -3,9 +3,11 @@
 
 use eftpay::Interface;
 
+pub mod demo;
 pub mod pre_order;
 pub mod query;
 pub mod refund;
+pub mod sandbox;
 pub mod sign;
 pub mod spec;
 pub mod verify_notify;

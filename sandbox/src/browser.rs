@@ -1,0 +1,151 @@
+//! A payer's browser for the sandbox's own pages, without a browser: open a pay link, press a
+//! button through the page's form, and carry the synchronous return on to `return_url` as the
+//! page's script would. The demo and the tests pay this way; the Chromium test does the same
+//! with a real browser.
+
+/// An HTML form: where it posts and its named fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    /// The `action` URL.
+    pub action: String,
+    /// `name`/`value` of its inputs, in page order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Form {
+    /// The form containing the element with `id` on a sandbox page (the sandbox writes its
+    /// forms plainly: one attribute order, double quotes, escaped values).
+    pub fn find(html: &str, id: &str) -> Option<Form> {
+        let at = html.find(&format!("id=\"{id}\""))?;
+        let start = html.get(..at)?.rfind("<form")?;
+        let rest = html.get(start..)?;
+        let form = rest.get(..rest.find("</form>")?)?;
+        let action = attribute(form, "action")?;
+        let fields = form
+            .split("<input")
+            .skip(1)
+            .filter_map(|input| Some((attribute(input, "name")?, attribute(input, "value")?)))
+            .collect();
+        Some(Form { action, fields })
+    }
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = start + tag.get(start..)?.find('"')?;
+    Some(unescape(tag.get(start..end)?))
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// What pressing Pay led to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paid {
+    /// The page the sandbox answered with.
+    pub page: String,
+    /// Where the browser was sent with the synchronous return, if the order had a `return_url`.
+    pub returned_to: Option<String>,
+    /// What the merchant's `return_url` answered.
+    pub merchant_page: Option<String>,
+}
+
+/// Why the payer could not get through.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BrowserError {
+    /// A request failed.
+    #[error("could not load {url}: {reason}")]
+    Load {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The page is not what the sandbox serves for a pending order.
+    #[error("{0}")]
+    Page(String),
+}
+
+/// The payer.
+#[derive(Clone, Debug)]
+pub struct Payer {
+    http: reqwest::Client,
+}
+
+impl Default for Payer {
+    fn default() -> Self {
+        Payer::new()
+    }
+}
+
+impl Payer {
+    /// A payer with its own HTTP client.
+    pub fn new() -> Payer {
+        Payer { http: crate::notifier::http_client() }
+    }
+
+    /// Opens the pay link and returns the page.
+    ///
+    /// # Errors
+    /// The page cannot be loaded.
+    pub async fn open(&self, link: &str) -> Result<String, BrowserError> {
+        let response = self.http.get(link).send().await.map_err(|e| load(link, &e))?;
+        let status = response.status();
+        let page = response.text().await.map_err(|e| load(link, &e))?;
+        if status.is_success() { Ok(page) } else { Err(BrowserError::Page(format!("{link} answered HTTP {status}"))) }
+    }
+
+    /// Opens the pay link, presses Pay, and follows the synchronous return to `return_url`.
+    ///
+    /// # Errors
+    /// A page cannot be loaded, or has no Pay button (the order is not pending).
+    pub async fn pay(&self, link: &str) -> Result<Paid, BrowserError> {
+        let page = self.open(link).await?;
+        let form = Form::find(&page, "pay")
+            .ok_or_else(|| BrowserError::Page("the pay page has no Pay button; is the order still pending?".into()))?;
+        let mut fields = form.fields;
+        fields.push(("action".into(), "pay".into()));
+        let page = self.post_form(&form.action, &fields).await?;
+        let Some(back) = Form::find(&page, "return") else {
+            return Ok(Paid { page, returned_to: None, merchant_page: None });
+        };
+        let merchant_page = self.post_form(&back.action, &back.fields).await?;
+        Ok(Paid { page, returned_to: Some(back.action), merchant_page: Some(merchant_page) })
+    }
+
+    async fn post_form(&self, url: &str, fields: &[(String, String)]) -> Result<String, BrowserError> {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            body.append_pair(name, value);
+        }
+        let response = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body.finish())
+            .send()
+            .await
+            .map_err(|e| load(url, &e))?;
+        response.text().await.map_err(|e| load(url, &e))
+    }
+}
+
+fn load(url: &str, error: &reqwest::Error) -> BrowserError {
+    BrowserError::Load { url: url.to_owned(), reason: error.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Form;
+
+    #[test]
+    fn finds_the_form_around_an_element() {
+        let html = r#"<p>x</p><form method="post" action="http://h/a?x=1&amp;y=2"><input type="hidden" name="order" value="A&quot;B"><button id="pay" name="action" value="pay">Pay</button></form>"#;
+        let form = Form::find(html, "pay").unwrap();
+        assert_eq!(form.action, "http://h/a?x=1&y=2");
+        assert_eq!(form.fields, vec![("order".to_owned(), "A\"B".to_owned())]);
+        assert_eq!(Form::find(html, "missing"), None);
+    }
+}
