@@ -376,3 +376,44 @@ async fn control_api_pays_and_expires_over_http() {
     assert_eq!(status_of(&sandbox, "rrn_a").await, Some(TradeStatus::TradeSuccess));
     assert_eq!(status_of(&sandbox, "rrn_b").await, Some(TradeStatus::TradeClosed));
 }
+
+#[tokio::test]
+async fn an_unsigned_or_wrongly_signed_acknowledgement_counts_as_not_delivered() {
+    let sandbox = sandbox().await;
+    // A shop that says `success` without signing it, then with someone else's signature.
+    let app = axum::Router::new()
+        .route("/notify", axum::routing::post(|| async { r#"{"return_code":"success","time":"20261126120000"}"# }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_badack", "x")
+        .notify_url(notify_url)
+        .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let deliveries = sandbox.deliveries();
+    assert!(deliveries.len() >= 2, "re-delivered: {deliveries:?}");
+    assert!(
+        deliveries.iter().all(
+            |d| matches!(&d.outcome, DeliveryOutcome::NotAcknowledged { reason } if reason.contains("does not verify"))
+        ),
+        "{deliveries:?}"
+    );
+    assert!(!sandbox.order(&eft).unwrap().notified);
+}
+
+#[tokio::test]
+async fn slow_responses_trip_the_clients_timeout() {
+    let sandbox = sandbox().await;
+    sandbox.set_faults(Faults { slow_responses_ms: 2_000, ..Faults::default() });
+    let impatient = eftpay::Client::builder(sandbox.credentials().clone())
+        .base_url(sandbox.base_url())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_slow", "x")
+        .return_url("https://merchant.example/r");
+    let error = impatient.place_order(order).await.unwrap_err();
+    assert!(matches!(error, eftpay::ClientError::Timeout { .. }), "{error}");
+}
