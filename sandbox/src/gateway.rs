@@ -158,34 +158,29 @@ fn fingerprint(fields: &ReceivedFields) -> String {
 }
 
 fn refund(shared: &Arc<Shared>, fields: &ReceivedFields, apply: bool, now: HkTime) -> Result<Response, Refusal> {
+    // Refund and apply-refund carry the same fields (eftpay-api.md §5); only notify_url differs.
+    macro_rules! ask {
+        ($request:ident, $notify_url:expr) => {{
+            let r = $request::from_received(fields).map_err(|v| invalid(&v))?;
+            r.validate().map_err(|v| invalid(&v))?;
+            let notify_url = ($notify_url)(&r);
+            RefundAsk {
+                out_trade_no: r.out_trade_no,
+                eft_trade_no: r.eft_trade_no,
+                pay_type: r.pay_type.as_str().to_owned(),
+                wallet: r.wallet.as_str().to_owned(),
+                amount: r.return_amount,
+                total_fee: r.total_fee,
+                out_refund_no: r.out_refund_no,
+                apply,
+                notify_url,
+            }
+        }};
+    }
     let ask = if apply {
-        let r = ApplyRefundRequest::from_received(fields).map_err(|v| invalid(&v))?;
-        r.validate().map_err(|v| invalid(&v))?;
-        RefundAsk {
-            out_trade_no: r.out_trade_no,
-            eft_trade_no: r.eft_trade_no,
-            pay_type: r.pay_type.as_str().to_owned(),
-            wallet: r.wallet.as_str().to_owned(),
-            amount: r.return_amount,
-            total_fee: r.total_fee,
-            out_refund_no: r.out_refund_no,
-            apply: true,
-            notify_url: r.notify_url,
-        }
+        ask!(ApplyRefundRequest, |r: &ApplyRefundRequest| r.notify_url.clone())
     } else {
-        let r = RefundRequest::from_received(fields).map_err(|v| invalid(&v))?;
-        r.validate().map_err(|v| invalid(&v))?;
-        RefundAsk {
-            out_trade_no: r.out_trade_no,
-            eft_trade_no: r.eft_trade_no,
-            pay_type: r.pay_type.as_str().to_owned(),
-            wallet: r.wallet.as_str().to_owned(),
-            amount: r.return_amount,
-            total_fee: r.total_fee,
-            out_refund_no: r.out_refund_no,
-            apply: false,
-            notify_url: None,
-        }
+        ask!(RefundRequest, |_: &RefundRequest| None)
     };
     let (order, index) = {
         let mut ledger = lock(&shared.ledger);

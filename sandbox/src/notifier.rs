@@ -133,8 +133,9 @@ pub fn finish_applied_refund(shared: &Arc<Shared>, eft_trade_no: String, out_ref
     });
 }
 
-/// The notification's fields, read from the books at send time (eftpay-api.md §6).
-fn fields(
+/// A notification's fields, read from the books at send time (eftpay-api.md §6); the
+/// synchronous return carries the payment's, less `notify_type`.
+pub(crate) fn fields(
     shared: &Shared,
     kind: NotificationKind,
     order: &Order,

@@ -10,11 +10,12 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use eftpay::ReceivedFields;
 use eftpay::signing::sign_fields;
-use eftpay::{HkTime, ReceivedFields};
 use serde::Deserialize;
 
 use crate::control::settle;
+use crate::notifier::NotificationKind;
 use crate::state::{Order, OrderState};
 use crate::{Shared, lock};
 
@@ -125,24 +126,8 @@ fn page(shared: &Shared, order: &Order) -> String {
 /// The page that carries the payer to `return_url`: a form of the signed synchronous return,
 /// submitted by script, or by the payer's click without script.
 fn return_form(shared: &Shared, order: &Order, url: &str) -> String {
-    let now = shared.now();
-    let paid = order.paid_at.and_then(HkTime::from_unix_seconds).map(HkTime::to_dashed).unwrap_or_default();
-    let pairs: Vec<(&str, String)> = vec![
-        ("user_confirm_key", shared.credentials.user_confirm_key.clone()),
-        ("trade_no", order.transaction_id.clone().unwrap_or_default()),
-        ("transaction_id", order.transaction_id.clone().unwrap_or_default()),
-        ("out_trade_no", order.out_trade_no.clone()),
-        ("eft_trade_no", order.eft_trade_no.clone()),
-        ("eftpay_trade_no", order.eft_trade_no.clone()),
-        ("total_fee", order.amount.to_string()),
-        ("currency", order.currency.clone()),
-        ("trade_status", order.trade_status().map(|s| s.as_str().to_owned()).unwrap_or_default()),
-        ("gmt_payment", paid),
-        ("wallet", order.wallet.clone()),
-        ("trade_type", "SALE".to_owned()),
-        ("time", now.to_compact()),
-    ];
-    let pairs: Vec<(&str, String)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let pairs = crate::notifier::fields(shared, NotificationKind::Payment, order, None, shared.now());
+    let pairs: Vec<(&str, String)> = pairs.into_iter().filter(|(n, v)| *n != "notify_type" && !v.is_empty()).collect();
     let sign = ReceivedFields::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())))
         .map(|f| sign_fields(&f, &shared.credentials.secret))
         .unwrap_or_default();

@@ -6,8 +6,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, ident, value_type};
-use crate::model::{Concept, Field, FieldType, Interface, InterfaceKind};
+use super::{doc, ident, read_field, value_type};
+use crate::model::{Concept, Field, Interface, InterfaceKind};
 
 /// The incoming struct of an interface: `PlaceOrderResponse` for requests, the interface's own
 /// name for notifications and returns; none for the acknowledgement.
@@ -37,17 +37,9 @@ pub fn emit(i: &Interface) -> TokenStream {
     let reads = kept.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
-        let read = match &f.ty {
-            FieldType::Text | FieldType::Url => quote! { fields.text(#wire).map(::std::borrow::ToOwned::to_owned) },
-            FieldType::Enum(e) => {
-                let e = ident(e);
-                quote! { fields.text(#wire).map(#e::from_wire) }
-            }
-            FieldType::Amount => quote! { fields.amount(#wire)? },
-            FieldType::Time => quote! { fields.time(#wire)? },
-            FieldType::DateTime => quote! { fields.datetime(#wire)? },
-            FieldType::Seconds => quote! { fields.seconds(#wire)? },
-            FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { fields.nested(#wire)? },
+        let read = match read_field(wire, &f.ty) {
+            (read, true) => quote! { #read? },
+            (read, false) => read,
         };
         quote! { #rust: #read, }
     });

@@ -83,6 +83,25 @@ pub(crate) fn param_into(ty: &FieldType, name: &Ident) -> TokenStream {
     }
 }
 
+/// The expression reading a received field as its type (`fields` is a `ReceivedFields`), and
+/// whether it is fallible (a `Result`) rather than a plain `Option`.
+pub(crate) fn read_field(wire: &str, ty: &FieldType) -> (TokenStream, bool) {
+    match ty {
+        FieldType::Text | FieldType::Url => {
+            (quote! { fields.text(#wire).map(::std::borrow::ToOwned::to_owned) }, false)
+        }
+        FieldType::Enum(e) => {
+            let e = ident(e);
+            (quote! { fields.text(#wire).map(#e::from_wire) }, false)
+        }
+        FieldType::Amount => (quote! { fields.amount(#wire) }, true),
+        FieldType::Time => (quote! { fields.time(#wire) }, true),
+        FieldType::DateTime => (quote! { fields.datetime(#wire) }, true),
+        FieldType::Seconds => (quote! { fields.seconds(#wire) }, true),
+        FieldType::Object(_) | FieldType::ObjectArray(_) => (quote! { fields.nested(#wire) }, true),
+    }
+}
+
 /// A struct-literal entry storing parameter `name` in the field of the same name.
 pub(crate) fn field_init(ty: &FieldType, name: &Ident) -> TokenStream {
     match ty {

@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, field_init, ident, param_type, value_type};
+use super::{doc, field_init, ident, param_type, read_field, value_type};
 use crate::model::{Concept, Field, FieldType, Interface, InterfaceKind, Spec};
 
 /// Name of the outgoing struct: `PlaceOrderRequest` for requests, the interface's own name
@@ -55,19 +55,9 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let reads = caller.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
-        let read = match &f.ty {
-            FieldType::Text | FieldType::Url => {
-                quote! { ::core::result::Result::Ok(fields.text(#wire).map(::std::borrow::ToOwned::to_owned)) }
-            }
-            FieldType::Enum(e) => {
-                let e = ident(e);
-                quote! { ::core::result::Result::Ok(fields.text(#wire).map(#e::from_wire)) }
-            }
-            FieldType::Amount => quote! { fields.amount(#wire) },
-            FieldType::Time => quote! { fields.time(#wire) },
-            FieldType::DateTime => quote! { fields.datetime(#wire) },
-            FieldType::Seconds => quote! { fields.seconds(#wire) },
-            FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { fields.nested(#wire) },
+        let read = match read_field(wire, &f.ty) {
+            (read, true) => read,
+            (read, false) => quote! { ::core::result::Result::<_, ::eftpay::IncomingError>::Ok(#read) },
         };
         quote! {
             let #rust = match #read {
