@@ -162,8 +162,8 @@ async fn notifications_are_redelivered_until_acknowledged_and_duplicates_reach_t
         3,
         "the same notification three times"
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let outcomes: Vec<DeliveryOutcome> = sandbox.deliveries().into_iter().map(|d| d.outcome).collect();
+    let outcomes: Vec<DeliveryOutcome> =
+        common::deliveries_at_least(&sandbox, 3).await.into_iter().map(|d| d.outcome).collect();
     assert_eq!(outcomes.len(), 3);
     assert!(matches!(outcomes[0], DeliveryOutcome::NotAcknowledged { .. }));
     assert_eq!(outcomes[2], DeliveryOutcome::Acknowledged);
@@ -185,8 +185,8 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
         1,
         "only the genuine one reaches the handler"
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let outcomes: Vec<DeliveryOutcome> = sandbox.deliveries().into_iter().map(|d| d.outcome).collect();
+    let outcomes: Vec<DeliveryOutcome> =
+        common::deliveries_at_least(&sandbox, 3).await.into_iter().map(|d| d.outcome).collect();
     assert_eq!(outcomes[0], DeliveryOutcome::Dropped);
     assert!(matches!(outcomes[1], DeliveryOutcome::Tampered { .. }), "{outcomes:?}");
     assert_eq!(outcomes[2], DeliveryOutcome::Acknowledged);
@@ -208,6 +208,8 @@ async fn once_services_notify_once_and_never_services_not_at_all() {
     let b = c.place_order(octopus).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&a).unwrap();
     sandbox.pay(&b).unwrap();
+    common::deliveries_at_least(&sandbox, 1).await;
+    // Long enough for several re-deliveries at the test backoff (20 ms, doubling), were any due.
     tokio::time::sleep(Duration::from_millis(400)).await;
     let deliveries = sandbox.deliveries();
     assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == a).count(), 1, "NUVEI notifies once, refused or not");
@@ -391,8 +393,7 @@ async fn an_unsigned_or_wrongly_signed_acknowledgement_counts_as_not_delivered()
         .return_url("https://merchant.example/r");
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let deliveries = sandbox.deliveries();
+    let deliveries = common::deliveries_at_least(&sandbox, 2).await;
     assert!(deliveries.len() >= 2, "re-delivered: {deliveries:?}");
     assert!(
         deliveries.iter().all(

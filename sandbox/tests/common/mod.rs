@@ -31,3 +31,14 @@ pub fn client(sandbox: &Sandbox) -> Client {
         .build()
         .unwrap()
 }
+
+/// Waits until the sandbox logged at least `n` delivery attempts (at most 10 s); returns them.
+pub async fn deliveries_at_least(sandbox: &Sandbox, n: usize) -> Vec<eftpay_sandbox::Delivery> {
+    for _ in 0..1000 {
+        if sandbox.deliveries().len() >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    sandbox.deliveries()
+}
