@@ -33,7 +33,7 @@ use crate::received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValu
 use crate::signing::sign_fields;
 use crate::time::Clock;
 use crate::verify::{Verified, VerifyError, verify_form, verify_json};
-use crate::wire::signed_json;
+use crate::wire::{json_string, signed_json};
 use crate::{Acknowledgement, Amount, PaymentNotification, RefundNotification, ReturnCode, SyncReturn, TradeStatus};
 
 /// A verified asynchronous notification: a payment, or a refund.
@@ -167,9 +167,4 @@ pub fn sign_for_test(body: &str, secret: &Secret) -> Result<String, ReceivedErro
     out.push_str(&json_string(&sign));
     out.push('}');
     Ok(out)
-}
-
-fn json_string(text: &str) -> String {
-    // Serialising a &str cannot fail.
-    serde_json::to_string(text).unwrap_or_default()
 }

@@ -41,7 +41,8 @@ impl FieldSink for JsonBody {
     }
 }
 
-fn json_string(text: &str) -> String {
+/// `text` as a JSON string literal.
+pub(crate) fn json_string(text: &str) -> String {
     // Serialising a &str cannot fail.
     serde_json::to_string(text).unwrap_or_default()
 }

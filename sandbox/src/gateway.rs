@@ -118,9 +118,8 @@ fn place_order(shared: &Arc<Shared>, fields: &ReceivedFields, now: HkTime) -> Re
     let fingerprint = fingerprint(fields);
     let (order, fresh) = {
         let mut ledger = lock(&shared.ledger);
-        let before = ledger.orders().count();
-        let order = ledger.place(&request, fingerprint, active_time, now)?.clone();
-        (order, ledger.orders().count() > before)
+        let (order, fresh) = ledger.place(&request, fingerprint, active_time, now)?;
+        (order.clone(), fresh)
     };
     shared.persist(&order).map_err(|e| Refusal::new(codes::INVALID_FIELD, e.to_string()))?;
     if fresh {

@@ -202,7 +202,8 @@ impl Ledger {
         changed
     }
 
-    /// Books a new order, or returns the existing one when the same request comes again.
+    /// Books a new order, or returns the existing one when the same request comes again; the
+    /// flag is true for a new order.
     ///
     /// # Errors
     /// `out_trade_no` already used by a different request.
@@ -212,12 +213,12 @@ impl Ledger {
         fingerprint: String,
         active_time: u32,
         now: HkTime,
-    ) -> Result<&Order, Refusal> {
+    ) -> Result<(&Order, bool), Refusal> {
         let existing =
             self.orders.values().find(|o| o.out_trade_no == request.out_trade_no).map(|o| o.eft_trade_no.clone());
         if let Some(eft) = existing {
             return match self.orders.get(&eft) {
-                Some(order) if order.fingerprint == fingerprint => Ok(order),
+                Some(order) if order.fingerprint == fingerprint => Ok((order, false)),
                 _ => Err(Refusal::new(
                     codes::DUPLICATE,
                     format!(
@@ -252,7 +253,7 @@ impl Ledger {
             refunds: Vec::new(),
             notified: false,
         };
-        Ok(self.orders.entry(eft_trade_no).or_insert(order))
+        Ok((self.orders.entry(eft_trade_no).or_insert(order), true))
     }
 
     /// Moves a pending order to `to` (pay, fail, cancel, expire, no state).
@@ -395,7 +396,7 @@ mod tests {
     }
 
     fn paid(ledger: &mut Ledger, cents: u64) -> String {
-        let eft = ledger.place(&request("rrn_1", cents), "f".into(), 1800, now()).unwrap().eft_trade_no.clone();
+        let eft = ledger.place(&request("rrn_1", cents), "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
         ledger.settle(&eft, OrderState::Paid, now()).unwrap();
         eft
     }
@@ -417,8 +418,8 @@ mod tests {
     #[test]
     fn the_same_request_again_returns_the_same_order() {
         let mut ledger = Ledger::default();
-        let first = ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap().eft_trade_no.clone();
-        let again = ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap().eft_trade_no.clone();
+        let first = ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
+        let again = ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
         assert_eq!(first, again);
         assert!(first.len() <= 28, "eft_trade_no is String(28)");
     }
@@ -434,7 +435,7 @@ mod tests {
     #[test]
     fn pending_orders_expire_after_active_time() {
         let mut ledger = Ledger::default();
-        let eft = ledger.place(&request("rrn_1", 53), "f".into(), 60, now()).unwrap().eft_trade_no.clone();
+        let eft = ledger.place(&request("rrn_1", 53), "f".into(), 60, now()).unwrap().0.eft_trade_no.clone();
         assert!(ledger.expire_due(now().plus_seconds(59).unwrap()).is_empty());
         assert_eq!(ledger.expire_due(now().plus_seconds(60).unwrap()), vec![eft.clone()]);
         assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(TradeStatus::TradeClosed));
@@ -482,7 +483,7 @@ mod tests {
         let fps = services::FpsWebPreOrder::place_order(wallets::Fps, Amount::from_cents(100), "rrn_1", "t")
             .return_url("https://merchant.example/r")
             .build();
-        let eft = ledger.place(&fps, "f".into(), 1800, now()).unwrap().eft_trade_no.clone();
+        let eft = ledger.place(&fps, "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
         ledger.settle(&eft, OrderState::Paid, now()).unwrap();
         let mut fps_ask = ask(10, "rf_1");
         fps_ask.pay_type = "FPS".into();
