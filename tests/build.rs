@@ -1,5 +1,6 @@
 //! Turns the committed insta snapshots of the expansion into plain Rust files, which
-//! `src/lib.rs` compiles: the snapshots must not only match, they must build.
+//! `src/lib.rs` compiles: the snapshots must not only match, they must build. A snapshot that
+//! is missing or has no body fails the build — an empty module would compile and prove nothing.
 
 use std::path::Path;
 
@@ -10,11 +11,25 @@ fn main() {
     for (snapshot, target) in
         [("expand__real_spec.snap", "real_spec.rs"), ("expand__minimal_fixture.snap", "minimal_fixture.rs")]
     {
-        let text = std::fs::read_to_string(snapshots.join(snapshot)).unwrap_or_default();
+        let path = snapshots.join(snapshot);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                println!(
+                    "cargo::error=cannot read the expansion snapshot {}: {error}; run `cargo test -p eftpay-codegen --test expand` and accept it (spec/README.md)",
+                    path.display()
+                );
+                continue;
+            }
+        };
         // An insta snapshot is `---` header `---` then the body.
         let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
+        if body.trim().is_empty() {
+            println!("cargo::error=the expansion snapshot {} has no body after its header", path.display());
+            continue;
+        }
         if let Err(error) = std::fs::write(Path::new(&out).join(target), body) {
-            println!("cargo::warning=cannot write {target}: {error}");
+            println!("cargo::error=cannot write {target} into OUT_DIR: {error}");
         }
     }
 }

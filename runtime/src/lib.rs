@@ -18,6 +18,7 @@ extern crate self as eftpay;
 pub mod amount;
 pub mod client;
 pub mod credentials;
+pub mod json_text;
 pub mod message;
 pub mod notify;
 pub mod received;

@@ -2,7 +2,8 @@
 //! notification handling are written against.
 
 use crate::received::{IncomingError, ReceivedFields};
-use crate::rules::RetryPolicy;
+use crate::rules::{Concept, RetryPolicy};
+use crate::time::HkTime;
 use crate::validation::Violations;
 
 /// The values the client fills in on every message it signs.
@@ -29,6 +30,9 @@ pub trait OutgoingMessage {
     /// Every field that can be signed, in the order [`write_fields`](Self::write_fields) visits
     /// them: byte order of wire name, fixed at compile time.
     const SIGNED_FIELDS: &'static [&'static str];
+    /// The fields that stand for a concept (the order number, the refund number, …), by wire
+    /// name: what the client compares a reply with.
+    const CONCEPT_FIELDS: &'static [(Concept, &'static str)];
 
     /// Checks every rule of the spec.
     ///
@@ -57,10 +61,16 @@ pub trait IncomingMessage: Sized {
     const MESSAGE: &'static str;
     /// The wire names the spec lists for it; others land in `extra`.
     const KNOWN_FIELDS: &'static [&'static str];
+    /// The fields that stand for a concept, by wire name (empty for [`Notification`](crate::Notification),
+    /// whose variants each have their own).
+    const CONCEPT_FIELDS: &'static [(Concept, &'static str)];
 
     /// Reads the typed message from fields whose signature was already verified.
     ///
     /// # Errors
     /// A field whose text cannot be what its type says (an amount that is not a number).
     fn from_fields(fields: &ReceivedFields) -> Result<Self, IncomingError>;
+
+    /// The message's signed `time`, when it carries one.
+    fn time(&self) -> Option<HkTime>;
 }

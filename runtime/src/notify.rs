@@ -27,71 +27,18 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 
+use std::time::Duration;
+
 use crate::credentials::{Credentials, Secret};
-use crate::message::IncomingMessage;
-use crate::received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
+use crate::json_text::string as json_string;
+use crate::received::{ReceivedError, ReceivedFields, ReceivedValue};
 use crate::signing::sign_fields;
 use crate::time::Clock;
 use crate::verify::{Verified, VerifyError, verify_form, verify_json};
-use crate::wire::{json_string, signed_json};
-use crate::{Acknowledgement, Amount, PaymentNotification, RefundNotification, ReturnCode, SyncReturn, TradeStatus};
+use crate::wire::signed_json;
+use crate::{Acknowledgement, ReturnCode, SyncReturn};
 
-/// A verified asynchronous notification: a payment, or a refund.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Notification {
-    /// A payment changed state (`trade_type` SALE).
-    Payment(PaymentNotification),
-    /// A refund changed state (`trade_type` REFUND; only after apply-refund with `notify_url`).
-    Refund(RefundNotification),
-}
-
-impl Notification {
-    /// The merchant order number.
-    pub fn out_trade_no(&self) -> Option<&str> {
-        match self {
-            Notification::Payment(p) => p.out_trade_no.as_deref(),
-            Notification::Refund(r) => r.out_trade_no.as_deref(),
-        }
-    }
-
-    /// The payment's or refund's state.
-    pub fn trade_status(&self) -> Option<&TradeStatus> {
-        match self {
-            Notification::Payment(p) => p.trade_status.as_ref(),
-            Notification::Refund(r) => r.trade_status.as_ref(),
-        }
-    }
-
-    /// The order total (`total_fee`; for refunds still the order's total, not the refund).
-    pub fn total_fee(&self) -> Option<Amount> {
-        match self {
-            Notification::Payment(p) => p.total_fee,
-            Notification::Refund(r) => r.total_fee,
-        }
-    }
-}
-
-/// Payment or refund is told by `trade_type` REFUND, or — should a refund notification come
-/// without it — by the refund-only fields `return_amount` / `refund_no` (eftpay-api.md §6).
-fn is_refund(fields: &ReceivedFields) -> bool {
-    fields.text("trade_type") == Some("REFUND")
-        || fields.text("return_amount").is_some()
-        || fields.text("refund_no").is_some()
-}
-
-impl IncomingMessage for Notification {
-    const MESSAGE: &'static str = "notification";
-    const KNOWN_FIELDS: &'static [&'static str] = &[];
-
-    fn from_fields(fields: &ReceivedFields) -> Result<Self, IncomingError> {
-        if is_refund(fields) {
-            RefundNotification::from_fields(fields).map(Notification::Refund)
-        } else {
-            PaymentNotification::from_fields(fields).map(Notification::Payment)
-        }
-    }
-}
+pub use crate::{NOTIFICATION_RULES, Notification};
 
 /// Verifies a notification body (JSON, as POSTed to `notify_url`) and reads it.
 ///
@@ -99,6 +46,25 @@ impl IncomingMessage for Notification {
 /// An unreadable body, a missing or wrong signature, or a field without its documented form.
 pub fn verify_notification(body: &str, secret: &Secret) -> Result<Verified<Notification>, VerifyError> {
     verify_json(body, secret)
+}
+
+/// [`verify_notification`], also refusing a notification whose signed `time` is more than
+/// `max_age` away from `clock`'s now, in either direction — so a genuine but old notification
+/// replayed later is refused. Opt-in: eftPay re-delivers a notification until it is
+/// acknowledged and does not publish for how long, so choose `max_age` longer than your
+/// endpoint may be down.
+///
+/// # Errors
+/// As [`verify_notification`], and [`VerifyError::Stale`] / [`VerifyError::Undated`].
+pub fn verify_notification_within(
+    body: &str,
+    secret: &Secret,
+    max_age: Duration,
+    clock: &dyn Clock,
+) -> Result<Verified<Notification>, VerifyError> {
+    let verified = verify_notification(body, secret)?;
+    verified.check_age(max_age, clock.now())?;
+    Ok(verified)
 }
 
 /// Verifies the synchronous return (form-encoded, POSTed by the payer's browser to

@@ -85,6 +85,15 @@ pub enum IncomingError {
         /// Why it is not.
         reason: String,
     },
+    /// The message is signed, but none of the spec's recognition rules says it is what was
+    /// expected (a reply or an acknowledgement sent where a notification belongs).
+    #[error(
+        "the message is signed but is not a {expected}: no rule of the spec recognises it (a reply or an acknowledgement re-sent as one?); refuse it"
+    )]
+    Unrecognised {
+        /// What was expected (`notification`).
+        expected: &'static str,
+    },
 }
 
 /// Every top-level field of a received message, in the order received.

@@ -10,20 +10,21 @@
 //! Outgoing messages stream their fields into the hasher in an order fixed at compile time
 //! (no map, no sort); received messages are sorted once, at verification.
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::Secret;
+use crate::json_text::NestedJson;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
 use crate::received::ReceivedFields;
 
 /// The compact JSON text a nested value (an ATOME `customerInfo`, `items`, …) is sent and
-/// signed as: no spaces, keys in the order sent. Undocumented by eftPay (an assumption, eftpay-api.md §2); this function
-/// is the only place the rule lives.
-pub fn nested_value_text<T: Serialize + ?Sized>(value: &T) -> String {
-    // Serialising the generated structs cannot fail (string keys, no custom impls); an empty
-    // result would be left out of both the body and the signature, keeping them consistent.
-    serde_json::to_string(value).unwrap_or_default()
+/// signed as: no spaces, keys in the order the spec lists them. eftPay does not document how
+/// nested values are signed; this is our assumption, and this function is the only place it
+/// lives. Written by hand ([`NestedJson`]), so it cannot fail and no value silently drops out.
+pub fn nested_value_text<T: NestedJson + ?Sized>(value: &T) -> String {
+    let mut out = String::new();
+    value.write_json(&mut out);
+    out
 }
 
 /// Accumulates `name=value` pairs into SHA-256 behind the secret.

@@ -3,12 +3,15 @@
 //! in constant time (eftpay-api.md §2). Typed data is reachable only through [`Verified`].
 //! No error carries the secret, the expected signature or the signed string.
 
+use std::time::Duration;
+
 use subtle::ConstantTimeEq;
 
 use crate::credentials::Secret;
 use crate::message::IncomingMessage;
 use crate::received::{IncomingError, ReceivedError, ReceivedFields};
 use crate::signing::sign_fields;
+use crate::time::HkTime;
 
 /// Why a message was not accepted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -28,9 +31,31 @@ pub enum VerifyError {
         "the signature does not match the message: it was changed, or signed with another secret (check the merchant secret)"
     )]
     Mismatch,
-    /// Verified, but a field does not have the documented form.
+    /// Verified, but a field does not have the documented form, or the message is not the
+    /// kind expected (a reply re-sent as a notification).
     #[error(transparent)]
     Field(#[from] IncomingError),
+    /// Verified, but its signed `time` is further from now than the caller allows: an old
+    /// message replayed.
+    #[error(
+        "the message's time is {age_seconds} s from now, more than the {max_seconds} s allowed: an old message replayed, or a clock that is off; refuse it"
+    )]
+    Stale {
+        /// How far the message's time is from now, in seconds (negative: in the future).
+        age_seconds: i64,
+        /// The most allowed.
+        max_seconds: u64,
+    },
+    /// Verified, but it is not the kind of message expected: no rule of the spec recognises
+    /// it (a reply or an acknowledgement re-sent to `notify_url`).
+    #[error("the message is signed but is not a {expected}: no rule of the spec recognises it as one; refuse it")]
+    Unrecognised {
+        /// What was expected (`notification`).
+        expected: &'static str,
+    },
+    /// A maximum age was asked for, but the message carries no `time`.
+    #[error("the message carries no `time`, so its age cannot be checked; refuse it")]
+    Undated,
 }
 
 /// A message whose signature checked out: the typed view and every raw field.
@@ -54,6 +79,32 @@ impl<T> Verified<T> {
     /// Every field as received (including `sign` and fields the types do not model).
     pub fn fields(&self) -> &ReceivedFields {
         &self.fields
+    }
+}
+
+impl<T: IncomingMessage> Verified<T> {
+    /// The message's signed `time` (Hong Kong time), when it carries one.
+    pub fn time(&self) -> Option<HkTime> {
+        self.message.time()
+    }
+
+    /// How long ago the message was signed, by its `time`: seconds from then to `now`
+    /// (negative when `time` lies in the future). `None` when it carries no `time`.
+    pub fn age(&self, now: HkTime) -> Option<i64> {
+        self.time().map(|time| time.seconds_between(now))
+    }
+
+    /// Refuses a message whose `time` is more than `max_age` from `now`, either way.
+    ///
+    /// # Errors
+    /// [`VerifyError::Stale`], or [`VerifyError::Undated`] when it carries no `time`.
+    pub fn check_age(&self, max_age: Duration, now: HkTime) -> Result<(), VerifyError> {
+        let age = self.age(now).ok_or(VerifyError::Undated)?;
+        let max_seconds = max_age.as_secs();
+        if age.unsigned_abs() > max_seconds {
+            return Err(VerifyError::Stale { age_seconds: age, max_seconds });
+        }
+        Ok(())
     }
 }
 
@@ -85,7 +136,10 @@ pub fn verify_fields(fields: &ReceivedFields, secret: &Secret) -> Result<(), Ver
 pub fn verify<T: IncomingMessage>(fields: ReceivedFields, secret: &Secret) -> Result<Verified<T>, VerifyError> {
     verify_fields(&fields, secret)?;
     let fields = fields.labelled(T::MESSAGE);
-    let message = T::from_fields(&fields)?;
+    let message = T::from_fields(&fields).map_err(|error| match error {
+        IncomingError::Unrecognised { expected } => VerifyError::Unrecognised { expected },
+        other => VerifyError::Field(other),
+    })?;
     Ok(Verified { message, fields })
 }
 

@@ -4,6 +4,7 @@
 //! JSON strings.
 
 use crate::credentials::Credentials;
+use crate::json_text::push_string;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
 use crate::signing::sign_message;
 use crate::time::HkTime;
@@ -18,7 +19,7 @@ impl JsonBody {
         if self.out.len() > 1 {
             self.out.push(',');
         }
-        self.out.push_str(&json_string(name));
+        push_string(&mut self.out, name);
         self.out.push(':');
     }
 }
@@ -29,7 +30,7 @@ impl FieldSink for JsonBody {
             return;
         }
         self.key(name);
-        self.out.push_str(&json_string(value));
+        push_string(&mut self.out, value);
     }
 
     fn json(&mut self, name: &'static str, compact_json: &str) {
@@ -39,12 +40,6 @@ impl FieldSink for JsonBody {
         self.key(name);
         self.out.push_str(compact_json);
     }
-}
-
-/// `text` as a JSON string literal.
-pub(crate) fn json_string(text: &str) -> String {
-    // Serialising a &str cannot fail.
-    serde_json::to_string(text).unwrap_or_default()
 }
 
 /// A signed outgoing message, ready to send.

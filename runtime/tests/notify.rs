@@ -143,3 +143,82 @@ fn a_sentinel_secret_never_appears_in_any_text() {
         assert!(!text.contains(&expected_sign), "{text}");
     }
 }
+
+#[test]
+fn a_refund_notification_without_trade_type_is_still_a_refund_by_its_refund_no() {
+    // One rule for every caller: the spec's recognition rules (refund_no alone marks a refund).
+    let body = notify::sign_for_test(
+        r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","refund_no":"rf_1","total_fee":"1.00","trade_status":"TRADE_REFUND"}"#,
+        &Secret::new(SECRET),
+    )
+    .unwrap();
+    let verified = notify::verify_notification(&body, &Secret::new(SECRET)).unwrap();
+    assert!(matches!(verified.message(), Notification::Refund(_)), "{:?}", verified.message());
+}
+
+#[test]
+fn a_re_signed_place_order_reply_is_not_accepted_as_a_notification() {
+    let reply = notify::sign_for_test(SEED_RESPONSE, &Secret::new(SECRET)).unwrap();
+    let error = notify::verify_notification(&reply, &Secret::new(SECRET)).unwrap_err();
+    assert_eq!(error, VerifyError::Unrecognised { expected: "notification" });
+}
+
+#[test]
+fn a_signed_query_reply_with_notification_fields_is_not_a_notification() {
+    let reply = notify::sign_for_test(
+        r#"{"return_status":"00","notify_type":"trade_status_sync","out_trade_no":"rrn_1","trade_status":"TRADE_SUCCESS","trade_type":"SALE"}"#,
+        &Secret::new(SECRET),
+    )
+    .unwrap();
+    assert!(matches!(notify::verify_notification(&reply, &Secret::new(SECRET)), Err(VerifyError::Unrecognised { .. })));
+}
+
+#[test]
+fn the_merchants_own_acknowledgement_is_not_a_notification() {
+    let credentials = Credentials::new("S0003469", SECRET);
+    let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
+    let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+    assert!(matches!(
+        notify::verify_notification(&ack.body, &credentials.secret),
+        Err(VerifyError::Unrecognised { .. })
+    ));
+}
+
+#[test]
+fn a_notification_reports_its_age_from_its_signed_time() {
+    let body = notify::sign_for_test(DOC_NOTIFICATION, &Secret::new(SECRET)).unwrap();
+    let verified = notify::verify_notification(&body, &Secret::new(SECRET)).unwrap();
+    let now = HkTime::parse_compact("20230609111645").unwrap();
+    assert_eq!(verified.time(), Some(HkTime::parse_compact("20230609110645").unwrap()));
+    assert_eq!(verified.age(now), Some(600));
+}
+
+#[test]
+fn an_opt_in_maximum_age_refuses_an_old_notification_replayed() {
+    use std::time::Duration;
+    let body = notify::sign_for_test(DOC_NOTIFICATION, &Secret::new(SECRET)).unwrap();
+    let ten_days_later = FixedClock::new(HkTime::parse_compact("20230619110645").unwrap());
+    let error =
+        notify::verify_notification_within(&body, &Secret::new(SECRET), Duration::from_secs(3600), &ten_days_later)
+            .unwrap_err();
+    assert_eq!(error, VerifyError::Stale { age_seconds: 864_000, max_seconds: 3600 });
+    let a_minute_later = FixedClock::new(HkTime::parse_compact("20230609110745").unwrap());
+    assert!(
+        notify::verify_notification_within(&body, &Secret::new(SECRET), Duration::from_secs(3600), &a_minute_later)
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_maximum_age_refuses_a_notification_without_time() {
+    use std::time::Duration;
+    let body = notify::sign_for_test(
+        r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","trade_status":"TRADE_SUCCESS"}"#,
+        &Secret::new(SECRET),
+    )
+    .unwrap();
+    let clock = FixedClock::new(HkTime::parse_compact("20230609110745").unwrap());
+    let error =
+        notify::verify_notification_within(&body, &Secret::new(SECRET), Duration::from_secs(60), &clock).unwrap_err();
+    assert_eq!(error, VerifyError::Undated);
+}

@@ -178,6 +178,45 @@ pub struct Interface {
     pub fields: Vec<Field>,
     /// The response's fields (requests).
     pub response: Vec<Field>,
+    /// How a notification is recognised: alternatives, each a list of conditions that must
+    /// all hold (empty for other kinds).
+    pub recognize: Vec<Vec<Condition>>,
+}
+
+/// A test on one received field (`[[interface.recognize]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldTest {
+    /// Carries a value.
+    Present,
+    /// Absent or empty.
+    Absent,
+    /// Carries one of these values.
+    OneOf(Vec<String>),
+    /// Absent, or carries none of these values.
+    NoneOf(Vec<String>),
+}
+
+impl FieldTest {
+    /// Whether no field value can satisfy both tests.
+    pub fn contradicts(&self, other: &FieldTest) -> bool {
+        use FieldTest::*;
+        match (self, other) {
+            (Present, Absent) | (Absent, Present) => true,
+            (OneOf(_), Absent) | (Absent, OneOf(_)) => true,
+            (OneOf(a), OneOf(b)) => !a.iter().any(|v| b.contains(v)),
+            (OneOf(a), NoneOf(b)) | (NoneOf(b), OneOf(a)) => a.iter().all(|v| b.contains(v)),
+            _ => false,
+        }
+    }
+}
+
+/// One condition of a recognition rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The field's wire name.
+    pub field: String,
+    /// What it must satisfy.
+    pub test: FieldTest,
 }
 
 /// What a field stands for beyond its own value: ties it to a service column or to a value
@@ -200,6 +239,12 @@ pub enum Concept {
     Time,
     /// The signature, computed by the client.
     Sign,
+    /// The merchant's order number.
+    OutTradeNo,
+    /// eftPay's order number.
+    EftTradeNo,
+    /// The merchant's refund number.
+    RefundNo,
 }
 
 impl Concept {
@@ -211,7 +256,12 @@ impl Concept {
             Concept::Wallet => Some("Wallet"),
             Concept::PayScene => Some("PayScene"),
             Concept::Lang => Some("Lang"),
-            Concept::UserConfirmKey | Concept::Time | Concept::Sign => None,
+            Concept::UserConfirmKey
+            | Concept::Time
+            | Concept::Sign
+            | Concept::OutTradeNo
+            | Concept::EftTradeNo
+            | Concept::RefundNo => None,
         }
     }
 

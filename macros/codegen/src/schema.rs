@@ -142,7 +142,28 @@ pub struct InterfaceDef {
     pub doc: Text,
     #[serde(default)]
     pub at_least_one_of: Vec<Vec<Text>>,
+    /// `[[interface.recognize]]`: how a notification is told apart from other messages.
+    #[serde(default)]
+    pub recognize: Vec<RecognizeDef>,
     pub rust: Option<Text>,
+}
+
+/// `[[interface.recognize]]`: one alternative; every condition must hold.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecognizeDef {
+    pub when: Spanned<Vec<ConditionDef>>,
+}
+
+/// `{ field = "trade_type", is = ["REFUND"] }`, `{ field = "notify_type", present = true }`,
+/// `{ field = "trade_type", is_not = ["REFUND"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDef {
+    pub field: Text,
+    pub present: Option<Spanned<bool>>,
+    pub is: Option<Vec<Text>>,
+    pub is_not: Option<Vec<Text>>,
 }
 
 /// `[[field]]` / `[[response]]`

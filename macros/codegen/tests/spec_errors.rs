@@ -190,3 +190,63 @@ proptest! {
         let _ = eftpay_codegen::items(&checked.spec);
     }
 }
+
+#[test]
+fn a_wire_name_with_an_ampersand_or_equals_sign_is_refused() {
+    for bad in ["out&trade_no", "out=trade_no"] {
+        let errors = errors_after("notification.toml", "wire = \"out_trade_no\"", &format!("wire = \"{bad}\""));
+        let e = single(&errors);
+        assert!(e.contains(&format!("wire name `{bad}` contains `&` or `=`")), "{e}");
+        assert!(e.contains("ambiguous"), "{e}");
+    }
+}
+
+#[test]
+fn a_notification_without_a_recognition_rule_is_refused() {
+    let errors = errors_after(
+        "notification.toml",
+        "[[interface.recognize]]\nwhen = [{ field = \"notify_type\", present = true }, { field = \"return_status\", present = false }]\n",
+        "",
+    );
+    let e = single(&errors);
+    assert!(e.contains("notification `payment_notification` has no [[interface.recognize]] rule"), "{e}");
+}
+
+#[test]
+fn a_recognition_condition_needs_exactly_one_test() {
+    let errors = errors_after(
+        "notification.toml",
+        "{ field = \"notify_type\", present = true }",
+        "{ field = \"notify_type\", present = true, is = [\"x\"] }",
+    );
+    let e = single(&errors);
+    assert!(e.contains("the condition on `notify_type` needs exactly one test"), "{e}");
+}
+
+#[test]
+fn two_notifications_one_body_could_match_are_refused() {
+    let mut files = minimal();
+    let original = files.iter().find(|f| f.display.ends_with("notification.toml")).unwrap().text.clone();
+    let twin = original
+        .replace("name = \"payment_notification\"", "name = \"refund_notification\"")
+        .replace("{ field = \"return_status\", present = false }", "{ field = \"refund_no\", present = true }");
+    files.push(SpecFile::new("minimal/interfaces/twin.toml", "/tmp/twin.toml", twin));
+    let errors = eftpay_codegen::check(&files).errors;
+    let e = single(&errors);
+    assert!(
+        e.contains("a body could be recognised both as `payment_notification` and as `refund_notification`"),
+        "{e}"
+    );
+    assert!(e.contains("add a condition that tells them apart"), "{e}");
+}
+
+#[test]
+fn notifications_told_apart_by_one_field_are_accepted() {
+    let mut files = minimal();
+    let original = files.iter().find(|f| f.display.ends_with("notification.toml")).unwrap().text.clone();
+    let twin = original
+        .replace("name = \"payment_notification\"", "name = \"refund_notification\"")
+        .replace("{ field = \"return_status\", present = false }", "{ field = \"return_status\", is = [\"00\"] }");
+    files.push(SpecFile::new("minimal/interfaces/twin.toml", "/tmp/twin.toml", twin));
+    assert_eq!(eftpay_codegen::check(&files).errors, Vec::<String>::new());
+}

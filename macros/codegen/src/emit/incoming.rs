@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, ident, read_field, value_type};
+use super::{concept_fields, doc, ident, read_field, value_type};
 use crate::model::{Concept, Field, Interface, InterfaceKind};
 
 /// The incoming struct of an interface: `PlaceOrderResponse` for requests, the interface's own
@@ -44,6 +44,14 @@ pub fn emit(i: &Interface) -> TokenStream {
         quote! { #rust: #read, }
     });
     let known = fields.iter().map(|f| &f.wire);
+    let concepts = concept_fields(fields);
+    let time = match kept.iter().find(|f| f.concept == Some(Concept::Time)) {
+        Some(f) => {
+            let rust = ident(&f.rust);
+            quote! { self.#rust }
+        }
+        None => quote! { ::core::option::Option::None },
+    };
     let label = match i.kind {
         InterfaceKind::Request => format!("{} response", i.name),
         _ => i.name.clone(),
@@ -61,6 +69,11 @@ pub fn emit(i: &Interface) -> TokenStream {
         impl ::eftpay::IncomingMessage for #name {
             const MESSAGE: &'static str = #label;
             const KNOWN_FIELDS: &'static [&'static str] = &[#(#known),*];
+            const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = #concepts;
+
+            fn time(&self) -> ::core::option::Option<::eftpay::HkTime> {
+                #time
+            }
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
                 ::core::result::Result::Ok(#name {

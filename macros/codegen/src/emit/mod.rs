@@ -7,6 +7,7 @@
 mod catalog;
 mod enums;
 mod incoming;
+mod notifications;
 mod objects;
 mod outgoing;
 mod typed;
@@ -14,7 +15,7 @@ mod typed;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{FieldType, Spec};
+use crate::model::{Concept, Field, FieldType, Spec};
 use crate::names;
 
 /// Every item the spec describes.
@@ -28,13 +29,43 @@ pub fn spec_items(spec: &Spec) -> TokenStream {
         quote! { #outgoing #incoming }
     });
     let typed = typed::emit(spec);
+    let notifications = notifications::emit(spec);
     quote! {
         #(#enums)*
         #(#objects)*
         #catalog
         #(#messages)*
+        #notifications
         #typed
     }
+}
+
+/// `::eftpay::rules::Concept::X` for a field's concept.
+pub(crate) fn concept_path(concept: Concept) -> TokenStream {
+    let variant = match concept {
+        Concept::Service => quote! { Service },
+        Concept::PayType => quote! { PayType },
+        Concept::Wallet => quote! { Wallet },
+        Concept::PayScene => quote! { PayScene },
+        Concept::Lang => quote! { Lang },
+        Concept::UserConfirmKey => quote! { UserConfirmKey },
+        Concept::Time => quote! { Time },
+        Concept::Sign => quote! { Sign },
+        Concept::OutTradeNo => quote! { OutTradeNo },
+        Concept::EftTradeNo => quote! { EftTradeNo },
+        Concept::RefundNo => quote! { RefundNo },
+    };
+    quote! { ::eftpay::rules::Concept::#variant }
+}
+
+/// `&[(Concept, "wire"), …]`: the fields of a message that stand for a concept.
+pub(crate) fn concept_fields(fields: &[Field]) -> TokenStream {
+    let entries = fields.iter().filter_map(|f| {
+        let concept = concept_path(f.concept?);
+        let wire = &f.wire;
+        Some(quote! { (#concept, #wire) })
+    });
+    quote! { &[#(#entries),*] }
 }
 
 /// An identifier, written raw when it is a keyword (`r#type`).

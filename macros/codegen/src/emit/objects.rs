@@ -32,7 +32,36 @@ pub fn emit(o: &Object) -> TokenStream {
             },
         }
     });
+    let members: Vec<TokenStream> = o
+        .fields
+        .iter()
+        .map(|f| {
+            let rust = ident(&f.rust);
+            let wire = &f.wire;
+            match f.ty {
+                ObjectFieldType::Text | ObjectFieldType::Integer => quote! { .member(#wire, self.#rust.as_ref()) },
+                ObjectFieldType::TextArray => {
+                    quote! { .member(#wire, (!self.#rust.is_empty()).then_some(&self.#rust)) }
+                }
+            }
+        })
+        .collect();
+    let body = if members.is_empty() {
+        quote! { ::eftpay::json_text::ObjectWriter::new(out).finish(); }
+    } else {
+        quote! {
+            let mut object = ::eftpay::json_text::ObjectWriter::new(out);
+            object #(#members)*;
+            object.finish();
+        }
+    };
     quote! {
+        impl ::eftpay::json_text::NestedJson for #name {
+            fn write_json(&self, out: &mut ::std::string::String) {
+                #body
+            }
+        }
+
         #d
         #[derive(Clone, Debug, Default, PartialEq, Eq, ::eftpay::__private::serde::Serialize, ::eftpay::__private::serde::Deserialize)]
         #[serde(crate = "::eftpay::__private::serde")]

@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, field_init, ident, param_type, read_field, value_type};
+use super::{concept_fields, doc, field_init, ident, param_type, read_field, value_type};
 use crate::model::{Concept, Field, FieldType, Interface, InterfaceKind, Spec};
 
 /// Name of the outgoing struct: `PlaceOrderRequest` for requests, the interface's own name
@@ -90,6 +90,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     signed.sort_unstable();
     let iface_name = &i.name;
     let iface_variant = ident(&i.rust);
+    let concepts = concept_fields(&i.fields);
     let request_impl = match (i.kind, &i.endpoint) {
         (InterfaceKind::Request, Some(endpoint)) => {
             let response = format_ident!("{}Response", i.rust);
@@ -170,6 +171,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         impl ::eftpay::OutgoingMessage for #name {
             const INTERFACE: &'static str = #iface_name;
             const SIGNED_FIELDS: &'static [&'static str] = &[#(#signed),*];
+            const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = #concepts;
 
             fn validate(&self) -> ::core::result::Result<(), ::eftpay::Violations> {
                 #name::validate(self)

@@ -1,0 +1,146 @@
+//! `Notification`: every notification interface of the spec as one enum, and the spec's
+//! recognition rules that decide which one a verified body is. The library, the CLI and the
+//! sandbox all read a notification through it, so there is one rule, not one per caller.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, value_type};
+use crate::model::{Concept, Condition, Field, FieldTest, FieldType, Interface, InterfaceKind, Spec};
+
+/// The enum variant of a notification interface: its Rust stem without a trailing
+/// `Notification` (`PaymentNotification` → `Payment`), unless that leaves nothing.
+fn variant(i: &Interface) -> proc_macro2::Ident {
+    let stem = i.rust.strip_suffix("Notification").filter(|s| !s.is_empty()).unwrap_or(&i.rust);
+    ident(stem)
+}
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let notifications: Vec<&Interface> =
+        spec.interfaces.iter().filter(|i| i.kind == InterfaceKind::Notification && !i.recognize.is_empty()).collect();
+    let variants = notifications.iter().map(|i| {
+        let v = variant(i);
+        let ty = ident(&i.rust);
+        let d = super::doc(&format!("`{}` — {}", i.name, i.doc.lines().next().unwrap_or_default()));
+        quote! { #d #v(#ty), }
+    });
+    let rules = notifications.iter().map(|i| {
+        let name = &i.name;
+        let alternatives = i.recognize.iter().map(|all| {
+            let conditions = all.iter().map(condition);
+            quote! { &[#(#conditions),*] }
+        });
+        quote! { ::eftpay::rules::Recognition { interface: #name, alternatives: &[#(#alternatives),*] } }
+    });
+    let reads = notifications.iter().enumerate().map(|(index, i)| {
+        let v = variant(i);
+        let ty = ident(&i.rust);
+        quote! { ::core::option::Option::Some(#index) => #ty::from_fields(fields).map(Notification::#v), }
+    });
+    let interfaces = notifications.iter().map(|i| {
+        let v = variant(i);
+        let iface = ident(&i.rust);
+        quote! { Notification::#v(..) => Interface::#iface, }
+    });
+    let times = notifications.iter().map(|i| {
+        let v = variant(i);
+        quote! { Notification::#v(ref message) => ::eftpay::IncomingMessage::time(message), }
+    });
+    let accessors = common_fields(&notifications).into_iter().map(|f| accessor(f, &notifications));
+    quote! {
+        /// A verified asynchronous notification: one variant per notification of the spec,
+        /// chosen by the spec's recognition rules ([`NOTIFICATION_RULES`]).
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Notification {
+            #(#variants)*
+        }
+
+        /// How each notification is told apart from the others and from every other signed
+        /// message (`[[interface.recognize]]` in the spec), in the order they are tried.
+        pub static NOTIFICATION_RULES: &[::eftpay::rules::Recognition] = &[#(#rules),*];
+
+        impl Notification {
+            /// The interface of the notification.
+            pub fn interface(&self) -> Interface {
+                match *self {
+                    #(#interfaces)*
+                }
+            }
+
+            #(#accessors)*
+        }
+
+        impl ::eftpay::IncomingMessage for Notification {
+            const MESSAGE: &'static str = "notification";
+            const KNOWN_FIELDS: &'static [&'static str] = &[];
+            const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = &[];
+
+            fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
+                match ::eftpay::rules::recognise(NOTIFICATION_RULES, |name| fields.text(name)) {
+                    #(#reads)*
+                    _ => ::core::result::Result::Err(::eftpay::IncomingError::Unrecognised {
+                        expected: "notification",
+                    }),
+                }
+            }
+
+            fn time(&self) -> ::core::option::Option<::eftpay::HkTime> {
+                match *self {
+                    #(#times)*
+                }
+            }
+        }
+    }
+}
+
+fn condition(c: &Condition) -> TokenStream {
+    let field = &c.field;
+    let test = match &c.test {
+        FieldTest::Present => quote! { ::eftpay::rules::FieldTest::Present },
+        FieldTest::Absent => quote! { ::eftpay::rules::FieldTest::Absent },
+        FieldTest::OneOf(values) => quote! { ::eftpay::rules::FieldTest::OneOf(&[#(#values),*]) },
+        FieldTest::NoneOf(values) => quote! { ::eftpay::rules::FieldTest::NoneOf(&[#(#values),*]) },
+    };
+    quote! { ::eftpay::rules::Condition { field: #field, test: #test } }
+}
+
+/// Fields every notification has, under the same Rust name and type (`sign` aside): they get
+/// an accessor on the enum.
+fn common_fields<'a>(notifications: &[&'a Interface]) -> Vec<&'a Field> {
+    let Some((first, rest)) = notifications.split_first() else { return Vec::new() };
+    first
+        .fields
+        .iter()
+        .filter(|f| f.concept != Some(Concept::Sign))
+        .filter(|f| rest.iter().all(|i| i.fields.iter().any(|g| g.rust == f.rust && g.ty == f.ty)))
+        .collect()
+}
+
+fn accessor(f: &Field, notifications: &[&Interface]) -> TokenStream {
+    let rust = ident(&f.rust);
+    let d = super::doc(&format!("`{}` — {}", f.wire, f.doc));
+    let (ty, read) = match &f.ty {
+        FieldType::Text | FieldType::Url => (quote! { &str }, quote! { message.#rust.as_deref() }),
+        FieldType::Amount | FieldType::Time | FieldType::DateTime | FieldType::Seconds => {
+            let ty = value_type(&f.ty);
+            (ty, quote! { message.#rust })
+        }
+        other => {
+            let ty = value_type(other);
+            (quote! { &#ty }, quote! { message.#rust.as_ref() })
+        }
+    };
+    let arms = notifications.iter().map(|i| {
+        let v = variant(i);
+        quote! { Notification::#v(ref message) => #read, }
+    });
+    quote! {
+        #d
+        pub fn #rust(&self) -> ::core::option::Option<#ty> {
+            match *self {
+                #(#arms)*
+            }
+        }
+    }
+}
