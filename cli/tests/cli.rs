@@ -149,6 +149,41 @@ fn sign_refuses_duplicate_fields_as_unreadable_input() {
     assert!(output.stdout.is_empty());
 }
 
+// ---- input size ----
+
+/// `eftpay sign` and `eftpay verify-notify` read at most this much (the CLI's `MAX_INPUT_BYTES`).
+const MAX_INPUT_BYTES: usize = 64 * 1024;
+
+/// A JSON object of exactly `len` bytes, one field padded out.
+fn json_of_len(len: usize) -> Vec<u8> {
+    let frame = r#"{"a":""}"#.len();
+    format!(r#"{{"a":"{}"}}"#, "x".repeat(len - frame)).into_bytes()
+}
+
+#[test]
+fn refuses_input_larger_than_the_stated_limit_naming_it() {
+    let too_large = json_of_len(MAX_INPUT_BYTES + 1);
+    for args in [&["sign"][..], &["verify-notify"][..], &["verify-notify", "--form"][..]] {
+        let output = eftpay(args, Some(SECRET), &too_large);
+        assert_exit(&output, 3);
+        let err = stderr(&output);
+        assert!(err.contains(&format!("more than {MAX_INPUT_BYTES} bytes")), "{args:?}: {err}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn reads_a_message_that_fills_the_input_limit_exactly() {
+    let at_limit = json_of_len(MAX_INPUT_BYTES);
+    let output = eftpay(&["sign"], Some(SECRET), &at_limit);
+    assert_exit(&output, 0);
+    assert_eq!(last_line(&stdout(&output)), library_sign(std::str::from_utf8(&at_limit).unwrap(), SECRET));
+
+    let mut notification = signed(DOC_NOTIFICATION, SECRET).into_bytes();
+    notification.resize(MAX_INPUT_BYTES, b' ');
+    assert_exit(&eftpay(&["verify-notify"], Some(SECRET), &notification), 0);
+}
+
 // ---- configuration and usage ----
 
 #[test]
