@@ -18,8 +18,8 @@ pub enum Status {
     /// Bad arguments or configuration (EFTPAY_SECRET or EFTPAY_USER_CONFIRM_KEY unset, empty or
     /// not UTF-8; an unusable EFTPAY_BASE_URL).
     Usage,
-    /// The input is not a message: not UTF-8, not a JSON object, duplicate fields, or a signed
-    /// field that does not have its documented form.
+    /// The input is not a message: larger than any message, not UTF-8, not a JSON object,
+    /// duplicate fields, or a signed field that does not have its documented form.
     UnreadableInput,
     /// The result could not be written to stdout.
     OutputFailed,
@@ -72,7 +72,8 @@ impl Status {
                  an unusable EFTPAY_BASE_URL"
             }
             Status::UnreadableInput => {
-                "unreadable input: not UTF-8, not a JSON object, duplicate fields, or a field without its documented form"
+                "unreadable input: too large for a message, not UTF-8, not a JSON object, duplicate fields, or a field \
+                 without its documented form"
             }
             Status::OutputFailed => "the result could not be written to stdout",
             Status::Gateway => {

@@ -25,6 +25,14 @@ pub enum Failure {
     /// Standard input could not be read.
     #[error("unreadable input: could not read stdin: {0}")]
     ReadInput(std::io::Error),
+    /// Stdin holds more than any eftPay message; only the limit and one byte more were read.
+    #[error(
+        "unreadable input: stdin holds more than {limit} bytes, the most eftpay reads; pipe in one eftPay message (a few KiB at most)"
+    )]
+    InputTooLarge {
+        /// The most that is read, in bytes.
+        limit: usize,
+    },
     /// The input is not a message.
     #[error("unreadable input: {0}")]
     Unreadable(ReceivedError),
@@ -115,7 +123,10 @@ impl Failure {
             | Failure::NoServiceMatches { .. }
             | Failure::Sandbox(_) => Status::Usage,
             Failure::DemoStep { .. } => Status::DemoFailed,
-            Failure::ReadInput(_) | Failure::Unreadable(_) | Failure::InvalidField(_) => Status::UnreadableInput,
+            Failure::ReadInput(_)
+            | Failure::InputTooLarge { .. }
+            | Failure::Unreadable(_)
+            | Failure::InvalidField(_) => Status::UnreadableInput,
             Failure::Rejected(_) => Status::VerificationFailed,
             Failure::WriteOutput(_) => Status::OutputFailed,
             Failure::Gateway(_) | Failure::Runtime(_) => Status::Gateway,

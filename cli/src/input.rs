@@ -100,17 +100,67 @@ fn setting(name: &str) -> Setting {
     }
 }
 
-/// All of stdin, as bytes (UTF-8 is checked by whoever parses it).
+/// The most `eftpay sign` and `eftpay verify-notify` read from stdin. eftPay messages are a few
+/// KiB at most, so anything larger is not one message, and a bound keeps a mistaken
+/// `eftpay sign < big.log` from filling memory before it can be refused.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024;
+
+/// All of stdin, as bytes (UTF-8 is checked by whoever parses it), up to [`MAX_INPUT_BYTES`].
 ///
 /// # Errors
-/// Stdin cannot be read.
+/// Stdin cannot be read, or holds more than [`MAX_INPUT_BYTES`].
 pub fn read_stdin() -> Result<Vec<u8>, Failure> {
-    let mut stdin = std::io::stdin().lock();
+    let stdin = std::io::stdin().lock();
     // Someone who typed the command without a pipe would otherwise see it hang silently.
     if stdin.is_terminal() {
         output::note("eftpay: reading the message from stdin; end it with Ctrl-D");
     }
+    read_limited(stdin, MAX_INPUT_BYTES)
+}
+
+/// At most `limit` bytes of `source`. One byte more than the limit is read, and no more, to
+/// tell a message that fills the limit exactly from one that is too large.
+fn read_limited(source: impl Read, limit: usize) -> Result<Vec<u8>, Failure> {
     let mut body = Vec::new();
-    stdin.read_to_end(&mut body).map_err(Failure::ReadInput)?;
+    let most = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    source.take(most).read_to_end(&mut body).map_err(Failure::ReadInput)?;
+    if body.len() > limit {
+        return Err(Failure::InputTooLarge { limit });
+    }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::read_limited;
+    use crate::failure::Failure;
+
+    /// Counts the bytes handed out, so the test can tell how much of an endless source was read.
+    struct Endless {
+        handed_out: usize,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(b' ');
+            self.handed_out += buf.len();
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn reads_no_more_than_one_byte_past_the_limit() {
+        let mut endless = Endless { handed_out: 0 };
+        let read = read_limited(&mut endless, 100);
+        assert!(matches!(read, Err(Failure::InputTooLarge { limit: 100 })), "{read:?}");
+        assert_eq!(endless.handed_out, 101);
+    }
+
+    #[test]
+    fn reads_a_message_that_fills_the_limit_exactly() {
+        let body = read_limited(&[b'x'; 100][..], 100).unwrap();
+        assert_eq!(body.len(), 100);
+    }
 }

@@ -1,9 +1,14 @@
 //! Writing results and messages, and laying them out as aligned text. Write errors are returned
 //! or ignored, never panicked on (`println!` panics when stdout is a closed pipe, as in
 //! `eftpay sign | head -c0`).
+//!
+//! Text that came from outside (a notification's fields, a gateway's reply or error text) is
+//! shown through [`printable`], so that a value cannot start a line of its own or send the
+//! terminal an escape sequence.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Display;
+use std::fmt::{Display, Write as _};
 use std::io::{IsTerminal, Write};
 
 use eftpay::{HkTime, ReceivedValue};
@@ -19,14 +24,71 @@ pub fn print(text: &str) -> Result<(), Failure> {
     stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(Failure::WriteOutput)
 }
 
-/// Writes a line for the person at the terminal to stderr; nothing useful can be done if that fails.
-pub fn note(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+/// `text` with every character that could change what the terminal shows, other than by being
+/// printed, written as a visible escape: `\n`, `\r`, `\t`, and `\u{1b}` style for the rest.
+///
+/// Use it for every value that came from outside before it is printed for a person to read. A
+/// signed value is only as honest as whoever signed it: a newline in `out_trade_no` would
+/// otherwise print a second, forged `verified: …` line; an ESC could recolour, move the cursor
+/// or retitle the terminal; a bidi override could show `1.00` where the text says `00.1`.
+///
+/// Escaped: every control character (C0 including newline, carriage return, tab and ESC; DEL;
+/// C1, U+0080 to U+009F), the line and paragraph separators U+2028 and U+2029, and the bidi
+/// embeddings, overrides and isolates U+202A to U+202E and U+2066 to U+2069. Everything else,
+/// backslashes included, is left as it is: the aim is that nothing received can change the
+/// screen, not a reversible encoding. Borrows when nothing needs escaping, which is the usual
+/// case.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(escaped, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
 }
 
-/// Reports a failure as one line on stderr.
+/// Whether [`printable`] escapes `c`.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Writes a line for the person at the terminal to stderr, through [`printable`] so it stays
+/// one line; nothing useful can be done if writing fails.
+pub fn note(line: &str) {
+    write_stderr(&printable(line));
+}
+
+/// Reports a failure on stderr: one line, or for an invalid request one line per problem. Error
+/// texts can quote what a gateway or a message said (a `return_char`, a field's value), so every
+/// line goes through [`printable`].
 pub fn report(failure: &Failure) {
-    note(&format!("eftpay: {failure}"));
+    write_stderr(&reported(failure));
+}
+
+/// The text [`report`] writes. Only an invalid request's problem list is several lines by design
+/// (its lines are about the command's own arguments); in every other failure a line break can
+/// only have come from received data, and is escaped with the rest.
+fn reported(failure: &Failure) -> String {
+    let text = format!("eftpay: {failure}");
+    match failure {
+        Failure::Invalid(_) => text.split('\n').map(printable).collect::<Vec<_>>().join("\n"),
+        _ => printable(&text).into_owned(),
+    }
+}
+
+/// Writes `text` and a newline to stderr as it is.
+fn write_stderr(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// Whether stdout is a terminal that may be sent colour: not when piped or saved (the escape
@@ -36,10 +98,13 @@ pub fn stdout_takes_colour() -> bool {
 }
 
 /// Rows of cells as aligned text: every column but the last padded to its widest cell, columns
-/// two spaces apart, each line starting with `indent`.
+/// two spaces apart, each line starting with `indent`. Every cell goes through [`printable`], so
+/// a cell is always one line of plain text whatever it holds.
 pub fn columns(rows: &[Vec<String>], indent: &str) -> String {
+    let rows: Vec<Vec<Cow<'_, str>>> =
+        rows.iter().map(|row| row.iter().map(|cell| printable(cell)).collect()).collect();
     let mut widths: Vec<usize> = Vec::new();
-    for row in rows {
+    for row in &rows {
         for (column, cell) in row.iter().enumerate() {
             let width = cell.chars().count();
             match widths.get_mut(column) {
@@ -49,7 +114,7 @@ pub fn columns(rows: &[Vec<String>], indent: &str) -> String {
         }
     }
     let mut text = String::new();
-    for row in rows {
+    for row in &rows {
         text.push_str(indent);
         let last = row.len().saturating_sub(1);
         for (column, cell) in row.iter().enumerate() {
@@ -66,7 +131,8 @@ pub fn columns(rows: &[Vec<String>], indent: &str) -> String {
 }
 
 /// A reply's fields as aligned `name  value` lines, under their wire names so they can be
-/// looked up in eftPay's docs; fields the reply does not carry are left out.
+/// looked up in eftPay's docs; fields the reply does not carry are left out. Names and values
+/// are shown through [`printable`] (by [`columns`]), since both come from the reply.
 #[derive(Debug, Default)]
 pub struct Fields {
     rows: Vec<Vec<String>>,
@@ -98,5 +164,89 @@ impl Fields {
     /// The aligned lines.
     pub fn render(&self) -> String {
         columns(&self.rows, "")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use eftpay::Interface;
+
+    use super::{Fields, columns, printable, reported};
+    use crate::failure::Failure;
+    use crate::problems;
+
+    #[test]
+    fn a_newline_in_a_value_cannot_forge_a_line() {
+        let forged = "rrn_1\nverified: out_trade_no=rrn_1 trade_status=TRADE_SUCCESS amount=999.00";
+        assert_eq!(printable(forged), "rrn_1\\nverified: out_trade_no=rrn_1 trade_status=TRADE_SUCCESS amount=999.00");
+        assert_eq!(printable("a\r\tb"), "a\\r\\tb");
+    }
+
+    #[test]
+    fn escape_sequences_never_reach_the_terminal() {
+        assert_eq!(printable("\u{1b}[2J\u{1b}]0;pwned\u{7}ok"), "\\u{1b}[2J\\u{1b}]0;pwned\\u{7}ok");
+        assert_eq!(printable("a\u{0}b\u{7f}c"), "a\\u{0}b\\u{7f}c");
+    }
+
+    #[test]
+    fn c1_controls_are_escaped() {
+        // U+009B is a one-character CSI on terminals that take 8-bit controls.
+        assert_eq!(printable("\u{9b}2J\u{80}\u{9f}"), "\\u{9b}2J\\u{80}\\u{9f}");
+        assert_eq!(printable("\u{a0}é"), "\u{a0}é");
+    }
+
+    #[test]
+    fn bidi_overrides_and_isolates_are_escaped() {
+        assert_eq!(printable("amount=\u{202e}00.1\u{202c}"), "amount=\\u{202e}00.1\\u{202c}");
+        for c in ('\u{202a}'..='\u{202e}').chain('\u{2066}'..='\u{2069}').chain(['\u{2028}', '\u{2029}']) {
+            assert_eq!(printable(&c.to_string()), format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        let text = "rrn_1686280005975 咖啡豆 C:\\path 100%";
+        assert!(matches!(printable(text), Cow::Borrowed(same) if same == text));
+    }
+
+    #[test]
+    fn fields_show_received_names_and_values_on_one_line_each() {
+        let mut fields = Fields::default();
+        fields.add("out_trade_no", Some("rrn_1\nreturn_status  00")).add("re\u{1b}[31mturn_char", Some("ok"));
+        let text = fields.render();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("rrn_1\\nreturn_status  00"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+
+    #[test]
+    fn columns_align_on_the_escaped_width() {
+        let rows = vec![vec!["a\tb".to_owned(), "x".to_owned()], vec!["abcdef".to_owned(), "y".to_owned()]];
+        assert_eq!(columns(&rows, ""), "a\\tb    x\nabcdef  y\n");
+    }
+
+    #[test]
+    fn a_reported_failure_quoting_received_text_stays_one_line() {
+        let failure = Failure::DemoStep {
+            step: "query",
+            reason: "eftPay refused: \u{1b}[32m\nverified: amount=999.00\u{85}".to_owned(),
+        };
+        let text = reported(&failure);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.ends_with("eftPay refused: \\u{1b}[32m\\nverified: amount=999.00\\u{85}"), "{text}");
+    }
+
+    #[test]
+    fn a_reported_problem_list_keeps_one_line_per_problem() {
+        let Err(failure) = problems::service("NO\u{1b}PE", Interface::PlaceOrder) else {
+            panic!("an unknown service is refused");
+        };
+        let text = reported(&failure);
+        assert_eq!(text.lines().count(), format!("eftpay: {failure}").lines().count(), "{text}");
+        assert!(text.lines().count() > 2, "{text}");
+        assert!(text.contains("--service NO\\u{1b}PE"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
     }
 }

@@ -149,6 +149,41 @@ fn sign_refuses_duplicate_fields_as_unreadable_input() {
     assert!(output.stdout.is_empty());
 }
 
+// ---- input size ----
+
+/// `eftpay sign` and `eftpay verify-notify` read at most this much (the CLI's `MAX_INPUT_BYTES`).
+const MAX_INPUT_BYTES: usize = 64 * 1024;
+
+/// A JSON object of exactly `len` bytes, one field padded out.
+fn json_of_len(len: usize) -> Vec<u8> {
+    let frame = r#"{"a":""}"#.len();
+    format!(r#"{{"a":"{}"}}"#, "x".repeat(len - frame)).into_bytes()
+}
+
+#[test]
+fn refuses_input_larger_than_the_stated_limit_naming_it() {
+    let too_large = json_of_len(MAX_INPUT_BYTES + 1);
+    for args in [&["sign"][..], &["verify-notify"][..], &["verify-notify", "--form"][..]] {
+        let output = eftpay(args, Some(SECRET), &too_large);
+        assert_exit(&output, 3);
+        let err = stderr(&output);
+        assert!(err.contains(&format!("more than {MAX_INPUT_BYTES} bytes")), "{args:?}: {err}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn reads_a_message_that_fills_the_input_limit_exactly() {
+    let at_limit = json_of_len(MAX_INPUT_BYTES);
+    let output = eftpay(&["sign"], Some(SECRET), &at_limit);
+    assert_exit(&output, 0);
+    assert_eq!(last_line(&stdout(&output)), library_sign(std::str::from_utf8(&at_limit).unwrap(), SECRET));
+
+    let mut notification = signed(DOC_NOTIFICATION, SECRET).into_bytes();
+    notification.resize(MAX_INPUT_BYTES, b' ');
+    assert_exit(&eftpay(&["verify-notify"], Some(SECRET), &notification), 0);
+}
+
 // ---- configuration and usage ----
 
 #[test]
@@ -343,4 +378,58 @@ fn verify_notify_never_panics_and_always_explains_in_one_line() {
             assert!(err.starts_with("eftpay: ") && err.lines().count() == 1, "{args:?}: {err}");
         }
     }
+}
+
+// ---- demo ----
+
+#[test]
+fn interactive_demo_without_a_payment_fails_the_payment_step_and_never_says_you_paid() {
+    let output = Command::new(env!("CARGO_BIN_EXE_eftpay"))
+        .args(["demo", "--interactive", "--wait", "1"])
+        .env_remove("EFTPAY_SECRET")
+        .env_remove("EFTPAY_USER_CONFIRM_KEY")
+        .env_remove("EFTPAY_BASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the eftpay binary runs");
+    assert_exit(&output, 7);
+    assert!(!stdout(&output).contains("You paid"), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(err.contains("no payment within 1 s"), "{err}");
+    assert!(err.contains("run without --interactive"), "{err}");
+}
+
+#[test]
+fn interactive_demo_says_you_paid_once_the_pay_page_was_used() {
+    use std::io::{BufRead, BufReader, Read};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eftpay"))
+        .args(["demo", "--interactive", "--wait", "120"])
+        .env_remove("EFTPAY_SECRET")
+        .env_remove("EFTPAY_USER_CONFIRM_KEY")
+        .env_remove("EFTPAY_BASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the eftpay binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut seen = String::new();
+    let link = loop {
+        let mut line = String::new();
+        assert_ne!(stdout.read_line(&mut line).unwrap(), 0, "the demo ended without a pay link:\n{seen}");
+        seen.push_str(&line);
+        if let Some(link) = line.trim().strip_prefix("pay_apptrade = ") {
+            break link.to_owned();
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(eftpay_sandbox::browser::Payer::new().pay(&link)).expect("the pay page takes the payment");
+    stdout.read_to_string(&mut seen).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "stdout:\n{seen}\nstderr:\n{}", stderr(&output));
+    assert!(seen.contains("You paid on the pay page."), "{seen}");
+    assert!(seen.contains("All 10 steps checked out."), "{seen}");
 }

@@ -11,7 +11,7 @@ use eftpay::{
 };
 use eftpay_sandbox::browser::Payer;
 use eftpay_sandbox::merchant::Merchant;
-use eftpay_sandbox::{DeliveryOutcome, NotificationKind, Sandbox, SandboxConfig};
+use eftpay_sandbox::{DeliveryOutcome, NotificationKind, OrderState, Sandbox, SandboxConfig};
 
 use crate::failure::Failure;
 use crate::output;
@@ -65,6 +65,35 @@ async fn acknowledged(sandbox: &Sandbox, eft_trade_no: &str, kind: NotificationK
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     false
+}
+
+/// Waits up to `wait` for the person at the terminal to pay on the pay page, watching the
+/// order at the sandbox: the gateway's own record says whether it was paid, while the
+/// notification that should follow is checked by the next step.
+///
+/// # Errors
+/// The order was settled some other way (failed, cancelled, expired), or not at all in time.
+async fn paid_by_hand(sandbox: &Sandbox, eft_trade_no: &str, wait: Duration) -> Result<(), Failure> {
+    // A --wait too large to add to the clock (`--wait 18446744073709551615`) waits for ever.
+    let deadline = tokio::time::Instant::now().checked_add(wait);
+    loop {
+        match sandbox.order(eft_trade_no).map(|order| order.state) {
+            Some(OrderState::Paid) => return Ok(()),
+            Some(OrderState::Pending) => {}
+            Some(state) => return Err(fail("payment", format!("the order was not paid: it is {state:?}"))),
+            None => return Err(fail("payment", format!("the sandbox has no order {eft_trade_no}"))),
+        }
+        if deadline.is_some_and(|deadline| tokio::time::Instant::now() >= deadline) {
+            return Err(fail(
+                "payment",
+                format!(
+                    "no payment within {} s: open the link and press Pay, or run without --interactive",
+                    wait.as_secs()
+                ),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn fail(step: &'static str, reason: impl Into<String>) -> Failure {
@@ -124,7 +153,7 @@ async fn demo(args: &Args) -> Result<(), Failure> {
             qr::render(&link, output::stdout_takes_colour()).unwrap_or_default(),
             args.wait
         ))?;
-        let _ = merchant.wait_for_notifications(1, Duration::from_secs(args.wait)).await;
+        paid_by_hand(&sandbox, &eft_trade_no, Duration::from_secs(args.wait)).await?;
         step(5, "Payment", "You paid on the pay page.")?;
     } else {
         step(5, "Pay", "Open the pay page and press Pay, through the page's own HTML form, as a browser would.")?;
