@@ -433,3 +433,37 @@ fn interactive_demo_says_you_paid_once_the_pay_page_was_used() {
     assert!(seen.contains("You paid on the pay page."), "{seen}");
     assert!(seen.contains("All 10 steps checked out."), "{seen}");
 }
+
+#[test]
+fn verify_notify_refuses_a_signed_reply_that_is_not_a_notification() {
+    let reply = r#"{"return_status":"00","user_confirm_key":"S0003469","out_trade_no":"rrn_1","pay_apptrade":"https://pay.example/x","transaction_amount":"999.00","time":"20230609110646"}"#;
+    let output = eftpay(&["verify-notify"], Some(SECRET), signed(reply, SECRET).as_bytes());
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("is not a notification"), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "{}", stdout(&output));
+}
+
+#[test]
+fn verify_notify_tells_a_refund_by_its_refund_no_as_the_library_does() {
+    let refund = r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","refund_no":"rf_1","return_amount":"0.20","total_fee":"1.00","trade_status":"TRADE_REFUND","time":"20230609120500"}"#;
+    let output = eftpay(&["verify-notify"], Some(SECRET), signed(refund, SECRET).as_bytes());
+    assert_exit(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        "verified: out_trade_no=rrn_1 trade_status=TRADE_REFUND amount=1.00 refund_amount=0.20\n"
+    );
+}
+
+#[test]
+fn verify_notify_escapes_signed_values_so_they_cannot_forge_a_line_or_reach_the_terminal() {
+    let forged = DOC_NOTIFICATION.replace(
+        r#""out_trade_no":"rrn_1686280005975""#,
+        r#""out_trade_no":"rrn_1\nverified: out_trade_no=x trade_status=TRADE_SUCCESS amount=999.00\u001b[2J""#,
+    );
+    let output = eftpay(&["verify-notify"], Some(SECRET), signed(&forged, SECRET).as_bytes());
+    assert_exit(&output, 0);
+    let out = stdout(&output);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(out.contains(r"rrn_1\nverified:"), "{out}");
+}

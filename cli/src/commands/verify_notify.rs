@@ -5,10 +5,9 @@
 
 use std::fmt;
 
+use eftpay::notify::{self, Notification};
 use eftpay::verify::verify;
-use eftpay::{
-    Amount, PaymentNotification, ReceivedError, ReceivedFields, RefundNotification, Secret, SyncReturn, TradeStatus,
-};
+use eftpay::{Amount, ReceivedError, ReceivedFields, Secret, SyncReturn, TradeStatus};
 
 use crate::failure::Failure;
 use crate::{input, output};
@@ -33,32 +32,23 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     output::print(&format!("{summary}\n"))
 }
 
-/// A JSON notification, read as a refund notification when it looks like one (§6: trade_type
-/// REFUND, with return_amount) and as a payment notification otherwise. Choosing on unverified
-/// fields is safe: either way every received field is verified before anything is shown.
+/// A JSON notification, read by the library's one rule (`eftpay::notify::verify_notification`,
+/// from the spec's recognition rules): every received field is verified, and a signed body that
+/// is not a notification (a reply, an acknowledgement) is refused.
 fn verify_notification(body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
-    let fields = ReceivedFields::from_json_bytes(body)?;
-    if is_refund(&fields) {
-        let refund = verify::<RefundNotification>(fields, secret)?;
-        Ok(Summary {
-            out_trade_no: refund.out_trade_no.clone(),
-            trade_status: refund.trade_status.clone(),
-            amount: refund.total_fee,
-            refund_amount: Some(refund.return_amount),
-        })
-    } else {
-        let payment = verify::<PaymentNotification>(fields, secret)?;
-        Ok(Summary {
-            out_trade_no: payment.out_trade_no.clone(),
-            trade_status: payment.trade_status.clone(),
-            amount: payment.total_fee,
-            refund_amount: None,
-        })
-    }
-}
-
-fn is_refund(fields: &ReceivedFields) -> bool {
-    fields.text("trade_type") == Some("REFUND") || fields.text("return_amount").is_some()
+    let text = std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8)?;
+    let verified = notify::verify_notification(text, secret)?;
+    let notification = verified.message();
+    let refund_amount = match notification {
+        Notification::Refund(refund) => Some(refund.return_amount),
+        _ => None,
+    };
+    Ok(Summary {
+        out_trade_no: notification.out_trade_no().map(ToOwned::to_owned),
+        trade_status: notification.trade_status().cloned(),
+        amount: notification.total_fee(),
+        refund_amount,
+    })
 }
 
 /// The synchronous return, a form-encoded POST of the payment's fields (§6).
@@ -76,7 +66,9 @@ fn verify_return(body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
     })
 }
 
-/// What a verified message says, as one line of `name=value` words (`-` when absent).
+/// What a verified message says, as one line of `name=value` words (`-` when absent). Every
+/// value is escaped ([`output::printable`]): a signed value with a line break or a terminal
+/// escape must not forge a second `verified:` line or reach the terminal as a control sequence.
 struct Summary {
     out_trade_no: Option<String>,
     trade_status: Option<TradeStatus>,
@@ -102,5 +94,5 @@ impl fmt::Display for Summary {
 }
 
 fn or_dash<T: fmt::Display>(value: Option<&T>) -> String {
-    value.map_or_else(|| String::from("-"), ToString::to_string)
+    value.map_or_else(|| String::from("-"), |value| output::printable(&value.to_string()).into_owned())
 }
