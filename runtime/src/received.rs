@@ -2,10 +2,10 @@
 //! form-encoded return, kept exactly as received, because verification must recompute the
 //! signature over every field as carried (eftpay-api.md §2) — never over a re-serialised struct.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -46,6 +46,49 @@ impl fmt::Display for ReceivedValue {
     }
 }
 
+/// The largest body read as a message, in bytes; a larger one is refused before it is parsed.
+///
+/// eftPay's messages are a few hundred bytes to a few KiB (the largest, a place-order request
+/// carrying an ATOME item list, stays far below this). The limit bounds the work anyone can cause
+/// with a body that has not been authenticated yet — its signature can only be checked after it
+/// has been read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The most top-level fields a message may have; reading stops as soon as a body has more.
+///
+/// eftPay's largest message, a place-order request, has about forty.
+pub const MAX_FIELDS: usize = 256;
+
+/// How much a received body may hold. [`ReceiveLimits::DEFAULT`] ([`MAX_BODY_BYTES`],
+/// [`MAX_FIELDS`]) is what every constructor without `_within` applies; raise it only for
+/// messages known to be larger. Reading stays linear in the body whatever the limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceiveLimits {
+    /// The largest body, in bytes; checked before parsing.
+    pub max_body_bytes: usize,
+    /// The most top-level fields; checked field by field while parsing.
+    pub max_fields: usize,
+}
+
+impl ReceiveLimits {
+    /// [`MAX_BODY_BYTES`] and [`MAX_FIELDS`].
+    pub const DEFAULT: ReceiveLimits = ReceiveLimits { max_body_bytes: MAX_BODY_BYTES, max_fields: MAX_FIELDS };
+
+    fn check_size(&self, size: usize) -> Result<(), ReceivedError> {
+        if size > self.max_body_bytes {
+            Err(ReceivedError::TooLarge { limit: self.max_body_bytes, size })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Default for ReceiveLimits {
+    fn default() -> Self {
+        ReceiveLimits::DEFAULT
+    }
+}
+
 /// The body could not be read as a message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -65,6 +108,37 @@ pub enum ReceivedError {
     /// The body is not valid UTF-8.
     #[error("the body is not UTF-8 text")]
     NotUtf8,
+    /// The body is larger than a message can be; it was not parsed.
+    #[error(
+        "the body is {size} bytes, more than the {limit} bytes a received message may have; eftPay's messages are a \
+         few KiB at most, so this is not an eftPay message and it was not parsed"
+    )]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+        /// The body's size in bytes.
+        size: usize,
+    },
+    /// The body has more top-level fields than a message can have; reading stopped there.
+    #[error(
+        "the body has more than {limit} fields, more than a received message may have; no eftPay message has that \
+         many, so this is not an eftPay message and it was not read further"
+    )]
+    TooManyFields {
+        /// The most fields allowed.
+        limit: usize,
+    },
+    /// A field name is empty or contains `&` or `=`. The signature covers `name=value` pairs
+    /// joined by `&`, so such a name could pass one signed field off as others (or others as
+    /// one) without changing the signature.
+    #[error(
+        "field name {field:?} is empty or contains `&` or `=`, which makes the signed text ambiguous; eftPay never \
+         sends such a name, so the message is refused"
+    )]
+    AmbiguousFieldName {
+        /// The field's name.
+        field: String,
+    },
 }
 
 /// A typed field could not be read from a verified message.
@@ -106,60 +180,82 @@ pub struct ReceivedFields {
 
 impl ReceivedFields {
     /// Reads a JSON object body. Numbers keep their literal text; nested values become compact
-    /// JSON text; duplicate top-level keys are refused.
+    /// JSON text; duplicate top-level keys are refused. The body must be within
+    /// [`ReceiveLimits::DEFAULT`].
     ///
     /// # Errors
-    /// Not a JSON object, or a duplicate field.
+    /// Too large, not a JSON object, too many fields, an ambiguous field name or a duplicate field.
     pub fn from_json(body: &str) -> Result<Self, ReceivedError> {
+        Self::from_json_within(body, ReceiveLimits::DEFAULT)
+    }
+
+    /// [`from_json`](Self::from_json) with other limits.
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_within(body: &str, limits: ReceiveLimits) -> Result<Self, ReceivedError> {
+        limits.check_size(body.len())?;
+        let mut collector = Collector::new(limits.max_fields);
         let mut deserializer = serde_json::Deserializer::from_str(body);
-        let top = TopLevel::deserialize(&mut deserializer).map_err(|e| json_error(&e))?;
-        deserializer.end().map_err(|e| ReceivedError::NotJsonObject { reason: e.to_string() })?;
-        let fields = top.0?;
-        Ok(ReceivedFields { fields, message: "message" })
+        let parsed = TopLevel(&mut collector).deserialize(&mut deserializer).and_then(|()| deserializer.end());
+        // A refusal stops the parser with a placeholder error; the refusal is the real reason.
+        if let Some(refusal) = collector.refusal {
+            return Err(refusal);
+        }
+        parsed.map_err(|e| ReceivedError::NotJsonObject { reason: e.to_string() })?;
+        Ok(collector.finish())
     }
 
     /// Reads a JSON body given as bytes.
     ///
     /// # Errors
-    /// Not UTF-8, not a JSON object, or a duplicate field.
+    /// Too large, not UTF-8, or as [`from_json`](Self::from_json).
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, ReceivedError> {
+        ReceiveLimits::DEFAULT.check_size(body.len())?;
         std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8).and_then(Self::from_json)
     }
 
-    /// Reads an `application/x-www-form-urlencoded` body (the synchronous return).
+    /// Reads an `application/x-www-form-urlencoded` body (the synchronous return), within
+    /// [`ReceiveLimits::DEFAULT`].
     ///
     /// # Errors
-    /// A duplicate field.
+    /// Too large, too many fields, an ambiguous field name or a duplicate field.
     pub fn from_form(body: &str) -> Result<Self, ReceivedError> {
-        let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
-        for (name, value) in form_urlencoded::parse(body.as_bytes()) {
-            if fields.iter().any(|(n, _)| *n == name) {
-                return Err(ReceivedError::DuplicateField { field: name.into_owned() });
-            }
-            fields.push((name.into_owned(), ReceivedValue::Text(value.into_owned())));
-        }
-        Ok(ReceivedFields { fields, message: "message" })
+        Self::from_form_within(body, ReceiveLimits::DEFAULT)
     }
 
-    /// Builds fields from name/value pairs (tests, and callers holding parsed data).
+    /// [`from_form`](Self::from_form) with other limits.
     ///
     /// # Errors
-    /// A duplicate field.
+    /// As [`from_form`](Self::from_form).
+    pub fn from_form_within(body: &str, limits: ReceiveLimits) -> Result<Self, ReceivedError> {
+        limits.check_size(body.len())?;
+        let mut collector = Collector::new(limits.max_fields);
+        for (name, value) in form_urlencoded::parse(body.as_bytes()) {
+            collector.admit(&name)?;
+            collector.push(name.into_owned(), ReceivedValue::Text(value.into_owned()));
+        }
+        Ok(collector.finish())
+    }
+
+    /// Builds fields from name/value pairs (tests, and callers holding parsed data), at most
+    /// [`MAX_FIELDS`] of them; the pairs are not taken beyond that.
+    ///
+    /// # Errors
+    /// Too many fields, an ambiguous field name or a duplicate field.
     pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self, ReceivedError>
     where
         I: IntoIterator<Item = (K, V)>,
         K: Into<String>,
         V: Into<String>,
     {
-        let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
+        let mut collector = Collector::new(MAX_FIELDS);
         for (name, value) in pairs {
             let name = name.into();
-            if fields.iter().any(|(n, _)| *n == name) {
-                return Err(ReceivedError::DuplicateField { field: name });
-            }
-            fields.push((name, ReceivedValue::Text(value.into())));
+            collector.admit(&name)?;
+            collector.push(name, ReceivedValue::Text(value.into()));
         }
-        Ok(ReceivedFields { fields, message: "message" })
+        Ok(collector.finish())
     }
 
     /// The same fields, named as `message` in errors.
@@ -263,54 +359,81 @@ impl ReceivedFields {
     }
 }
 
-fn json_error(error: &serde_json::Error) -> ReceivedError {
-    const DUPLICATE: &str = "duplicate field ";
-    let text = error.to_string();
-    match text.strip_prefix(DUPLICATE) {
-        Some(rest) => ReceivedError::DuplicateField {
-            field: rest.split(" at line").next().unwrap_or(rest).trim_matches('`').to_owned(),
-        },
-        None => ReceivedError::NotJsonObject { reason: text },
+/// Gathers a message's fields as they are read, refusing — before the value is even read — the
+/// one past the limit, an ambiguous name, or a name already seen.
+struct Collector {
+    fields: Vec<(String, ReceivedValue)>,
+    /// The names so far, for a duplicate check in constant time per field (a scan of `fields`
+    /// would make a body of n fields cost n² comparisons). The std hasher is keyed per process,
+    /// so a sender cannot choose names that collide.
+    seen: HashSet<String>,
+    max_fields: usize,
+    /// Why reading stopped, when it was refused rather than unparseable.
+    refusal: Option<ReceivedError>,
+}
+
+impl Collector {
+    fn new(max_fields: usize) -> Self {
+        Collector { fields: Vec::new(), seen: HashSet::new(), max_fields, refusal: None }
+    }
+
+    /// Whether a field called `name` may be added.
+    fn admit(&mut self, name: &str) -> Result<(), ReceivedError> {
+        if self.fields.len() >= self.max_fields {
+            return Err(ReceivedError::TooManyFields { limit: self.max_fields });
+        }
+        if name.is_empty() || name.contains(['&', '=']) {
+            return Err(ReceivedError::AmbiguousFieldName { field: name.to_owned() });
+        }
+        if !self.seen.insert(name.to_owned()) {
+            return Err(ReceivedError::DuplicateField { field: name.to_owned() });
+        }
+        Ok(())
+    }
+
+    /// Adds a field [`admit`](Self::admit) accepted.
+    fn push(&mut self, name: String, value: ReceivedValue) {
+        self.fields.push((name, value));
+    }
+
+    fn finish(self) -> ReceivedFields {
+        ReceivedFields { fields: self.fields, message: "message" }
     }
 }
 
 /// The top level of a body: a JSON object whose entries are kept in order, with duplicates
 /// reported rather than silently overwritten (serde_json's `Map` keeps the last).
-struct TopLevel(Result<Vec<(String, ReceivedValue)>, ReceivedError>);
+struct TopLevel<'a>(&'a mut Collector);
 
-impl<'de> Deserialize<'de> for TopLevel {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(TopLevelVisitor)
+impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
     }
 }
 
-struct TopLevelVisitor;
-
-impl<'de> Visitor<'de> for TopLevelVisitor {
-    type Value = TopLevel;
+impl<'de> Visitor<'de> for TopLevel<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object of fields")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
-        let mut fields: Vec<(String, ReceivedValue)> = Vec::new();
-        let mut duplicate = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(name) = map.next_key::<String>()? {
+            if let Err(refusal) = self.0.admit(&name) {
+                // Stop here: nothing after a refused field is worth reading.
+                self.0.refusal = Some(refusal);
+                return Err(de::Error::custom("refused"));
+            }
             // Raw text, not a parsed value: a number is signed as written (`1e2`, `0.50`), and
             // serde_json's parsed numbers do not keep that text.
             let raw: Box<RawValue> = map.next_value()?;
-            if fields.iter().any(|(n, _)| *n == name) {
-                duplicate.get_or_insert(name);
-                continue;
-            }
             let value = received_value(raw.get()).map_err(de::Error::custom)?;
-            fields.push((name, value));
+            self.0.push(name, value);
         }
-        Ok(TopLevel(match duplicate {
-            Some(field) => Err(ReceivedError::DuplicateField { field }),
-            None => Ok(fields),
-        }))
+        Ok(())
     }
 }
 
@@ -331,6 +454,11 @@ fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
 }
 
 /// Nesting deeper than any eftPay message has is refused rather than recursed into.
+///
+/// Each level of a nested value is re-read from its own raw text (serde_json hands out a value's
+/// extent only as text, and numbers must keep theirs), so compacting costs at most
+/// `MAX_NESTING + 1` passes over the body: linear in its size, with this constant factor, and the
+/// body itself is at most [`ReceiveLimits::max_body_bytes`].
 const MAX_NESTING: usize = 32;
 
 /// Re-writes a nested JSON value as compact text the way it is signed (eftpay-api.md §2):
@@ -437,6 +565,25 @@ mod tests {
         assert_eq!(f.text("a"), None);
         assert_eq!(f.text("b"), None);
         assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn refuses_field_names_that_make_the_signed_text_ambiguous() {
+        for name in ["a&b", "a=b", "&", "=", ""] {
+            let refused = ReceivedError::AmbiguousFieldName { field: name.into() };
+            let json = format!("{{\"ok\":\"1\",{}:\"2\"}}", serde_json::to_string(name).unwrap());
+            assert_eq!(ReceivedFields::from_json(&json).unwrap_err(), refused, "JSON {json}");
+            let form =
+                form_urlencoded::Serializer::new(String::new()).append_pair("ok", "1").append_pair(name, "2").finish();
+            assert_eq!(ReceivedFields::from_form(&form).unwrap_err(), refused, "form {form}");
+            assert_eq!(ReceivedFields::from_pairs([("ok", "1"), (name, "2")]).unwrap_err(), refused, "pairs");
+        }
+    }
+
+    #[test]
+    fn values_may_contain_ampersands_and_equals_signs() {
+        let f = ReceivedFields::from_json(r#"{"subject":"a&b=c"}"#).unwrap();
+        assert_eq!(f.text("subject"), Some("a&b=c"));
     }
 
     #[test]
