@@ -100,10 +100,10 @@ fn setting(name: &str) -> Setting {
     }
 }
 
-/// The most `eftpay sign` and `eftpay verify-notify` read from stdin. eftPay messages are a few
-/// KiB at most, so anything larger is not one message, and a bound keeps a mistaken
+/// The most `eftpay sign` and `eftpay verify-notify` read from stdin: the library's limit for
+/// a received message, since that is what the input is. A bound keeps a mistaken
 /// `eftpay sign < big.log` from filling memory before it can be refused.
-pub const MAX_INPUT_BYTES: usize = 64 * 1024;
+pub const MAX_INPUT_BYTES: usize = eftpay::received::MAX_BODY_BYTES;
 
 /// All of stdin, as bytes (UTF-8 is checked by whoever parses it), up to [`MAX_INPUT_BYTES`].
 ///

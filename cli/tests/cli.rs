@@ -151,8 +151,9 @@ fn sign_refuses_duplicate_fields_as_unreadable_input() {
 
 // ---- input size ----
 
-/// `eftpay sign` and `eftpay verify-notify` read at most this much (the CLI's `MAX_INPUT_BYTES`).
-const MAX_INPUT_BYTES: usize = 64 * 1024;
+/// `eftpay sign` and `eftpay verify-notify` read at most this much: the library's limit for a
+/// received message.
+const MAX_INPUT_BYTES: usize = eftpay::received::MAX_BODY_BYTES;
 
 /// A JSON object of exactly `len` bytes, one field padded out.
 fn json_of_len(len: usize) -> Vec<u8> {
