@@ -129,14 +129,17 @@ impl Shared {
         }
     }
 
-    /// Expires overdue orders and saves them.
+    /// Expires overdue orders and saves them (after releasing the ledger: no file I/O, and no
+    /// other lock, is taken while the books are locked).
     pub fn expire_due(&self) {
         let now = self.now();
-        let mut ledger = lock(&self.ledger);
-        for eft in ledger.expire_due(now) {
-            if let Some(order) = ledger.get(&eft) {
-                let _ = self.persist(order);
-            }
+        let expired: Vec<Order> = {
+            let mut ledger = lock(&self.ledger);
+            let changed = ledger.expire_due(now);
+            changed.iter().filter_map(|eft| ledger.get(eft).cloned()).collect()
+        };
+        for order in &expired {
+            let _ = self.persist(order);
         }
     }
 
@@ -289,6 +292,11 @@ impl Sandbox {
     /// Switches faults on (replacing the current ones).
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.shared.faults) = faults;
+    }
+
+    /// The faults switched on now (countdowns as far as they have counted).
+    pub fn faults(&self) -> Faults {
+        lock(&self.shared.faults).clone()
     }
 
     /// Every notification delivery attempt so far.

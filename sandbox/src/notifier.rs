@@ -12,7 +12,7 @@ use eftpay::{HkTime, ReceivedFields, Service};
 use serde::{Deserialize, Serialize};
 
 use crate::faults::take;
-use crate::state::{Order, RefundState};
+use crate::state::{Order, OrderState, RefundState};
 use crate::{Shared, lock, reply};
 
 /// Which notification.
@@ -68,18 +68,39 @@ pub fn http_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// Notifications still owed after a restart with a data file.
+/// Work still owed after a restart with a data file: notifications never acknowledged, and
+/// apply-refunds that had not finished.
+///
+/// What is owed is collected under the ledger lock and started after it is released: starting a
+/// delivery reads the books again, and the ledger mutex is not re-entrant.
 pub fn resume_pending(shared: &Arc<Shared>) {
-    let ledger = lock(&shared.ledger);
-    for order in ledger.orders() {
-        if order.state == crate::state::OrderState::Paid && !order.notified && order.notify_url.is_some() {
-            notify_payment(shared, order.eft_trade_no.clone());
+    let mut payments = Vec::new();
+    let mut refunds = Vec::new();
+    let mut applied = Vec::new();
+    {
+        let ledger = lock(&shared.ledger);
+        for order in ledger.orders() {
+            if order.state == OrderState::Paid && !order.notified && order.notify_url.is_some() {
+                payments.push(order.eft_trade_no.clone());
+            }
+            for refund in &order.refunds {
+                let owed = (order.eft_trade_no.clone(), refund.out_refund_no.clone());
+                match refund.state {
+                    RefundState::Applied => applied.push(owed),
+                    RefundState::Done if refund.notify_url.is_some() && !refund.notified => refunds.push(owed),
+                    RefundState::Done => {}
+                }
+            }
         }
-        for refund in
-            order.refunds.iter().filter(|r| r.state == RefundState::Done && r.notify_url.is_some() && !r.notified)
-        {
-            notify_refund(shared, order.eft_trade_no.clone(), refund.out_refund_no.clone());
-        }
+    }
+    for eft_trade_no in payments {
+        notify_payment(shared, eft_trade_no);
+    }
+    for (eft_trade_no, out_refund_no) in refunds {
+        notify_refund(shared, eft_trade_no, out_refund_no);
+    }
+    for (eft_trade_no, out_refund_no) in applied {
+        finish_applied_refund(shared, eft_trade_no, out_refund_no);
     }
 }
 
