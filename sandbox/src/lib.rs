@@ -26,6 +26,7 @@ mod pay_page;
 mod reply;
 mod state;
 mod store;
+mod time_window;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

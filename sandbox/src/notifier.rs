@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use eftpay::rules::Notifications;
 use eftpay::verify::verify_fields;
-use eftpay::{HkTime, ReceivedFields, Service};
+use eftpay::{HkTime, ReceivedFields, ReturnCode, Service};
 use serde::{Deserialize, Serialize};
 
 use crate::faults::take;
 use crate::state::{Order, OrderState, RefundState};
-use crate::{Shared, lock, reply};
+use crate::{Shared, lock, reply, time_window};
 
 /// Which notification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,7 +273,8 @@ fn forge(body: &str) -> String {
     }
 }
 
-/// POSTs one notification; `Ok` only for a correctly signed `return_code=success`.
+/// POSTs one notification; `Ok` only for a correctly signed `return_code=success` whose `time`
+/// is as close to the sandbox clock as a request's must be.
 async fn post(shared: &Shared, url: &str, body: String) -> Result<(), String> {
     let response = shared
         .http
@@ -290,8 +291,11 @@ async fn post(shared: &Shared, url: &str, body: String) -> Result<(), String> {
     }
     let fields = ReceivedFields::from_json(&text).map_err(|e| format!("answer is not a JSON acknowledgement: {e}"))?;
     verify_fields(&fields, &shared.credentials.secret).map_err(|e| format!("acknowledgement does not verify: {e}"))?;
+    // A signed answer is only as fresh as its `time`: an old one replayed is no answer now.
+    time_window::check(fields.text("time"), shared.now(), shared.config.time_tolerance)
+        .map_err(|refusal| format!("acknowledgement refused: {}", refusal.text))?;
     match fields.text("return_code") {
-        Some("success") => Ok(()),
+        Some(code) if code == ReturnCode::Success.as_str() => Ok(()),
         other => Err(format!("return_code {}", other.unwrap_or("missing"))),
     }
 }
