@@ -2,8 +2,10 @@
 //! `eftpay demo` and `eftpay sandbox`, run as a person would: the demo walks the whole flow and
 //! exits 0; the sandbox prints how to connect, and the gateway commands work against it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 fn eftpay() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
@@ -77,4 +79,132 @@ fn sandbox_with_half_the_credentials_is_a_usage_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("EFTPAY_USER_CONFIRM_KEY"));
+}
+
+/// Starts `eftpay sandbox ARGS` and reads its banner (up to the `Ctrl-C` line); stderr piped.
+fn start_sandbox(args: &[&str]) -> (Running, Vec<String>) {
+    let mut child = eftpay().arg("sandbox").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut banner = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("Ctrl-C");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    assert!(banner.last().is_some_and(|l| l.starts_with("Ctrl-C")), "no banner: {banner:?}");
+    (running, banner)
+}
+
+/// `http://HOST:PORT` from the banner's base URL.
+fn root_of(banner: &[String]) -> String {
+    let base = banner.iter().find_map(|l| l.trim().strip_prefix("export EFTPAY_BASE_URL=")).unwrap();
+    base.split_whitespace().next().unwrap().trim_end_matches("/VMP").to_owned()
+}
+
+/// One HTTP/1.1 request over a fresh connection; the whole reply as the server sent it.
+fn http(root: &str, method: &str, path: &str, content_type: Option<&str>, body: &str) -> std::io::Result<String> {
+    let authority = root.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(authority)?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(content_type) = content_type {
+        request.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes())?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply)?;
+    Ok(reply)
+}
+
+fn stderr_of(mut running: Running) -> String {
+    let _ = running.0.kill();
+    let _ = running.0.wait();
+    let mut stderr = String::new();
+    running.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    stderr
+}
+
+#[cfg(unix)]
+#[test]
+fn sandbox_stops_on_sigterm_after_answering_the_request_in_flight() {
+    let (mut running, banner) = start_sandbox(&["--addr", "127.0.0.1:0"]);
+    let root = root_of(&banner);
+    // A slow request: it counts `server_errors` down when it reaches the gateway, then waits.
+    let faults = r#"{"slow_responses_ms":1500,"server_errors":1}"#;
+    let set = http(&root, "POST", "/control/faults", Some("application/json"), faults).unwrap();
+    assert!(set.starts_with("HTTP/1.1 200"), "{set}");
+    let slow_root = root.clone();
+    let in_flight = std::thread::spawn(move || {
+        http(&slow_root, "POST", "/VMP/Servlet/JSAPIService.do", Some("application/json"), "{}")
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !http(&root, "GET", "/control/faults", None, "").unwrap().contains(r#""server_errors":0"#) {
+        assert!(Instant::now() < deadline, "the slow request never reached the gateway");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    let kill = Command::new("kill").args(["-TERM", &running.0.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let reply = in_flight.join().unwrap().expect("the request in flight is answered, not reset");
+    assert!(reply.starts_with("HTTP/1.1 500"), "{reply}");
+    assert!(reply.ends_with("sandbox fault: server error"), "{reply}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the sandbox did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert!(stderr_of(running).contains("SIGTERM: stopping once the requests in flight are answered"));
+}
+
+#[test]
+fn sandbox_listens_on_a_host_name() {
+    let (running, banner) = start_sandbox(&["--addr", "localhost:0"]);
+    let root = root_of(&banner);
+    assert!(root.starts_with("http://127.0.0.1:") || root.starts_with("http://[::1]:"), "{root}");
+    let orders = http(&root, "GET", "/control/orders", None, "").unwrap();
+    assert!(orders.starts_with("HTTP/1.1 200"), "{orders}");
+    assert!(!stderr_of(running).contains("warning"), "loopback is not warned about");
+}
+
+#[test]
+fn sandbox_on_every_interface_warns_and_links_to_loopback() {
+    let (running, banner) = start_sandbox(&["--addr", "0.0.0.0:0"]);
+    let stdout = banner.join("\n");
+    assert!(!stdout.contains("0.0.0.0"), "no link anyone could open:\n{stdout}");
+    let root = root_of(&banner);
+    assert!(root.starts_with("http://127.0.0.1:"), "{root}");
+    let orders = http(&root, "GET", "/control/orders", None, "").unwrap();
+    assert!(orders.starts_with("HTTP/1.1 200"), "{orders}");
+    let stderr = stderr_of(running);
+    assert!(stderr.contains("warning: the sandbox listens on 0.0.0.0:"), "{stderr}");
+    assert!(stderr.contains("anyone who can reach it can pay"), "{stderr}");
+    assert!(!stderr.contains("http://0.0.0.0"), "{stderr}");
+}
+
+#[test]
+fn sandbox_prints_control_api_examples_that_send_json() {
+    let (running, banner) = start_sandbox(&["--addr", "127.0.0.1:0"]);
+    drop(running);
+    let posts: Vec<&String> = banner.iter().filter(|l| l.contains("curl -X POST")).collect();
+    assert_eq!(posts.len(), 2, "{banner:?}");
+    assert!(posts.iter().all(|l| l.contains("-H 'content-type: application/json'")), "{posts:?}");
+}
+
+#[test]
+fn sandbox_refuses_an_address_that_does_not_resolve() {
+    let output = eftpay().args(["sandbox", "--addr", "no-such-host.invalid:8080"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("HOST:PORT"));
 }

@@ -1,6 +1,7 @@
 //! The control API, for tests and people driving the sandbox by hand: pay, fail or expire an
-//! order; read orders and the notification log; switch faults on. Over HTTP under `/control`,
-//! and as methods of [`Sandbox`](crate::Sandbox).
+//! order; read orders and the notification log; switch faults on. Over HTTP under `/control`
+//! (POSTs as JSON, so a page on another site cannot send them), and as methods of
+//! [`Sandbox`](crate::Sandbox).
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/control/orders/{eft_trade_no}/{action}", post(act))
         .route("/control/deliveries", get(deliveries))
         .route("/control/faults", get(faults).post(set_faults))
+        .route_layer(axum::middleware::from_fn(crate::cross_site::require_json))
 }
 
 /// Moves a pending order on, saves it, and starts its notification when it was paid.

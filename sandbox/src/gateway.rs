@@ -22,7 +22,7 @@ use eftpay::{
 use crate::codes::{self, Refusal};
 use crate::faults::take;
 use crate::state::{Order, OrderState, RefundAsk};
-use crate::{Shared, lock, notifier, reply};
+use crate::{Shared, lock, notifier, reply, time_window};
 
 /// The gateway's routes: one per endpoint the spec's request interfaces name, under `/VMP`.
 pub fn routes() -> Router<Arc<Shared>> {
@@ -64,17 +64,7 @@ fn answer(shared: &Arc<Shared>, endpoint: &str, body: &[u8], now: HkTime) -> Res
     if fields.text("user_confirm_key") != Some(shared.credentials.user_confirm_key.as_str()) {
         return Err(Refusal::new(codes::UNKNOWN_MERCHANT, "user_confirm_key is not this sandbox's merchant key"));
     }
-    let time = fields
-        .text("time")
-        .and_then(|t| HkTime::parse_compact(t).ok())
-        .ok_or_else(|| Refusal::new(codes::INVALID_FIELD, "`time` is missing or not yyyyMMddHHmmss"))?;
-    let tolerance = i64::try_from(shared.config.time_tolerance.as_secs()).unwrap_or(i64::MAX);
-    if time.seconds_between(now).abs() > tolerance {
-        return Err(Refusal::new(
-            codes::TIME_MISMATCH,
-            format!("time {time} is more than {tolerance} s from the gateway's {now} (Hong Kong time, UTC+8)"),
-        ));
-    }
+    time_window::check(fields.text("time"), now, shared.config.time_tolerance)?;
     let interface = match fields.text("service") {
         Some(service) => {
             let rules = Service::from_wire(service)

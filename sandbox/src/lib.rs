@@ -18,6 +18,7 @@
 pub mod browser;
 mod codes;
 mod control;
+mod cross_site;
 mod faults;
 mod gateway;
 pub mod merchant;
@@ -26,8 +27,9 @@ mod pay_page;
 mod reply;
 mod state;
 mod store;
+mod time_window;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -65,7 +67,9 @@ pub enum SandboxError {
 /// data file, the system clock and production-like timings.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
-    /// Where to listen; port 0 picks a free one. Keep it on loopback.
+    /// Where to listen; port 0 picks a free one. Keep it on loopback: anyone who can reach the
+    /// sandbox can pay its orders. On an unspecified address (`0.0.0.0`, `[::]`) its links use
+    /// loopback.
     pub addr: SocketAddr,
     /// The merchant credentials the sandbox accepts; generated when `None`.
     pub credentials: Option<Credentials>,
@@ -129,14 +133,17 @@ impl Shared {
         }
     }
 
-    /// Expires overdue orders and saves them.
+    /// Expires overdue orders and saves them (after releasing the ledger: no file I/O, and no
+    /// other lock, is taken while the books are locked).
     pub fn expire_due(&self) {
         let now = self.now();
-        let mut ledger = lock(&self.ledger);
-        for eft in ledger.expire_due(now) {
-            if let Some(order) = ledger.get(&eft) {
-                let _ = self.persist(order);
-            }
+        let expired: Vec<Order> = {
+            let mut ledger = lock(&self.ledger);
+            let changed = ledger.expire_due(now);
+            changed.iter().filter_map(|eft| ledger.get(eft).cloned()).collect()
+        };
+        for order in &expired {
+            let _ = self.persist(order);
         }
     }
 
@@ -196,7 +203,7 @@ impl Sandbox {
         };
         let shared = Arc::new(Shared {
             credentials,
-            base_url: format!("http://{addr}/VMP"),
+            base_url: format!("http://{}/VMP", linkable(addr)),
             ledger: Mutex::new(Ledger::with_orders(orders)),
             faults: Mutex::new(Faults::default()),
             deliveries: Mutex::new(Vec::new()),
@@ -205,7 +212,11 @@ impl Sandbox {
             config,
         });
         notifier::resume_pending(&shared);
-        let app = gateway::routes().merge(pay_page::routes()).merge(control::routes()).with_state(Arc::clone(&shared));
+        let app = gateway::routes()
+            .merge(pay_page::routes())
+            .merge(control::routes())
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), cross_site::refuse_other_origins))
+            .with_state(Arc::clone(&shared));
         let (shutdown, signal) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -217,7 +228,8 @@ impl Sandbox {
         Ok(Sandbox { shared, generated_secret, addr, shutdown: Some(shutdown), server: Some(server) })
     }
 
-    /// Base URL for the SDK client: `http://127.0.0.1:PORT/VMP`.
+    /// Base URL for the SDK client: `http://127.0.0.1:PORT/VMP` (loopback, also when listening
+    /// on every interface).
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
@@ -291,6 +303,11 @@ impl Sandbox {
         *lock(&self.shared.faults) = faults;
     }
 
+    /// The faults switched on now (countdowns as far as they have counted).
+    pub fn faults(&self) -> Faults {
+        lock(&self.shared.faults).clone()
+    }
+
     /// Every notification delivery attempt so far.
     pub fn deliveries(&self) -> Vec<Delivery> {
         lock(&self.shared.deliveries).clone()
@@ -316,6 +333,16 @@ impl Drop for Sandbox {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
+    }
+}
+
+/// The address links point at: the one listened on, but loopback for an unspecified address
+/// (`0.0.0.0`, `[::]`), which is where a server listens, not an address a browser can open.
+fn linkable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port()),
+        _ => addr,
     }
 }
 

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use eftpay::rules::Notifications;
 use eftpay::verify::verify_fields;
-use eftpay::{HkTime, ReceivedFields, Service};
+use eftpay::{HkTime, ReceivedFields, ReturnCode, Service};
 use serde::{Deserialize, Serialize};
 
 use crate::faults::take;
-use crate::state::{Order, RefundState};
-use crate::{Shared, lock, reply};
+use crate::state::{Order, OrderState, RefundState};
+use crate::{Shared, lock, reply, time_window};
 
 /// Which notification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,18 +68,39 @@ pub fn http_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// Notifications still owed after a restart with a data file.
+/// Work still owed after a restart with a data file: notifications never acknowledged, and
+/// apply-refunds that had not finished.
+///
+/// What is owed is collected under the ledger lock and started after it is released: starting a
+/// delivery reads the books again, and the ledger mutex is not re-entrant.
 pub fn resume_pending(shared: &Arc<Shared>) {
-    let ledger = lock(&shared.ledger);
-    for order in ledger.orders() {
-        if order.state == crate::state::OrderState::Paid && !order.notified && order.notify_url.is_some() {
-            notify_payment(shared, order.eft_trade_no.clone());
+    let mut payments = Vec::new();
+    let mut refunds = Vec::new();
+    let mut applied = Vec::new();
+    {
+        let ledger = lock(&shared.ledger);
+        for order in ledger.orders() {
+            if order.state == OrderState::Paid && !order.notified && order.notify_url.is_some() {
+                payments.push(order.eft_trade_no.clone());
+            }
+            for refund in &order.refunds {
+                let owed = (order.eft_trade_no.clone(), refund.out_refund_no.clone());
+                match refund.state {
+                    RefundState::Applied => applied.push(owed),
+                    RefundState::Done if refund.notify_url.is_some() && !refund.notified => refunds.push(owed),
+                    RefundState::Done => {}
+                }
+            }
         }
-        for refund in
-            order.refunds.iter().filter(|r| r.state == RefundState::Done && r.notify_url.is_some() && !r.notified)
-        {
-            notify_refund(shared, order.eft_trade_no.clone(), refund.out_refund_no.clone());
-        }
+    }
+    for eft_trade_no in payments {
+        notify_payment(shared, eft_trade_no);
+    }
+    for (eft_trade_no, out_refund_no) in refunds {
+        notify_refund(shared, eft_trade_no, out_refund_no);
+    }
+    for (eft_trade_no, out_refund_no) in applied {
+        finish_applied_refund(shared, eft_trade_no, out_refund_no);
     }
 }
 
@@ -252,7 +273,8 @@ fn forge(body: &str) -> String {
     }
 }
 
-/// POSTs one notification; `Ok` only for a correctly signed `return_code=success`.
+/// POSTs one notification; `Ok` only for a correctly signed `return_code=success` whose `time`
+/// is as close to the sandbox clock as a request's must be.
 async fn post(shared: &Shared, url: &str, body: String) -> Result<(), String> {
     let response = shared
         .http
@@ -269,8 +291,11 @@ async fn post(shared: &Shared, url: &str, body: String) -> Result<(), String> {
     }
     let fields = ReceivedFields::from_json(&text).map_err(|e| format!("answer is not a JSON acknowledgement: {e}"))?;
     verify_fields(&fields, &shared.credentials.secret).map_err(|e| format!("acknowledgement does not verify: {e}"))?;
+    // A signed answer is only as fresh as its `time`: an old one replayed is no answer now.
+    time_window::check(fields.text("time"), shared.now(), shared.config.time_tolerance)
+        .map_err(|refusal| format!("acknowledgement refused: {}", refusal.text))?;
     match fields.text("return_code") {
-        Some("success") => Ok(()),
+        Some(code) if code == ReturnCode::Success.as_str() => Ok(()),
         other => Err(format!("return_code {}", other.unwrap_or("missing"))),
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use eftpay::ReceivedFields;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::control::settle;
 use crate::notifier::NotificationKind;
 use crate::state::{Order, OrderState};
-use crate::{Shared, lock};
+use crate::{Shared, cross_site, lock};
 
 /// `/VMP/web/payPage`: GET shows the order, POST acts on it.
 pub fn routes() -> Router<Arc<Shared>> {
@@ -35,11 +35,14 @@ struct Action {
     action: String,
 }
 
-async fn show(State(shared): State<Arc<Shared>>, Query(which): Query<Which>) -> Response {
+async fn show(State(shared): State<Arc<Shared>>, headers: HeaderMap, Query(which): Query<Which>) -> Response {
     shared.expire_due();
     let order = lock(&shared.ledger).get(&which.order).cloned();
+    // The page links and posts back to the address the browser opened it at, so its form is
+    // same-origin wherever the sandbox is reached from (127.0.0.1, localhost, a LAN address).
+    let base = cross_site::addressed_origin(&headers).map_or_else(|| shared.base_url.clone(), |o| format!("{o}/VMP"));
     match order {
-        Some(order) => Html(page(&shared, &order)).into_response(),
+        Some(order) => Html(page(&base, &order)).into_response(),
         None => {
             (StatusCode::NOT_FOUND, Html(layout("Order not found", "<p>No such order. The link may be mistyped.</p>")))
                 .into_response()
@@ -84,8 +87,9 @@ async fn act(State(shared): State<Arc<Shared>>, Form(action): Form<Action>) -> R
     }
 }
 
-fn page(shared: &Shared, order: &Order) -> String {
-    let link = shared.pay_page_url(&order.eft_trade_no);
+/// The pay page of `order`, as served under `base` (`http://HOST/VMP`).
+fn page(base: &str, order: &Order) -> String {
+    let link = format!("{base}/web/payPage?order={}", order.eft_trade_no);
     let status = order.trade_status().map_or_else(|| "no state".to_owned(), |s| s.as_str().to_owned());
     let mut body = String::new();
     let _ = write!(
@@ -116,7 +120,7 @@ fn page(shared: &Shared, order: &Order) -> String {
 <button id="cancel" name="action" value="cancel">Cancel</button>
 </form>"#,
             qr = qr_svg(&link),
-            action = escape(&format!("{}/web/payPage", shared.base_url)),
+            action = escape(&format!("{base}/web/payPage")),
             order = escape(&order.eft_trade_no),
         );
     }

@@ -356,6 +356,103 @@ async fn orders_survive_a_restart_with_a_data_file() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// Starts a sandbox on a thread of its own and waits at most `limit` for it: a start that
+/// deadlocks blocks its thread for good, so the test gives up on the thread instead of hanging.
+async fn start_within(config: SandboxConfig, limit: Duration) -> Option<Sandbox> {
+    let (started, result) = tokio::sync::oneshot::channel();
+    let runtime = tokio::runtime::Handle::current();
+    std::thread::spawn(move || {
+        let _ = started.send(runtime.block_on(Sandbox::start_with(config)));
+    });
+    tokio::time::timeout(limit, result).await.ok().map(|r| r.unwrap().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_owing_a_notification_answers_and_delivers_it() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-owed-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let merchant = merchant(credentials.clone()).await;
+    merchant.refuse_next(u32::MAX);
+    let config = |attempts: u32| SandboxConfig {
+        data_file: Some(path.clone()),
+        credentials: Some(credentials.clone()),
+        notification_attempts: attempts,
+        ..common::fast_config()
+    };
+
+    // One attempt, refused: the notification is still owed when the sandbox stops.
+    let first = Sandbox::start_with(config(1)).await.unwrap();
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_owed", "x")
+        .notify_url(merchant.notify_url())
+        .return_url(merchant.return_url());
+    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    first.pay(&eft).unwrap();
+    let refused = common::deliveries_at_least(&first, 1).await;
+    assert!(matches!(refused[0].outcome, DeliveryOutcome::NotAcknowledged { .. }), "{refused:?}");
+    first.shutdown().await;
+    merchant.refuse_next(0);
+
+    let second = start_within(config(8), Duration::from_secs(20))
+        .await
+        .expect("the restart answers (it hung with a notification owed)");
+    let mut q = QueryRequest::new();
+    q.out_trade_no = Some("rrn_owed".into());
+    assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
+    let deliveries = common::deliveries_at_least(&second, 1).await;
+    assert!(
+        deliveries.iter().any(|d| d.eft_trade_no == eft && d.outcome == DeliveryOutcome::Acknowledged),
+        "the owed notification is delivered after the restart: {deliveries:?}"
+    );
+    assert!(merchant.notifications().len() >= 2, "refused once, then delivered again");
+    second.shutdown().await;
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_finishes_an_applied_refund_and_notifies_it() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-applied-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let merchant = merchant(credentials.clone()).await;
+    let config = |delay: Duration| SandboxConfig {
+        data_file: Some(path.clone()),
+        credentials: Some(credentials.clone()),
+        apply_refund_delay: delay,
+        ..common::fast_config()
+    };
+
+    // The refund is still APPLY_SUCCESS when the sandbox stops: it would finish in an hour.
+    let first = Sandbox::start_with(config(Duration::from_secs(3600))).await.unwrap();
+    let order = services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), "rrn_apply", "x")
+        .return_url(merchant.return_url());
+    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    first.pay(&eft).unwrap();
+    let mut refund = ApplyRefundRequest::new(
+        eftpay::Service::WechatWebApplyRefund,
+        Amount::from_cents(100),
+        Amount::from_cents(100),
+        "rrn_apply",
+        eftpay::PayType::WeChat,
+        eftpay::Wallet::WeChatHk,
+        "rf_apply",
+    );
+    refund.notify_url = Some(merchant.notify_url());
+    let applied = client(&first).apply_refund(refund).await.unwrap();
+    assert_eq!(applied.trade_status, Some(TradeStatus::ApplySuccess));
+    first.shutdown().await;
+
+    let second =
+        start_within(config(Duration::from_millis(50)), Duration::from_secs(20)).await.expect("the restart answers");
+    let notifications = merchant.wait_for_notifications(1, Duration::from_secs(10)).await;
+    let Some(Notification::Refund(refunded)) = notifications.first() else {
+        panic!("the applied refund finishes after the restart and is notified: {notifications:?}")
+    };
+    assert_eq!(refunded.trade_status, Some(TradeStatus::TradeClosed));
+    second.shutdown().await;
+    let _ = std::fs::remove_file(&path);
+}
+
 #[tokio::test]
 async fn control_api_pays_and_expires_over_http() {
     let sandbox = sandbox().await;
@@ -368,13 +465,11 @@ async fn control_api_pays_and_expires_over_http() {
     let b = c.place_order(order("rrn_b")).await.unwrap().eft_trade_no.clone().unwrap();
     let http = reqwest::Client::new();
     let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
-    assert!(http.post(format!("{root}/control/orders/{a}/pay")).send().await.unwrap().status().is_success());
-    assert!(http.post(format!("{root}/control/orders/{b}/expire")).send().await.unwrap().status().is_success());
-    assert_eq!(
-        http.post(format!("{root}/control/orders/{b}/pay")).send().await.unwrap().status(),
-        409,
-        "an expired order cannot be paid"
-    );
+    let control =
+        |path: String| http.post(format!("{root}/control/orders/{path}")).header("content-type", "application/json");
+    assert!(control(format!("{a}/pay")).send().await.unwrap().status().is_success());
+    assert!(control(format!("{b}/expire")).send().await.unwrap().status().is_success());
+    assert_eq!(control(format!("{b}/pay")).send().await.unwrap().status(), 409, "an expired order cannot be paid");
     assert_eq!(status_of(&sandbox, "rrn_a").await, Some(TradeStatus::TradeSuccess));
     assert_eq!(status_of(&sandbox, "rrn_b").await, Some(TradeStatus::TradeClosed));
 }

@@ -1,27 +1,55 @@
-//! `eftpay sandbox`: runs the sandbox gateway until Ctrl-C, and prints how to point the other
-//! commands (and any client) at it.
+//! `eftpay sandbox`: runs the sandbox gateway until Ctrl-C or SIGTERM, and prints how to point
+//! the other commands (and any client) at it.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use eftpay_sandbox::{Sandbox, SandboxConfig};
+use eftpay::Credentials;
+use eftpay_sandbox::{Sandbox, SandboxConfig, SandboxError};
 
 use crate::failure::Failure;
 use crate::input::{self, BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 use crate::output;
 
+/// The longest `--addr` read: a DNS name (253 bytes), brackets and a port.
+const MAX_ADDR: usize = 300;
+
 /// Arguments of `eftpay sandbox`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to listen. Keep it on loopback: the sandbox accepts fake money from anyone.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
-    addr: SocketAddr,
+    /// Where to listen: an address or a host name, and a port (`localhost:8080`). Keep it on
+    /// loopback: anyone who can reach the sandbox can pay its orders and switch its faults on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT", value_parser = listen_addr)]
+    addr: ListenAddr,
     /// Keep orders in this SQLite file, so they survive a restart.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
 }
 
-/// Runs the sandbox until Ctrl-C.
+/// `--addr` resolved: the addresses to try in turn, IPv4 first (so the links read 127.0.0.1
+/// for `localhost`).
+#[derive(Clone, Debug)]
+struct ListenAddr {
+    first: SocketAddr,
+    others: Vec<SocketAddr>,
+}
+
+fn listen_addr(text: &str) -> Result<ListenAddr, String> {
+    let hint = "give HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080";
+    if text.len() > MAX_ADDR {
+        return Err(format!("longer than {MAX_ADDR} bytes, too long for HOST:PORT; {hint}"));
+    }
+    let mut all: Vec<SocketAddr> =
+        text.to_socket_addrs().map_err(|e| format!("cannot resolve `{text}` ({e}); {hint}"))?.collect();
+    all.sort_by_key(SocketAddr::is_ipv6);
+    all.dedup();
+    let mut all = all.into_iter();
+    let first = all.next().ok_or_else(|| format!("`{text}` resolves to no address; {hint}"))?;
+    Ok(ListenAddr { first, others: all.collect() })
+}
+
+/// Runs the sandbox until Ctrl-C or SIGTERM, then stops once the requests in flight are
+/// answered (a second signal stops it at once).
 ///
 /// # Errors
 /// Half-configured credentials, an address that cannot be bound, an unusable data file.
@@ -31,34 +59,123 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let chosen = input::optional_credentials_from_env()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Failure::Runtime)?;
     runtime.block_on(async {
-        let config = SandboxConfig { addr: args.addr, credentials: chosen.clone(), data_file: args.data.clone(), ..SandboxConfig::default() };
-        let sandbox = Sandbox::start_with(config).await.map_err(Failure::Sandbox)?;
-        let credentials = sandbox.credentials();
-        let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
-        let secret_line = if chosen.is_some() {
-            format!("  {SECRET_VAR} as you set it\n")
-        } else {
-            format!(
-                "  export {SECRET_VAR}={}   # generated for this run\n",
-                sandbox_secret_for_display(&sandbox)
-            )
-        };
-        output::print(&format!(
-            "eftPay sandbox gateway listening on {base}\n\
-             Point the SDK or the other commands at it:\n  export {BASE_URL_VAR}={base}\n  export {USER_KEY_VAR}={key}\n{secret_line}\
-             Pay pages: the pay_apptrade link of each order. Control API (JSON):\n  \
-             POST {root}/control/orders/<eft_trade_no>/pay|fail|cancel|expire\n  \
-             GET  {root}/control/orders   {root}/control/deliveries\n  \
-             POST {root}/control/faults   {{\"drop_notifications\":1,\"tamper_notifications\":0,\"delay_notifications_ms\":0,\"slow_responses_ms\":0,\"server_errors\":0}}\n\
-             Data: {data}\nCtrl-C to stop.\n",
-            base = sandbox.base_url(),
-            key = credentials.user_confirm_key,
-            data = args.data.as_ref().map_or_else(|| "in memory (use --data FILE to keep orders)".to_owned(), |p| p.display().to_string()),
-        ))?;
-        let _ = tokio::signal::ctrl_c().await;
-        sandbox.shutdown().await;
+        // Listening for the signals starts before anything is served, so an early one is not lost.
+        let mut stop = StopSignals::listen().map_err(Failure::Runtime)?;
+        let sandbox = start(args, chosen.as_ref()).await?;
+        if !sandbox.addr().ip().is_loopback() {
+            output::note(&exposure_warning(sandbox.addr()));
+        }
+        print_banner(args, &sandbox, chosen.is_some())?;
+        let signal = stop.next().await;
+        output::note(&format!(
+            "{signal}: stopping once the requests in flight are answered ({signal} again stops now)"
+        ));
+        tokio::select! {
+            () = sandbox.shutdown() => {}
+            _ = stop.next() => output::note("stopped without waiting for the requests in flight"),
+        }
         Ok(())
     })
+}
+
+/// Starts the sandbox on the first of the resolved addresses that can be bound.
+async fn start(args: &Args, chosen: Option<&Credentials>) -> Result<Sandbox, Failure> {
+    let config = |addr: SocketAddr| SandboxConfig {
+        addr,
+        credentials: chosen.cloned(),
+        data_file: args.data.clone(),
+        ..SandboxConfig::default()
+    };
+    let mut outcome = Sandbox::start_with(config(args.addr.first)).await;
+    for &addr in &args.addr.others {
+        match outcome {
+            Err(SandboxError::Bind { .. }) => outcome = Sandbox::start_with(config(addr)).await,
+            _ => break,
+        }
+    }
+    outcome.map_err(Failure::Sandbox)
+}
+
+fn exposure_warning(addr: SocketAddr) -> String {
+    let reach = if addr.ip().is_unspecified() {
+        format!(
+            " Other machines open it at http://<this machine's address>:{}; the links below use loopback.",
+            addr.port()
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "warning: the sandbox listens on {addr}, which other machines can reach: anyone who can reach it can pay \
+         its orders with fake money, read them and switch its faults on. Use --addr 127.0.0.1:{port} unless you \
+         mean to share it.{reach}",
+        port = addr.port()
+    )
+}
+
+fn print_banner(args: &Args, sandbox: &Sandbox, chose_credentials: bool) -> Result<(), Failure> {
+    let credentials = sandbox.credentials();
+    let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
+    let secret_line = if chose_credentials {
+        format!("  {SECRET_VAR} as you set it\n")
+    } else {
+        format!("  export {SECRET_VAR}={}   # generated for this run\n", sandbox_secret_for_display(sandbox))
+    };
+    // The control API takes its POSTs as JSON only (so a page on another site cannot send them).
+    let json = "-H 'content-type: application/json'";
+    output::print(&format!(
+        "eftPay sandbox gateway listening on {base}\n\
+         Point the SDK or the other commands at it:\n  export {BASE_URL_VAR}={base}\n  export {USER_KEY_VAR}={key}\n{secret_line}\
+         Pay pages: the pay_apptrade link of each order. Control API (POSTs as JSON):\n  \
+         curl -X POST {json} {root}/control/orders/<eft_trade_no>/pay   # or fail, cancel, expire\n  \
+         curl {root}/control/orders   curl {root}/control/deliveries\n  \
+         curl -X POST {json} -d '{{\"drop_notifications\":1,\"tamper_notifications\":0,\"delay_notifications_ms\":0,\"slow_responses_ms\":0,\"server_errors\":0}}' {root}/control/faults\n\
+         Data: {data}\nCtrl-C (or SIGTERM) stops it once the requests in flight are answered.\n",
+        base = sandbox.base_url(),
+        key = credentials.user_confirm_key,
+        data = args
+            .data
+            .as_ref()
+            .map_or_else(|| "in memory (use --data FILE to keep orders)".to_owned(), |p| p.display().to_string()),
+    ))
+}
+
+/// Ctrl-C (SIGINT) and, on Unix, SIGTERM — what `kill`, systemd and container runtimes send to
+/// stop a service; without handling it the process would end with requests half answered.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Starts listening for the signals.
+    fn listen() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Waits for the next signal; names it.
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "Ctrl-C",
+                _ = self.terminate.recv() => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }
 
 /// The generated secret is the sandbox's own test value; showing it is how a person configures

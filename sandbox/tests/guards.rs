@@ -1,0 +1,209 @@
+//! What the sandbox refuses or protects, over real loopback HTTP: replayed acknowledgements,
+//! cross-site requests from a browser, links nobody can open, and requests cut off by a stop.
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use common::{client, sandbox};
+use eftpay::{Amount, Clock, FixedClock, ReturnCode, SystemClock, services, wallets};
+use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, Sandbox, SandboxConfig};
+
+async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), out_trade_no, "x")
+        .return_url("https://merchant.example/r");
+    client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap()
+}
+
+fn root(sandbox: &Sandbox) -> String {
+    sandbox.base_url().trim_end_matches("/VMP").to_owned()
+}
+
+#[tokio::test]
+async fn a_signed_acknowledgement_six_years_old_is_not_a_delivery() {
+    let sandbox = sandbox().await;
+    // A shop that signs `success` correctly, but with a time six years ago: a replayed answer.
+    let credentials = sandbox.credentials().clone();
+    let app = axum::Router::new().route(
+        "/notify",
+        axum::routing::post(move || {
+            let credentials = credentials.clone();
+            async move {
+                let six_years_ago = SystemClock.now().plus_seconds(-6 * 365 * 86_400).unwrap();
+                eftpay::notify::acknowledge(ReturnCode::Success, &credentials, &FixedClock::new(six_years_ago)).body
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_oldack", "x")
+        .notify_url(notify_url)
+        .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    let deliveries = common::deliveries_at_least(&sandbox, 2).await;
+    assert!(deliveries.len() >= 2, "re-delivered: {deliveries:?}");
+    assert!(
+        deliveries.iter().all(
+            |d| matches!(&d.outcome, DeliveryOutcome::NotAcknowledged { reason } if reason.contains("time mismatch"))
+        ),
+        "{deliveries:?}"
+    );
+    assert!(!sandbox.order(&eft).unwrap().notified);
+}
+
+#[tokio::test]
+async fn shutdown_finishes_every_request_in_flight() {
+    const REQUESTS: u32 = 24;
+    let sandbox = sandbox().await;
+    // Each request counts down `server_errors` as it enters the gateway, then sleeps: when the
+    // count reaches 0 every request is being answered.
+    sandbox.set_faults(Faults { slow_responses_ms: 500, server_errors: REQUESTS, ..Faults::default() });
+    let url = format!("{}/Servlet/JSAPIService.do", sandbox.base_url());
+    let http = reqwest::Client::new();
+    let requests: Vec<_> = (0..REQUESTS)
+        .map(|_| {
+            let request = http.post(&url).header("content-type", "application/json").body("{}");
+            tokio::spawn(async move {
+                let response = request.send().await?;
+                let status = response.status();
+                response.text().await.map(|body| (status, body))
+            })
+        })
+        .collect();
+    for _ in 0..1000 {
+        if sandbox.faults().server_errors == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(sandbox.faults().server_errors, 0, "every request reached the gateway");
+
+    sandbox.shutdown().await;
+    for request in requests {
+        let (status, body) = request.await.unwrap().expect("a complete reply, not a reset connection");
+        assert_eq!(status, 500);
+        assert_eq!(body, "sandbox fault: server error");
+    }
+}
+
+#[tokio::test]
+async fn the_control_api_refuses_cross_site_requests_and_anything_but_json() {
+    let sandbox = sandbox().await;
+    let eft = pending_order(&sandbox, "rrn_csrf").await;
+    let http = reqwest::Client::new();
+    let pay = format!("{}/control/orders/{eft}/pay", root(&sandbox));
+    let own_origin = format!("http://{}", sandbox.addr());
+
+    // What a page on another site can send without asking: a text/plain POST.
+    let cross_site =
+        http.post(&pay).header("origin", "http://evil.example").header("content-type", "text/plain").send().await;
+    assert_eq!(cross_site.unwrap().status(), 403);
+    let faults = http
+        .post(format!("{}/control/faults", root(&sandbox)))
+        .header("origin", "http://evil.example")
+        .header("content-type", "text/plain")
+        .body(r#"{"server_errors":5}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(faults.status(), 403);
+    let fetch_metadata = http
+        .post(&pay)
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch_metadata.status(), 403, "Sec-Fetch-Site: cross-site is refused without an Origin too");
+    let not_json = http.post(&pay).header("content-type", "text/plain").send().await.unwrap();
+    assert_eq!(not_json.status(), 415);
+    assert!(not_json.text().await.unwrap().contains("application/json"));
+    let no_type = http.post(&pay).send().await.unwrap();
+    assert_eq!(no_type.status(), 415);
+    assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Pending, "nothing changed");
+    assert_eq!(sandbox.faults(), Faults::default(), "nothing changed");
+
+    let json = http.post(&pay).header("origin", own_origin).header("content-type", "application/json").send().await;
+    assert!(json.unwrap().status().is_success());
+    assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Paid);
+    let faults = http
+        .post(format!("{}/control/faults", root(&sandbox)))
+        .header("content-type", "application/json")
+        .body(r#"{"server_errors":5}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(faults.status().is_success());
+    assert_eq!(sandbox.faults().server_errors, 5);
+}
+
+#[tokio::test]
+async fn the_pay_page_refuses_a_post_from_another_site() {
+    let sandbox = sandbox().await;
+    let eft = pending_order(&sandbox, "rrn_xsite").await;
+    let http = reqwest::Client::new();
+    let page = format!("{}/web/payPage", sandbox.base_url());
+    let body = format!("order={eft}&action=pay");
+    for content_type in ["application/x-www-form-urlencoded", "text/plain"] {
+        let response = http
+            .post(&page)
+            .header("origin", "http://evil.example")
+            .header("content-type", content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{content_type}");
+    }
+    assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Pending, "nothing changed");
+
+    // The page's own form posts from the page's origin, as a browser sends it.
+    let response = http
+        .post(&page)
+        .header("origin", format!("http://{}", sandbox.addr()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Paid);
+}
+
+#[tokio::test]
+async fn the_pay_page_posts_back_to_the_host_it_was_opened_on() {
+    let sandbox = sandbox().await;
+    let eft = pending_order(&sandbox, "rrn_host").await;
+    let link = format!("http://localhost:{}/VMP/web/payPage?order={eft}", sandbox.addr().port());
+    let page = eftpay_sandbox::browser::Payer::new().open(&link).await.unwrap();
+    let form = eftpay_sandbox::browser::Form::find(&page, "pay").unwrap();
+    assert_eq!(form.action, format!("http://localhost:{}/VMP/web/payPage", sandbox.addr().port()));
+    // So a browser that opened it there posts same-origin.
+    let response = reqwest::Client::new()
+        .post(&form.action)
+        .header("origin", format!("http://localhost:{}", sandbox.addr().port()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("order={eft}&action=pay"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Paid);
+}
+
+#[tokio::test]
+async fn a_sandbox_on_every_interface_links_to_loopback_not_0_0_0_0() {
+    let config = SandboxConfig { addr: SocketAddr::from(([0, 0, 0, 0], 0)), ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    assert!(sandbox.addr().ip().is_unspecified());
+    assert_eq!(sandbox.base_url(), format!("http://127.0.0.1:{}/VMP", sandbox.addr().port()));
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_any", "x")
+        .return_url("https://merchant.example/r");
+    let link = client(&sandbox).place_order(order).await.unwrap().pay_apptrade.clone().unwrap();
+    assert!(link.starts_with("http://127.0.0.1:"), "{link}");
+    assert!(eftpay_sandbox::browser::Payer::new().open(&link).await.is_ok(), "the link opens");
+}
