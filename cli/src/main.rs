@@ -75,7 +75,8 @@ enum Command {
     /// Run the sandbox gateway: eftPay's endpoints, pay pages and notifications on this machine.
     ///
     /// Built from the same spec as the SDK. Credentials come from EFTPAY_USER_CONFIRM_KEY and
-    /// EFTPAY_SECRET, or are generated and printed when both are unset. Runs until Ctrl-C.
+    /// EFTPAY_SECRET, or are generated and printed when both are unset. Runs until Ctrl-C or SIGTERM,
+    /// then stops once the requests in flight are answered.
     #[command(after_help = exit::after_help())]
     Sandbox(commands::sandbox::Args),
     /// Walk through a whole payment on this machine: order, pay, notification, query, refund.
