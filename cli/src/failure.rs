@@ -57,8 +57,9 @@ pub enum Failure {
         /// The variable.
         var: &'static str,
     },
-    /// The client refused its configuration (a base URL that is not an http(s) URL, a user key
-    /// longer than eftPay issues).
+    /// The client refused its configuration (a base URL that is not an http(s) URL or carries
+    /// credentials, a user key longer than eftPay issues). The message quotes the base URL
+    /// redacted, so a password pasted into it is not printed.
     #[error("{0} (configured by {BASE_URL_VAR}, {USER_KEY_VAR} and {SECRET_VAR})")]
     ClientConfig(ClientError),
     /// The request breaks rules; it was not sent.

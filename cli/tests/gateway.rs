@@ -12,7 +12,7 @@ use std::thread;
 
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
-use eftpay::{ReceivedFields, Secret};
+use eftpay::{HkTime, ReceivedFields, Secret};
 
 const USER_KEY: &str = "TESTKEY00001";
 const SECRET: &str = "test-secret-not-real";
@@ -36,6 +36,17 @@ impl Recorded {
     fn field(&self, name: &str) -> Option<String> {
         self.fields().text(name).map(str::to_owned)
     }
+
+    /// The request's `time`: what eftPay's reply carries too, give or take a second, and what
+    /// the command checks the reply's against.
+    fn time(&self) -> String {
+        self.field("time").expect("every request is dated")
+    }
+}
+
+/// How a command shows a compact `time`.
+fn shown_time(compact: &str) -> String {
+    format!("{} (Hong Kong time)", HkTime::parse_compact(compact).unwrap().to_dashed())
 }
 
 /// A gateway that answers every request with `reply(request)`, as HTTP 200 JSON.
@@ -197,7 +208,7 @@ fn accepted_order() -> FakeGateway {
         signed_reply(
             &[
                 ("return_status", "00"),
-                ("time", "20240102030405"),
+                ("time", &request.time()),
                 ("pay_apptrade", PAY_LINK),
                 ("user_confirm_key", USER_KEY),
                 ("out_trade_no", &out_trade_no),
@@ -391,7 +402,7 @@ fn pre_order_sends_a_signed_request_and_prints_the_verified_pay_link() {
     assert_eq!(shown(&text, "eft_trade_no"), "20005269520084311t5rutcv1734");
     assert_eq!(shown(&text, "return_status"), "00");
     assert_eq!(shown(&text, "transaction_amount"), "0.53");
-    assert_eq!(shown(&text, "time"), "2024-01-02 03:04:05 (Hong Kong time)");
+    assert_eq!(shown(&text, "time"), shown_time(&gateway.only_request().time()));
     assert_eq!(shown(&text, "subject"), "test", "fields the SDK does not model are shown too");
     assert!(text.starts_with("order accepted — not paid yet"), "{text}");
 
@@ -424,11 +435,11 @@ fn pre_order_qr_prints_the_pay_link_as_a_block_of_qr_characters() {
 
 #[test]
 fn query_prints_the_trades_state_amount_and_times() {
-    let gateway = FakeGateway::start(|_| {
+    let gateway = FakeGateway::start(|request| {
         signed_reply(
             &[
                 ("return_status", "00"),
-                ("time", "20240102030500"),
+                ("time", &request.time()),
                 ("out_trade_no", "rrn_1"),
                 ("eft_trade_no", "20005269520084311t5rutcv1734"),
                 ("trade_status", "TRADE_SUCCESS"),
@@ -447,7 +458,7 @@ fn query_prints_the_trades_state_amount_and_times() {
     assert_eq!(shown(&text, "trade_type"), "SALE");
     assert_eq!(shown(&text, "transaction_amount"), "0.53");
     assert_eq!(shown(&text, "trade_time"), "2024-01-02 03:04:59 (Hong Kong time)");
-    assert_eq!(shown(&text, "time"), "2024-01-02 03:05:00 (Hong Kong time)");
+    assert_eq!(shown(&text, "time"), shown_time(&gateway.only_request().time()));
 
     let request = gateway.only_request();
     assert_eq!(request.path, "/VMP/Servlet/QRcodeTradeQuery.do");
@@ -458,11 +469,11 @@ fn query_prints_the_trades_state_amount_and_times() {
 
 #[test]
 fn refund_sends_the_refund_and_prints_its_state() {
-    let gateway = FakeGateway::start(|_| {
+    let gateway = FakeGateway::start(|request| {
         signed_reply(
             &[
                 ("return_status", "00"),
-                ("time", "20240102040000"),
+                ("time", &request.time()),
                 ("out_trade_no", "rrn_1"),
                 ("out_refund_no", "rf_1"),
                 ("trade_status", "TRADE_REFUND"),
@@ -510,8 +521,16 @@ fn refund_sends_the_refund_and_prints_its_state() {
 
 #[test]
 fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
-    let gateway = FakeGateway::start(|_| {
-        signed_reply(&[("return_status", "00"), ("trade_status", "APPLY_SUCCESS"), ("out_refund_no", "rf_2")], SECRET)
+    let gateway = FakeGateway::start(|request| {
+        signed_reply(
+            &[
+                ("return_status", "00"),
+                ("time", &request.time()),
+                ("trade_status", "APPLY_SUCCESS"),
+                ("out_refund_no", "rf_2"),
+            ],
+            SECRET,
+        )
     });
     let args = [
         "refund",
@@ -595,4 +614,66 @@ fn an_unreachable_gateway_exits_5_and_says_nothing_was_sent() {
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), "http://127.0.0.1:1/VMP");
     assert_exit(&output, 5);
     assert!(stderr(&output).contains("could not connect"), "{}", stderr(&output));
+}
+
+#[test]
+fn query_refuses_a_reply_about_another_order() {
+    let gateway = FakeGateway::start(|request| {
+        signed_reply(
+            &[
+                ("return_status", "00"),
+                ("time", &request.time()),
+                ("out_trade_no", "SOMEONE_ELSES"),
+                ("trade_status", "TRADE_SUCCESS"),
+                ("trade_type", "SALE"),
+                ("transaction_amount", "0.53"),
+            ],
+            SECRET,
+        )
+    });
+    let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
+    assert_exit(&output, 5);
+    let err = stderr(&output);
+    assert!(err.contains("`out_trade_no`") && err.contains("must not be trusted"), "{err}");
+    assert!(!stdout(&output).contains("TRADE_SUCCESS"), "a reply about another order is never shown as this one's");
+    assert_eq!(gateway.requests().len(), 1, "not retried");
+}
+
+#[test]
+fn a_reply_ten_days_old_is_refused() {
+    let gateway = FakeGateway::start(|request| {
+        let sent = HkTime::parse_compact(&request.time()).unwrap();
+        let old = sent.plus_seconds(-10 * 24 * 60 * 60).unwrap().to_compact();
+        signed_reply(
+            &[("return_status", "00"), ("time", &old), ("out_trade_no", "h1"), ("trade_status", "TRADE_SUCCESS")],
+            SECRET,
+        )
+    });
+    let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
+    assert_exit(&output, 5);
+    let err = stderr(&output);
+    assert!(err.contains("`time`") && err.contains("864000 s before"), "{err}");
+    assert!(!stdout(&output).contains("TRADE_SUCCESS"), "{}", stdout(&output));
+}
+
+#[test]
+fn credentials_in_the_base_url_are_refused_and_never_printed() {
+    const SENTINEL: &str = "SENTINEL-PW-0001";
+    let (listener, base_url) = silent_listener();
+    let authority = base_url.trim_start_matches("http://");
+    for url in [
+        format!("http://merchant:{SENTINEL}@{authority}"),
+        format!("http://{SENTINEL}@{authority}"),
+        format!("{base_url}?secret={SENTINEL}"),
+        format!("{base_url}#{SENTINEL}"),
+        format!("http://merchant:{SENTINEL}@{authority}?secret={SENTINEL}"),
+        format!("merchant:{SENTINEL}@{authority}"),
+    ] {
+        let output = eftpay(&["query", "--out-trade-no", "h1"], &url);
+        assert_exit(&output, 2);
+        let printed = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(!printed.contains(SENTINEL) && !printed.contains("merchant"), "{url} echoed: {printed}");
+        assert!(stderr(&output).contains("EFTPAY_BASE_URL"), "{}", stderr(&output));
+    }
+    assert!(no_connection_was_made(&listener), "nothing is sent to a URL that carries credentials");
 }

@@ -5,9 +5,12 @@
 //! - [`ClientBuilder`] (`builder`): base URL, timeouts, clock, retry bounds — checked once;
 //! - `transport`: the HTTP exchange itself (reqwest over rustls);
 //! - `reply`: what the HTTP status, the body, `return_status` and `sign` of a reply mean;
+//! - `binding`: whether an accepted reply is about the order, refund and merchant asked about;
+//! - `freshness`: whether a signed reply's `time` lies close enough to its request's;
 //! - `retry`: which requests are sent again, how often, after which failures;
 //! - [`ClientError`] and [`GatewayError`] (`error`): everything that can go wrong, each saying
-//!   what to do next.
+//!   what to do next;
+//! - [`redact_url`] (`redact`): how a URL is shown in errors and `Debug`.
 //!
 //! ```no_run
 //! use eftpay::services::AlipayWebPreOrder;
@@ -26,19 +29,25 @@
 //! # }
 //! ```
 
+mod binding;
 mod builder;
 mod error;
+mod freshness;
+mod redact;
 mod reply;
 mod retry;
 mod transport;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 pub use builder::{ClientBuilder, TEST_BASE_URL};
 pub use error::{ClientError, GatewayError};
+pub use redact::redact_url;
 
+use crate::ReturnStatus;
 use crate::credentials::Credentials;
-use crate::message::Request;
+use crate::message::{Envelope, Request};
 use crate::time::Clock;
 use crate::verify::Verified;
 use crate::wire::signed_json;
@@ -46,6 +55,9 @@ use crate::{
     ApplyRefundRequest, ApplyRefundResponse, PlaceOrderRequest, PlaceOrderResponse, QueryRequest, QueryResponse,
     RefundRequest, RefundResponse,
 };
+use binding::Asked;
+use freshness::{Dating, ReplyWindow};
+use reply::Answer;
 use retry::RetrySchedule;
 use transport::Transport;
 
@@ -59,6 +71,7 @@ pub struct Client {
     credentials: Credentials,
     clock: Arc<dyn Clock>,
     retry: RetrySchedule,
+    reply_window: ReplyWindow,
 }
 
 impl Client {
@@ -136,7 +149,15 @@ impl Client {
     ///   the exchange failed (for a request that is retried: its last attempt);
     /// - [`ClientError::Gateway`]: eftPay refused the request (`return_status` other than `00`);
     /// - [`ClientError::Verification`], [`ClientError::NoReturnStatus`]: the reply cannot be
-    ///   trusted or does not say whether the request was accepted.
+    ///   trusted or does not say whether the request was accepted;
+    /// - [`ClientError::Mismatch`]: an accepted reply about another order, refund or merchant
+    ///   than the request's;
+    /// - [`ClientError::ReplyOutsideWindow`], [`ClientError::UndatedReply`]: a signed reply
+    ///   dated too far from the request (or an accepted one not dated at all), which may be an
+    ///   old reply played back.
+    ///
+    /// The last three are never retried: a reply that does not belong to its request is an
+    /// answer, and asking again would not change it.
     pub async fn send<R: Request>(&self, request: &R) -> Result<Verified<R::Response>, ClientError> {
         request.validate().map_err(|violations| ClientError::Invalid { violations })?;
         let url = format!("{}{}", self.base_url, R::ENDPOINT);
@@ -152,7 +173,28 @@ impl Client {
         attempt: u32,
     ) -> Result<Verified<R::Response>, ClientError> {
         let body = signed_json(request, &self.credentials, self.clock.now());
+        let sent = body.time;
+        let time_text = sent.to_compact();
+        let asked =
+            Asked::of(request, &Envelope { user_confirm_key: &self.credentials.user_confirm_key, time: &time_text });
+        let started = Instant::now();
         let exchange = self.transport.post(url, body.json, R::INTERFACE, attempt).await?;
-        reply::read::<R::Response>(R::INTERFACE, &exchange, &self.credentials.secret, attempt)
+        let window = self.reply_window.around(sent, started.elapsed());
+        match reply::read::<R::Response>(R::INTERFACE, &exchange, &self.credentials.secret, attempt)? {
+            Answer::Accepted(reply) => {
+                asked.check::<R::Response>(reply.fields())?;
+                window.check::<R::Response>(reply.fields(), Dating::Required)?;
+                Ok(reply)
+            }
+            Answer::Refused(refusal, fields) => {
+                // An unsigned refusal says so itself. A time-mismatch refusal is eftPay saying the
+                // clocks disagree, so its `time` cannot lie in the window; it is reported as what
+                // it is, since it already says to set the clock right.
+                if refusal.is_verified() && refusal.status() != &ReturnStatus::TimeMismatch {
+                    window.check::<R::Response>(&fields, Dating::WhenPresent)?;
+                }
+                Err(refusal.into())
+            }
+        }
     }
 }

@@ -11,14 +11,16 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use eftpay::client::redact_url;
+use eftpay::received::MAX_BODY_BYTES;
 use eftpay::services::{AlipayWebPreOrder, AlipayWebRefund, WechatWebApplyRefund};
 use eftpay::signing::{canonical_string, sign_fields};
 use eftpay::verify::verify_fields;
 use eftpay::wallets::{AlipayHk, WeChatHk};
 use eftpay::{
     Amount, Client, ClientBuilder, ClientError, Clock, Credentials, FixedClock, HkTime, OutgoingMessage,
-    PlaceOrderRequest, QueryRequest, ReceivedFields, ReceivedValue, ReturnStatus, Rule, Secret, TradeStatus, TradeType,
-    VerifyError,
+    PlaceOrderRequest, QueryRequest, ReceivedFields, ReceivedValue, RefundRequest, ReturnStatus, Rule, Secret,
+    TradeStatus, TradeType, VerifyError,
 };
 
 const USER_KEY: &str = "TESTKEY00001";
@@ -452,6 +454,212 @@ async fn unknown_response_fields_are_kept_in_extra() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Replies belong to their requests
+// ---------------------------------------------------------------------------------------------
+
+/// Ten days before [`NOW`].
+const TEN_DAYS_AGO: &str = "20231223030405";
+
+/// `pairs` with the value of `name` replaced (or added).
+fn with(
+    pairs: &[(&'static str, &'static str)],
+    name: &'static str,
+    value: &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    let mut pairs: Vec<_> = pairs.iter().copied().filter(|(n, _)| *n != name).collect();
+    pairs.push((name, value));
+    pairs
+}
+
+fn refund_accepted(out_refund_no: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("return_status", "00"),
+        ("time", NOW),
+        ("out_trade_no", "rrn_1"),
+        ("out_refund_no", out_refund_no),
+        ("trade_status", "TRADE_REFUND"),
+        ("user_confirm_key", USER_KEY),
+        ("return_amount", "0.53"),
+    ]
+}
+
+fn refund() -> RefundRequest {
+    AlipayWebRefund::refund(AlipayHk, amount("0.53"), amount("0.53"), "rrn_1", "refund_1").into()
+}
+
+#[tokio::test]
+async fn refuses_a_query_reply_about_another_order() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "out_trade_no", "SOMEONE_ELSES")))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(
+        matches!(&error, ClientError::Mismatch { field: "out_trade_no", asked, answered, .. }
+            if asked == "rrn_1" && answered == "SOMEONE_ELSES"),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("`out_trade_no`") && text.contains("must not be trusted"), "{text}");
+    assert!(text.contains("query the trade"), "says what to do: {text}");
+    assert!(!text.contains('\n'), "one line: {text}");
+    assert_eq!(gateway.request_count(), 1, "a reply about another order is an answer, not retried");
+}
+
+#[tokio::test]
+async fn refuses_a_query_reply_about_another_refund_or_eftpay_order() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "refund_no", "refund_2")))).await;
+    let client = gateway.client().build().unwrap();
+    let mut request = query();
+    request.refund_no = Some("refund_1".to_owned());
+
+    let error = client.query(request).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Mismatch { field: "refund_no", .. }), "{error:?}");
+
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "eft_trade_no", "E2")))).await;
+    let client = gateway.client().build().unwrap();
+    let mut request = query();
+    request.eft_trade_no = Some("E1".to_owned());
+
+    let error = client.query(request).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Mismatch { field: "eft_trade_no", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn fields_the_request_did_not_send_are_not_compared() {
+    // Asked by out_trade_no alone: the reply may name eftPay's number and a refund freely.
+    let mut pairs = with(QUERY_ANSWERED, "eft_trade_no", "20005269520084311t5rutcv1734");
+    pairs.push(("refund_no", "refund_9"));
+    let gateway = FakeGateway::always(Reply::ok(signed(&pairs))).await;
+    let client = gateway.client().build().unwrap();
+
+    let reply = client.query(query()).await.unwrap();
+
+    assert_eq!(reply.eft_trade_no.as_deref(), Some("20005269520084311t5rutcv1734"));
+}
+
+#[tokio::test]
+async fn refuses_a_refund_reply_about_another_refund() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&refund_accepted("SOMEONE_ELSES_REFUND")))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.refund(refund()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Mismatch { field: "out_refund_no", .. }), "{error:?}");
+    assert!(error.to_string().contains("`out_refund_no`"), "{error}");
+}
+
+#[tokio::test]
+async fn accepts_a_refund_reply_about_the_same_refund() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&refund_accepted("refund_1")))).await;
+    let client = gateway.client().build().unwrap();
+
+    let reply = client.refund(refund()).await.unwrap();
+
+    assert_eq!(reply.out_refund_no.as_deref(), Some("refund_1"));
+}
+
+#[tokio::test]
+async fn refuses_a_place_order_reply_for_another_merchant() {
+    let pairs = with(PLACE_ORDER_ACCEPTED, "user_confirm_key", "OTHERKEY0001");
+    let gateway = FakeGateway::always(Reply::ok(signed(&pairs))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Mismatch { field: "user_confirm_key", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn refuses_a_reply_ten_days_old() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "time", TEN_DAYS_AGO)))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(
+        matches!(
+            error,
+            ClientError::ReplyOutsideWindow { field: "time", skew_seconds: -864_000, window_seconds: 300, .. }
+        ),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("`time`") && text.contains("864000 s before"), "{text}");
+    assert!(text.contains("played back") && text.contains("clock"), "names the likely causes: {text}");
+    assert_eq!(gateway.request_count(), 1, "an old reply is an answer, not retried");
+}
+
+#[tokio::test]
+async fn accepts_a_reply_within_the_window() {
+    // Four minutes either way of the request's time: within the default five.
+    for time in ["20240102030005", "20240102030805"] {
+        let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "time", time)))).await;
+        let client = gateway.client().build().unwrap();
+
+        client.query(query()).await.unwrap_or_else(|e| panic!("{time}: {e}"));
+
+        // The window is the builder's to set.
+        let narrow = gateway.client().reply_time_window(Duration::from_secs(60)).build().unwrap();
+        let error = narrow.query(query()).await.unwrap_err();
+        assert!(matches!(error, ClientError::ReplyOutsideWindow { window_seconds: 60, .. }), "{error:?}");
+    }
+}
+
+#[tokio::test]
+async fn refuses_an_accepted_reply_without_time() {
+    let pairs: Vec<_> = QUERY_ANSWERED.iter().copied().filter(|(name, _)| *name != "time").collect();
+    let gateway = FakeGateway::always(Reply::ok(signed(&pairs))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::UndatedReply { field: "time", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn refuses_a_signed_refusal_ten_days_old() {
+    // Played back, an old refusal could make a merchant send a refund again.
+    let body = signed(&[("return_status", "30"), ("return_char", "refund failed"), ("time", TEN_DAYS_AGO)]);
+    let gateway = FakeGateway::always(Reply::ok(body)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.refund(refund()).await.unwrap_err();
+
+    assert!(error.gateway().is_none(), "{error:?}");
+    assert!(matches!(error, ClientError::ReplyOutsideWindow { field: "time", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_time_mismatch_refusal_is_reported_whatever_its_time() {
+    // eftPay's answer to a request whose clock is off carries eftPay's time, far from the
+    // request's by definition; it says what to do itself.
+    let body = signed(&[("return_status", "12"), ("return_char", "time mismatch"), ("time", TEN_DAYS_AGO)]);
+    let gateway = FakeGateway::always(Reply::ok(body)).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
+    assert_eq!(refusal.status(), &ReturnStatus::TimeMismatch);
+}
+
+#[tokio::test]
+async fn a_reply_over_the_received_limit_is_too_large() {
+    let mut pairs = QUERY_ANSWERED.to_vec();
+    let padding = "x".repeat(MAX_BODY_BYTES);
+    pairs.push(("padding", &padding));
+    let gateway = FakeGateway::always(Reply::ok(signed(&pairs))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::ReplyTooLarge { limit: MAX_BODY_BYTES, .. }), "{error:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Retries and timeouts
 // ---------------------------------------------------------------------------------------------
 
@@ -581,6 +789,67 @@ async fn timeout_is_honoured() {
 // ---------------------------------------------------------------------------------------------
 // Secrets
 // ---------------------------------------------------------------------------------------------
+
+/// Every text an error offers: its Display and Debug, and those of each `source()`.
+fn every_text(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut next = Some(error);
+    while let Some(error) = next {
+        texts.extend([error.to_string(), format!("{error:?}"), format!("{error:#?}")]);
+        next = error.source();
+    }
+    texts
+}
+
+#[tokio::test]
+async fn credentials_in_the_base_url_are_refused_and_never_echoed() {
+    let port = closed_port().await;
+    let urls = [
+        format!("https://merchant:{SENTINEL}@vmp.example/VMP"),
+        format!("http://merchant:{SENTINEL}@127.0.0.1:{port}/VMP"),
+        format!("https://{SENTINEL}@vmp.example/VMP"),
+        format!("https://vmp.example/VMP?secret={SENTINEL}"),
+        format!("http://127.0.0.1:{port}/VMP?secret={SENTINEL}"),
+        format!("https://vmp.example/VMP#{SENTINEL}"),
+        format!("https://merchant:{SENTINEL}@vmp.example/VMP?secret={SENTINEL}"),
+        format!("merchant:{SENTINEL}@vmp.example/VMP"),
+        format!("ftp://merchant:{SENTINEL}@vmp.example/VMP"),
+    ];
+    for url in urls {
+        let builder = Client::builder(Credentials::new(USER_KEY, SECRET)).base_url(&url);
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains(SENTINEL) && !shown.contains("merchant"), "{shown}");
+
+        let error = builder.build().unwrap_err();
+
+        assert!(matches!(error, ClientError::Config { .. }), "{url}: {error:?}");
+        for text in every_text(&error) {
+            assert!(!text.contains(SENTINEL) && !text.contains("merchant"), "{url} echoed: {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn connect_errors_carry_the_url_without_secrets() {
+    let client = Client::builder(Credentials::new(USER_KEY, SENTINEL))
+        .base_url(format!("http://127.0.0.1:{}/VMP", closed_port().await))
+        .build()
+        .unwrap();
+
+    let error = client.place_order(place_order()).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Connect { .. }), "{error:?}");
+    for text in every_text(&error) {
+        assert!(!text.contains(SENTINEL), "{text}");
+    }
+    assert!(error.to_string().contains("/VMP/Servlet/JSAPIService.do"), "names where it went: {error}");
+}
+
+#[test]
+fn redact_url_removes_userinfo_query_and_fragment() {
+    let redacted = redact_url(&format!("https://merchant:{SENTINEL}@vmp.example/VMP?secret={SENTINEL}#{SENTINEL}"));
+    assert_eq!(redacted, "https://<redacted>@vmp.example/VMP?<redacted>#<redacted>");
+}
 
 /// The error the client reports for `reply`, using the sentinel secret.
 async fn sentinel_error(reply: Reply) -> ClientError {

@@ -1,10 +1,13 @@
 //! A [`Client`]'s configuration: where eftPay is, how long to wait, what time it is, how often a
-//! query may be tried. Everything is checked once, in [`ClientBuilder::build`], so a
+//! query may be tried, how far a reply's `time` may be from its request's. Everything is checked once, in [`ClientBuilder::build`], so a
 //! misconfigured client fails at start-up rather than at the first payment.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::freshness::ReplyWindow;
+use super::redact::redact_url;
 use super::retry::RetrySchedule;
 use super::transport::Transport;
 use super::{Client, ClientError};
@@ -22,7 +25,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// `user_confirm_key` is `String(12)` (eftpay-api.md §4).
 const USER_KEY_MAX_CHARS: usize = 12;
 
-/// Configures a [`Client`]; every setting has a default.
+/// Configures a [`Client`]; every setting has a default. Its `Debug` shows the base URL
+/// through [`redact_url`](super::redact_url) and never the secret.
 ///
 /// ```
 /// use std::time::Duration;
@@ -38,7 +42,7 @@ const USER_KEY_MAX_CHARS: usize = 12;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     credentials: Credentials,
@@ -47,11 +51,28 @@ pub struct ClientBuilder {
     timeout: Duration,
     clock: Arc<dyn Clock>,
     retry: RetrySchedule,
+    reply_window: ReplyWindow,
+}
+
+impl fmt::Debug for ClientBuilder {
+    /// The base URL as given may carry a password (it is refused by `build`); show it redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &redact_url(&self.base_url))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("clock", &self.clock)
+            .field("retry", &self.retry)
+            .field("reply_window", &self.reply_window)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
     /// Defaults: [`TEST_BASE_URL`], 10 s to connect, 30 s per attempt, the system clock, 3
-    /// query attempts with backoff starting at 100 ms.
+    /// query attempts with backoff starting at 100 ms, replies dated within 5 minutes of their
+    /// request.
     pub fn new(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             credentials,
@@ -60,11 +81,12 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             clock: Arc::new(SystemClock),
             retry: RetrySchedule::DEFAULT,
+            reply_window: ReplyWindow::DEFAULT,
         }
     }
 
-    /// Where eftPay is: `scheme://host[:port][/path]`, an `http` or `https` URL without query
-    /// or fragment; a trailing slash is ignored. Endpoint paths (`/Servlet/JSAPIService.do`)
+    /// Where eftPay is: `scheme://host[:port][/path]`, an `http` or `https` URL without
+    /// userinfo, query or fragment; a trailing slash is ignored. Endpoint paths (`/Servlet/JSAPIService.do`)
     /// are appended to it.
     pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.base_url = url.into();
@@ -103,12 +125,28 @@ impl ClientBuilder {
         self
     }
 
+    /// How far a signed reply's `time` may lie from its request's `time` (either way, plus the
+    /// time the exchange took) before the reply is refused as
+    /// [`ClientError::ReplyOutsideWindow`]. Default 5 minutes.
+    ///
+    /// A reply is written by eftPay moments after it received the request, so its `time` is
+    /// the request's plus the time on the wire plus the difference between the two clocks.
+    /// eftPay itself refuses requests whose `time` is too far from its clock (`return_status`
+    /// "time mismatch"), so a machine that can pay at all has a clock close to eftPay's; five
+    /// minutes leaves room for that difference without letting an old reply about the same
+    /// trade be replayed days later. Widen it only for a clock known to drift.
+    pub fn reply_time_window(mut self, window: Duration) -> ClientBuilder {
+        self.reply_window = ReplyWindow::new(window);
+        self
+    }
+
     /// Checks the configuration and starts the HTTP stack.
     ///
     /// # Errors
     /// [`ClientError::Config`] naming the setting that is unusable: a base URL that is not an
-    /// `http(s)` URL, a zero timeout or attempt count, an empty secret, an empty or too long
-    /// user key, or an HTTP stack that cannot start.
+    /// `http(s)` URL or carries credentials, a zero timeout, attempt count or reply time
+    /// window, an empty secret, an empty or too long user key, or an HTTP stack that cannot
+    /// start. No message quotes the base URL's userinfo, query or fragment.
     pub fn build(self) -> Result<Client, ClientError> {
         check_credentials(&self.credentials)?;
         let base_url = normalise_base_url(&self.base_url)?;
@@ -118,8 +156,21 @@ impl ClientBuilder {
         if self.retry.attempts == 0 {
             return Err(config("`query_attempts` must be at least 1 (1 means: never retry)"));
         }
+        if self.reply_window.is_zero() {
+            return Err(config(
+                "`reply_time_window` must be longer than zero (no reply is dated the very second of its request); \
+                 leave it unset for the default (5 minutes)",
+            ));
+        }
         let transport = Transport::new(self.connect_timeout, self.timeout)?;
-        Ok(Client { transport, base_url, credentials: self.credentials, clock: self.clock, retry: self.retry })
+        Ok(Client {
+            transport,
+            base_url,
+            credentials: self.credentials,
+            clock: self.clock,
+            retry: self.retry,
+            reply_window: self.reply_window,
+        })
     }
 }
 
@@ -146,24 +197,35 @@ fn check_credentials(credentials: &Credentials) -> Result<(), ClientError> {
     Ok(())
 }
 
-/// The base URL as requests use it: parsed, `http` or `https`, with a host, no query or
-/// fragment (endpoint paths are appended to it), no trailing slash.
+/// The base URL as requests use it: parsed, `http` or `https`, with a host, no userinfo, no
+/// query or fragment (endpoint paths are appended to it), no trailing slash. Messages quote it
+/// redacted: a password pasted into it must not reach a log.
 fn normalise_base_url(text: &str) -> Result<String, ClientError> {
     const EXAMPLE: &str = "give it as `https://host[/path]`, like `https://vmp.eftpay.com.cn/VMP`";
+    let shown = redact_url(text);
     let url = reqwest::Url::parse(text.trim())
-        .map_err(|e| config(format!("the base URL `{text}` is not a URL ({e}); {EXAMPLE}")))?;
+        .map_err(|e| config(format!("the base URL `{shown}` is not a URL ({e}); {EXAMPLE}")))?;
+    if !url.has_host() {
+        // `merchant:pw@host` parses as scheme `merchant`: name no part of it.
+        return Err(config(format!("the base URL `{shown}` has no `https://` and host; {EXAMPLE}")));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(config(format!(
-            "the base URL `{text}` uses `{}:`; eftPay is reached over https (http only for its test environment); {EXAMPLE}",
+            "the base URL `{shown}` uses `{}:`; eftPay is reached over https (http only for its test environment); {EXAMPLE}",
             url.scheme()
         )));
     }
-    if url.host().is_none() {
-        return Err(config(format!("the base URL `{text}` has no host; {EXAMPLE}")));
+    // The HTTP stack would send them to the server as a password; eftPay never asks for one.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(config(format!(
+            "the base URL `{shown}` carries a user name or password before `@`; eftPay authenticates requests by \
+             their signature, never by credentials in the URL — remove them (and if a secret was there, treat it as \
+             exposed); {EXAMPLE}"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(config(format!(
-            "the base URL `{text}` has a query or fragment, which the endpoint path would be appended to; {EXAMPLE}"
+            "the base URL `{shown}` has a query or fragment, which the endpoint path would be appended to; {EXAMPLE}"
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
@@ -186,6 +248,57 @@ mod tests {
             assert!(matches!(error, ClientError::Config { .. }), "{bad}: {error:?}");
             assert!(error.to_string().contains("https://vmp.eftpay.com.cn/VMP"), "{error}");
         }
+    }
+
+    const SENTINEL: &str = "SENTINEL-PW-0001";
+
+    #[test]
+    fn refuses_credentials_in_the_base_url_without_echoing_them() {
+        for bad in [
+            format!("https://merchant:{SENTINEL}@vmp.eftpay.com.cn/VMP"),
+            format!("https://{SENTINEL}@vmp.eftpay.com.cn/VMP"),
+            format!("https://merchant:{SENTINEL}@vmp.eftpay.com.cn/VMP?secret={SENTINEL}"),
+        ] {
+            let error = normalise_base_url(&bad).unwrap_err();
+            let text = error.to_string();
+            assert!(text.contains("signature"), "says why: {text}");
+            for shown in [text, format!("{error:?}")] {
+                assert!(!shown.contains(SENTINEL) && !shown.contains("merchant"), "echoed: {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn base_url_errors_never_quote_userinfo_query_or_fragment() {
+        for bad in [
+            format!("https://vmp.eftpay.com.cn/VMP?secret={SENTINEL}"),
+            format!("https://vmp.eftpay.com.cn/VMP#{SENTINEL}"),
+            format!("ftp://merchant:{SENTINEL}@vmp.eftpay.com.cn/VMP"),
+            format!("merchant:{SENTINEL}@vmp.eftpay.com.cn/VMP"),
+            format!("https://merchant:{SENTINEL}@"),
+            format!("https://merchant:{SENTINEL}@vmp.eftpay.com.cn:99999/VMP"),
+        ] {
+            let error = normalise_base_url(&bad).unwrap_err();
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(!shown.contains(SENTINEL) && !shown.contains("merchant"), "echoed: {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn builder_debug_redacts_the_base_url() {
+        let builder = ClientBuilder::new(Credentials::new("S0003469", SENTINEL))
+            .base_url(format!("https://merchant:{SENTINEL}@vmp.example/VMP?k={SENTINEL}"));
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains(SENTINEL) && !shown.contains("merchant"), "{shown}");
+        assert!(shown.contains("vmp.example/VMP"), "{shown}");
+    }
+
+    #[test]
+    fn rejects_a_zero_reply_time_window() {
+        let builder = ClientBuilder::new(Credentials::new("S0003469", "s"));
+        assert!(builder.clone().reply_time_window(Duration::from_millis(999)).build().is_err());
+        assert!(builder.reply_time_window(Duration::from_secs(1)).build().is_ok());
     }
 
     #[test]

@@ -140,6 +140,57 @@ pub enum ClientError {
         cause: VerifyError,
     },
 
+    /// A verified, accepted reply about something other than what was asked: a field that
+    /// identifies the order, the refund or the merchant carries another value than the
+    /// request's. Perhaps a genuine reply to another request, played back; nothing in it may be
+    /// acted on.
+    #[error(
+        "the {message} is about something else and must not be trusted: its `{field}` is {answered:?}, the request's \
+         {asked:?}; do not act on it — check that the base URL leads to eftPay, then query the trade to learn its state"
+    )]
+    Mismatch {
+        /// Which reply (`query response`).
+        message: &'static str,
+        /// The reply's field that disagrees, by its wire name.
+        field: &'static str,
+        /// What the request sent (cut to 40 characters).
+        asked: String,
+        /// What the reply carries (cut to 40 characters).
+        answered: String,
+    },
+
+    /// A verified reply whose signed `time` lies outside the window around the request's
+    /// (see [`ClientBuilder::reply_time_window`](super::ClientBuilder::reply_time_window)).
+    #[error(
+        "the {message}'s `{field}` is {} the request's, outside the {window_seconds} s allowed: an old reply played \
+         back, or a clock that is off (this machine's or eftPay's; times are Hong Kong time, UTC+8); do not act on \
+         it — check the clock, then query the trade to learn its state",
+        skew_text(*skew_seconds)
+    )]
+    ReplyOutsideWindow {
+        /// Which reply.
+        message: &'static str,
+        /// The reply's time field, by its wire name.
+        field: &'static str,
+        /// Seconds from the request's `time` to the reply's (negative: the reply is older).
+        skew_seconds: i64,
+        /// The window, in seconds.
+        window_seconds: u64,
+    },
+
+    /// A verified, accepted reply that carries no `time`, so whether it answers this request
+    /// or is an old reply played back cannot be told.
+    #[error(
+        "the {message} has no `{field}`, so it cannot be told from an old reply played back; do not act on it — query \
+         the trade to learn its state"
+    )]
+    UndatedReply {
+        /// Which reply.
+        message: &'static str,
+        /// The time field the reply should carry, by its wire name.
+        field: &'static str,
+    },
+
     /// A verified reply without `return_status`, so it does not say whether the request was
     /// accepted.
     #[error(
@@ -167,6 +218,15 @@ impl ClientError {
             ClientError::Invalid { violations } => Some(violations),
             _ => None,
         }
+    }
+}
+
+/// "3600 s after" / "864000 s before" / "the same second as".
+fn skew_text(seconds: i64) -> String {
+    match seconds {
+        0 => "dated the same second as".to_owned(),
+        s if s > 0 => format!("dated {s} s after"),
+        s => format!("dated {} s before", s.unsigned_abs()),
     }
 }
 

@@ -1,6 +1,7 @@
 //! What eftPay's reply to a request means, read in the order that lets each step trust the
 //! previous one: the HTTP status, the JSON body, then `return_status` and `sign` together
-//! (eftpay-api.md §1–§3, §7). Only a verified `00` reply becomes typed data.
+//! (eftpay-api.md §1–§3, §7). Only a verified `00` reply becomes typed data. Whether a verified
+//! reply belongs to its request is asked afterwards (`binding`, `freshness`).
 
 use super::transport::Exchange;
 use super::{ClientError, GatewayError};
@@ -17,13 +18,22 @@ const EXCERPT_CHARS: usize = 120;
 /// `return_status` of an accepted request (eftpay-api.md §7).
 const ACCEPTED: &str = "00";
 
+/// What a reply says, once it could be read and its signature checked.
+#[derive(Debug)]
+pub(super) enum Answer<T> {
+    /// `00`, verified.
+    Accepted(Verified<T>),
+    /// A refusal, with the fields it came in (verified when the refusal says so).
+    Refused(GatewayError, ReceivedFields),
+}
+
 /// Reads the reply to a request of `interface` as `T`.
 pub(super) fn read<T: IncomingMessage>(
     interface: &'static str,
     exchange: &Exchange,
     secret: &Secret,
     attempts: u32,
-) -> Result<Verified<T>, ClientError> {
+) -> Result<Answer<T>, ClientError> {
     if !(200..=299).contains(&exchange.status) {
         return Err(ClientError::HttpStatus {
             interface,
@@ -56,18 +66,18 @@ fn judge<T: IncomingMessage>(
     interface: &'static str,
     fields: ReceivedFields,
     secret: &Secret,
-) -> Result<Verified<T>, ClientError> {
+) -> Result<Answer<T>, ClientError> {
     let untrusted = |cause| ClientError::Verification { message: T::MESSAGE, cause };
     let status = fields.text("return_status").map(ToOwned::to_owned);
     match status.as_deref() {
-        Some(ACCEPTED) => verify::verify::<T>(fields, secret).map_err(untrusted),
+        Some(ACCEPTED) => verify::verify::<T>(fields, secret).map(Answer::Accepted).map_err(untrusted),
         Some(code) => {
             let signed = fields.text("sign").is_some();
             if signed || !is_negative(code) {
                 verify_fields(&fields, secret).map_err(untrusted)?;
             }
             let text = fields.text("return_char").map(ToOwned::to_owned);
-            Err(GatewayError::new(interface, ReturnStatus::from_wire(code), text, signed).into())
+            Ok(Answer::Refused(GatewayError::new(interface, ReturnStatus::from_wire(code), text, signed), fields))
         }
         None => {
             verify_fields(&fields, secret).map_err(untrusted)?;

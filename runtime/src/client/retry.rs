@@ -95,4 +95,19 @@ mod tests {
         assert!(!is_transient(&http(404)));
         assert!(!is_transient(&ClientError::NoReturnStatus { message: "query response" }));
     }
+
+    #[test]
+    fn a_reply_that_does_not_belong_to_its_request_is_not_transient() {
+        let message = "query response";
+        let mismatch =
+            ClientError::Mismatch { message, field: "out_trade_no", asked: "h1".into(), answered: "other".into() };
+        assert!(!is_transient(&mismatch));
+        assert!(!is_transient(&ClientError::ReplyOutsideWindow {
+            message,
+            field: "time",
+            skew_seconds: -864_000,
+            window_seconds: 300
+        }));
+        assert!(!is_transient(&ClientError::UndatedReply { message, field: "time" }));
+    }
 }

@@ -7,10 +7,12 @@ use std::time::Duration;
 use reqwest::header::CONTENT_TYPE;
 
 use super::ClientError;
+use super::redact::{redact_url, strip_url};
+use crate::received::MAX_BODY_BYTES;
 
-/// No eftPay reply comes near this; a body this large is not eftPay's, and reading it whole
-/// would let a misconfigured base URL exhaust memory.
-const MAX_REPLY_BYTES: usize = 1024 * 1024;
+/// A reply is a received message like any other, so it has the received-message limit; reading
+/// stops at the first chunk past it rather than reading a body that would be refused anyway.
+const MAX_REPLY_BYTES: usize = MAX_BODY_BYTES;
 
 /// What came back: the HTTP status and the whole body.
 #[derive(Debug)]
@@ -75,13 +77,53 @@ impl Transport {
 }
 
 /// Sorts a failure by what it says about the request: not connected means not sent (a connect
-/// timeout included); a timeout or a broken exchange means it may have arrived.
-fn transport_failure(error: reqwest::Error, url: &str, interface: &'static str, attempts: u32) -> ClientError {
+/// timeout included); a timeout or a broken exchange means it may have arrived. The URL in the
+/// error, and the one reqwest keeps in its own, are redacted.
+fn transport_failure(mut error: reqwest::Error, url: &str, interface: &'static str, attempts: u32) -> ClientError {
+    if let Some(kept) = error.url_mut() {
+        strip_url(kept);
+    }
     if error.is_connect() {
-        ClientError::Connect { interface, url: url.to_owned(), attempts, source: Box::new(error) }
+        ClientError::Connect { interface, url: redact_url(url), attempts, source: Box::new(error) }
     } else if error.is_timeout() {
         ClientError::Timeout { interface, attempts, source: Box::new(error) }
     } else {
         ClientError::Transport { interface, attempts, source: Box::new(error) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SENTINEL: &str = "SENTINEL-PW-0001";
+
+    /// Every text an error offers: its Display and Debug, and those of each `source()`.
+    fn every_text(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut texts = Vec::new();
+        let mut next = Some(error);
+        while let Some(error) = next {
+            texts.push(error.to_string());
+            texts.push(format!("{error:?}"));
+            next = error.source();
+        }
+        texts
+    }
+
+    #[tokio::test]
+    async fn transport_errors_do_not_carry_userinfo_or_query() {
+        // Port 1 refuses at once. The client never builds such a URL (the builder refuses it);
+        // this holds the transport to redacting whatever it is given.
+        let url = format!("http://merchant:{SENTINEL}@127.0.0.1:1/VMP?secret={SENTINEL}#{SENTINEL}");
+        let error = reqwest::Client::new().post(&url).send().await.unwrap_err();
+        assert!(every_text(&error).iter().any(|text| text.contains(SENTINEL)), "reqwest quotes the URL unredacted");
+
+        let error = transport_failure(error, &url, "query", 1);
+
+        assert!(matches!(error, ClientError::Connect { .. }), "{error:?}");
+        for text in every_text(&error) {
+            assert!(!text.contains(SENTINEL) && !text.contains("merchant"), "leaked: {text}");
+        }
+        assert!(error.to_string().contains("127.0.0.1:1/VMP"), "{error}");
     }
 }
