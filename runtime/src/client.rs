@@ -178,9 +178,9 @@ impl Client {
         let asked =
             Asked::of(request, &Envelope { user_confirm_key: &self.credentials.user_confirm_key, time: &time_text });
         let started = Instant::now();
-        let exchange = self.transport.post(url, body.json, R::INTERFACE, attempt).await?;
+        let exchange = self.transport.post(url, body.json, R::INFO.name, attempt).await?;
         let window = self.reply_window.around(sent, started.elapsed());
-        match reply::read::<R::Response>(R::INTERFACE, &exchange, &self.credentials.secret, attempt)? {
+        match reply::read::<R::Response>(R::INFO.name, &exchange, &self.credentials.secret, attempt)? {
             Answer::Accepted(reply) => {
                 asked.check::<R::Response>(reply.fields())?;
                 window.check::<R::Response>(reply.fields(), Dating::Required)?;

@@ -16,11 +16,13 @@
 extern crate self as eftpay;
 
 pub mod amount;
+pub mod catalog;
 pub mod client;
 pub mod credentials;
 pub mod json_text;
 pub mod message;
 pub mod notify;
+pub mod purpose;
 pub mod received;
 pub mod rules;
 pub mod signing;
@@ -28,6 +30,7 @@ pub mod time;
 mod unknown;
 pub mod validation;
 pub mod verify;
+mod wire_enum;
 pub mod wire;
 
 /// The API generated from `spec/` (re-exported at the crate root).
@@ -39,7 +42,7 @@ pub use amount::{Amount, AmountError};
 pub use client::{Client, ClientBuilder, ClientError, GatewayError};
 pub use credentials::{Credentials, Secret};
 pub use generated::*;
-pub use message::{Envelope, FieldSink, IncomingMessage, OutgoingMessage, Request};
+pub use message::{Envelope, FieldSink, IncomingMessage, IntoRequest, OutgoingMessage, Request};
 pub use received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
 pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};
 pub use unknown::UnknownValue;

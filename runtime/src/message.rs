@@ -1,6 +1,7 @@
 //! The traits generated messages implement, which the signing code, the client and the
 //! notification handling are written against.
 
+use crate::catalog::InterfaceInfo;
 use crate::received::{IncomingError, ReceivedFields};
 use crate::rules::{Concept, RetryPolicy};
 use crate::time::HkTime;
@@ -25,8 +26,8 @@ pub trait FieldSink {
 
 /// A message the merchant builds and signs: a request or the acknowledgement.
 pub trait OutgoingMessage {
-    /// The spec's interface name (`place_order`).
-    const INTERFACE: &'static str;
+    /// The interface's entry in the catalog: its name, purpose, endpoint and field tables.
+    const INFO: &'static InterfaceInfo;
     /// Every field that can be signed, in the order [`write_fields`](Self::write_fields) visits
     /// them: byte order of wire name, fixed at compile time.
     const SIGNED_FIELDS: &'static [&'static str];
@@ -51,8 +52,26 @@ pub trait Request: OutgoingMessage {
     const ENDPOINT: &'static str;
     /// Whether the client may retry it.
     const RETRY: RetryPolicy;
+    /// What it is for ([`purpose`](crate::purpose)); the client's conveniences
+    /// (`place_order`, `refund`, …) accept only requests of their purpose.
+    type Purpose: crate::purpose::Marker;
     /// What eftPay answers.
     type Response: IncomingMessage;
+}
+
+/// What can be sent as a request: the request itself, or a builder of one.
+pub trait IntoRequest {
+    /// The request built.
+    type Request: Request;
+    /// The finished request.
+    fn into_request(self) -> Self::Request;
+}
+
+impl<R: Request> IntoRequest for R {
+    type Request = R;
+    fn into_request(self) -> R {
+        self
+    }
 }
 
 /// A message eftPay sends: a response, a notification, the synchronous return.

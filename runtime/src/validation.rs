@@ -1,17 +1,21 @@
-//! What `validate()` reports: every rule a message breaks, each naming the wire field, the
-//! rule, and what to do about it. The generated validators decide *which* checks a message gets
-//! (from the spec); the checks themselves live here, once.
+//! What `validate()` checks and reports: every rule a message breaks, each naming the wire
+//! field, the rule, and what to do about it. One engine, driven by the interface's field table
+//! and service rows in the catalog, checks typed requests (`validate()`), requests a gateway
+//! receives, and requests the CLI builds from `--field name=value` alike.
 
 use std::fmt;
 
-use crate::Amount;
+use crate::catalog::{Catalog, FieldInfo, InterfaceInfo, ServiceInfo};
+use crate::message::{Envelope, FieldSink, OutgoingMessage};
+use crate::rules::{Concept, FieldKind};
+use crate::{Amount, HkTime};
 
-/// Implemented by every generated enum, so checks can name values and list the known ones.
-pub trait WireEnum {
+/// Implemented by every generated enum, so code can name values and list the known ones.
+pub trait WireEnum: Sized + 'static {
     /// The Rust type name (`Wallet`).
     const TYPE_NAME: &'static str;
-    /// Every documented wire value.
-    const KNOWN: &'static [&'static str];
+    /// Every documented value, in the spec's order.
+    const ALL: &'static [Self];
     /// The wire text.
     fn as_str(&self) -> &str;
     /// Whether the value is a documented one.
@@ -137,38 +141,145 @@ impl Violations {
     pub fn missing(&mut self, field: &'static str) {
         self.push(field, Rule::Required, format!("`{field}` is required and was not sent"));
     }
+}
 
-    /// A bounded string: not empty when required, at most `max_len` characters.
-    pub fn check_text(&mut self, field: &'static str, value: &str, max_len: Option<usize>, required: bool) {
-        if required && value.is_empty() {
-            self.push(field, Rule::Required, format!("`{field}` is required and may not be empty"));
+impl<'a> IntoIterator for &'a Violations {
+    type Item = &'a Violation;
+    type IntoIter = std::slice::Iter<'a, Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// Checks a typed outgoing message: its fields as they would be sent, against the rules of its
+/// interface in `catalog`.
+///
+/// # Errors
+/// Every broken rule.
+pub fn validate<M: OutgoingMessage + ?Sized>(catalog: &Catalog, message: &M) -> Result<(), Violations> {
+    let mut sent = SentFields::default();
+    // The envelope is the client's to fill; its fields are not the caller's to check.
+    message.write_fields(&Envelope { user_confirm_key: "", time: "" }, &mut sent);
+    check_fields(catalog, M::INFO, |wire| sent.get(wire))
+}
+
+/// The fields a message writes, as text, in the order written.
+#[derive(Default)]
+struct SentFields {
+    fields: Vec<(&'static str, String)>,
+}
+
+impl SentFields {
+    fn get(&self, wire: &str) -> Option<&str> {
+        self.fields.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
+    }
+}
+
+impl FieldSink for SentFields {
+    fn text(&mut self, name: &'static str, value: &str) {
+        self.fields.push((name, value.to_owned()));
+    }
+    fn json(&mut self, name: &'static str, compact_json: &str) {
+        self.fields.push((name, compact_json.to_owned()));
+    }
+}
+
+/// Checks a request given as field texts (`None` when a field is not sent) against every rule
+/// its interface states: each caller-set field's form, the service row's columns and flags,
+/// and the rules between fields.
+///
+/// # Errors
+/// Every broken rule.
+pub fn check_fields<'t>(
+    catalog: &Catalog,
+    info: &'static InterfaceInfo,
+    text: impl Fn(&str) -> Option<&'t str>,
+) -> Result<(), Violations> {
+    let mut violations = Violations::new(info.name);
+    let sent = |wire: &str| text(wire).filter(|value| !value.is_empty());
+    let caller_set = || info.fields.iter().filter(|f| f.is_caller_set());
+    for field in caller_set() {
+        match text(field.wire) {
+            Some(value) if !value.is_empty() => violations.check_value(catalog, field, value),
+            Some(_) if field.is_mandatory() => violations.push(
+                field.wire,
+                Rule::Required,
+                format!("`{}` is required and may not be empty", field.wire),
+            ),
+            None if field.is_mandatory() => violations.missing(field.wire),
+            _ => {}
         }
-        if let Some(max) = max_len {
+    }
+    if let Some(row) = violations.row(catalog, info, &sent) {
+        violations.check_row(info, row, &sent);
+    }
+    for field in caller_set() {
+        violations.check_siblings(field, &sent);
+    }
+    for group in info.at_least_one_of {
+        violations.check_at_least_one(group, &sent);
+    }
+    violations.into_result()
+}
+
+impl Violations {
+    /// The checks of one sent value: its form, length and range.
+    fn check_value(&mut self, catalog: &Catalog, field: &'static FieldInfo, value: &str) {
+        let wire = field.wire;
+        if let Some(max) = field.max_len {
             let length = value.chars().count();
             if length > max {
-                self.push(
-                    field,
-                    Rule::TooLong,
-                    format!("`{field}` has {length} characters; eftPay accepts at most {max} — shorten it"),
-                );
+                let message = match field.kind {
+                    FieldKind::Amount => {
+                        format!("`{wire}` is {value}, {length} characters; eftPay accepts at most {max} (99999.99)")
+                    }
+                    _ => format!("`{wire}` has {length} characters; eftPay accepts at most {max} — shorten it"),
+                };
+                self.push(wire, Rule::TooLong, message);
             }
+        }
+        match field.kind {
+            FieldKind::Url => self.check_url(wire, value, field.no_query),
+            FieldKind::Amount => match Amount::parse(value) {
+                // An assumption: eftPay documents no zero-amount order or refund.
+                Ok(amount) if amount == Amount::ZERO => {
+                    self.push(wire, Rule::OutOfRange, format!("`{wire}` is 0.00; an amount must be at least 0.01"))
+                }
+                Ok(_) => {}
+                Err(error) => self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`: {error}")),
+            },
+            FieldKind::Seconds => match value.parse::<u32>() {
+                Ok(seconds) => self.check_seconds(field, seconds),
+                Err(_) => self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`, not a whole number of seconds")),
+            },
+            FieldKind::Time if HkTime::parse_compact(value).is_err() => {
+                self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`, not a yyyyMMddHHmmss time"))
+            }
+            FieldKind::DateTime if HkTime::parse_dashed(value).is_err() => {
+                self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`, not a yyyy-MM-dd HH:mm:ss time"))
+            }
+            FieldKind::Enum => {
+                let Some(values) = field.enum_name.and_then(|name| catalog.enumeration(name)) else { return };
+                if !values.values.iter().any(|v| v.wire == value) {
+                    let known: Vec<&str> = values.values.iter().map(|v| v.wire).collect();
+                    self.push(
+                        wire,
+                        Rule::UnknownValue,
+                        format!(
+                            "`{wire}` is `{value}`, which is not a known {}; use one of: {}",
+                            values.name,
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 
-    /// A URL: a bounded string that is an absolute http(s) URL with a host, no spaces, and —
-    /// where the doc says it "cannot carry parameters" — no query string or fragment.
-    pub fn check_url(
-        &mut self,
-        field: &'static str,
-        value: &str,
-        max_len: Option<usize>,
-        required: bool,
-        no_query: bool,
-    ) {
-        self.check_text(field, value, max_len, required);
-        if value.is_empty() {
-            return;
-        }
+    /// A URL: absolute http(s) with a host, no spaces, and — where the doc says it "cannot
+    /// carry parameters" — no query string or fragment.
+    fn check_url(&mut self, field: &'static str, value: &str, no_query: bool) {
         let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
         match rest {
             None => self.push(
@@ -193,160 +304,184 @@ impl Violations {
         }
     }
 
-    /// An amount: more than zero (an assumption: eftPay documents no zero-amount order or refund), and
-    /// its text within the doc's `String(n)`.
-    pub fn check_amount(&mut self, field: &'static str, value: &Amount, max_len: Option<usize>) {
-        if *value == Amount::ZERO {
-            self.push(field, Rule::OutOfRange, format!("`{field}` is 0.00; an amount must be at least 0.01"));
+    /// Whole seconds: at least one, and the spec's multiple, minimum and maximum.
+    fn check_seconds(&mut self, field: &'static FieldInfo, seconds: u32) {
+        let wire = field.wire;
+        if seconds == 0 {
+            self.push(
+                wire,
+                Rule::OutOfRange,
+                format!("`{wire}` is 0 seconds; give at least 1, or leave it out for eftPay's default"),
+            );
+            return;
         }
-        if let Some(max) = max_len {
-            let text = value.to_string();
-            if text.len() > max {
+        if let Some(step) = field.multiple_of.filter(|step| *step > 0 && seconds % step != 0) {
+            let below = seconds - seconds % step;
+            let suggestion = if below > 0 { format!("{below} or {}", below + step) } else { step.to_string() };
+            self.push(
+                wire,
+                Rule::OutOfRange,
+                format!("`{wire}` is {seconds} seconds; it must be a multiple of {step} — use {suggestion}"),
+            );
+        }
+        if let Some(min) = field.min.filter(|min| seconds < *min) {
+            self.push(wire, Rule::OutOfRange, format!("`{wire}` is {seconds}; it must be at least {min}"));
+        }
+        if let Some(max) = field.max.filter(|max| seconds > *max) {
+            self.push(wire, Rule::OutOfRange, format!("`{wire}` is {seconds}; it must be at most {max}"));
+        }
+    }
+
+    /// The service row the message belongs to; reports a service of another interface, or a
+    /// payType no row of a service-less interface takes.
+    fn row<'t>(
+        &mut self,
+        catalog: &Catalog,
+        info: &'static InterfaceInfo,
+        sent: &impl Fn(&str) -> Option<&'t str>,
+    ) -> Option<&'static ServiceInfo> {
+        let service_field = info.field_for(Concept::Service);
+        let service = service_field.and_then(|f| sent(f.wire));
+        let pay_type_field = info.field_for(Concept::PayType);
+        let pay_type = pay_type_field.and_then(|f| sent(f.wire));
+        if catalog.services_of(info.name).next().is_none() {
+            return None;
+        }
+        let row = catalog.row_for(info, service, pay_type);
+        if row.is_none() {
+            match (service_field, service) {
+                (Some(field), Some(name)) => {
+                    if let Some(other) = catalog.service(name) {
+                        self.push(
+                            field.wire,
+                            Rule::WrongInterface,
+                            format!(
+                                "service {name} is a `{}` service and cannot be sent as `{}`; use the {} request",
+                                other.interface, info.name, other.interface
+                            ),
+                        );
+                    }
+                }
+                _ => {
+                    if let (Some(field), Some(pay_type)) = (pay_type_field, pay_type) {
+                        let takes: Vec<&str> = catalog.services_of(info.name).filter_map(|s| s.pay_type).collect();
+                        self.push(
+                            field.wire,
+                            Rule::NotForService,
+                            format!("`{}` {pay_type} is not one `{}` takes; use {}", field.wire, info.name, takes.join(" or ")),
+                        );
+                    }
+                }
+            }
+        }
+        row
+    }
+
+    /// The row's columns (payType, wallet, pay_scene, lang), flags and fixed values.
+    fn check_row<'t>(&mut self, info: &'static InterfaceInfo, row: &ServiceInfo, sent: &impl Fn(&str) -> Option<&'t str>) {
+        let service = row.name;
+        for field in info.fields.iter().filter(|f| f.is_caller_set()) {
+            let value = sent(field.wire);
+            let column: Option<(&[&str], &str)> = match field.concept {
+                Some(Concept::PayType) => Some((row.pay_type.as_slice(), "payType")),
+                Some(Concept::Wallet) => Some((row.wallets, "wallets")),
+                Some(Concept::PayScene) => Some((row.pay_scenes, "pay_scenes")),
+                Some(Concept::Lang) => Some((row.langs, "langs")),
+                _ => None,
+            };
+            if let (Some((allowed, column)), Some(value)) = (column, value) {
+                self.check_member(field.wire, value, allowed, service, column);
+            }
+            if let Some(flag) = field.required_unless {
+                if value.is_none() && !row.has_flag(flag) {
+                    self.push(
+                        field.wire,
+                        Rule::Required,
+                        format!(
+                            "`{}` is required for service {service} (only services flagged `{flag}` may leave it out)",
+                            field.wire
+                        ),
+                    );
+                }
+            }
+            if let Some(flag) = field.forbidden_with.filter(|flag| value.is_some() && row.has_flag(flag)) {
                 self.push(
-                    field,
-                    Rule::TooLong,
-                    format!("`{field}` is {text}, {} characters; eftPay accepts at most {max} (99999.99)", text.len()),
+                    field.wire,
+                    Rule::NotAllowedForService,
+                    format!("service {service} does not take `{}` ({flag}); remove it", field.wire),
+                );
+            }
+            if let Some((_, fixed)) = row.fixed.iter().find(|(wire, _)| *wire == field.wire).filter(|_| value.is_some()) {
+                self.push(
+                    field.wire,
+                    Rule::NotAllowedForService,
+                    format!("service {service} fixes `{}` at {fixed} by configuration; remove it", field.wire),
                 );
             }
         }
     }
 
-    /// Whole seconds: at least one.
-    pub fn check_seconds(&mut self, field: &'static str, value: &u32) {
-        if *value == 0 {
-            self.push(
-                field,
-                Rule::OutOfRange,
-                format!("`{field}` is 0 seconds; give at least 1, or leave it out for eftPay's default"),
-            );
-        }
-    }
-
-    /// An enum value must be a documented one: eftPay rejects what it does not know.
-    pub fn check_known<E: WireEnum>(&mut self, field: &'static str, value: &E) {
-        if !value.is_known() {
-            self.push(
-                field,
-                Rule::UnknownValue,
-                format!(
-                    "`{field}` is `{}`, which is not a known {}; use one of: {}",
-                    value.as_str(),
-                    E::TYPE_NAME,
-                    E::KNOWN.join(", ")
-                ),
-            );
-        }
-    }
-
     /// A value must be one of the service's (its row of the service table); an empty row means
     /// the service does not take the field at all.
-    pub fn check_member<E: WireEnum + PartialEq>(
-        &mut self,
-        field: &'static str,
-        value: &E,
-        allowed: &[E],
-        service: &str,
-        column: &str,
-    ) {
-        if !value.is_known() || allowed.contains(value) {
+    fn check_member(&mut self, field: &'static str, value: &str, allowed: &[&str], service: &str, column: &str) {
+        if allowed.contains(&value) {
             return;
         }
         if allowed.is_empty() {
-            self.push(
-                field,
-                Rule::NotAllowedForService,
-                format!("service {service} does not take `{field}`; remove it"),
-            );
+            self.push(field, Rule::NotAllowedForService, format!("service {service} does not take `{field}`; remove it"));
         } else {
-            let list: Vec<&str> = allowed.iter().map(WireEnum::as_str).collect();
             self.push(
                 field,
                 Rule::NotForService,
-                format!(
-                    "`{field}` {} is not one of service {service}'s {column}; use {}",
-                    value.as_str(),
-                    list.join(" or ")
-                ),
+                format!("`{field}` {value} is not one of service {service}'s {column}; use {}", allowed.join(" or ")),
             );
         }
     }
 
-    /// The service belongs to another interface (a refund service in a place-order request).
-    pub fn wrong_interface(&mut self, field: &'static str, service: &str, its_interface: &str) {
-        self.push(
-            field,
-            Rule::WrongInterface,
-            format!("service {service} is a `{its_interface}` service and cannot be sent as `{}`; use the {its_interface} request", self.interface),
-        );
+    /// `only_when`, `required_when` and `not_above`: rules between fields of the message.
+    fn check_siblings<'t>(&mut self, field: &'static FieldInfo, sent: &impl Fn(&str) -> Option<&'t str>) {
+        let wire = field.wire;
+        let value = sent(wire);
+        if let (Some((other, values)), Some(_)) = (field.only_when, value) {
+            let other_value = sent(other);
+            if !other_value.is_some_and(|v| values.contains(&v)) {
+                self.push(
+                    wire,
+                    Rule::OnlyWhen,
+                    format!(
+                        "`{wire}` is only valid when `{other}` is {} (it is {}); remove it",
+                        values.join(" or "),
+                        other_value.unwrap_or("not set")
+                    ),
+                );
+            }
+        }
+        if let (Some((other, values)), None) = (field.required_when, value) {
+            if let Some(other_value) = sent(other).filter(|v| values.contains(v)) {
+                self.push(wire, Rule::Required, format!("`{wire}` is required when `{other}` is {other_value}"));
+            }
+        }
+        if let (Some(other), Some(value)) = (field.not_above, value) {
+            let amounts = (Amount::parse(value), sent(other).map(Amount::parse));
+            if let (Ok(amount), Some(Ok(limit))) = amounts {
+                if amount > limit {
+                    self.push(
+                        wire,
+                        Rule::AboveLimit,
+                        format!("`{wire}` {amount} is more than `{other}` {limit}; it may be at most {limit}"),
+                    );
+                }
+            }
+        }
     }
 
-    /// A field the service needs although the interface makes it optional for others.
-    pub fn required_for_service(&mut self, field: &'static str, service: &str, exempting_flag: &str) {
-        self.push(
-            field,
-            Rule::Required,
-            format!("`{field}` is required for service {service} (only services flagged `{exempting_flag}` may leave it out)"),
-        );
-    }
-
-    /// A field the service does not take because of one of its flags.
-    pub fn forbidden_for_service(&mut self, field: &'static str, service: &str, flag: &str, why: &str) {
-        self.push(
-            field,
-            Rule::NotAllowedForService,
-            format!("service {service} does not take `{field}` ({flag}: {why}); remove it"),
-        );
-    }
-
-    /// A field valid only when another field has one of `allowed`.
-    pub fn check_only_when(
-        &mut self,
-        field: &'static str,
-        present: bool,
-        other: &'static str,
-        other_value: Option<&str>,
-        allowed: &[&str],
-    ) {
-        if !present || other_value.is_some_and(|v| allowed.contains(&v)) {
+    /// At least one of a group of fields must be sent.
+    fn check_at_least_one<'t>(&mut self, group: &'static [&'static str], sent: &impl Fn(&str) -> Option<&'t str>) {
+        if group.iter().any(|wire| sent(wire).is_some()) {
             return;
         }
-        self.push(
-            field,
-            Rule::OnlyWhen,
-            format!(
-                "`{field}` is only valid when `{other}` is {} (it is {}); remove it",
-                allowed.join(" or "),
-                other_value.unwrap_or("not set")
-            ),
-        );
-    }
-
-    /// At least one of a group of fields must be set.
-    pub fn check_at_least_one(&mut self, group: &[(&'static str, bool)]) {
-        if group.iter().any(|(_, set)| *set) {
-            return;
-        }
-        let names: Vec<String> = group.iter().map(|(name, _)| format!("`{name}`")).collect();
-        let field = group.first().map_or("", |(name, _)| *name);
+        let names: Vec<String> = group.iter().map(|name| format!("`{name}`")).collect();
+        let field = group.first().copied().unwrap_or_default();
         self.push(field, Rule::AtLeastOneOf, format!("give at least one of {}", names.join(" or ")));
-    }
-
-    /// An amount may not exceed another (a refund above the order total).
-    pub fn check_not_above(&mut self, field: &'static str, value: Amount, other: &'static str, limit: Amount) {
-        if value > limit {
-            self.push(
-                field,
-                Rule::AboveLimit,
-                format!("`{field}` {value} is more than `{other}` {limit}; it may be at most {limit}"),
-            );
-        }
-    }
-}
-
-impl<'a> IntoIterator for &'a Violations {
-    type Item = &'a Violation;
-    type IntoIter = std::slice::Iter<'a, Violation>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.list.iter()
     }
 }

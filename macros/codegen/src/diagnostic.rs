@@ -34,15 +34,21 @@ impl Diagnostics {
         Diagnostics::default()
     }
 
-    /// Records an error at `span` of file `file`.
+    /// Records an error at `span` of file `file`. The same error at the same place is kept
+    /// once: a row included in several tables (a field group, an inherited field) is checked
+    /// in each, but its mistake is reported once.
     pub fn error(&mut self, file: usize, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
         let help = help.into();
-        self.errors.push(Diagnostic {
-            file: Some(file),
-            span,
-            message: message.into(),
-            help: (!help.is_empty()).then_some(help),
-        });
+        let diagnostic =
+            Diagnostic { file: Some(file), span, message: message.into(), help: (!help.is_empty()).then_some(help) };
+        if !self.errors.contains(&diagnostic) {
+            self.errors.push(diagnostic);
+        }
+    }
+
+    /// Whether any error was recorded so far.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
     }
 
     /// Records an error that belongs to no spec file.

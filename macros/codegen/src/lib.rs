@@ -11,11 +11,13 @@
 
 pub mod diagnostic;
 mod emit;
+mod keywords;
 pub mod model;
 mod names;
 mod resolve;
 mod schema;
 pub mod source;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 

@@ -1,23 +1,86 @@
-//! The checked spec: what the emitter works from. Every name here has been resolved and every
-//! cross-reference checked, so emitting cannot fail.
+//! The checked spec: what the emitters work from. Every name has been resolved to an index
+//! (an enum, a value of it, an interface, a field, a flag), so emitting cannot fail and never
+//! searches by string.
+
+/// Index of a value set in [`Spec::enums`].
+pub type EnumId = usize;
+/// Index of a value within its value set.
+pub type ValueId = usize;
+/// Index of an object in [`Spec::objects`].
+pub type ObjectId = usize;
+/// Index of an interface in [`Spec::interfaces`].
+pub type InterfaceId = usize;
+/// Index of a field within its table.
+pub type FieldId = usize;
+/// Index of a flag in [`Spec::flags`].
+pub type FlagId = usize;
 
 /// The whole spec, checked.
 #[derive(Debug, Default, Clone)]
 pub struct Spec {
     /// Value sets, including the ones built from other tables (`PayType`, `Wallet`, `Service`).
     pub enums: Vec<Enum>,
-    /// `wallet wire → payType wire`, from wallets.toml.
-    pub wallet_pay_types: Vec<(String, String)>,
+    /// The value sets the schema itself relies on.
+    pub builtin: Builtin,
+    /// For each wallet (by value index of `Wallet`), the value index of its payType.
+    pub wallet_pay_type: Vec<ValueId>,
     /// Per-service rule flags.
     pub flags: Vec<Flag>,
-    /// The service table.
-    pub services: Vec<Service>,
     /// Nested objects.
     pub objects: Vec<Object>,
     /// The interfaces (one per file with `[interface]`).
     pub interfaces: Vec<Interface>,
+    /// The service table rows, of every interface.
+    pub services: Vec<Service>,
+    /// The scenes.
+    pub scenes: Vec<Scene>,
     /// Test-environment amounts.
     pub test_amounts: Vec<TestAmount>,
+}
+
+/// Where the value sets the generator builds or requires are.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Builtin {
+    /// `PayType`, from the `[[pay_type]]` tables.
+    pub pay_type: EnumId,
+    /// `Wallet`, from the `[[pay_type]]` tables.
+    pub wallet: EnumId,
+    /// `Service`, from the `[[service]]` rows.
+    pub service: EnumId,
+    /// `PayScene`, if the spec declares it.
+    pub pay_scene: Option<EnumId>,
+    /// `Lang`, if the spec declares it.
+    pub lang: Option<EnumId>,
+}
+
+// Ids are handed out by the resolver as it pushes each entry, and entries are never removed, so
+// indexing by them cannot fail; the emitters index rather than search by name.
+#[allow(clippy::indexing_slicing)]
+impl Spec {
+    /// The enum with index `id`.
+    pub fn enumeration(&self, id: EnumId) -> &Enum {
+        &self.enums[id]
+    }
+
+    /// A value of an enum.
+    pub fn value(&self, id: EnumId, value: ValueId) -> &EnumValue {
+        &self.enums[id].values[value]
+    }
+
+    /// An interface.
+    pub fn interface(&self, id: InterfaceId) -> &Interface {
+        &self.interfaces[id]
+    }
+
+    /// An object.
+    pub fn object(&self, id: ObjectId) -> &Object {
+        &self.objects[id]
+    }
+
+    /// A flag.
+    pub fn flag(&self, id: FlagId) -> &Flag {
+        &self.flags[id]
+    }
 }
 
 /// A value set.
@@ -40,6 +103,10 @@ pub struct EnumValue {
     pub rust: String,
     /// Rustdoc.
     pub doc: String,
+    /// What the program does with it: the runtime's `rules::Meaning` variant name.
+    pub meaning: Option<&'static str>,
+    /// Only the sandbox uses it.
+    pub sandbox_only: bool,
 }
 
 /// A per-service rule flag (`return_url_not_needed`, …).
@@ -47,8 +114,6 @@ pub struct EnumValue {
 pub struct Flag {
     /// Name as written in the spec.
     pub name: String,
-    /// Rust variant name.
-    pub rust: String,
     /// Rustdoc.
     pub doc: String,
 }
@@ -64,29 +129,44 @@ pub enum Notifications {
     Never,
 }
 
-/// One row of the service table.
+/// One row of a service table.
 #[derive(Debug, Clone)]
 pub struct Service {
-    /// `service` value on the wire.
+    /// The row's name: the `service` value, or a label for interfaces without that field.
     pub wire: String,
     /// Rust name (enum variant and marker type).
     pub rust: String,
-    /// Interface `name`.
-    pub interface: String,
-    /// payType wire value.
-    pub pay_type: String,
-    /// Wallet wire values.
-    pub wallets: Vec<String>,
-    /// pay_scene wire values; the first is the default.
-    pub pay_scenes: Vec<String>,
-    /// lang wire values; empty when `lang` may not be sent.
-    pub langs: Vec<String>,
-    /// Flag names.
-    pub flags: Vec<String>,
+    /// Its interface.
+    pub interface: InterfaceId,
+    /// Its payType (value of `PayType`).
+    pub pay_type: Option<ValueId>,
+    /// Its wallets (values of `Wallet`).
+    pub wallets: Vec<ValueId>,
+    /// Its pay_scenes (values of `PayScene`); the first is the default.
+    pub pay_scenes: Vec<ValueId>,
+    /// Its langs (values of `Lang`).
+    pub langs: Vec<ValueId>,
+    /// Its flags.
+    pub flags: Vec<FlagId>,
     /// Notification behaviour.
     pub notifications: Notifications,
+    /// `(wire, value)` eftPay assumes when the field is left out, for this service.
+    pub defaults: Vec<(String, String)>,
+    /// `(wire, value)` eftPay uses whatever is sent; the field may not be sent.
+    pub fixed: Vec<(String, String)>,
     /// Rustdoc.
     pub doc: String,
+}
+
+/// A scene: interfaces that belong together.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    /// The spec's name.
+    pub name: String,
+    /// What it is for.
+    pub doc: String,
+    /// Its interfaces.
+    pub interfaces: Vec<InterfaceId>,
 }
 
 /// A nested JSON object.
@@ -122,25 +202,79 @@ pub enum ObjectFieldType {
     Integer,
     /// An array of strings.
     TextArray,
+    /// Another object.
+    Object(ObjectId),
+    /// An array of another object.
+    ObjectArray(ObjectId),
 }
 
-/// What kind of message an interface describes, and so which way it travels.
+/// What an interface is for (the runtime's `rules::Purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InterfaceKind {
-    /// Merchant → eftPay, with a response.
-    Request,
-    /// eftPay → merchant, answered by an acknowledgement.
-    Notification,
-    /// Merchant → eftPay, the answer to a notification.
+pub enum Purpose {
+    /// Create an order.
+    PlaceOrder,
+    /// Look up an order or refund.
+    Query,
+    /// Refund.
+    Refund,
+    /// Apply for a refund finished later.
+    ApplyRefund,
+    /// Close an unpaid order.
+    Close,
+    /// A payment notification.
+    PaymentNotification,
+    /// A refund notification.
+    RefundNotification,
+    /// The answer to a notification.
     Acknowledgement,
-    /// eftPay → merchant through the payer's browser; no answer.
-    Return,
+    /// The synchronous return.
+    SyncReturn,
 }
 
-impl InterfaceKind {
-    /// Whether the merchant builds and signs this message (as opposed to receiving it).
+impl Purpose {
+    /// The spec's word, also the typed constructor's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::PlaceOrder => "place_order",
+            Purpose::Query => "query",
+            Purpose::Refund => "refund",
+            Purpose::ApplyRefund => "apply_refund",
+            Purpose::Close => "close",
+            Purpose::PaymentNotification => "payment_notification",
+            Purpose::RefundNotification => "refund_notification",
+            Purpose::Acknowledgement => "acknowledgement",
+            Purpose::SyncReturn => "sync_return",
+        }
+    }
+
+    /// The runtime variant's name.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Purpose::PlaceOrder => "PlaceOrder",
+            Purpose::Query => "Query",
+            Purpose::Refund => "Refund",
+            Purpose::ApplyRefund => "ApplyRefund",
+            Purpose::Close => "Close",
+            Purpose::PaymentNotification => "PaymentNotification",
+            Purpose::RefundNotification => "RefundNotification",
+            Purpose::Acknowledgement => "Acknowledgement",
+            Purpose::SyncReturn => "SyncReturn",
+        }
+    }
+
+    /// A request: the merchant sends it and eftPay answers.
+    pub fn is_request(self) -> bool {
+        matches!(self, Purpose::PlaceOrder | Purpose::Query | Purpose::Refund | Purpose::ApplyRefund | Purpose::Close)
+    }
+
+    /// A notification eftPay sends to `notify_url`.
+    pub fn is_notification(self) -> bool {
+        matches!(self, Purpose::PaymentNotification | Purpose::RefundNotification)
+    }
+
+    /// Whether the merchant builds and signs the message.
     pub fn is_outgoing(self) -> bool {
-        matches!(self, InterfaceKind::Request | InterfaceKind::Acknowledgement)
+        self.is_request() || self == Purpose::Acknowledgement
     }
 }
 
@@ -160,27 +294,43 @@ pub struct Interface {
     pub name: String,
     /// Rust stem (`PlaceOrder`).
     pub rust: String,
-    /// Direction.
-    pub kind: InterfaceKind,
+    /// What it is for.
+    pub purpose: Purpose,
     /// Path below the base URL, for requests.
     pub endpoint: Option<String>,
     /// Whether a request may be retried automatically.
     pub retry_safe: bool,
     /// Wire encoding.
     pub encoding: Encoding,
-    /// Interface answering this one (notifications).
-    pub reply: Option<String>,
+    /// Acknowledgement answering this notification.
+    pub reply: Option<InterfaceId>,
+    /// Notification eftPay sends about what this request starts.
+    pub notification: Option<InterfaceId>,
+    /// Synchronous return of this place-order request.
+    pub sync_return: Option<InterfaceId>,
     /// Rustdoc.
     pub doc: String,
     /// Groups of fields of which at least one must be set.
-    pub at_least_one_of: Vec<Vec<String>>,
+    pub at_least_one_of: Vec<Vec<FieldId>>,
     /// The message's fields in doc order.
     pub fields: Vec<Field>,
     /// The response's fields (requests).
     pub response: Vec<Field>,
     /// How a notification is recognised: alternatives, each a list of conditions that must
-    /// all hold (empty for other kinds).
+    /// all hold (empty for other purposes).
     pub recognize: Vec<Vec<Condition>>,
+}
+
+impl Interface {
+    /// The first field with `concept`.
+    pub fn field_with(&self, concept: Concept) -> Option<(FieldId, &Field)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.concept == Some(concept))
+    }
+
+    /// Whether the message carries a `service` field.
+    pub fn has_service_field(&self) -> bool {
+        self.field_with(Concept::Service).is_some()
+    }
 }
 
 /// A test on one received field (`[[interface.recognize]]`).
@@ -219,60 +369,61 @@ pub struct Condition {
     pub test: FieldTest,
 }
 
-/// What a field stands for beyond its own value: ties it to a service column or to a value
-/// the client fills in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a field stands for beyond its own value (the runtime's `rules::Concept`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
 pub enum Concept {
-    /// The `service` name.
     Service,
-    /// The payType; must equal the service's.
     PayType,
-    /// The wallet; must be one of the service's.
     Wallet,
-    /// The pay_scene; must be one of the service's.
     PayScene,
-    /// The lang; must be one of the service's, and is only allowed where it has some.
     Lang,
-    /// The merchant's user key, filled in by the client.
     UserConfirmKey,
-    /// The message time, filled in by the client.
     Time,
-    /// The signature, computed by the client.
     Sign,
-    /// The merchant's order number.
     OutTradeNo,
-    /// eftPay's order number.
     EftTradeNo,
-    /// The merchant's refund number.
     RefundNo,
+    Amount,
+    RefundAmount,
+    TradeAmount,
+    Currency,
+    Subject,
+    Body,
+    BuyerType,
+    Terminal,
+    NotifyUrl,
+    ReturnUrl,
+    ActiveTime,
+    PayLink,
+    QrCode,
+    ReturnStatus,
+    ReturnText,
+    ReturnCode,
+    TradeStatus,
+    TradeType,
+    TransactionId,
+    PaidAt,
+    TradeTime,
+    RefundTime,
+    RefundTradeNo,
+    RefundReason,
 }
 
 impl Concept {
-    /// The enum a field with this concept must be typed with, if any.
-    pub fn required_enum(self) -> Option<&'static str> {
-        match self {
-            Concept::Service => Some("Service"),
-            Concept::PayType => Some("PayType"),
-            Concept::Wallet => Some("Wallet"),
-            Concept::PayScene => Some("PayScene"),
-            Concept::Lang => Some("Lang"),
-            Concept::UserConfirmKey
-            | Concept::Time
-            | Concept::Sign
-            | Concept::OutTradeNo
-            | Concept::EftTradeNo
-            | Concept::RefundNo => None,
-        }
-    }
-
     /// Whether the client fills this field in rather than the caller.
     pub fn is_envelope(self) -> bool {
         matches!(self, Concept::UserConfirmKey | Concept::Time | Concept::Sign)
     }
+
+    /// The runtime variant's name (the same as this enum's).
+    pub fn variant(self) -> String {
+        format!("{self:?}")
+    }
 }
 
 /// A field's type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
     /// Bounded string.
     Text,
@@ -286,20 +437,37 @@ pub enum FieldType {
     DateTime,
     /// Whole seconds, sent as text.
     Seconds,
-    /// One of an enum's values (Rust type name).
-    Enum(String),
-    /// A nested object (Rust type name).
-    Object(String),
-    /// An array of nested objects (Rust type name).
-    ObjectArray(String),
+    /// One of an enum's values.
+    Enum(EnumId),
+    /// A nested object.
+    Object(ObjectId),
+    /// An array of nested objects.
+    ObjectArray(ObjectId),
 }
 
-/// `only_when`: the field may only be sent when another field has one of some values.
+impl FieldType {
+    /// The runtime's `rules::FieldKind` variant.
+    pub fn kind(self) -> &'static str {
+        match self {
+            FieldType::Text => "Text",
+            FieldType::Amount => "Amount",
+            FieldType::Url => "Url",
+            FieldType::Time => "Time",
+            FieldType::DateTime => "DateTime",
+            FieldType::Seconds => "Seconds",
+            FieldType::Enum(_) => "Enum",
+            FieldType::Object(_) => "Object",
+            FieldType::ObjectArray(_) => "ObjectArray",
+        }
+    }
+}
+
+/// A condition on a sibling enum field of the same table: `only_when`, `required_when`.
 #[derive(Debug, Clone)]
-pub struct OnlyWhen {
-    /// Wire name of the other field.
-    pub field: String,
-    /// Its allowed wire values.
+pub struct Sibling {
+    /// The other field.
+    pub field: FieldId,
+    /// Its values (wire text).
     pub values: Vec<String>,
 }
 
@@ -317,19 +485,29 @@ pub struct Field {
     /// Required (possibly excepted by `required_unless`).
     pub required: bool,
     /// Flag of services for which a required field is not needed.
-    pub required_unless: Option<String>,
+    pub required_unless: Option<FlagId>,
+    /// Required when a sibling has one of some values.
+    pub required_when: Option<Sibling>,
     /// Flag of services for which the field may not be sent.
-    pub forbidden_with: Option<String>,
-    /// Sibling condition.
-    pub only_when: Option<OnlyWhen>,
-    /// Tie to a service column or the envelope.
+    pub forbidden_with: Option<FlagId>,
+    /// Valid only when a sibling has one of some values.
+    pub only_when: Option<Sibling>,
+    /// Tie to a service column, the envelope, or what it stands for.
     pub concept: Option<Concept>,
-    /// A value that is always sent.
+    /// A value that is always sent (outgoing) or that eftPay always sends (incoming).
     pub fixed: Option<String>,
+    /// What eftPay assumes when it is left out.
+    pub default: Option<String>,
     /// URL may not carry a query string.
     pub no_query: bool,
-    /// Amount field that may not exceed another amount field (wire name).
-    pub not_above: Option<String>,
+    /// Amount field that may not exceed another amount field.
+    pub not_above: Option<FieldId>,
+    /// A whole number that must be a multiple of this.
+    pub multiple_of: Option<u32>,
+    /// A whole number at least this.
+    pub min: Option<u32>,
+    /// A whole number at most this.
+    pub max: Option<u32>,
     /// Rustdoc.
     pub doc: String,
 }
@@ -342,7 +520,7 @@ impl Field {
 
     /// Whether an outgoing struct holds it as a plain value rather than an `Option`.
     pub fn is_mandatory(&self) -> bool {
-        self.required && self.required_unless.is_none()
+        self.required && self.required_unless.is_none() && self.required_when.is_none()
     }
 }
 
@@ -364,8 +542,8 @@ pub enum TestOutcome {
 /// One test amount row.
 #[derive(Debug, Clone)]
 pub struct TestAmount {
-    /// payType wire value.
-    pub pay_type: String,
+    /// payType value index.
+    pub pay_type: ValueId,
     /// The last two decimal digits that select the outcome.
     pub cents: u8,
     /// What happens.

@@ -26,6 +26,15 @@ pub fn is_identifier(name: &str) -> bool {
         && name != "_"
 }
 
+/// Whether `name` is a snake_case name the generator can build identifiers from
+/// (`qrcode_close` → `QrcodeClose`, `QRCODE_CLOSE`): lowercase letters, digits and `_`,
+/// starting with a letter.
+pub fn is_snake_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !is_keyword(name)
+}
+
 /// Rust keywords, which the generator writes as raw identifiers.
 pub fn is_keyword(name: &str) -> bool {
     matches!(

@@ -5,6 +5,8 @@
 //! Every file has the same top-level shape; a file uses the tables it needs (`wallets.toml`
 //! only `[[pay_type]]`, an interface file `[interface]`, `[[field]]` and `[[response]]`).
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -15,6 +17,9 @@ pub type Text = Spanned<String>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
+    /// `[[scene]]`: sets of interfaces that belong together.
+    #[serde(default)]
+    pub scene: Vec<SceneDef>,
     /// `[[enum]]`: value sets.
     #[serde(default, rename = "enum")]
     pub enums: Vec<EnumDef>,
@@ -24,12 +29,15 @@ pub struct Document {
     /// `[[service_flag]]`: per-service rules that fields can refer to.
     #[serde(default)]
     pub service_flag: Vec<FlagDef>,
-    /// `[[service]]`: rows of the service table.
+    /// `[[service]]`: rows of a service table.
     #[serde(default)]
     pub service: Vec<ServiceDef>,
     /// `[[object]]`: nested JSON objects.
     #[serde(default)]
     pub object: Vec<ObjectDef>,
+    /// `[[field_group]]`: field rows written once, included in several tables.
+    #[serde(default)]
+    pub field_group: Vec<FieldGroupDef>,
     /// `[[test_amount]]`: amounts that choose an outcome in a test environment.
     #[serde(default)]
     pub test_amount: Vec<TestAmountDef>,
@@ -41,6 +49,15 @@ pub struct Document {
     /// `[[response]]`: the reply's fields (request interfaces).
     #[serde(default)]
     pub response: Vec<FieldDef>,
+}
+
+/// `[[scene]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SceneDef {
+    pub name: Text,
+    pub doc: Text,
+    pub interfaces: Vec<Text>,
 }
 
 /// `[[enum]]`
@@ -59,6 +76,11 @@ pub struct ValueDef {
     pub wire: Text,
     pub rust: Option<Text>,
     pub doc: Text,
+    /// What the program does with the value (`means = "paid"`).
+    pub means: Option<Text>,
+    /// A code only the sandbox answers with, not eftPay's.
+    #[serde(default)]
+    pub sandbox: bool,
 }
 
 /// `[[pay_type]]`
@@ -85,7 +107,8 @@ pub struct FlagDef {
 pub struct ServiceDef {
     pub name: Text,
     pub interface: Text,
-    pub pay_type: Text,
+    pub pay_type: Option<Text>,
+    #[serde(default)]
     pub wallets: Vec<Text>,
     #[serde(default)]
     pub pay_scenes: Vec<Text>,
@@ -94,6 +117,10 @@ pub struct ServiceDef {
     #[serde(default)]
     pub flags: Vec<Text>,
     pub notifications: Text,
+    #[serde(default)]
+    pub defaults: BTreeMap<Spanned<String>, Text>,
+    #[serde(default)]
+    pub fixed: BTreeMap<Spanned<String>, Text>,
     pub doc: Text,
     pub rust: Option<Text>,
 }
@@ -115,8 +142,18 @@ pub struct ObjectFieldDef {
     pub wire: Text,
     #[serde(rename = "type")]
     pub ty: Text,
+    pub object: Option<Text>,
     pub doc: Text,
     pub rust: Option<Text>,
+}
+
+/// `[[field_group]]` (described by a comment beside it; it has no rustdoc of its own)
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldGroupDef {
+    pub name: Text,
+    #[serde(default)]
+    pub field: Vec<FieldDef>,
 }
 
 /// `[[test_amount]]`
@@ -134,11 +171,21 @@ pub struct TestAmountDef {
 #[serde(deny_unknown_fields)]
 pub struct InterfaceDef {
     pub name: Text,
-    pub kind: Text,
+    pub purpose: Text,
     pub endpoint: Option<Text>,
     pub retry: Option<Text>,
     pub encoding: Text,
+    /// For notifications: the acknowledgement interface answering them.
     pub reply: Option<Text>,
+    /// For requests: the notification eftPay sends about what they start.
+    pub notification: Option<Text>,
+    /// For place-order requests: the synchronous return the payer's browser brings back.
+    pub sync_return: Option<Text>,
+    /// Another interface whose field tables this one starts from.
+    pub extends: Option<Text>,
+    /// Wire names of inherited fields this interface does not have.
+    #[serde(default)]
+    pub omit: Vec<Text>,
     pub doc: Text,
     #[serde(default)]
     pub at_least_one_of: Vec<Vec<Text>>,
@@ -166,13 +213,15 @@ pub struct ConditionDef {
     pub is_not: Option<Vec<Text>>,
 }
 
-/// `[[field]]` / `[[response]]`
+/// `[[field]]` / `[[response]]` / `[[field_group.field]]`: a field row, or `include = "group"`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
-    pub wire: Text,
+    /// Includes a `[[field_group]]`'s rows here instead of describing one field.
+    pub include: Option<Text>,
+    pub wire: Option<Text>,
     #[serde(rename = "type")]
-    pub ty: Text,
+    pub ty: Option<Text>,
     #[serde(rename = "enum")]
     pub enum_name: Option<Text>,
     pub object: Option<Text>,
@@ -180,21 +229,26 @@ pub struct FieldDef {
     #[serde(default)]
     pub required: bool,
     pub required_unless: Option<Text>,
+    pub required_when: Option<SiblingDef>,
     pub forbidden_with: Option<Text>,
-    pub only_when: Option<OnlyWhenDef>,
+    pub only_when: Option<SiblingDef>,
     pub concept: Option<Text>,
     pub fixed: Option<Text>,
+    pub default: Option<Text>,
     #[serde(default)]
     pub no_query: bool,
     pub not_above: Option<Text>,
-    pub doc: Text,
+    pub multiple_of: Option<Spanned<i64>>,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub doc: Option<Text>,
     pub rust: Option<Text>,
 }
 
-/// `only_when = { field = "payType", values = ["ATOME"] }`
+/// `{ field = "payType", is = ["ATOME"] }`: a condition on a sibling enum field.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OnlyWhenDef {
+pub struct SiblingDef {
     pub field: Text,
-    pub values: Vec<Text>,
+    pub is: Vec<Text>,
 }

@@ -107,13 +107,14 @@ fn wire_value_that_is_no_rust_name_needs_a_rust_name() {
 #[test]
 fn unknown_pay_scene_in_a_service_row_is_rejected() {
     let errors = errors_after("services.toml", r#"pay_scenes = ["WEB"]"#, r#"pay_scenes = ["WAP"]"#);
-    assert!(single(&errors).contains("unknown pay_scene `WAP`"));
+    let e = single(&errors);
+    assert!(e.contains("unknown PayScene value `WAP`") && e.contains("did you mean `WEB`?"), "{e}");
 }
 
 #[test]
 fn lang_outside_the_lang_enum_is_rejected() {
     let errors = errors_after("services.toml", r#"langs = ["en"]"#, r#"langs = ["fr"]"#);
-    assert!(single(&errors).contains("unknown lang `fr`"));
+    assert!(single(&errors).contains("unknown Lang value `fr`"));
 }
 
 #[test]
@@ -130,7 +131,7 @@ fn unknown_service_flag_is_rejected() {
 fn service_naming_an_unknown_interface_is_rejected() {
     let errors = errors_after("services.toml", "interface = \"place_order\"", "interface = \"place_ordr\"");
     let e = single(&errors);
-    assert!(e.contains("unknown interface `place_ordr`") && e.contains("did you mean `place_order`?"), "{e}");
+    assert!(e.contains("unknown request interface `place_ordr`") && e.contains("did you mean `place_order`?"), "{e}");
 }
 
 #[test]
@@ -138,7 +139,7 @@ fn only_when_must_name_a_field_of_the_same_table() {
     let errors = errors_after(
         "place_order.toml",
         "concept = \"lang\"\n",
-        "concept = \"lang\"\nonly_when = { field = \"paytype\", values = [\"Demo\"] }\n",
+        "concept = \"lang\"\nonly_when = { field = \"paytype\", is = [\"Demo\"] }\n",
     );
     assert!(single(&errors).contains("only_when names `paytype`, which is not a field of `place_order`"));
 }
@@ -170,7 +171,9 @@ fn an_error_still_leaves_the_rest_of_the_spec_to_emit() {
     let checked = eftpay_codegen::check(&files);
     assert_eq!(checked.errors.len(), 1);
     let service = checked.spec.services.first().expect("the service is kept");
-    assert_eq!(service.wallets, vec!["DEMOA".to_owned()]);
+    let wallets: Vec<&str> =
+        service.wallets.iter().map(|w| checked.spec.value(checked.spec.builtin.wallet, *w).wire.as_str()).collect();
+    assert_eq!(wallets, vec!["DEMOA"]);
     assert!(checked.spec.interfaces.iter().any(|i| i.name == "place_order"));
 }
 
@@ -223,13 +226,17 @@ fn a_recognition_condition_needs_exactly_one_test() {
     assert!(e.contains("the condition on `notify_type` needs exactly one test"), "{e}");
 }
 
+/// Puts a second notification into a scene of its own.
+const TWIN_SCENE: &str = "\n[[scene]]\nname = \"twin\"\ndoc = \"A second scene.\"\ninterfaces = [\"refund_notification\"]\n";
+
 #[test]
 fn two_notifications_one_body_could_match_are_refused() {
     let mut files = minimal();
     let original = files.iter().find(|f| f.display.ends_with("notification.toml")).unwrap().text.clone();
     let twin = original
         .replace("name = \"payment_notification\"", "name = \"refund_notification\"")
-        .replace("{ field = \"return_status\", present = false }", "{ field = \"refund_no\", present = true }");
+        .replace("{ field = \"return_status\", present = false }", "{ field = \"refund_no\", present = true }")
+        + TWIN_SCENE;
     files.push(SpecFile::new("minimal/interfaces/twin.toml", "/tmp/twin.toml", twin));
     let errors = eftpay_codegen::check(&files).errors;
     let e = single(&errors);
@@ -246,7 +253,8 @@ fn notifications_told_apart_by_one_field_are_accepted() {
     let original = files.iter().find(|f| f.display.ends_with("notification.toml")).unwrap().text.clone();
     let twin = original
         .replace("name = \"payment_notification\"", "name = \"refund_notification\"")
-        .replace("{ field = \"return_status\", present = false }", "{ field = \"return_status\", is = [\"00\"] }");
+        .replace("{ field = \"return_status\", present = false }", "{ field = \"return_status\", is = [\"00\"] }")
+        + TWIN_SCENE;
     files.push(SpecFile::new("minimal/interfaces/twin.toml", "/tmp/twin.toml", twin));
     assert_eq!(eftpay_codegen::check(&files).errors, Vec::<String>::new());
 }

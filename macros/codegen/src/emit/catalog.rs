@@ -1,70 +1,125 @@
-//! The spec's tables as data the program can read at run time: the `Interface` list, the
-//! `ServiceFlag`s, every service's rules (`SERVICES`, `Service::rules`) and the test amounts.
-//! Validation, the client, the sandbox and `eftpay spec` all read these, never the TOML.
+//! The spec as data: `CATALOG` (the runtime's `catalog::Catalog`) with every scene, interface
+//! and field table, service row, value set and recognition rule, and the `Interface` and
+//! `Scene` handles. The client, the sandbox, the CLI and the runtime's validation read this,
+//! never the TOML and never a name written in Rust.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::{doc, ident};
-use crate::model::{Encoding, InterfaceKind, Notifications, Spec, TestOutcome};
+use super::{doc, ident, incoming_name, info_path, outgoing_name};
+use crate::model::{Encoding, Field, FieldType, Interface, Notifications, Spec, TestOutcome};
 
 pub fn emit(spec: &Spec) -> TokenStream {
-    let interfaces = interfaces(spec);
-    let flags = flags(spec);
-    let services = services(spec);
-    let test_amounts = test_amounts(spec);
-    quote! { #interfaces #flags #services #test_amounts }
+    let interfaces = spec.interfaces.iter().map(|i| interface_static(i, spec));
+    let interface_refs = spec.interfaces.iter().map(info_path);
+    let scenes = spec.scenes.iter().map(|s| {
+        let name = &s.name;
+        let d = &s.doc;
+        let members = s.interfaces.iter().map(|i| &spec.interface(*i).name);
+        quote! { ::eftpay::catalog::SceneInfo { name: #name, doc: #d, interfaces: &[#(#members),*] } }
+    });
+    let services = spec.services.iter().map(|s| {
+        let name = ident(&s.rust);
+        quote! { <services::#name as ServiceMarker>::RULES }
+    });
+    let enums = spec.enums.iter().map(|e| {
+        let name = &e.rust;
+        let d = &e.doc;
+        let values = e.values.iter().map(|v| {
+            let (wire, rust, vdoc, sandbox) = (&v.wire, &v.rust, &v.doc, v.sandbox_only);
+            let meaning = match v.meaning {
+                Some(m) => {
+                    let m = format_ident!("{m}");
+                    quote! { ::core::option::Option::Some(::eftpay::rules::Meaning::#m) }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
+            quote! { ::eftpay::catalog::ValueInfo { wire: #wire, rust: #rust, doc: #vdoc, meaning: #meaning, sandbox_only: #sandbox } }
+        });
+        quote! { ::eftpay::catalog::EnumInfo { name: #name, doc: #d, values: &[#(#values),*] } }
+    });
+    let b = spec.builtin;
+    let pay_types = spec.enumeration(b.pay_type).values.iter().enumerate().map(|(p, v)| {
+        let (wire, rust) = (&v.wire, &v.rust);
+        let wallets = spec.wallet_pay_type.iter().enumerate().filter(|(_, owner)| **owner == p).map(|(w, _)| {
+            let wallet = spec.value(b.wallet, w);
+            let (wire, rust) = (&wallet.wire, &wallet.rust);
+            quote! { (#wire, #rust) }
+        });
+        quote! { ::eftpay::catalog::PayTypeInfo { wire: #wire, rust: #rust, wallets: &[#(#wallets),*] } }
+    });
+    let flags = spec.flags.iter().map(|f| {
+        let (name, d) = (&f.name, &f.doc);
+        quote! { ::eftpay::catalog::FlagInfo { name: #name, doc: #d } }
+    });
+    let test_amounts = spec.test_amounts.iter().map(|t| {
+        let pay_type = &spec.value(b.pay_type, t.pay_type).wire;
+        let cents = t.cents;
+        let outcome = format_ident!(
+            "{}",
+            match t.outcome {
+                TestOutcome::Success => "Success",
+                TestOutcome::Timeout => "Timeout",
+                TestOutcome::Failed => "Failed",
+                TestOutcome::ServerErrorNoQrCode => "ServerErrorNoQrCode",
+                TestOutcome::ServerErrorNoState => "ServerErrorNoState",
+            }
+        );
+        let d = &t.doc;
+        quote! { ::eftpay::catalog::TestAmountInfo { pay_type: #pay_type, cents: #cents, outcome: ::eftpay::rules::TestOutcome::#outcome, doc: #d } }
+    });
+    let handles = handles(spec);
+    quote! {
+        /// The spec as data: every scene, interface, field table, service row, value set and
+        /// recognition rule. Every generic layer — validation, the client, notification
+        /// handling, the sandbox, the CLI — reads this.
+        pub static CATALOG: ::eftpay::catalog::Catalog = ::eftpay::catalog::Catalog {
+            scenes: &[#(#scenes),*],
+            interfaces: &[#(&#interface_refs),*],
+            services: &[#(#services),*],
+            enums: &[#(#enums),*],
+            pay_types: &[#(#pay_types),*],
+            flags: &[#(#flags),*],
+            test_amounts: &[#(#test_amounts),*],
+            notification_rules: NOTIFICATION_RULES,
+        };
+
+        /// Each interface's entry of [`CATALOG`], by name.
+        #[doc(hidden)]
+        pub mod __spec {
+            use super::*;
+            #(#interfaces)*
+        }
+
+        #handles
+    }
 }
 
-fn variant_of(spec: &Spec, enum_name: &str, wire: &str) -> Option<proc_macro2::Ident> {
-    let e = spec.enums.iter().find(|e| e.rust == enum_name)?;
-    e.values.iter().find(|v| v.wire == wire).map(|v| ident(&v.rust))
-}
-
-fn interfaces(spec: &Spec) -> TokenStream {
+/// `Interface` and `Scene`: Rust handles on the catalog's entries.
+fn handles(spec: &Spec) -> TokenStream {
     let variants = spec.interfaces.iter().map(|i| {
         let v = ident(&i.rust);
         let d = doc(&format!("`{}` — {}", i.name, i.doc));
         quote! { #d #v, }
     });
     let all = spec.interfaces.iter().map(|i| ident(&i.rust));
-    let names = spec.interfaces.iter().map(|i| {
+    let infos = spec.interfaces.iter().map(|i| {
         let v = ident(&i.rust);
-        let n = &i.name;
-        quote! { Interface::#v => #n, }
+        let path = info_path(i);
+        quote! { Interface::#v => &#path, }
     });
-    let endpoints = spec.interfaces.iter().map(|i| {
-        let v = ident(&i.rust);
-        match &i.endpoint {
-            Some(e) => quote! { Interface::#v => ::core::option::Option::Some(#e), },
-            None => quote! { Interface::#v => ::core::option::Option::None, },
-        }
+    let scene_variants = spec.scenes.iter().map(|s| {
+        let v = ident(&crate::names::upper_camel(&s.name));
+        let d = doc(&format!("`{}` — {}", s.name, s.doc));
+        quote! { #d #v, }
     });
-    let kinds = spec.interfaces.iter().map(|i| {
-        let v = ident(&i.rust);
-        let k = match i.kind {
-            InterfaceKind::Request => quote! { Request },
-            InterfaceKind::Notification => quote! { Notification },
-            InterfaceKind::Acknowledgement => quote! { Acknowledgement },
-            InterfaceKind::Return => quote! { Return },
-        };
-        quote! { Interface::#v => ::eftpay::rules::InterfaceKind::#k, }
-    });
-    let encodings = spec.interfaces.iter().map(|i| {
-        let v = ident(&i.rust);
-        let e = match i.encoding {
-            Encoding::Json => quote! { Json },
-            Encoding::Form => quote! { Form },
-        };
-        quote! { Interface::#v => ::eftpay::rules::Encoding::#e, }
-    });
-    let docs = spec.interfaces.iter().map(|i| {
-        let v = ident(&i.rust);
-        let d = &i.doc;
-        quote! { Interface::#v => #d, }
+    let scene_all = spec.scenes.iter().map(|s| ident(&crate::names::upper_camel(&s.name)));
+    let scene_infos = spec.scenes.iter().enumerate().map(|(index, s)| {
+        let v = ident(&crate::names::upper_camel(&s.name));
+        quote! { Scene::#v => CATALOG.scenes.get(#index), }
     });
     quote! {
-        /// The interfaces of the API, one per `spec/interfaces/*.toml` file.
+        /// The interfaces of the API, one per `[interface]` of the spec.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Interface {
@@ -75,194 +130,176 @@ fn interfaces(spec: &Spec) -> TokenStream {
             /// Every interface.
             pub const ALL: &'static [Interface] = &[#(Interface::#all),*];
 
+            /// The interface's entry in the catalog: purpose, endpoint, field tables, ….
+            pub fn info(self) -> &'static ::eftpay::catalog::InterfaceInfo {
+                match self { #(#infos)* }
+            }
+
             /// The interface's `name` in the spec.
             pub fn name(self) -> &'static str {
-                match self { #(#names)* }
-            }
-
-            /// Path after the base URL, for requests (`/Servlet/JSAPIService.do`).
-            pub fn endpoint(self) -> ::core::option::Option<&'static str> {
-                match self { #(#endpoints)* }
-            }
-
-            /// Which way the message travels.
-            pub fn kind(self) -> ::eftpay::rules::InterfaceKind {
-                match self { #(#kinds)* }
-            }
-
-            /// How the message is encoded on the wire.
-            pub fn encoding(self) -> ::eftpay::rules::Encoding {
-                match self { #(#encodings)* }
-            }
-
-            /// The spec's description.
-            pub fn doc(self) -> &'static str {
-                match self { #(#docs)* }
+                self.info().name
             }
         }
-    }
-}
 
-fn flags(spec: &Spec) -> TokenStream {
-    let variants = spec.flags.iter().map(|f| {
-        let v = ident(&f.rust);
-        let d = doc(&format!("`{}` — {}", f.name, f.doc));
-        quote! { #d #v, }
-    });
-    let names = spec.flags.iter().map(|f| {
-        let v = ident(&f.rust);
-        let n = &f.name;
-        quote! { ServiceFlag::#v => #n, }
-    });
-    let docs = spec.flags.iter().map(|f| {
-        let v = ident(&f.rust);
-        let d = &f.doc;
-        quote! { ServiceFlag::#v => #d, }
-    });
-    let all = spec.flags.iter().map(|f| ident(&f.rust));
-    quote! {
-        /// Per-service rules from the doc's tips (`[[service_flag]]` in spec/services.toml).
+        /// The scenes of the API: interfaces that belong together.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum ServiceFlag {
-            #(#variants)*
+        pub enum Scene {
+            #(#scene_variants)*
         }
 
-        impl ServiceFlag {
-            /// Every flag.
-            pub const ALL: &'static [ServiceFlag] = &[#(ServiceFlag::#all),*];
+        impl Scene {
+            /// Every scene.
+            pub const ALL: &'static [Scene] = &[#(Scene::#scene_all),*];
 
-            /// The flag's name in the spec.
-            pub fn name(self) -> &'static str {
-                match self { #(#names)* }
-            }
-
-            /// What the flag means.
-            pub fn doc(self) -> &'static str {
-                match self { #(#docs)* }
+            /// The scene's entry in the catalog.
+            pub fn info(self) -> ::core::option::Option<&'static ::eftpay::catalog::SceneInfo> {
+                match self { #(#scene_infos)* }
             }
         }
     }
 }
 
-fn services(spec: &Spec) -> TokenStream {
-    let rows = spec.services.iter().filter_map(|s| {
-        let service = ident(&s.rust);
-        let interface = ident(&spec.interfaces.iter().find(|i| i.name == s.interface)?.rust);
-        let pay_type = variant_of(spec, "PayType", &s.pay_type)?;
-        let wallets = s.wallets.iter().filter_map(|w| variant_of(spec, "Wallet", w));
-        let scenes = s.pay_scenes.iter().filter_map(|p| variant_of(spec, "PayScene", p));
-        let langs = s.langs.iter().filter_map(|l| variant_of(spec, "Lang", l));
-        let flags = s.flags.iter().filter_map(|f| spec.flags.iter().find(|x| x.name == *f).map(|x| ident(&x.rust)));
-        let notifications = match s.notifications {
-            Notifications::UntilAcknowledged => quote! { UntilAcknowledged },
-            Notifications::Once => quote! { Once },
-            Notifications::Never => quote! { Never },
-        };
-        let d = &s.doc;
-        Some(quote! {
-            ServiceRules {
-                service: Service::#service,
-                interface: Interface::#interface,
-                pay_type: PayType::#pay_type,
-                wallets: &[#(Wallet::#wallets),*],
-                pay_scenes: &[#(PayScene::#scenes),*],
-                langs: &[#(Lang::#langs),*],
-                flags: &[#(ServiceFlag::#flags),*],
-                notifications: ::eftpay::rules::Notifications::#notifications,
-                doc: #d,
-            },
-        })
+fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
+    let name = format_ident!("{}", i.name.to_ascii_uppercase());
+    let iname = &i.name;
+    let rust = &i.rust;
+    let purpose = ident(i.purpose.variant());
+    let endpoint = option_str(i.endpoint.as_deref());
+    let encoding = match i.encoding {
+        Encoding::Json => quote! { Json },
+        Encoding::Form => quote! { Form },
+    };
+    let retry = if i.retry_safe { quote! { Safe } } else { quote! { Never } };
+    let fields = i.fields.iter().map(|f| field_info(f, &i.fields, spec));
+    let response = i.response.iter().map(|f| field_info(f, &i.response, spec));
+    let groups = i.at_least_one_of.iter().map(|group| {
+        let wires = group.iter().filter_map(|f| i.fields.get(*f)).map(|f| &f.wire);
+        quote! { &[#(#wires),*] }
     });
+    let relation = |id: Option<usize>| option_str(id.map(|id| spec.interface(id).name.as_str()));
+    let notification = relation(i.notification);
+    let sync_return = relation(i.sync_return);
+    let reply = relation(i.reply);
+    let d = &i.doc;
+    let check_request = if i.purpose.is_request() {
+        let request = outgoing_name(i);
+        quote! { ::core::option::Option::Some(|fields| #request::from_received(fields).and_then(|request| request.validate())) }
+    } else {
+        quote! { ::core::option::Option::None }
+    };
+    let typed = match incoming_name(i) {
+        Some(incoming) => quote! {
+            ::core::option::Option::Some(|fields| {
+                <#incoming as ::eftpay::IncomingMessage>::from_fields(fields).map(|message| message.typed_fields())
+            })
+        },
+        None => quote! { ::core::option::Option::None },
+    };
     quote! {
-        /// One row of the service table: what a service accepts and how it behaves.
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub struct ServiceRules {
-            /// The service.
-            pub service: Service,
-            /// The interface it is sent through.
-            pub interface: Interface,
-            /// The only payType it takes.
-            pub pay_type: PayType,
-            /// The wallets it takes.
-            pub wallets: &'static [Wallet],
-            /// The pay_scenes it takes; the first is the default.
-            pub pay_scenes: &'static [PayScene],
-            /// The langs it takes; empty when `lang` may not be sent.
-            pub langs: &'static [Lang],
-            /// Its per-service rules.
-            pub flags: &'static [ServiceFlag],
-            /// Whether eftPay notifies asynchronously.
-            pub notifications: ::eftpay::rules::Notifications,
-            /// The doc's description.
-            pub doc: &'static str,
+        pub static #name: ::eftpay::catalog::InterfaceInfo = ::eftpay::catalog::InterfaceInfo {
+            name: #iname,
+            rust: #rust,
+            purpose: ::eftpay::rules::Purpose::#purpose,
+            endpoint: #endpoint,
+            encoding: ::eftpay::rules::Encoding::#encoding,
+            retry: ::eftpay::rules::RetryPolicy::#retry,
+            fields: &[#(#fields),*],
+            response: &[#(#response),*],
+            at_least_one_of: &[#(#groups),*],
+            notification: #notification,
+            sync_return: #sync_return,
+            reply: #reply,
+            doc: #d,
+            codec: ::eftpay::catalog::Codec { check_request: #check_request, typed: #typed },
+        };
+    }
+}
+
+fn option_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote! { ::core::option::Option::Some(#text) },
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+fn option_u32(n: Option<u32>) -> TokenStream {
+    match n {
+        Some(n) => quote! { ::core::option::Option::Some(#n) },
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
+    let (wire, rust, d) = (&f.wire, &f.rust, &f.doc);
+    let kind = format_ident!("{}", f.ty.kind());
+    let enum_name = option_str(match f.ty {
+        FieldType::Enum(id) => Some(spec.enumeration(id).rust.as_str()),
+        _ => None,
+    });
+    let concept = match f.concept {
+        Some(c) => {
+            let c = format_ident!("{}", c.variant());
+            quote! { ::core::option::Option::Some(::eftpay::rules::Concept::#c) }
         }
-
-        impl ServiceRules {
-            /// Whether the service has `flag`.
-            pub fn has_flag(&self, flag: ServiceFlag) -> bool {
-                self.flags.contains(&flag)
+        None => quote! { ::core::option::Option::None },
+    };
+    let required = f.required;
+    let flag = |id: Option<usize>| option_str(id.map(|id| spec.flag(id).name.as_str()));
+    let required_unless = flag(f.required_unless);
+    let forbidden_with = flag(f.forbidden_with);
+    let sibling = |s: &Option<crate::model::Sibling>| match s {
+        Some(s) => match table.get(s.field) {
+            Some(other) => {
+                let other = &other.wire;
+                let values = &s.values;
+                quote! { ::core::option::Option::Some((#other, &[#(#values),*])) }
             }
-
-            /// The pay_scene to send when the caller chooses none.
-            pub fn default_pay_scene(&self) -> ::core::option::Option<&'static PayScene> {
-                self.pay_scenes.first()
-            }
-        }
-
-        /// Every service of the spec, in table order.
-        pub static SERVICES: &[ServiceRules] = &[#(#rows)*];
-
-        impl Service {
-            /// This service's row of the service table; `None` for a service the SDK does not know.
-            pub fn rules(&self) -> ::core::option::Option<&'static ServiceRules> {
-                SERVICES.iter().find(|rules| rules.service == *self)
-            }
+            None => quote! { ::core::option::Option::None },
+        },
+        None => quote! { ::core::option::Option::None },
+    };
+    let required_when = sibling(&f.required_when);
+    let only_when = sibling(&f.only_when);
+    let not_above = option_str(f.not_above.and_then(|id| table.get(id)).map(|f| f.wire.as_str()));
+    let max_len = match f.max_len {
+        Some(n) => quote! { ::core::option::Option::Some(#n) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let fixed = option_str(f.fixed.as_deref());
+    let default = option_str(f.default.as_deref());
+    let no_query = f.no_query;
+    let (multiple_of, min, max) = (option_u32(f.multiple_of), option_u32(f.min), option_u32(f.max));
+    quote! {
+        ::eftpay::catalog::FieldInfo {
+            wire: #wire,
+            rust: #rust,
+            kind: ::eftpay::rules::FieldKind::#kind,
+            enum_name: #enum_name,
+            concept: #concept,
+            required: #required,
+            required_unless: #required_unless,
+            required_when: #required_when,
+            forbidden_with: #forbidden_with,
+            only_when: #only_when,
+            not_above: #not_above,
+            no_query: #no_query,
+            multiple_of: #multiple_of,
+            min: #min,
+            max: #max,
+            max_len: #max_len,
+            fixed: #fixed,
+            default: #default,
+            doc: #d,
         }
     }
 }
 
-fn test_amounts(spec: &Spec) -> TokenStream {
-    let rows = spec.test_amounts.iter().filter_map(|t| {
-        let pay_type = variant_of(spec, "PayType", &t.pay_type)?;
-        let cents = t.cents;
-        let outcome = match t.outcome {
-            TestOutcome::Success => quote! { Success },
-            TestOutcome::Timeout => quote! { Timeout },
-            TestOutcome::Failed => quote! { Failed },
-            TestOutcome::ServerErrorNoQrCode => quote! { ServerErrorNoQrCode },
-            TestOutcome::ServerErrorNoState => quote! { ServerErrorNoState },
-        };
-        let d = &t.doc;
-        Some(quote! {
-            TestAmount { pay_type: PayType::#pay_type, cents: #cents, outcome: ::eftpay::rules::TestOutcome::#outcome, doc: #d },
-        })
-    });
-    quote! {
-        /// An amount whose last two decimal digits choose the outcome in a test environment
-        /// (e.g. PAYME UAT: `0.81` succeeds).
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub struct TestAmount {
-            /// The payType whose test environment honours it.
-            pub pay_type: PayType,
-            /// The last two decimal digits.
-            pub cents: u8,
-            /// What happens.
-            pub outcome: ::eftpay::rules::TestOutcome,
-            /// The doc's description.
-            pub doc: &'static str,
-        }
-
-        /// Every test amount of the spec.
-        pub static TEST_AMOUNTS: &[TestAmount] = &[#(#rows)*];
-
-        impl TestAmount {
-            /// The test outcome `amount` selects for `pay_type`, if it selects one.
-            pub fn lookup(pay_type: &PayType, amount: ::eftpay::Amount) -> ::core::option::Option<&'static TestAmount> {
-                TEST_AMOUNTS.iter().find(|t| t.pay_type == *pay_type && t.cents == amount.fraction_cents())
-            }
-        }
+/// Notification behaviour as the runtime's variant.
+pub fn notifications(n: Notifications) -> TokenStream {
+    match n {
+        Notifications::UntilAcknowledged => quote! { ::eftpay::rules::Notifications::UntilAcknowledged },
+        Notifications::Once => quote! { ::eftpay::rules::Notifications::Once },
+        Notifications::Never => quote! { ::eftpay::rules::Notifications::Never },
     }
 }

@@ -1,17 +1,17 @@
 //! Enums: one per value set, each with an `Unknown` variant so values eftPay adds later still
-//! parse (DESIGN principle 4, smithy-rs / async-stripe style).
+//! parse (smithy-rs / async-stripe style). The trait impls every enum shares are the runtime's
+//! `__wire_enum_traits!`; the expansion holds the values, their docs and wire texts.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident};
-use crate::model::{Enum, Spec};
+use crate::model::{Enum, EnumId, Spec};
 
-pub fn emit(e: &Enum, spec: &Spec) -> TokenStream {
+pub fn emit(id: EnumId, e: &Enum, spec: &Spec) -> TokenStream {
     let name = ident(&e.rust);
     let type_doc = doc(&e.doc);
-    let first = e.values.first().map(|v| ident(&v.rust));
-    let example = first.map(|first| {
+    let example = e.values.first().map(|first| {
         let lines = [
             String::new(),
             "Forward compatible: eftPay may add values, so match with a wildcard arm.".to_owned(),
@@ -19,7 +19,7 @@ pub fn emit(e: &Enum, spec: &Spec) -> TokenStream {
             format!("# use eftpay::{};", e.rust),
             format!("# fn handle(value: {}) {{", e.rust),
             "match value {".to_owned(),
-            format!("    {}::{} => {{}}", e.rust, first),
+            format!("    {}::{} => {{}}", e.rust, first.rust),
             "    other => println!(\"not handled: {}\", other.as_str()),".to_owned(),
             "}".to_owned(),
             "# }".to_owned(),
@@ -29,26 +29,20 @@ pub fn emit(e: &Enum, spec: &Spec) -> TokenStream {
     });
     let variants = e.values.iter().map(|v| {
         let variant = ident(&v.rust);
-        let d = doc(&format!("`{}` — {}", v.wire, v.doc));
+        let mark = if v.sandbox_only { " (sandbox only: eftPay does not send it)" } else { "" };
+        let d = doc(&format!("`{}` — {}{mark}", v.wire, v.doc));
         quote! { #d #variant, }
     });
+    let all = e.values.iter().map(|v| ident(&v.rust));
     let as_str = e.values.iter().map(|v| {
-        let variant = ident(&v.rust);
-        let wire = &v.wire;
+        let (variant, wire) = (ident(&v.rust), &v.wire);
         quote! { #name::#variant => #wire, }
     });
     let from_wire = e.values.iter().map(|v| {
-        let variant = ident(&v.rust);
-        let wire = &v.wire;
+        let (variant, wire) = (ident(&v.rust), &v.wire);
         quote! { #wire => #name::#variant, }
     });
-    let all = e.values.iter().map(|v| {
-        let variant = ident(&v.rust);
-        quote! { #name::#variant }
-    });
-    let wires = e.values.iter().map(|v| &v.wire);
-    let type_name = &e.rust;
-    let extra = if e.rust == "Wallet" { wallet_pay_type(spec) } else { TokenStream::new() };
+    let extra = if id == spec.builtin.wallet { wallet_pay_type(spec) } else { TokenStream::new() };
     quote! {
         #type_doc
         #example
@@ -62,7 +56,7 @@ pub fn emit(e: &Enum, spec: &Spec) -> TokenStream {
 
         impl #name {
             /// Every known value, in the spec's order.
-            pub const ALL: &'static [#name] = &[#(#all),*];
+            pub const ALL: &'static [#name] = &[#(#name::#all),*];
 
             /// The wire text of this value.
             pub fn as_str(&self) -> &str {
@@ -86,57 +80,18 @@ pub fn emit(e: &Enum, spec: &Spec) -> TokenStream {
             }
         }
 
-        impl ::eftpay::WireEnum for #name {
-            const TYPE_NAME: &'static str = #type_name;
-            const KNOWN: &'static [&'static str] = &[#(#wires),*];
-            fn as_str(&self) -> &str {
-                #name::as_str(self)
-            }
-            fn is_known(&self) -> bool {
-                #name::is_known(self)
-            }
-        }
-
-        impl ::core::str::FromStr for #name {
-            type Err = ::core::convert::Infallible;
-            /// Never fails: unknown text becomes `Unknown` (use `is_known` to insist on a
-            /// documented value).
-            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok(#name::from_wire(text))
-            }
-        }
-
-        impl ::core::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::eftpay::__private::serde::Serialize for #name {
-            fn serialize<S: ::eftpay::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::eftpay::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::eftpay::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let text = <::std::borrow::Cow<'de, str> as ::eftpay::__private::serde::Deserialize>::deserialize(deserializer)?;
-                ::core::result::Result::Ok(#name::from_wire(&text))
-            }
-        }
-
+        ::eftpay::__wire_enum_traits!(#name);
         #extra
     }
 }
 
-/// `Wallet::pay_type`: the payType a wallet belongs to (wallets.toml).
+/// `Wallet::pay_type`: the payType a wallet belongs to.
 fn wallet_pay_type(spec: &Spec) -> TokenStream {
-    let pay_types = spec.enums.iter().find(|e| e.rust == "PayType");
-    let wallets = spec.enums.iter().find(|e| e.rust == "Wallet");
-    let arms = spec.wallet_pay_types.iter().filter_map(|(w, p)| {
-        let wallet = ident(&wallets?.values.iter().find(|v| v.wire == *w)?.rust);
-        let pay_type = ident(&pay_types?.values.iter().find(|v| v.wire == *p)?.rust);
-        Some(quote! { Wallet::#wallet => ::core::option::Option::Some(PayType::#pay_type), })
+    let b = spec.builtin;
+    let arms = spec.wallet_pay_type.iter().enumerate().map(|(wallet, pay_type)| {
+        let wallet = ident(&spec.value(b.wallet, wallet).rust);
+        let pay_type = ident(&spec.value(b.pay_type, *pay_type).rust);
+        quote! { Wallet::#wallet => ::core::option::Option::Some(PayType::#pay_type), }
     });
     quote! {
         impl Wallet {

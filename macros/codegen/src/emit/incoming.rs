@@ -1,47 +1,53 @@
 //! Messages eftPay sends (responses, notifications, the synchronous return): every field
-//! optional, unknown values kept in `Unknown` variants and unknown fields in `extra`
-//! ("strict out, lenient in", DESIGN principle 4). They are built only from fields whose
-//! signature was verified; `sign` itself is not kept.
+//! optional, unknown values kept in `Unknown` variants and unknown fields in `extra` ("strict
+//! out, lenient in"). They are built only from fields whose signature was verified; `sign`
+//! itself is not kept. A gateway (the sandbox) writes them back as fields to send.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
+use quote::quote;
 
-use super::{concept_fields, doc, ident, read_field, value_type};
-use crate::model::{Concept, Field, Interface, InterfaceKind};
+use super::{concept_fields, doc, ident, incoming_name, read_field, value_type, write_text};
+use crate::model::{Concept, Field, FieldType, Interface, Spec};
 
-/// The incoming struct of an interface: `PlaceOrderResponse` for requests, the interface's own
-/// name for notifications and returns; none for the acknowledgement.
-pub fn struct_name(i: &Interface) -> Option<(Ident, &[Field])> {
-    match i.kind {
-        InterfaceKind::Request => Some((format_ident!("{}Response", i.rust), &i.response)),
-        InterfaceKind::Notification | InterfaceKind::Return => Some((ident(&i.rust), &i.fields)),
-        InterfaceKind::Acknowledgement => None,
-    }
+/// The incoming struct's fields: the response's for requests, the message's otherwise.
+pub fn fields(i: &Interface) -> &[Field] {
+    if i.purpose.is_request() { &i.response } else { &i.fields }
 }
 
-pub fn emit(i: &Interface) -> TokenStream {
-    let Some((name, fields)) = struct_name(i) else { return TokenStream::new() };
+pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
+    let Some(name) = incoming_name(i) else { return TokenStream::new() };
+    let fields = fields(i);
     let kept: Vec<&Field> = fields.iter().filter(|f| f.concept != Some(Concept::Sign)).collect();
-    let struct_doc = match i.kind {
-        InterfaceKind::Request => {
-            doc(&format!("eftPay's reply to a `{}` request, read after its signature was verified.", i.name))
-        }
-        _ => doc(&format!("{}\n\nRead after its signature was verified.", i.doc)),
+    let struct_doc = if i.purpose.is_request() {
+        doc(&format!("eftPay's reply to a `{}` request, read after its signature was verified.", i.name))
+    } else {
+        doc(&format!("{}\n\nRead after its signature was verified.", i.doc))
     };
     let members = kept.iter().map(|f| {
         let rust = ident(&f.rust);
-        let ty = value_type(&f.ty);
+        let ty = value_type(spec, f.ty);
         let d = doc(&format!("`{}` — {}", f.wire, f.doc));
         quote! { #d pub #rust: ::core::option::Option<#ty>, }
     });
     let reads = kept.iter().map(|f| {
         let rust = ident(&f.rust);
-        let wire = &f.wire;
-        let read = match read_field(wire, &f.ty) {
+        let read = match read_field(spec, &f.wire, f.ty) {
             (read, true) => quote! { #read? },
             (read, false) => read,
         };
         quote! { #rust: #read, }
+    });
+    let writes = kept.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let wire = &f.wire;
+        let text = write_text(f.ty, &quote! { value });
+        let owned = match f.ty {
+            FieldType::Object(_) | FieldType::ObjectArray(_) | FieldType::Amount | FieldType::Seconds | FieldType::Time | FieldType::DateTime => {
+                quote! { (#text).clone() }
+            }
+            _ => quote! { ::std::borrow::ToOwned::to_owned(#text) },
+        };
+        quote! { if let ::core::option::Option::Some(value) = &self.#rust { out.push((#wire, #owned)); } }
     });
     let known = fields.iter().map(|f| &f.wire);
     let concepts = concept_fields(fields);
@@ -52,10 +58,7 @@ pub fn emit(i: &Interface) -> TokenStream {
         }
         None => quote! { ::core::option::Option::None },
     };
-    let label = match i.kind {
-        InterfaceKind::Request => format!("{} response", i.name),
-        _ => i.name.clone(),
-    };
+    let label = if i.purpose.is_request() { format!("{} response", i.name) } else { i.name.clone() };
     quote! {
         #struct_doc
         #[derive(Clone, Debug, PartialEq)]
@@ -66,20 +69,29 @@ pub fn emit(i: &Interface) -> TokenStream {
             pub extra: ::std::collections::BTreeMap<::std::string::String, ::eftpay::ReceivedValue>,
         }
 
+        impl #name {
+            /// The message as fields again, `sign` left out: what a gateway signs and sends.
+            pub fn typed_fields(&self) -> ::eftpay::catalog::TypedFields {
+                let mut out: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+                #(#writes)*
+                ::eftpay::catalog::TypedFields { fields: out, extra: self.extra.keys().cloned().collect() }
+            }
+        }
+
         impl ::eftpay::IncomingMessage for #name {
             const MESSAGE: &'static str = #label;
             const KNOWN_FIELDS: &'static [&'static str] = &[#(#known),*];
             const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = #concepts;
-
-            fn time(&self) -> ::core::option::Option<::eftpay::HkTime> {
-                #time
-            }
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
                 ::core::result::Result::Ok(#name {
                     #(#reads)*
                     extra: fields.unknown(Self::KNOWN_FIELDS),
                 })
+            }
+
+            fn time(&self) -> ::core::option::Option<::eftpay::HkTime> {
+                #time
             }
         }
     }

@@ -2,7 +2,9 @@
 //!
 //! Generated code names runtime items by absolute path (`::eftpay::…`), so the same expansion
 //! compiles inside the `eftpay` crate (which declares `extern crate self as eftpay`) and in any
-//! crate that depends on it — the expansion snapshots and fixture specs rely on that.
+//! crate that depends on it — the expansion snapshots and fixture specs rely on that. What is
+//! the same for every enum or message lives in the runtime (a `macro_rules!`, generic
+//! validation over the field tables); the expansion holds what differs.
 
 mod catalog;
 mod enums;
@@ -13,59 +15,31 @@ mod outgoing;
 mod typed;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
-use crate::model::{Concept, Field, FieldType, Spec};
+use crate::model::{Concept, Field, FieldType, Interface, Spec};
 use crate::names;
 
 /// Every item the spec describes.
 pub fn spec_items(spec: &Spec) -> TokenStream {
-    let enums = spec.enums.iter().map(|e| enums::emit(e, spec));
-    let objects = spec.objects.iter().map(objects::emit);
-    let catalog = catalog::emit(spec);
+    let enums = spec.enums.iter().enumerate().map(|(id, e)| enums::emit(id, e, spec));
+    let objects = spec.objects.iter().map(|o| objects::emit(o, spec));
     let messages = spec.interfaces.iter().map(|i| {
-        let outgoing = if i.kind.is_outgoing() { outgoing::emit(i, spec) } else { TokenStream::new() };
-        let incoming = incoming::emit(i);
+        let outgoing = if i.purpose.is_outgoing() { outgoing::emit(i, spec) } else { TokenStream::new() };
+        let incoming = incoming::emit(i, spec);
         quote! { #outgoing #incoming }
     });
-    let typed = typed::emit(spec);
     let notifications = notifications::emit(spec);
+    let typed = typed::emit(spec);
+    let catalog = catalog::emit(spec);
     quote! {
         #(#enums)*
         #(#objects)*
-        #catalog
         #(#messages)*
         #notifications
         #typed
+        #catalog
     }
-}
-
-/// `::eftpay::rules::Concept::X` for a field's concept.
-pub(crate) fn concept_path(concept: Concept) -> TokenStream {
-    let variant = match concept {
-        Concept::Service => quote! { Service },
-        Concept::PayType => quote! { PayType },
-        Concept::Wallet => quote! { Wallet },
-        Concept::PayScene => quote! { PayScene },
-        Concept::Lang => quote! { Lang },
-        Concept::UserConfirmKey => quote! { UserConfirmKey },
-        Concept::Time => quote! { Time },
-        Concept::Sign => quote! { Sign },
-        Concept::OutTradeNo => quote! { OutTradeNo },
-        Concept::EftTradeNo => quote! { EftTradeNo },
-        Concept::RefundNo => quote! { RefundNo },
-    };
-    quote! { ::eftpay::rules::Concept::#variant }
-}
-
-/// `&[(Concept, "wire"), …]`: the fields of a message that stand for a concept.
-pub(crate) fn concept_fields(fields: &[Field]) -> TokenStream {
-    let entries = fields.iter().filter_map(|f| {
-        let concept = concept_path(f.concept?);
-        let wire = &f.wire;
-        Some(quote! { (#concept, #wire) })
-    });
-    quote! { &[#(#entries),*] }
 }
 
 /// An identifier, written raw when it is a keyword (`r#type`).
@@ -80,34 +54,67 @@ pub(crate) fn doc(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
+/// The outgoing struct of an interface: `PlaceOrderRequest` for requests, the interface's own
+/// name for the acknowledgement.
+pub(crate) fn outgoing_name(i: &Interface) -> Ident {
+    if i.purpose.is_request() { format_ident!("{}Request", i.rust) } else { ident(&i.rust) }
+}
+
+/// The incoming struct: `PlaceOrderResponse` for requests, the interface's own name for what
+/// eftPay sends; none for the acknowledgement.
+pub(crate) fn incoming_name(i: &Interface) -> Option<Ident> {
+    if i.purpose.is_request() {
+        Some(format_ident!("{}Response", i.rust))
+    } else if i.purpose.is_outgoing() {
+        None
+    } else {
+        Some(ident(&i.rust))
+    }
+}
+
+/// The builder of a request interface.
+pub(crate) fn builder_name(i: &Interface) -> Ident {
+    format_ident!("{}Builder", i.rust)
+}
+
+/// `__spec::PLACE_ORDER`: the static holding an interface's catalog entry.
+pub(crate) fn info_path(i: &Interface) -> TokenStream {
+    let name = format_ident!("{}", i.name.to_ascii_uppercase());
+    quote! { __spec::#name }
+}
+
 /// The Rust type of a field's value (without `Option`).
-pub(crate) fn value_type(ty: &FieldType) -> TokenStream {
+pub(crate) fn value_type(spec: &Spec, ty: FieldType) -> TokenStream {
     match ty {
         FieldType::Text | FieldType::Url => quote! { ::std::string::String },
         FieldType::Amount => quote! { ::eftpay::Amount },
         FieldType::Time | FieldType::DateTime => quote! { ::eftpay::HkTime },
         FieldType::Seconds => quote! { u32 },
-        FieldType::Enum(name) | FieldType::Object(name) => {
-            let name = ident(name);
+        FieldType::Enum(id) => {
+            let name = ident(&spec.enumeration(id).rust);
             quote! { #name }
         }
-        FieldType::ObjectArray(name) => {
-            let name = ident(name);
+        FieldType::Object(id) => {
+            let name = ident(&spec.object(id).rust);
+            quote! { #name }
+        }
+        FieldType::ObjectArray(id) => {
+            let name = ident(&spec.object(id).rust);
             quote! { ::std::vec::Vec<#name> }
         }
     }
 }
 
 /// The type a constructor or setter takes for a field (`impl Into<String>` for text).
-pub(crate) fn param_type(ty: &FieldType) -> TokenStream {
+pub(crate) fn param_type(spec: &Spec, ty: FieldType) -> TokenStream {
     match ty {
         FieldType::Text | FieldType::Url => quote! { impl ::core::convert::Into<::std::string::String> },
-        other => value_type(other),
+        other => value_type(spec, other),
     }
 }
 
 /// Converts a parameter of [`param_type`] into the stored value.
-pub(crate) fn param_into(ty: &FieldType, name: &Ident) -> TokenStream {
+pub(crate) fn param_into(ty: FieldType, name: &Ident) -> TokenStream {
     match ty {
         FieldType::Text | FieldType::Url => quote! { #name.into() },
         _ => quote! { #name },
@@ -116,13 +123,13 @@ pub(crate) fn param_into(ty: &FieldType, name: &Ident) -> TokenStream {
 
 /// The expression reading a received field as its type (`fields` is a `ReceivedFields`), and
 /// whether it is fallible (a `Result`) rather than a plain `Option`.
-pub(crate) fn read_field(wire: &str, ty: &FieldType) -> (TokenStream, bool) {
+pub(crate) fn read_field(spec: &Spec, wire: &str, ty: FieldType) -> (TokenStream, bool) {
     match ty {
         FieldType::Text | FieldType::Url => {
             (quote! { fields.text(#wire).map(::std::borrow::ToOwned::to_owned) }, false)
         }
-        FieldType::Enum(e) => {
-            let e = ident(e);
+        FieldType::Enum(id) => {
+            let e = ident(&spec.enumeration(id).rust);
             (quote! { fields.text(#wire).map(#e::from_wire) }, false)
         }
         FieldType::Amount => (quote! { fields.amount(#wire) }, true),
@@ -133,10 +140,30 @@ pub(crate) fn read_field(wire: &str, ty: &FieldType) -> (TokenStream, bool) {
     }
 }
 
-/// A struct-literal entry storing parameter `name` in the field of the same name.
-pub(crate) fn field_init(ty: &FieldType, name: &Ident) -> TokenStream {
+/// The text a field's value is sent and signed as; `value` is a reference to the value.
+pub(crate) fn write_text(ty: FieldType, value: &TokenStream) -> TokenStream {
     match ty {
-        FieldType::Text | FieldType::Url => quote! { #name: #name.into() },
-        _ => quote! { #name },
+        FieldType::Text | FieldType::Url => quote! { ::std::string::String::as_str(#value) },
+        FieldType::Enum(_) => quote! { #value.as_str() },
+        FieldType::Amount | FieldType::Seconds => quote! { &#value.to_string() },
+        FieldType::Time => quote! { &#value.to_compact() },
+        FieldType::DateTime => quote! { &#value.to_dashed() },
+        FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { &::eftpay::signing::nested_value_text(#value) },
     }
+}
+
+/// `::eftpay::rules::Concept::X`.
+pub(crate) fn concept_path(concept: Concept) -> TokenStream {
+    let variant = format_ident!("{}", concept.variant());
+    quote! { ::eftpay::rules::Concept::#variant }
+}
+
+/// `&[(Concept, "wire"), …]`: the fields of a message that stand for a concept.
+pub(crate) fn concept_fields(fields: &[Field]) -> TokenStream {
+    let entries = fields.iter().filter_map(|f| {
+        let concept = concept_path(f.concept?);
+        let wire = &f.wire;
+        Some(quote! { (#concept, #wire) })
+    });
+    quote! { &[#(#entries),*] }
 }

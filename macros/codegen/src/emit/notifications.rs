@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, value_type};
-use crate::model::{Concept, Condition, Field, FieldTest, FieldType, Interface, InterfaceKind, Spec};
+use crate::model::{Concept, Condition, Field, FieldTest, FieldType, Interface, Spec};
 
 /// The enum variant of a notification interface: its Rust stem without a trailing
 /// `Notification` (`PaymentNotification` → `Payment`), unless that leaves nothing.
@@ -17,7 +17,7 @@ fn variant(i: &Interface) -> proc_macro2::Ident {
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let notifications: Vec<&Interface> =
-        spec.interfaces.iter().filter(|i| i.kind == InterfaceKind::Notification && !i.recognize.is_empty()).collect();
+        spec.interfaces.iter().filter(|i| i.purpose.is_notification() && !i.recognize.is_empty()).collect();
     let variants = notifications.iter().map(|i| {
         let v = variant(i);
         let ty = ident(&i.rust);
@@ -46,7 +46,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let v = variant(i);
         quote! { Notification::#v(ref message) => ::eftpay::IncomingMessage::time(message), }
     });
-    let accessors = common_fields(&notifications).into_iter().map(|f| accessor(f, &notifications));
+    let accessors = common_fields(&notifications).into_iter().map(|f| accessor(spec, f, &notifications));
     quote! {
         /// A verified asynchronous notification: one variant per notification of the spec,
         /// chosen by the spec's recognition rules ([`NOTIFICATION_RULES`]).
@@ -117,17 +117,17 @@ fn common_fields<'a>(notifications: &[&'a Interface]) -> Vec<&'a Field> {
         .collect()
 }
 
-fn accessor(f: &Field, notifications: &[&Interface]) -> TokenStream {
+fn accessor(spec: &Spec, f: &Field, notifications: &[&Interface]) -> TokenStream {
     let rust = ident(&f.rust);
     let d = super::doc(&format!("`{}` — {}", f.wire, f.doc));
     let (ty, read) = match &f.ty {
         FieldType::Text | FieldType::Url => (quote! { &str }, quote! { message.#rust.as_deref() }),
         FieldType::Amount | FieldType::Time | FieldType::DateTime | FieldType::Seconds => {
-            let ty = value_type(&f.ty);
+            let ty = value_type(spec, f.ty);
             (ty, quote! { message.#rust })
         }
         other => {
-            let ty = value_type(other);
+            let ty = value_type(spec, *other);
             (quote! { &#ty }, quote! { message.#rust.as_ref() })
         }
     };

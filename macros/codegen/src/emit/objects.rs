@@ -1,35 +1,37 @@
-//! Nested JSON objects (the ATOME tables). Field order is declaration order, which is also the
-//! key order of the compact JSON text that gets signed (eftpay-api.md §2, an assumption).
+//! Nested JSON objects (the ATOME tables, and objects holding arrays of objects). Field order
+//! is declaration order, which is also the key order of the compact JSON text that gets signed
+//! (an assumption: eftPay does not document how nested values are signed).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident};
-use crate::model::{Object, ObjectFieldType};
+use crate::model::{Object, ObjectFieldType, Spec};
 
-pub fn emit(o: &Object) -> TokenStream {
+pub fn emit(o: &Object, spec: &Spec) -> TokenStream {
     let name = ident(&o.rust);
     let d = doc(&o.doc);
     let fields = o.fields.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
         let fd = doc(&format!("`{}` — {}", f.wire, f.doc));
-        match f.ty {
-            ObjectFieldType::Text => quote! {
-                #fd
-                #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
-                pub #rust: ::core::option::Option<::std::string::String>,
-            },
-            ObjectFieldType::Integer => quote! {
-                #fd
-                #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
-                pub #rust: ::core::option::Option<i64>,
-            },
-            ObjectFieldType::TextArray => quote! {
-                #fd
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-                pub #rust: ::std::vec::Vec<::std::string::String>,
-            },
+        let (ty, skip) = match f.ty {
+            ObjectFieldType::Text => (quote! { ::core::option::Option<::std::string::String> }, "::core::option::Option::is_none"),
+            ObjectFieldType::Integer => (quote! { ::core::option::Option<i64> }, "::core::option::Option::is_none"),
+            ObjectFieldType::TextArray => (quote! { ::std::vec::Vec<::std::string::String> }, "::std::vec::Vec::is_empty"),
+            ObjectFieldType::Object(id) => {
+                let other = ident(&spec.object(id).rust);
+                (quote! { ::core::option::Option<#other> }, "::core::option::Option::is_none")
+            }
+            ObjectFieldType::ObjectArray(id) => {
+                let other = ident(&spec.object(id).rust);
+                (quote! { ::std::vec::Vec<#other> }, "::std::vec::Vec::is_empty")
+            }
+        };
+        quote! {
+            #fd
+            #[serde(rename = #wire, default, skip_serializing_if = #skip)]
+            pub #rust: #ty,
         }
     });
     let members: Vec<TokenStream> = o
@@ -39,10 +41,10 @@ pub fn emit(o: &Object) -> TokenStream {
             let rust = ident(&f.rust);
             let wire = &f.wire;
             match f.ty {
-                ObjectFieldType::Text | ObjectFieldType::Integer => quote! { .member(#wire, self.#rust.as_ref()) },
-                ObjectFieldType::TextArray => {
+                ObjectFieldType::TextArray | ObjectFieldType::ObjectArray(_) => {
                     quote! { .member(#wire, (!self.#rust.is_empty()).then_some(&self.#rust)) }
                 }
+                _ => quote! { .member(#wire, self.#rust.as_ref()) },
             }
         })
         .collect();
@@ -56,17 +58,17 @@ pub fn emit(o: &Object) -> TokenStream {
         }
     };
     quote! {
-        impl ::eftpay::json_text::NestedJson for #name {
-            fn write_json(&self, out: &mut ::std::string::String) {
-                #body
-            }
-        }
-
         #d
         #[derive(Clone, Debug, Default, PartialEq, Eq, ::eftpay::__private::serde::Serialize, ::eftpay::__private::serde::Deserialize)]
         #[serde(crate = "::eftpay::__private::serde")]
         pub struct #name {
             #(#fields)*
+        }
+
+        impl ::eftpay::json_text::NestedJson for #name {
+            fn write_json(&self, out: &mut ::std::string::String) {
+                #body
+            }
         }
     }
 }

@@ -1,99 +1,47 @@
-//! The typed per-service API: a marker type per service, wallet, pay_scene and lang, and
-//! traits tying them together, so that `services::AlipayWebPreOrder::place_order(wallets::WeChatCn, …)`
-//! does not compile — the row of the service table decides what type-checks.
+//! The typed per-service API: a marker type per service row, wallet, pay_scene and lang, traits
+//! tying them together, and a builder per request interface, so that
+//! `services::AlipayWebPreOrder::place_order(wallets::WeChatCn, …)` does not compile — the row
+//! of the service table decides what type-checks. Each row's constructor is one call: the
+//! row's own values are passed to the request's `new`, nothing is spelled out twice.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, field_init, ident, param_into, param_type};
-use crate::model::{Concept, Field, Interface, InterfaceKind, Service, Spec};
+use super::catalog::notifications;
+use super::{builder_name, doc, ident, outgoing_name, param_into, param_type};
+use crate::model::{Concept, EnumId, Field, Interface, Service, Spec};
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let markers = markers(spec);
-    let builders = spec
-        .interfaces
-        .iter()
-        .filter(|i| i.kind == InterfaceKind::Request && i.fields.iter().any(|f| f.concept == Some(Concept::Service)))
-        .map(builder);
-    let services = spec.services.iter().filter_map(|s| service(s, spec));
-    quote! {
-        #markers
-        #(#builders)*
-        #(#services)*
+/// The value sets the row decides, each with its marker module and traits.
+struct Column {
+    enum_id: Option<EnumId>,
+    concept: Concept,
+    module: &'static str,
+    marker: &'static str,
+    of: &'static str,
+    konst: &'static str,
+    label: &'static str,
+}
+
+fn columns(spec: &Spec) -> [Column; 3] {
+    let b = spec.builtin;
+    [
+        Column { enum_id: Some(b.wallet), concept: Concept::Wallet, module: "wallets", marker: "WalletMarker", of: "WalletOf", konst: "WALLET", label: "wallet" },
+        Column { enum_id: b.pay_scene, concept: Concept::PayScene, module: "pay_scenes", marker: "PaySceneMarker", of: "PaySceneOf", konst: "PAY_SCENE", label: "pay_scene" },
+        Column { enum_id: b.lang, concept: Concept::Lang, module: "langs", marker: "LangMarker", of: "LangOf", konst: "LANG", label: "lang" },
+    ]
+}
+
+fn row_values(s: &Service, concept: Concept) -> &[usize] {
+    match concept {
+        Concept::Wallet => &s.wallets,
+        Concept::PayScene => &s.pay_scenes,
+        _ => &s.langs,
     }
 }
 
-fn enum_values<'a>(spec: &'a Spec, name: &str) -> &'a [crate::model::EnumValue] {
-    spec.enums.iter().find(|e| e.rust == name).map_or(&[], |e| e.values.as_slice())
-}
-
-/// Marker types and the `…Of<S>` traits.
-fn markers(spec: &Spec) -> TokenStream {
-    let kinds = [
-        ("Wallet", "wallets", "WalletMarker", "WalletOf", "WALLET", "wallet"),
-        ("PayScene", "pay_scenes", "PaySceneMarker", "PaySceneOf", "PAY_SCENE", "pay_scene"),
-        ("Lang", "langs", "LangMarker", "LangOf", "LANG", "lang"),
-    ];
-    let per_kind = kinds.iter().map(|(enum_name, module, marker, of, konst, label)| {
-        let enum_ident = ident(enum_name);
-        let module = ident(module);
-        let marker = ident(marker);
-        let of = ident(of);
-        let konst = ident(konst);
-        let values = enum_values(spec, enum_name);
-        let structs = values.iter().map(|v| {
-            let name = ident(&v.rust);
-            let d = doc(&format!("Marker for the {label} `{}` — {}", v.wire, v.doc));
-            quote! {
-                #d
-                #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-                pub struct #name;
-            }
-        });
-        let marker_impls = values.iter().map(|v| {
-            let name = ident(&v.rust);
-            quote! { impl #marker for #module::#name { const #konst: #enum_ident = #enum_ident::#name; } }
-        });
-        let mut of_impls = Vec::new();
-        for s in &spec.services {
-            let service = ident(&s.rust);
-            let list: &[String] = match *enum_name {
-                "Wallet" => &s.wallets,
-                "PayScene" => &s.pay_scenes,
-                _ => &s.langs,
-            };
-            for v in list.iter().filter_map(|w| values.iter().find(|v| v.wire == *w)) {
-                let name = ident(&v.rust);
-                of_impls.push(quote! { impl #of<services::#service> for #module::#name {} });
-            }
-        }
-        let module_doc = doc(&format!("Marker types for each {label}, for the typed per-service API."));
-        let marker_doc = doc(&format!("A marker type standing for one {label}."));
-        let of_doc = doc(&format!("Implemented for the {label}s that service `S` takes (its row in spec/services.toml)."));
-        let message = format!("{label} `{{Self}}` is not one that service `{{S}}` takes");
-        let label_text = format!("this {label} does not belong to the service");
-        let note = format!("the service's {label}s are listed in its row of spec/services.toml; `{{S}}::rules()` returns them at run time");
-        quote! {
-            #module_doc
-            pub mod #module {
-                #(#structs)*
-            }
-
-            #marker_doc
-            pub trait #marker {
-                /// The value the marker stands for.
-                const #konst: #enum_ident;
-            }
-
-            #of_doc
-            #[diagnostic::on_unimplemented(message = #message, label = #label_text, note = #note)]
-            pub trait #of<S>: #marker {}
-
-            #(#marker_impls)*
-            #(#of_impls)*
-        }
-    });
-    let services = spec.services.iter().map(|s| {
+pub fn emit(spec: &Spec) -> TokenStream {
+    let markers = columns(spec).iter().map(|c| markers(spec, c)).collect::<Vec<_>>();
+    let service_structs = spec.services.iter().map(|s| {
         let name = ident(&s.rust);
         let d = doc(&format!("`{}` — {}", s.wire, s.doc));
         quote! {
@@ -102,48 +50,117 @@ fn markers(spec: &Spec) -> TokenStream {
             pub struct #name;
         }
     });
+    let rules_arms = spec.services.iter().map(|s| {
+        let name = ident(&s.rust);
+        quote! { Service::#name => ::core::option::Option::Some(<services::#name as ServiceMarker>::RULES), }
+    });
+    let builders = spec.interfaces.iter().filter(|i| i.purpose.is_request()).map(|i| builder(i, spec));
+    let rows = spec.services.iter().map(|s| row(s, spec));
     quote! {
-        /// One marker type per service: the entry point of the typed API. Each has a constructor
-        /// named after its interface (`place_order`, `refund`, …) that only accepts the
-        /// service's own wallets.
+        /// Marker types for each row of the service tables: the typed entry point. Each has a
+        /// constructor named after its interface's purpose (`place_order`, `refund`, …) that
+        /// only accepts the row's wallets.
         pub mod services {
-            #(#services)*
+            #(#service_structs)*
         }
-        #(#per_kind)*
+
+        /// Implemented by every `services::…` marker: the row it stands for.
+        pub trait ServiceMarker {
+            /// The row's `Service` value.
+            const SERVICE: Service;
+            /// The row.
+            const RULES: &'static ::eftpay::catalog::ServiceInfo;
+        }
+
+        impl Service {
+            /// This service's row of the service table; `None` for a service the SDK does not know.
+            pub fn rules(&self) -> ::core::option::Option<&'static ::eftpay::catalog::ServiceInfo> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#rules_arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        #(#markers)*
+        #(#builders)*
+        #(#rows)*
     }
 }
 
-/// `PlaceOrderBuilder<S>`: a request for service `S`, with setters that only take what `S` allows.
-fn builder(i: &Interface) -> TokenStream {
-    let builder = format_ident!("{}Builder", i.rust);
-    let request = format_ident!("{}Request", i.rust);
-    let setters = i.fields.iter().filter(|f| f.is_caller_set() && f.concept.is_none() && !f.is_mandatory()).map(|f| {
+/// Marker types of one column and the `…Of<S>` trait.
+fn markers(spec: &Spec, c: &Column) -> TokenStream {
+    let Some(enum_id) = c.enum_id else { return TokenStream::new() };
+    let enum_ident = ident(&spec.enumeration(enum_id).rust);
+    let (module, marker, of, konst, label) = (ident(c.module), ident(c.marker), ident(c.of), ident(c.konst), c.label);
+    let values = &spec.enumeration(enum_id).values;
+    let structs = values.iter().map(|v| {
+        let name = ident(&v.rust);
+        let d = doc(&format!("Marker for the {label} `{}` — {}", v.wire, v.doc));
+        quote! {
+            #d
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            pub struct #name;
+        }
+    });
+    let marker_impls = values.iter().map(|v| {
+        let name = ident(&v.rust);
+        quote! { impl #marker for #module::#name { const #konst: #enum_ident = #enum_ident::#name; } }
+    });
+    let module_doc = doc(&format!("Marker types for each {label}, for the typed per-service API."));
+    let marker_doc = doc(&format!("A marker type standing for one {label}."));
+    let of_doc = doc(&format!("Implemented for the {label}s that service `S` takes (its row of the spec's service table)."));
+    let message = format!("{label} `{{Self}}` is not one that service `{{S}}` takes");
+    let label_text = format!("this {label} does not belong to the service");
+    let note = format!("the service's {label}s are listed in its row of the spec's service table; `{{S}}::rules()` returns them at run time");
+    quote! {
+        #module_doc
+        pub mod #module {
+            #(#structs)*
+        }
+
+        #marker_doc
+        pub trait #marker {
+            /// The value the marker stands for.
+            const #konst: #enum_ident;
+        }
+
+        #of_doc
+        #[diagnostic::on_unimplemented(message = #message, label = #label_text, note = #note)]
+        pub trait #of<S>: #marker {}
+
+        #(#marker_impls)*
+    }
+}
+
+/// The builder of a request interface.
+fn builder(i: &Interface, spec: &Spec) -> TokenStream {
+    let builder = builder_name(i);
+    let request = outgoing_name(i);
+    let has_rows = spec.services.iter().any(|s| spec.interface(s.interface).name == i.name);
+    let caller: Vec<&Field> = i.fields.iter().filter(|f| f.is_caller_set()).collect();
+    let typed_column = |f: &Field| matches!(f.concept, Some(Concept::Wallet | Concept::PayScene | Concept::Lang)) && has_rows;
+    let row_decided = |f: &Field| matches!(f.concept, Some(Concept::Service | Concept::PayType)) && has_rows;
+    let setters = caller.iter().filter(|f| !f.is_mandatory() && !typed_column(f) && !row_decided(f)).map(|f| {
         let rust = ident(&f.rust);
-        let ty = param_type(&f.ty);
-        let value = param_into(&f.ty, &format_ident!("value"));
+        let ty = param_type(spec, f.ty);
+        let value = param_into(f.ty, &rust);
         let d = doc(&format!("Sets `{}` — {}", f.wire, f.doc));
         quote! {
             #d
             #[must_use]
-            pub fn #rust(mut self, value: #ty) -> Self {
+            pub fn #rust(mut self, #rust: #ty) -> Self {
                 self.request.#rust = ::core::option::Option::Some(#value);
                 self
             }
         }
     });
-    let typed_setters = i.fields.iter().filter(|f| f.is_caller_set()).filter_map(|f| {
-        let (of, marker_const) = match f.concept? {
-            Concept::Wallet => (quote! { WalletOf }, quote! { WALLET }),
-            Concept::PayScene => (quote! { PaySceneOf }, quote! { PAY_SCENE }),
-            Concept::Lang => (quote! { LangOf }, quote! { LANG }),
-            _ => return None,
-        };
+    let typed_setters = caller.iter().filter(|f| typed_column(f)).filter_map(|f| {
+        let column = columns(spec).into_iter().find(|c| Some(c.concept) == f.concept)?;
+        let (of, konst) = (ident(column.of), ident(column.konst));
         let rust = ident(&f.rust);
-        let value = if f.is_mandatory() {
-            quote! { M::#marker_const }
-        } else {
-            quote! { ::core::option::Option::Some(M::#marker_const) }
-        };
+        let value = if f.is_mandatory() { quote! { M::#konst } } else { quote! { ::core::option::Option::Some(M::#konst) } };
         let d = doc(&format!("Sets `{}` to one the service takes (others do not compile).", f.wire));
         Some(quote! {
             #d
@@ -154,18 +171,26 @@ fn builder(i: &Interface) -> TokenStream {
             }
         })
     });
-    let builder_doc =
-        doc(&format!("A `{}` request for service `S`, built through the typed API (see [`services`]).", i.name));
+    let builder_doc = doc(&format!(
+        "A `{}` request being built: set optional fields, then hand it to the client (which validates) or call `build`.",
+        i.name
+    ));
+    let by = rowless_constructors(i, spec, has_rows);
     quote! {
         #builder_doc
         #[derive(Clone, Debug, PartialEq)]
-        pub struct #builder<S> {
+        #[must_use = "a builder does nothing until it is sent or built"]
+        pub struct #builder<S = ()> {
             request: #request,
             service: ::core::marker::PhantomData<S>,
         }
 
         impl<S> #builder<S> {
-            #(#typed_setters)*
+            /// Continues building `request`.
+            pub fn from_request(request: #request) -> Self {
+                #builder { request, service: ::core::marker::PhantomData }
+            }
+
             #(#setters)*
 
             /// The finished request (validate it, or hand it to the client, which validates).
@@ -174,96 +199,222 @@ fn builder(i: &Interface) -> TokenStream {
             }
         }
 
+        impl<S: ServiceMarker> #builder<S> {
+            #(#typed_setters)*
+        }
+
         impl<S> ::core::convert::From<#builder<S>> for #request {
             fn from(builder: #builder<S>) -> #request {
                 builder.request
             }
         }
 
-        impl<S> ::core::ops::Deref for #builder<S> {
-            type Target = #request;
-            fn deref(&self) -> &#request {
-                &self.request
+        impl<S> ::eftpay::IntoRequest for #builder<S> {
+            type Request = #request;
+            fn into_request(self) -> #request {
+                self.request
             }
+        }
+
+        #by
+    }
+}
+
+/// For interfaces without service rows (web query): `QueryRequest::by_out_trade_no(…)`, one
+/// constructor per field of the first at-least-one-of group.
+fn rowless_constructors(i: &Interface, spec: &Spec, has_rows: bool) -> TokenStream {
+    if has_rows {
+        return TokenStream::new();
+    }
+    let request = outgoing_name(i);
+    let builder = builder_name(i);
+    let constructors = constructor_variants(i).into_iter().map(|(method, pick)| {
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        for f in i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()) {
+            let rust = ident(&f.rust);
+            let ty = param_type(spec, f.ty);
+            params.push(quote! { #rust: #ty });
+            args.push(param_into(f.ty, &rust));
+        }
+        let set = pick.map(|f| {
+            let rust = ident(&f.rust);
+            let ty = param_type(spec, f.ty);
+            params.push(quote! { #rust: #ty });
+            let value = param_into(f.ty, &rust);
+            quote! { request.#rust = ::core::option::Option::Some(#value); }
+        });
+        let method = ident(&method);
+        let d = doc(&format!("Starts a `{}` request.", i.name));
+        quote! {
+            #d
+            #[allow(clippy::too_many_arguments)]
+            pub fn #method(#(#params),*) -> #builder {
+                #[allow(unused_mut)]
+                let mut request = #request::new(#(#args),*);
+                #set
+                #builder::from_request(request)
+            }
+        }
+    });
+    quote! {
+        impl #request {
+            #(#constructors)*
         }
     }
 }
 
-/// The service's constructor: `services::AlipayWebPreOrder::place_order(wallet, …)`.
-fn service(s: &Service, spec: &Spec) -> Option<TokenStream> {
-    let iface = spec.interfaces.iter().find(|i| i.name == s.interface)?;
+/// The constructors of an interface: `(method suffix, field set by it)`. With an
+/// at-least-one-of group, one per member (`by_out_trade_no`); otherwise one plain constructor.
+fn constructor_variants(i: &Interface) -> Vec<(String, Option<&Field>)> {
+    match i.at_least_one_of.first() {
+        Some(group) => group
+            .iter()
+            .filter_map(|id| i.fields.get(*id))
+            .map(|f| (format!("by_{}", f.rust), Some(f)))
+            .collect(),
+        None => vec![("start".to_owned(), None)],
+    }
+}
+
+/// One row: its marker's `ServiceMarker` impl (with the row as data), the column markers it
+/// takes, and its constructor.
+fn row(s: &Service, spec: &Spec) -> TokenStream {
     let name = ident(&s.rust);
-    let builder = format_ident!("{}Builder", iface.rust);
-    let request = format_ident!("{}Request", iface.rust);
-    let method = ident(&iface.name);
-    let variant_of = |enum_name: &str, wire: &str| {
-        enum_values(spec, enum_name).iter().find(|v| v.wire == wire).map(|v| ident(&v.rust))
+    let i = spec.interface(s.interface);
+    let b = spec.builtin;
+    let value_wires = |id: Option<EnumId>, values: &[usize]| -> Vec<String> {
+        id.map(|id| values.iter().map(|v| spec.value(id, *v).wire.clone()).collect()).unwrap_or_default()
     };
-    let caller: Vec<&Field> = iface.fields.iter().filter(|f| f.is_caller_set()).collect();
-    let wallet_required = caller.iter().any(|f| f.concept == Some(Concept::Wallet) && f.is_mandatory());
-    let mut params = Vec::new();
-    let mut generics = Vec::new();
-    if wallet_required {
-        generics.push(quote! { W: WalletOf<Self> });
-        params.push(quote! { _wallet: W });
-    }
-    let mut inits = Vec::new();
-    for f in &caller {
-        let rust = ident(&f.rust);
-        let value = match f.concept {
-            Some(Concept::Service) => {
-                let v = ident(&s.rust);
-                Some(quote! { Service::#v })
-            }
-            Some(Concept::PayType) => {
-                let v = variant_of("PayType", &s.pay_type)?;
-                Some(quote! { PayType::#v })
-            }
-            Some(Concept::Wallet) if f.is_mandatory() => Some(quote! { W::WALLET }),
-            Some(Concept::PayScene) if f.is_mandatory() => {
-                let v = variant_of("PayScene", s.pay_scenes.first()?)?;
-                Some(quote! { PayScene::#v })
-            }
-            _ if f.is_mandatory() => {
-                let ty = param_type(&f.ty);
-                params.push(quote! { #rust: #ty });
-                let init = field_init(&f.ty, &rust);
-                inits.push(quote! { #init, });
-                continue;
-            }
-            _ => None,
-        };
-        let init = match (value, f.is_mandatory()) {
-            (Some(v), true) => quote! { #rust: #v, },
-            (Some(v), false) => quote! { #rust: ::core::option::Option::Some(#v), },
-            (None, _) => quote! { #rust: ::core::option::Option::None, },
-        };
-        inits.push(init);
-    }
-    let method_doc = doc(&format!(
-        "Starts a `{}` request for `{}`; the wallet must be one of this service's ({}), or it does not compile.",
-        iface.name,
-        s.wire,
-        s.wallets.join(", ")
-    ));
-    Some(quote! {
-        impl services::#name {
-            /// The service value this marker stands for.
-            pub const SERVICE: Service = Service::#name;
-
-            /// This service's row of the service table.
-            pub fn rules() -> ::core::option::Option<&'static ServiceRules> {
-                Self::SERVICE.rules()
-            }
-
-            #method_doc
-            #[allow(clippy::too_many_arguments)]
-            pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
-                #builder {
-                    request: #request { #(#inits)* },
-                    service: ::core::marker::PhantomData,
-                }
-            }
+    let (wire, iname, d) = (&s.wire, &i.name, &s.doc);
+    let rust = &s.rust;
+    let pay_type = match s.pay_type {
+        Some(p) => {
+            let p = &spec.value(b.pay_type, p).wire;
+            quote! { ::core::option::Option::Some(#p) }
         }
-    })
+        None => quote! { ::core::option::Option::None },
+    };
+    let wallets = value_wires(Some(b.wallet), &s.wallets);
+    let pay_scenes = value_wires(b.pay_scene, &s.pay_scenes);
+    let langs = value_wires(b.lang, &s.langs);
+    let flags = s.flags.iter().map(|f| &spec.flag(*f).name);
+    let notify = notifications(s.notifications);
+    let pairs = |list: &[(String, String)]| {
+        let entries = list.iter().map(|(k, v)| quote! { (#k, #v) });
+        quote! { &[#(#entries),*] }
+    };
+    let defaults = pairs(&s.defaults);
+    let fixed = pairs(&s.fixed);
+    let column_impls = columns(spec).into_iter().flat_map(|c| {
+        let Some(enum_id) = c.enum_id else { return Vec::new() };
+        let (module, of) = (ident(c.module), ident(c.of));
+        row_values(s, c.concept)
+            .iter()
+            .map(|v| {
+                let value = ident(&spec.value(enum_id, *v).rust);
+                quote! { impl #of<services::#name> for #module::#value {} }
+            })
+            .collect()
+    });
+    let constructors = row_constructors(s, i, spec);
+    quote! {
+        impl ServiceMarker for services::#name {
+            const SERVICE: Service = Service::#name;
+            const RULES: &'static ::eftpay::catalog::ServiceInfo = &::eftpay::catalog::ServiceInfo {
+                name: #wire,
+                rust: #rust,
+                interface: #iname,
+                pay_type: #pay_type,
+                wallets: &[#(#wallets),*],
+                pay_scenes: &[#(#pay_scenes),*],
+                langs: &[#(#langs),*],
+                flags: &[#(#flags),*],
+                notifications: #notify,
+                defaults: #defaults,
+                fixed: #fixed,
+                doc: #d,
+            };
+        }
+
+        impl services::#name {
+            /// This service's row of the service table.
+            pub const fn rules() -> &'static ::eftpay::catalog::ServiceInfo {
+                <Self as ServiceMarker>::RULES
+            }
+
+            #(#constructors)*
+        }
+
+        #(#column_impls)*
+    }
+}
+
+/// The row's constructors: `services::X::place_order(wallet, …)` (or `…_by_out_trade_no`
+/// per at-least-one-of member), passing the row's values and the caller's to the request's `new`.
+fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream> {
+    let b = spec.builtin;
+    let request = outgoing_name(i);
+    let builder = builder_name(i);
+    let purpose = i.purpose.name();
+    let wallet_param = i.fields.iter().any(|f| f.is_caller_set() && f.is_mandatory() && f.concept == Some(Concept::Wallet));
+    constructor_variants(i)
+        .into_iter()
+        .filter_map(|(suffix, pick)| {
+            let method = if suffix == "start" { format_ident!("{purpose}") } else { format_ident!("{purpose}_{suffix}") };
+            let mut params = Vec::new();
+            let mut generics = Vec::new();
+            if wallet_param {
+                generics.push(quote! { W: WalletOf<Self> });
+                params.push(quote! { _wallet: W });
+            }
+            let mut args = Vec::new();
+            for f in i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()) {
+                let rust = ident(&f.rust);
+                let arg = match f.concept {
+                    Some(Concept::Service) => {
+                        let row = ident(&s.rust);
+                        quote! { Service::#row }
+                    }
+                    Some(Concept::PayType) => {
+                        let v = ident(&spec.value(b.pay_type, s.pay_type?).rust);
+                        quote! { PayType::#v }
+                    }
+                    Some(Concept::Wallet) => quote! { W::WALLET },
+                    Some(Concept::PayScene) => {
+                        let id = b.pay_scene?;
+                        let v = ident(&spec.value(id, *s.pay_scenes.first()?).rust);
+                        let e = ident(&spec.enumeration(id).rust);
+                        quote! { #e::#v }
+                    }
+                    _ => {
+                        let ty = param_type(spec, f.ty);
+                        params.push(quote! { #rust: #ty });
+                        param_into(f.ty, &rust)
+                    }
+                };
+                args.push(arg);
+            }
+            let set = pick.map(|f| {
+                let rust = ident(&f.rust);
+                let ty = param_type(spec, f.ty);
+                params.push(quote! { #rust: #ty });
+                let value = param_into(f.ty, &rust);
+                quote! { request.#rust = ::core::option::Option::Some(#value); }
+            });
+            let wallets: Vec<String> = s.wallets.iter().map(|w| spec.value(b.wallet, *w).wire.clone()).collect();
+            let what = if wallet_param { format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", ")) } else { String::new() };
+            let d = doc(&format!("Starts a `{}` request for `{}`{what}.", i.name, s.wire));
+            Some(quote! {
+                #d
+                #[allow(clippy::too_many_arguments)]
+                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
+                    #[allow(unused_mut)]
+                    let mut request = #request::new(#(#args),*);
+                    #set
+                    #builder::from_request(request)
+                }
+            })
+        })
+        .collect()
 }

@@ -1,0 +1,455 @@
+//! The spec as data: every scene, interface, field, service row and value set of `spec/`, as
+//! the generator wrote them into [`CATALOG`](crate::CATALOG). The client, the notification
+//! handling, the sandbox and the CLI read this — never a service, wallet, code or interface
+//! name written in Rust — so a scene added to the spec reaches every layer.
+//!
+//! A fixture spec expanded by `eftpay_macros::include_spec!` gets a catalog of its own, and
+//! every layer takes a `&'static Catalog`, so an invented scene runs end to end too.
+
+use crate::received::{IncomingError, ReceivedFields};
+use crate::rules::{
+    Concept, Encoding, FieldKind, InterfaceKind, Meaning, Notifications, Purpose, Recognition, RetryPolicy, TestOutcome,
+};
+use crate::validation::Violations;
+use crate::{Amount, rules};
+
+/// The whole spec.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The scenes, in the spec's order.
+    pub scenes: &'static [SceneInfo],
+    /// Every interface.
+    pub interfaces: &'static [&'static InterfaceInfo],
+    /// Every row of the service tables.
+    pub services: &'static [&'static ServiceInfo],
+    /// Every value set, `PayType`, `Wallet` and `Service` included.
+    pub enums: &'static [EnumInfo],
+    /// payType → wallets.
+    pub pay_types: &'static [PayTypeInfo],
+    /// Per-service rule flags.
+    pub flags: &'static [FlagInfo],
+    /// Amounts that choose an outcome in a test environment.
+    pub test_amounts: &'static [TestAmountInfo],
+    /// How each notification is recognised, in the order tried.
+    pub notification_rules: &'static [Recognition],
+}
+
+/// One scene: a set of interfaces that belong together (web, qrcode, app, cashier …).
+#[derive(Debug)]
+pub struct SceneInfo {
+    /// The spec's name (`qrcode`).
+    pub name: &'static str,
+    /// What the scene is for.
+    pub doc: &'static str,
+    /// Its interfaces, by name.
+    pub interfaces: &'static [&'static str],
+}
+
+/// The type-checked operations of an interface's generated types, reachable from data.
+#[derive(Debug, Clone, Copy)]
+pub struct Codec {
+    /// For requests: reads a request as a gateway receives it and validates it with the
+    /// generated validator (`from_received` + `validate`).
+    pub check_request: Option<fn(&ReceivedFields) -> Result<(), Violations>>,
+    /// For what eftPay sends (responses, notifications, returns): reads the fields into the
+    /// generated type and writes that type back as fields — so a message is exactly what the
+    /// type holds. `Err` when a field is not its type.
+    pub typed: Option<fn(&ReceivedFields) -> Result<TypedFields, IncomingError>>,
+}
+
+/// Fields written back from a generated incoming type, with what it did not model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedFields {
+    /// The fields the type holds, as text, `sign` left out.
+    pub fields: Vec<(&'static str, String)>,
+    /// Names of received fields the type does not model (its `extra`).
+    pub extra: Vec<String>,
+}
+
+/// One interface: one message exchange.
+#[derive(Debug)]
+pub struct InterfaceInfo {
+    /// The spec's name (`place_order`).
+    pub name: &'static str,
+    /// The Rust stem (`PlaceOrder` → `PlaceOrderRequest`, `PlaceOrderResponse`).
+    pub rust: &'static str,
+    /// What it is for.
+    pub purpose: Purpose,
+    /// Path after the base URL, for requests.
+    pub endpoint: Option<&'static str>,
+    /// Wire encoding.
+    pub encoding: Encoding,
+    /// Whether a request may be retried automatically.
+    pub retry: RetryPolicy,
+    /// The message's fields, in the doc's order.
+    pub fields: &'static [FieldInfo],
+    /// The response's fields (requests).
+    pub response: &'static [FieldInfo],
+    /// Groups of fields of which at least one must be sent.
+    pub at_least_one_of: &'static [&'static [&'static str]],
+    /// The notification eftPay sends for what this request starts (an order's payment, an
+    /// applied refund).
+    pub notification: Option<&'static str>,
+    /// The synchronous return the payer's browser brings back (place order).
+    pub sync_return: Option<&'static str>,
+    /// The merchant's answer to this notification.
+    pub reply: Option<&'static str>,
+    /// The spec's description.
+    pub doc: &'static str,
+    /// The generated types' operations.
+    pub codec: Codec,
+}
+
+impl InterfaceInfo {
+    /// Which way it travels.
+    pub fn kind(&self) -> InterfaceKind {
+        self.purpose.kind()
+    }
+
+    /// A field of the message by wire name.
+    pub fn field(&self, wire: &str) -> Option<&'static FieldInfo> {
+        self.fields.iter().find(|f| f.wire == wire)
+    }
+
+    /// The message's fields standing for `concept`.
+    pub fn fields_for(&self, concept: Concept) -> impl Iterator<Item = &'static FieldInfo> {
+        self.fields.iter().filter(move |f| f.concept == Some(concept))
+    }
+
+    /// The first field of the message standing for `concept`.
+    pub fn field_for(&self, concept: Concept) -> Option<&'static FieldInfo> {
+        self.fields_for(concept).next()
+    }
+
+    /// The first field of the response standing for `concept`.
+    pub fn response_field_for(&self, concept: Concept) -> Option<&'static FieldInfo> {
+        self.response.iter().find(|f| f.concept == Some(concept))
+    }
+
+    /// Whether requests carry a `service` field, which tells the interfaces of one endpoint apart.
+    pub fn has_service_field(&self) -> bool {
+        self.field_for(Concept::Service).is_some()
+    }
+}
+
+/// One field of a message.
+#[derive(Debug)]
+pub struct FieldInfo {
+    /// The wire name, verbatim.
+    pub wire: &'static str,
+    /// The Rust field name.
+    pub rust: &'static str,
+    /// The value's type.
+    pub kind: FieldKind,
+    /// The value set, for enum fields.
+    pub enum_name: Option<&'static str>,
+    /// What it stands for.
+    pub concept: Option<Concept>,
+    /// Whether it must be sent (possibly excepted by [`required_unless`](Self::required_unless)).
+    pub required: bool,
+    /// A service flag whose services need not send it.
+    pub required_unless: Option<&'static str>,
+    /// Required when another field (wire name) has one of these values.
+    pub required_when: Option<(&'static str, &'static [&'static str])>,
+    /// A service flag whose services do not take it.
+    pub forbidden_with: Option<&'static str>,
+    /// Valid only when another field (wire name) has one of these values.
+    pub only_when: Option<(&'static str, &'static [&'static str])>,
+    /// For amounts: another amount field (wire name) it may not exceed.
+    pub not_above: Option<&'static str>,
+    /// For URLs: no query string or fragment ("cannot carry parameters").
+    pub no_query: bool,
+    /// For whole numbers: a multiple of this.
+    pub multiple_of: Option<u32>,
+    /// For whole numbers: at least this.
+    pub min: Option<u32>,
+    /// For whole numbers: at most this.
+    pub max: Option<u32>,
+    /// At most this many characters.
+    pub max_len: Option<usize>,
+    /// A value always sent.
+    pub fixed: Option<&'static str>,
+    /// What eftPay assumes when it is left out.
+    pub default: Option<&'static str>,
+    /// The spec's description.
+    pub doc: &'static str,
+}
+
+impl FieldInfo {
+    /// Whether the caller sets it (not fixed, not filled in by the client).
+    pub fn is_caller_set(&self) -> bool {
+        self.fixed.is_none() && !self.concept.is_some_and(Concept::is_envelope)
+    }
+
+    /// Whether every message must carry it, whatever the service and the other fields.
+    pub fn is_mandatory(&self) -> bool {
+        self.required && self.required_unless.is_none() && self.required_when.is_none()
+    }
+}
+
+/// One row of a service table.
+#[derive(Debug)]
+pub struct ServiceInfo {
+    /// The row's name: the `service` value when its interface has a `service` field, otherwise
+    /// a label that is never sent.
+    pub name: &'static str,
+    /// The Rust name of its marker (`services::AlipayWebPreOrder`).
+    pub rust: &'static str,
+    /// The interface it is sent through.
+    pub interface: &'static str,
+    /// Its payType; `None` where the payer chooses on eftPay's page.
+    pub pay_type: Option<&'static str>,
+    /// Its wallets; where requests carry no wallet, the wallets the payer may choose from.
+    pub wallets: &'static [&'static str],
+    /// Its pay_scenes; the first is the default.
+    pub pay_scenes: &'static [&'static str],
+    /// Its langs; empty when `lang` may not be sent.
+    pub langs: &'static [&'static str],
+    /// Its per-service rules.
+    pub flags: &'static [&'static str],
+    /// Whether eftPay notifies what it starts.
+    pub notifications: Notifications,
+    /// What eftPay assumes for fields left out, for this service: `(wire, value)`.
+    pub defaults: &'static [(&'static str, &'static str)],
+    /// Values eftPay uses whatever is sent; such fields may not be sent: `(wire, value)`.
+    pub fixed: &'static [(&'static str, &'static str)],
+    /// The spec's description.
+    pub doc: &'static str,
+}
+
+impl ServiceInfo {
+    /// Whether the row has `flag`.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// The pay_scene sent when the caller chooses none.
+    pub fn default_pay_scene(&self) -> Option<&'static str> {
+        self.pay_scenes.first().copied()
+    }
+
+    /// The value of `wire` eftPay uses for this service's orders when the request leaves it
+    /// out (or always, when fixed): the row's fixed value, the row's default, or the field's.
+    pub fn effective_default(&self, interface: &InterfaceInfo, wire: &str) -> Option<&'static str> {
+        let row = |list: &'static [(&'static str, &'static str)]| list.iter().find(|(w, _)| *w == wire).map(|(_, v)| *v);
+        row(self.fixed).or_else(|| row(self.defaults)).or_else(|| interface.field(wire).and_then(|f| f.default))
+    }
+}
+
+/// A value set.
+#[derive(Debug)]
+pub struct EnumInfo {
+    /// The Rust type name (`TradeStatus`).
+    pub name: &'static str,
+    /// The spec's description.
+    pub doc: &'static str,
+    /// Its known values.
+    pub values: &'static [ValueInfo],
+}
+
+/// One known value.
+#[derive(Debug)]
+pub struct ValueInfo {
+    /// The text on the wire.
+    pub wire: &'static str,
+    /// The Rust variant name.
+    pub rust: &'static str,
+    /// The spec's description.
+    pub doc: &'static str,
+    /// What the value means to the program, when it acts on it.
+    pub meaning: Option<Meaning>,
+    /// A code only the sandbox uses (not eftPay's).
+    pub sandbox_only: bool,
+}
+
+/// A payType and its wallets.
+#[derive(Debug)]
+pub struct PayTypeInfo {
+    /// The wire value.
+    pub wire: &'static str,
+    /// The Rust variant name.
+    pub rust: &'static str,
+    /// Its wallets: `(wire, Rust name)`.
+    pub wallets: &'static [(&'static str, &'static str)],
+}
+
+/// A per-service rule flag.
+#[derive(Debug)]
+pub struct FlagInfo {
+    /// The spec's name.
+    pub name: &'static str,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+/// An amount whose last two decimal digits choose an outcome in a test environment.
+#[derive(Debug)]
+pub struct TestAmountInfo {
+    /// The payType whose test environment honours it.
+    pub pay_type: &'static str,
+    /// The last two decimal digits.
+    pub cents: u8,
+    /// What happens.
+    pub outcome: TestOutcome,
+    /// The spec's description.
+    pub doc: &'static str,
+}
+
+/// A request could not be matched to an interface of the spec.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnknownRequest {
+    /// No interface is served at the endpoint.
+    #[error("no interface of the spec is served at {endpoint}")]
+    Endpoint {
+        /// The path asked for.
+        endpoint: String,
+    },
+    /// The endpoint serves several interfaces, told apart by `service`, and none takes this one.
+    #[error("invalid service {service}: not a service of an interface served at {endpoint}")]
+    Service {
+        /// The `service` received (empty when none was).
+        service: String,
+        /// The path asked for.
+        endpoint: String,
+    },
+}
+
+impl Catalog {
+    /// A scene by name.
+    pub fn scene(&self, name: &str) -> Option<&'static SceneInfo> {
+        self.scenes.iter().find(|s| s.name == name)
+    }
+
+    /// An interface by name.
+    pub fn interface(&self, name: &str) -> Option<&'static InterfaceInfo> {
+        self.interfaces.iter().copied().find(|i| i.name == name)
+    }
+
+    /// The interface of `scene` that serves `purpose`, if the scene has one.
+    pub fn scene_interface(&self, scene: &SceneInfo, purpose: Purpose) -> Option<&'static InterfaceInfo> {
+        scene.interfaces.iter().filter_map(|name| self.interface(name)).find(|i| i.purpose == purpose)
+    }
+
+    /// The scenes an interface belongs to.
+    pub fn scenes_of(&self, interface: &str) -> impl Iterator<Item = &'static SceneInfo> {
+        self.scenes.iter().filter(move |s| s.interfaces.contains(&interface))
+    }
+
+    /// A service row by name.
+    pub fn service(&self, name: &str) -> Option<&'static ServiceInfo> {
+        self.services.iter().copied().find(|s| s.name == name)
+    }
+
+    /// The rows of an interface.
+    pub fn services_of(&self, interface: &str) -> impl Iterator<Item = &'static ServiceInfo> {
+        self.services.iter().copied().filter(move |s| s.interface == interface)
+    }
+
+    /// The row a message of `interface` belongs to: by its `service` when the interface has
+    /// that field; otherwise by its payType when the interface's rows differ by payType;
+    /// otherwise the interface's only row. `pay_type` may come from the request or, for
+    /// requests about an existing order, from that order.
+    pub fn row_for(
+        &self,
+        interface: &InterfaceInfo,
+        service: Option<&str>,
+        pay_type: Option<&str>,
+    ) -> Option<&'static ServiceInfo> {
+        if interface.has_service_field() {
+            return service.and_then(|name| self.services_of(interface.name).find(|s| s.name == name));
+        }
+        let mut rows = self.services_of(interface.name);
+        match pay_type {
+            Some(pay_type) => {
+                let rows: Vec<_> = rows.collect();
+                rows.iter()
+                    .find(|s| s.pay_type == Some(pay_type))
+                    .or_else(|| rows.iter().find(|s| s.pay_type.is_none()))
+                    .copied()
+            }
+            None => {
+                let first = rows.next();
+                if rows.next().is_some() { None } else { first }
+            }
+        }
+    }
+
+    /// The request interface a body POSTed to `endpoint` with `service` (its `service` field, if
+    /// any) belongs to. Interfaces sharing an endpoint are told apart by `service`; at most one
+    /// of them has no `service` field (the spec's checker ensures it).
+    ///
+    /// # Errors
+    /// No request interface at the endpoint, or none takes the service.
+    pub fn request_interface(
+        &self,
+        endpoint: &str,
+        service: Option<&str>,
+    ) -> Result<&'static InterfaceInfo, UnknownRequest> {
+        let mut at_endpoint = self.interfaces.iter().copied().filter(|i| i.endpoint == Some(endpoint)).peekable();
+        if at_endpoint.peek().is_none() {
+            return Err(UnknownRequest::Endpoint { endpoint: endpoint.to_owned() });
+        }
+        let candidates: Vec<&'static InterfaceInfo> = at_endpoint.collect();
+        if let Some(service) = service {
+            if let Some(row) = self.service(service) {
+                if let Some(found) = candidates.iter().find(|i| i.name == row.interface && i.has_service_field()) {
+                    return Ok(found);
+                }
+            }
+        }
+        match candidates.iter().find(|i| !i.has_service_field()) {
+            Some(found) if service.is_none() => Ok(found),
+            _ => Err(UnknownRequest::Service {
+                service: service.unwrap_or_default().to_owned(),
+                endpoint: endpoint.to_owned(),
+            }),
+        }
+    }
+
+    /// The notification interface a verified body is, by the spec's recognition rules.
+    pub fn recognise_notification(&self, fields: &ReceivedFields) -> Option<&'static InterfaceInfo> {
+        let index = rules::recognise(self.notification_rules, |name| fields.text(name))?;
+        self.notification_rules.get(index).and_then(|rule| self.interface(rule.interface))
+    }
+
+    /// A value set by Rust name.
+    pub fn enumeration(&self, name: &str) -> Option<&'static EnumInfo> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+
+    /// The wire value of the value set `enum_name` that means `meaning`.
+    pub fn wire_for(&self, enum_name: &str, meaning: Meaning) -> Option<&'static str> {
+        self.enumeration(enum_name)?.values.iter().find(|v| v.meaning == Some(meaning)).map(|v| v.wire)
+    }
+
+    /// The wire value that means `meaning`, in whichever value set has it.
+    pub fn code(&self, meaning: Meaning) -> Option<&'static ValueInfo> {
+        self.enums.iter().flat_map(|e| e.values.iter()).find(|v| v.meaning == Some(meaning))
+    }
+
+    /// What a wire value of the value set `enum_name` means, if the program acts on it.
+    pub fn meaning_of(&self, enum_name: &str, wire: &str) -> Option<Meaning> {
+        self.enumeration(enum_name)?.values.iter().find(|v| v.wire == wire).and_then(|v| v.meaning)
+    }
+
+    /// The payType a wallet belongs to.
+    pub fn pay_type_of_wallet(&self, wallet: &str) -> Option<&'static str> {
+        self.pay_types.iter().find(|p| p.wallets.iter().any(|(w, _)| *w == wallet)).map(|p| p.wire)
+    }
+
+    /// The Rust name of a wallet (`wallets::AlipayHk`'s `AlipayHk`).
+    pub fn wallet_rust(&self, wallet: &str) -> Option<&'static str> {
+        self.pay_types.iter().flat_map(|p| p.wallets.iter()).find(|(w, _)| *w == wallet).map(|(_, r)| *r)
+    }
+
+    /// The test outcome `amount` selects for `pay_type`, if it selects one.
+    pub fn test_amount(&self, pay_type: &str, amount: Amount) -> Option<&'static TestAmountInfo> {
+        self.test_amounts.iter().find(|t| t.pay_type == pay_type && t.cents == amount.fraction_cents())
+    }
+
+    /// A flag by name.
+    pub fn flag(&self, name: &str) -> Option<&'static FlagInfo> {
+        self.flags.iter().find(|f| f.name == name)
+    }
+}
