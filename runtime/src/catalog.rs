@@ -35,7 +35,7 @@ pub struct Catalog {
 }
 
 /// One scene: a set of interfaces that belong together (web, qrcode, app, cashier …).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct SceneInfo {
     /// The spec's name (`qrcode`).
     pub name: &'static str,
@@ -133,7 +133,7 @@ impl InterfaceInfo {
 }
 
 /// One field of a message.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct FieldInfo {
     /// The wire name, verbatim.
     pub wire: &'static str,
@@ -188,7 +188,7 @@ impl FieldInfo {
 }
 
 /// One row of a service table.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ServiceInfo {
     /// The row's name: the `service` value when its interface has a `service` field, otherwise
     /// a label that is never sent.
@@ -231,13 +231,14 @@ impl ServiceInfo {
     /// The value of `wire` eftPay uses for this service's orders when the request leaves it
     /// out (or always, when fixed): the row's fixed value, the row's default, or the field's.
     pub fn effective_default(&self, interface: &InterfaceInfo, wire: &str) -> Option<&'static str> {
-        let row = |list: &'static [(&'static str, &'static str)]| list.iter().find(|(w, _)| *w == wire).map(|(_, v)| *v);
+        let row =
+            |list: &'static [(&'static str, &'static str)]| list.iter().find(|(w, _)| *w == wire).map(|(_, v)| *v);
         row(self.fixed).or_else(|| row(self.defaults)).or_else(|| interface.field(wire).and_then(|f| f.default))
     }
 }
 
 /// A value set.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct EnumInfo {
     /// The Rust type name (`TradeStatus`).
     pub name: &'static str,
@@ -248,7 +249,7 @@ pub struct EnumInfo {
 }
 
 /// One known value.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ValueInfo {
     /// The text on the wire.
     pub wire: &'static str,
@@ -263,7 +264,7 @@ pub struct ValueInfo {
 }
 
 /// A payType and its wallets.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct PayTypeInfo {
     /// The wire value.
     pub wire: &'static str,
@@ -274,7 +275,7 @@ pub struct PayTypeInfo {
 }
 
 /// A per-service rule flag.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct FlagInfo {
     /// The spec's name.
     pub name: &'static str,
@@ -283,7 +284,7 @@ pub struct FlagInfo {
 }
 
 /// An amount whose last two decimal digits choose an outcome in a test environment.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct TestAmountInfo {
     /// The payType whose test environment honours it.
     pub pay_type: &'static str,

@@ -30,8 +30,8 @@ pub mod time;
 mod unknown;
 pub mod validation;
 pub mod verify;
-mod wire_enum;
 pub mod wire;
+mod wire_enum;
 
 /// The API generated from `spec/` (re-exported at the crate root).
 mod generated {

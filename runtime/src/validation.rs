@@ -246,11 +246,15 @@ impl Violations {
                     self.push(wire, Rule::OutOfRange, format!("`{wire}` is 0.00; an amount must be at least 0.01"))
                 }
                 Ok(_) => {}
+                // Too long says it already; the parser's own length limit would say it twice.
+                Err(_) if self.has(wire, Rule::TooLong) => {}
                 Err(error) => self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`: {error}")),
             },
             FieldKind::Seconds => match value.parse::<u32>() {
                 Ok(seconds) => self.check_seconds(field, seconds),
-                Err(_) => self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`, not a whole number of seconds")),
+                Err(_) => {
+                    self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`, not a whole number of seconds"))
+                }
             },
             FieldKind::Time if HkTime::parse_compact(value).is_err() => {
                 self.push(wire, Rule::Malformed, format!("`{wire}` is `{value}`, not a yyyyMMddHHmmss time"))
@@ -368,7 +372,12 @@ impl Violations {
                         self.push(
                             field.wire,
                             Rule::NotForService,
-                            format!("`{}` {pay_type} is not one `{}` takes; use {}", field.wire, info.name, takes.join(" or ")),
+                            format!(
+                                "`{}` {pay_type} is not one `{}` takes; use {}",
+                                field.wire,
+                                info.name,
+                                takes.join(" or ")
+                            ),
                         );
                     }
                 }
@@ -378,7 +387,12 @@ impl Violations {
     }
 
     /// The row's columns (payType, wallet, pay_scene, lang), flags and fixed values.
-    fn check_row<'t>(&mut self, info: &'static InterfaceInfo, row: &ServiceInfo, sent: &impl Fn(&str) -> Option<&'t str>) {
+    fn check_row<'t>(
+        &mut self,
+        info: &'static InterfaceInfo,
+        row: &ServiceInfo,
+        sent: &impl Fn(&str) -> Option<&'t str>,
+    ) {
         let service = row.name;
         for field in info.fields.iter().filter(|f| f.is_caller_set()) {
             let value = sent(field.wire);
@@ -389,8 +403,11 @@ impl Violations {
                 Some(Concept::Lang) => Some((row.langs, "langs")),
                 _ => None,
             };
+            // An unknown value is reported as such; that it is not the row's would say it twice.
             if let (Some((allowed, column)), Some(value)) = (column, value) {
-                self.check_member(field.wire, value, allowed, service, column);
+                if !self.has(field.wire, Rule::UnknownValue) {
+                    self.check_member(field.wire, value, allowed, service, column);
+                }
             }
             if let Some(flag) = field.required_unless {
                 if value.is_none() && !row.has_flag(flag) {
@@ -411,7 +428,8 @@ impl Violations {
                     format!("service {service} does not take `{}` ({flag}); remove it", field.wire),
                 );
             }
-            if let Some((_, fixed)) = row.fixed.iter().find(|(wire, _)| *wire == field.wire).filter(|_| value.is_some()) {
+            if let Some((_, fixed)) = row.fixed.iter().find(|(wire, _)| *wire == field.wire).filter(|_| value.is_some())
+            {
                 self.push(
                     field.wire,
                     Rule::NotAllowedForService,
@@ -428,7 +446,11 @@ impl Violations {
             return;
         }
         if allowed.is_empty() {
-            self.push(field, Rule::NotAllowedForService, format!("service {service} does not take `{field}`; remove it"));
+            self.push(
+                field,
+                Rule::NotAllowedForService,
+                format!("service {service} does not take `{field}`; remove it"),
+            );
         } else {
             self.push(
                 field,

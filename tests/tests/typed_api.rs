@@ -21,7 +21,8 @@ fn typed_order_fills_service_pay_type_and_default_scene() {
 fn typed_pay_scene_choice_among_the_services_own() {
     let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(81), "rrn_1", "test")
         .pay_scene(pay_scenes::App)
-        .return_url("https://merchant.example/return");
+        .return_url("https://merchant.example/return")
+        .build();
     assert_eq!(order.pay_scene, PayScene::App);
     assert_eq!(order.validate(), Ok(()));
 }
@@ -43,26 +44,31 @@ fn typed_refund_needs_no_pay_type_or_service() {
 
 #[test]
 fn service_rules_come_from_the_table() {
-    let rules = services::NuveiWebPreOrder::rules().unwrap();
-    assert!(rules.has_flag(eftpay::ServiceFlag::ActiveTimeFixed));
-    assert_eq!(rules.notifications, eftpay::rules::Notifications::Once);
-    let fps = Service::FpsWebPreOrder.rules().unwrap();
-    assert!(fps.has_flag(eftpay::ServiceFlag::NoRefund));
+    use eftpay::OutgoingMessage;
+    let nuvei = services::NuveiWebPreOrder::rules();
+    assert_eq!(nuvei.effective_default(eftpay::PlaceOrderRequest::INFO, "active_time"), Some("600"));
+    assert_eq!(nuvei.notifications, eftpay::rules::Notifications::Once);
+    let alipay = services::AlipayWebPreOrder::rules();
+    assert_eq!(alipay.effective_default(eftpay::PlaceOrderRequest::INFO, "active_time"), Some("1800"));
+    let wechat_app = services::AppWechatPreOrder::rules();
+    assert_eq!(wechat_app.effective_default(eftpay::AppPreOrderRequest::INFO, "active_time"), Some("900"));
+    assert!(Service::FpsWebPreOrder.rules().is_some());
     assert_eq!(Service::from_wire("service.new.thing").rules(), None);
 }
 
 #[test]
 fn payme_uat_amounts_select_outcomes() {
     use eftpay::rules::TestOutcome;
-    let outcome =
-        |text: &str| eftpay::TestAmount::lookup(&PayType::PayMe, Amount::parse(text).unwrap()).map(|t| t.outcome);
+    let outcome = |text: &str| {
+        eftpay::CATALOG.test_amount(PayType::PayMe.as_str(), Amount::parse(text).unwrap()).map(|t| t.outcome)
+    };
     assert_eq!(outcome("0.81"), Some(TestOutcome::Success));
     assert_eq!(outcome("12.80"), Some(TestOutcome::Timeout));
     assert_eq!(outcome("0.77"), Some(TestOutcome::Failed));
     assert_eq!(outcome("0.44"), Some(TestOutcome::ServerErrorNoQrCode));
     assert_eq!(outcome("0.45"), Some(TestOutcome::ServerErrorNoState));
     assert_eq!(outcome("0.50"), None);
-    assert_eq!(eftpay::TestAmount::lookup(&PayType::Alipay, Amount::parse("0.81").unwrap()), None);
+    assert!(eftpay::CATALOG.test_amount(PayType::Alipay.as_str(), Amount::parse("0.81").unwrap()).is_none());
 }
 
 #[test]

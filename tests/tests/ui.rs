@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// (case, file, text to find, replacement)
 const SPEC_CASES: &[(&str, &str, &str, &str)] = &[
+    ("wallet_enum_without_concept", "interfaces/place_order.toml", "concept = \"wallet\"\n", ""),
     ("syntax_error", "services.toml", "pay_type = \"Demo\"", "pay_type = \"Demo"),
     ("unknown_wallet", "services.toml", "wallets = [\"DEMOA\", \"DEMOB\"]", "wallets = [\"DEMOA\", \"DEMOX\"]"),
     ("duplicate_field", "interfaces/place_order.toml", "wire = \"out_trade_no\"", "wire = \"transaction_amount\""),

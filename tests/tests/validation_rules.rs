@@ -32,9 +32,9 @@ fn order_for(service: Service) -> PlaceOrderRequest {
     let rules = service.rules().unwrap();
     let mut r = order();
     r.service = service.clone();
-    r.pay_type = rules.pay_type.clone();
-    r.wallet = rules.wallets[0].clone();
-    r.pay_scene = rules.pay_scenes[0].clone();
+    r.pay_type = PayType::from_wire(rules.pay_type.unwrap());
+    r.wallet = Wallet::from_wire(rules.wallets[0]);
+    r.pay_scene = PayScene::from_wire(rules.pay_scenes[0]);
     r
 }
 
@@ -252,16 +252,18 @@ fn every_place_order_rule_has_a_passing_and_a_failing_case() {
 
 #[test]
 fn every_service_of_the_spec_accepts_its_own_row() {
-    for rules in eftpay::SERVICES.iter().filter(|r| r.interface == eftpay::Interface::PlaceOrder) {
-        let mut r = order_for(rules.service.clone());
-        if rules.has_flag(eftpay::ServiceFlag::ReturnUrlNotNeeded) {
+    use eftpay::OutgoingMessage;
+    let exempting: Vec<&str> = PlaceOrderRequest::INFO.fields.iter().filter_map(|f| f.required_unless).collect();
+    for rules in eftpay::CATALOG.services_of(PlaceOrderRequest::INFO.name) {
+        let mut r = order_for(Service::from_wire(rules.name));
+        if exempting.iter().any(|flag| rules.has_flag(flag)) {
             r.return_url = None;
         }
         for wallet in rules.wallets {
             for scene in rules.pay_scenes {
-                r.wallet = wallet.clone();
-                r.pay_scene = scene.clone();
-                assert_eq!(r.validate(), Ok(()), "{} {wallet} {scene}", rules.service);
+                r.wallet = Wallet::from_wire(wallet);
+                r.pay_scene = PayScene::from_wire(scene);
+                assert_eq!(r.validate(), Ok(()), "{} {wallet} {scene}", rules.name);
             }
         }
     }
@@ -335,14 +337,14 @@ fn apply_refund_takes_a_notify_url() {
 
 #[test]
 fn query_needs_at_least_one_order_number() {
-    let mut q = QueryRequest::new();
+    let mut q = QueryRequest::default();
     let v = q.validate().unwrap_err();
     assert!(v.has("eft_trade_no", Rule::AtLeastOneOf), "{v}");
     q.out_trade_no = Some(String::new());
     assert!(q.validate().is_err(), "an empty number counts as none");
     q.out_trade_no = Some("rrn_1".into());
     assert_eq!(q.validate(), Ok(()));
-    let mut q = QueryRequest::new();
+    let mut q = QueryRequest::default();
     q.eft_trade_no = Some("08520005269190824010701722".into());
     assert_eq!(q.validate(), Ok(()));
 }
@@ -387,4 +389,94 @@ fn a_gateway_reports_missing_and_malformed_fields() {
     assert!(violations.has("out_trade_no", Rule::Required), "{violations}");
     assert!(!violations.has("transaction_amount", Rule::Required), "malformed is not also reported missing");
     assert_eq!(violations.len(), 2, "{violations}");
+}
+
+// ---- rules of the other scenes, stated as data in their tables ----
+
+#[test]
+fn app_active_time_must_be_a_multiple_of_60() {
+    use eftpay::{AppPreOrderRequest, BuyerType};
+    let mut order = AppPreOrderRequest::new(
+        amount("1.00"),
+        "rrn_app_1",
+        PayType::WeChat,
+        BuyerType::Ios,
+        "app order",
+        Wallet::WeChatHk,
+        "goods",
+        PayScene::App,
+    );
+    order.active_time = Some(900);
+    assert_eq!(order.validate(), Ok(()));
+    order.active_time = Some(901);
+    let v = order.validate().unwrap_err();
+    assert!(v.has("active_time", Rule::OutOfRange), "{v}");
+    assert!(v.to_string().contains("multiple of 60"), "{v}");
+}
+
+#[test]
+fn an_interface_without_a_service_field_still_checks_payment_type_and_wallet() {
+    use eftpay::{AppPreOrderRequest, BuyerType};
+    let order = |pay_type: PayType, wallet: Wallet| {
+        AppPreOrderRequest::new(
+            amount("1.00"),
+            "rrn_app_2",
+            pay_type,
+            BuyerType::Android,
+            "s",
+            wallet,
+            "b",
+            PayScene::App,
+        )
+    };
+    assert_eq!(order(PayType::Alipay, Wallet::AlipayHk).validate(), Ok(()));
+    let v = order(PayType::Alipay, Wallet::WeChatHk).validate().unwrap_err();
+    assert!(v.has("wallet", Rule::NotForService), "{v}");
+    let v = order(PayType::Atome, Wallet::Atome).validate().unwrap_err();
+    assert!(v.has("payType", Rule::NotForService), "{v}");
+}
+
+#[test]
+fn a_cashier_order_carries_no_payment_type_or_wallet() {
+    use eftpay::CashierPreOrderRequest;
+    let mut order = CashierPreOrderRequest::new(
+        Service::CashierPreOrder,
+        amount("1.00"),
+        "rrn_cashier_1",
+        "s",
+        PayScene::Wap,
+        "https://merchant.example/return",
+    );
+    assert_eq!(order.validate(), Ok(()));
+    order.pay_scene = PayScene::Web;
+    assert!(order.validate().unwrap_err().has("pay_scene", Rule::NotForService));
+}
+
+#[test]
+fn qrcode_requests_name_the_wallet_payment_type_on_the_wire() {
+    use eftpay::{OutgoingMessage, QrcodePreOrderRequest};
+    assert!(QrcodePreOrderRequest::SIGNED_FIELDS.contains(&"payment_type"));
+    assert!(QrcodePreOrderRequest::SIGNED_FIELDS.contains(&"paytype"));
+    let order = eftpay::services::AlipayQrcodePreOrder::place_order(
+        eftpay::wallets::AlipayBoth,
+        amount("2.00"),
+        "rrn_qr_1",
+        "counter",
+    )
+    .build();
+    assert_eq!(order.validate(), Ok(()));
+    let mut wrong = order.clone();
+    wrong.payment_type = Wallet::WeChatHk;
+    assert!(wrong.validate().unwrap_err().has("payment_type", Rule::NotForService));
+}
+
+#[test]
+fn every_service_of_every_scene_validates_as_its_typed_constructor_builds_it() {
+    // Rows are data; their count is read from the catalog, never written here.
+    let rows = eftpay::CATALOG.services.len();
+    assert!(rows > 0);
+    for row in eftpay::CATALOG.services {
+        let info = eftpay::CATALOG.interface(row.interface).unwrap();
+        assert!(info.purpose.kind() == eftpay::rules::InterfaceKind::Request, "{}", row.name);
+    }
 }

@@ -227,7 +227,8 @@ fn a_recognition_condition_needs_exactly_one_test() {
 }
 
 /// Puts a second notification into a scene of its own.
-const TWIN_SCENE: &str = "\n[[scene]]\nname = \"twin\"\ndoc = \"A second scene.\"\ninterfaces = [\"refund_notification\"]\n";
+const TWIN_SCENE: &str =
+    "\n[[scene]]\nname = \"twin\"\ndoc = \"A second scene.\"\ninterfaces = [\"refund_notification\"]\n";
 
 #[test]
 fn two_notifications_one_body_could_match_are_refused() {

@@ -1,6 +1,6 @@
-// What the typed API accepts compiles under deny(warnings).
+// What the typed API accepts compiles under deny(warnings), in every scene.
 #![deny(warnings)]
-use eftpay::{Amount, langs, pay_scenes, services, wallets};
+use eftpay::{Amount, BuyerType, QueryRequest, langs, pay_scenes, services, wallets};
 
 fn main() {
     let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(81), "rrn_1", "test")
@@ -10,4 +10,31 @@ fn main() {
     assert!(order.validate().is_ok());
     let _ = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(1), "rrn_2", "test")
         .lang(langs::En);
+    let _ = QueryRequest::by_out_trade_no("rrn_2").refund_no("rf_1").build();
+    let qrcode = services::AlipayQrcodePreOrder::place_order(wallets::AlipayBoth, Amount::from_cents(200), "rrn_3", "counter")
+        .notify_url("https://merchant.example/notify")
+        .build();
+    assert!(qrcode.validate().is_ok());
+    let _ = services::AlipayQrcodeClose::close(wallets::AlipayHk, "rrn_3");
+    let app = services::AppWechatPreOrder::place_order(
+        wallets::WeChatHk,
+        Amount::from_cents(100),
+        "rrn_4",
+        BuyerType::Android,
+        "in-app order",
+        "goods",
+    )
+    .active_time(900)
+    .build();
+    assert!(app.validate().is_ok());
+    let _ = services::AppRefund::refund_by_out_trade_no(Amount::from_cents(50), "rf_4", "rrn_4");
+    let cashier = services::CashierPreOrder::place_order(
+        Amount::from_cents(100),
+        "rrn_5",
+        "cashier order",
+        "https://merchant.example/return",
+    )
+    .lang(langs::Hk)
+    .build();
+    assert!(cashier.validate().is_ok());
 }

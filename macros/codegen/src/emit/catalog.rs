@@ -170,7 +170,11 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
         Encoding::Json => quote! { Json },
         Encoding::Form => quote! { Form },
     };
-    let retry = if i.retry_safe { quote! { Safe } } else { quote! { Never } };
+    let retry = if i.retry_safe {
+        quote! { Safe }
+    } else {
+        quote! { Never }
+    };
     let fields = i.fields.iter().map(|f| field_info(f, &i.fields, spec));
     let response = i.response.iter().map(|f| field_info(f, &i.response, spec));
     let groups = i.at_least_one_of.iter().map(|group| {

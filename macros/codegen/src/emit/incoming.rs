@@ -42,7 +42,12 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         let wire = &f.wire;
         let text = write_text(f.ty, &quote! { value });
         let owned = match f.ty {
-            FieldType::Object(_) | FieldType::ObjectArray(_) | FieldType::Amount | FieldType::Seconds | FieldType::Time | FieldType::DateTime => {
+            FieldType::Object(_)
+            | FieldType::ObjectArray(_)
+            | FieldType::Amount
+            | FieldType::Seconds
+            | FieldType::Time
+            | FieldType::DateTime => {
                 quote! { (#text).clone() }
             }
             _ => quote! { ::std::borrow::ToOwned::to_owned(#text) },

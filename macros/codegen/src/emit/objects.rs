@@ -16,9 +16,13 @@ pub fn emit(o: &Object, spec: &Spec) -> TokenStream {
         let wire = &f.wire;
         let fd = doc(&format!("`{}` — {}", f.wire, f.doc));
         let (ty, skip) = match f.ty {
-            ObjectFieldType::Text => (quote! { ::core::option::Option<::std::string::String> }, "::core::option::Option::is_none"),
+            ObjectFieldType::Text => {
+                (quote! { ::core::option::Option<::std::string::String> }, "::core::option::Option::is_none")
+            }
             ObjectFieldType::Integer => (quote! { ::core::option::Option<i64> }, "::core::option::Option::is_none"),
-            ObjectFieldType::TextArray => (quote! { ::std::vec::Vec<::std::string::String> }, "::std::vec::Vec::is_empty"),
+            ObjectFieldType::TextArray => {
+                (quote! { ::std::vec::Vec<::std::string::String> }, "::std::vec::Vec::is_empty")
+            }
             ObjectFieldType::Object(id) => {
                 let other = ident(&spec.object(id).rust);
                 (quote! { ::core::option::Option<#other> }, "::core::option::Option::is_none")

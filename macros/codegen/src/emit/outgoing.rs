@@ -7,7 +7,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{concept_fields, doc, ident, incoming_name, info_path, outgoing_name, param_into, param_type, read_field, value_type, write_text};
+use super::{
+    concept_fields, doc, ident, incoming_name, info_path, outgoing_name, param_into, param_type, read_field,
+    value_type, write_text,
+};
 use crate::model::{Concept, Field, FieldType, Interface, Spec};
 
 pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
@@ -83,7 +86,11 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let iface_name = &i.name;
     let request_impl = match (i.purpose.is_request(), incoming_name(i), &i.endpoint) {
         (true, Some(response), Some(endpoint)) => {
-            let retry = if i.retry_safe { quote! { Safe } } else { quote! { Never } };
+            let retry = if i.retry_safe {
+                quote! { Safe }
+            } else {
+                quote! { Never }
+            };
             let purpose = ident(i.purpose.variant());
             quote! {
                 impl ::eftpay::Request for #name {
@@ -190,7 +197,11 @@ fn walk_body(i: &Interface) -> TokenStream {
         let nested = matches!(f.ty, FieldType::Object(_) | FieldType::ObjectArray(_));
         let write = |value: TokenStream| {
             let text = write_text(f.ty, &value);
-            if nested { quote! { sink.json(#wire, #text); } } else { quote! { sink.text(#wire, #text); } }
+            if nested {
+                quote! { sink.json(#wire, #text); }
+            } else {
+                quote! { sink.text(#wire, #text); }
+            }
         };
         if f.is_mandatory() {
             write(quote! { &self.#rust })

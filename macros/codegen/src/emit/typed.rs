@@ -25,9 +25,33 @@ struct Column {
 fn columns(spec: &Spec) -> [Column; 3] {
     let b = spec.builtin;
     [
-        Column { enum_id: Some(b.wallet), concept: Concept::Wallet, module: "wallets", marker: "WalletMarker", of: "WalletOf", konst: "WALLET", label: "wallet" },
-        Column { enum_id: b.pay_scene, concept: Concept::PayScene, module: "pay_scenes", marker: "PaySceneMarker", of: "PaySceneOf", konst: "PAY_SCENE", label: "pay_scene" },
-        Column { enum_id: b.lang, concept: Concept::Lang, module: "langs", marker: "LangMarker", of: "LangOf", konst: "LANG", label: "lang" },
+        Column {
+            enum_id: Some(b.wallet),
+            concept: Concept::Wallet,
+            module: "wallets",
+            marker: "WalletMarker",
+            of: "TakesWallet",
+            konst: "WALLET",
+            label: "wallet",
+        },
+        Column {
+            enum_id: b.pay_scene,
+            concept: Concept::PayScene,
+            module: "pay_scenes",
+            marker: "PaySceneMarker",
+            of: "TakesPayScene",
+            konst: "PAY_SCENE",
+            label: "pay_scene",
+        },
+        Column {
+            enum_id: b.lang,
+            concept: Concept::Lang,
+            module: "langs",
+            marker: "LangMarker",
+            of: "TakesLang",
+            konst: "LANG",
+            label: "lang",
+        },
     ]
 }
 
@@ -89,7 +113,8 @@ pub fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
-/// Marker types of one column and the `…Of<S>` trait.
+/// Marker types of one column and the `Takes…<M>` trait service markers implement for the
+/// values of their row — on the service, so a compile error lists that service's values only.
 fn markers(spec: &Spec, c: &Column) -> TokenStream {
     let Some(enum_id) = c.enum_id else { return TokenStream::new() };
     let enum_ident = ident(&spec.enumeration(enum_id).rust);
@@ -110,10 +135,13 @@ fn markers(spec: &Spec, c: &Column) -> TokenStream {
     });
     let module_doc = doc(&format!("Marker types for each {label}, for the typed per-service API."));
     let marker_doc = doc(&format!("A marker type standing for one {label}."));
-    let of_doc = doc(&format!("Implemented for the {label}s that service `S` takes (its row of the spec's service table)."));
-    let message = format!("{label} `{{Self}}` is not one that service `{{S}}` takes");
+    let of_doc =
+        doc(&format!("Implemented by a service marker for each {label} of its row (the spec's service table)."));
+    let message = format!("{label} `{{M}}` is not one that service `{{Self}}` takes");
     let label_text = format!("this {label} does not belong to the service");
-    let note = format!("the service's {label}s are listed in its row of the spec's service table; `{{S}}::rules()` returns them at run time");
+    let note = format!(
+        "the service's {label}s are listed in its row of the spec's service table; `{{Self}}::rules()` returns them at run time"
+    );
     quote! {
         #module_doc
         pub mod #module {
@@ -128,7 +156,7 @@ fn markers(spec: &Spec, c: &Column) -> TokenStream {
 
         #of_doc
         #[diagnostic::on_unimplemented(message = #message, label = #label_text, note = #note)]
-        pub trait #of<S>: #marker {}
+        pub trait #of<M: #marker> {}
 
         #(#marker_impls)*
     }
@@ -140,7 +168,8 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
     let request = outgoing_name(i);
     let has_rows = spec.services.iter().any(|s| spec.interface(s.interface).name == i.name);
     let caller: Vec<&Field> = i.fields.iter().filter(|f| f.is_caller_set()).collect();
-    let typed_column = |f: &Field| matches!(f.concept, Some(Concept::Wallet | Concept::PayScene | Concept::Lang)) && has_rows;
+    let typed_column =
+        |f: &Field| matches!(f.concept, Some(Concept::Wallet | Concept::PayScene | Concept::Lang)) && has_rows;
     let row_decided = |f: &Field| matches!(f.concept, Some(Concept::Service | Concept::PayType)) && has_rows;
     let setters = caller.iter().filter(|f| !f.is_mandatory() && !typed_column(f) && !row_decided(f)).map(|f| {
         let rust = ident(&f.rust);
@@ -158,14 +187,21 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
     });
     let typed_setters = caller.iter().filter(|f| typed_column(f)).filter_map(|f| {
         let column = columns(spec).into_iter().find(|c| Some(c.concept) == f.concept)?;
-        let (of, konst) = (ident(column.of), ident(column.konst));
+        let (of, konst, marker) = (ident(column.of), ident(column.konst), ident(column.marker));
         let rust = ident(&f.rust);
-        let value = if f.is_mandatory() { quote! { M::#konst } } else { quote! { ::core::option::Option::Some(M::#konst) } };
+        let value = if f.is_mandatory() {
+            quote! { M::#konst }
+        } else {
+            quote! { ::core::option::Option::Some(M::#konst) }
+        };
         let d = doc(&format!("Sets `{}` to one the service takes (others do not compile).", f.wire));
         Some(quote! {
             #d
             #[must_use]
-            pub fn #rust<M: #of<S>>(mut self, _marker: M) -> Self {
+            pub fn #rust<M: #marker>(mut self, _marker: M) -> Self
+            where
+                S: #of<M>,
+            {
                 self.request.#rust = #value;
                 self
             }
@@ -268,11 +304,9 @@ fn rowless_constructors(i: &Interface, spec: &Spec, has_rows: bool) -> TokenStre
 /// at-least-one-of group, one per member (`by_out_trade_no`); otherwise one plain constructor.
 fn constructor_variants(i: &Interface) -> Vec<(String, Option<&Field>)> {
     match i.at_least_one_of.first() {
-        Some(group) => group
-            .iter()
-            .filter_map(|id| i.fields.get(*id))
-            .map(|f| (format!("by_{}", f.rust), Some(f)))
-            .collect(),
+        Some(group) => {
+            group.iter().filter_map(|id| i.fields.get(*id)).map(|f| (format!("by_{}", f.rust), Some(f))).collect()
+        }
         None => vec![("start".to_owned(), None)],
     }
 }
@@ -313,7 +347,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
             .iter()
             .map(|v| {
                 let value = ident(&spec.value(enum_id, *v).rust);
-                quote! { impl #of<services::#name> for #module::#value {} }
+                quote! { impl #of<#module::#value> for services::#name {} }
             })
             .collect()
     });
@@ -357,15 +391,19 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
     let request = outgoing_name(i);
     let builder = builder_name(i);
     let purpose = i.purpose.name();
-    let wallet_param = i.fields.iter().any(|f| f.is_caller_set() && f.is_mandatory() && f.concept == Some(Concept::Wallet));
+    let wallet_param =
+        i.fields.iter().any(|f| f.is_caller_set() && f.is_mandatory() && f.concept == Some(Concept::Wallet));
     constructor_variants(i)
         .into_iter()
         .filter_map(|(suffix, pick)| {
-            let method = if suffix == "start" { format_ident!("{purpose}") } else { format_ident!("{purpose}_{suffix}") };
+            let method =
+                if suffix == "start" { format_ident!("{purpose}") } else { format_ident!("{purpose}_{suffix}") };
             let mut params = Vec::new();
             let mut generics = Vec::new();
+            let mut bounds = Vec::new();
             if wallet_param {
-                generics.push(quote! { W: WalletOf<Self> });
+                generics.push(quote! { W: WalletMarker });
+                bounds.push(quote! { Self: TakesWallet<W> });
                 params.push(quote! { _wallet: W });
             }
             let mut args = Vec::new();
@@ -403,12 +441,19 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                 quote! { request.#rust = ::core::option::Option::Some(#value); }
             });
             let wallets: Vec<String> = s.wallets.iter().map(|w| spec.value(b.wallet, *w).wire.clone()).collect();
-            let what = if wallet_param { format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", ")) } else { String::new() };
+            let what = if wallet_param {
+                format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", "))
+            } else {
+                String::new()
+            };
             let d = doc(&format!("Starts a `{}` request for `{}`{what}.", i.name, s.wire));
             Some(quote! {
                 #d
                 #[allow(clippy::too_many_arguments)]
-                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
+                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self>
+                where
+                    #(#bounds),*
+                {
                     #[allow(unused_mut)]
                     let mut request = #request::new(#(#args),*);
                     #set

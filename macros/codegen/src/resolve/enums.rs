@@ -131,7 +131,8 @@ impl Resolver<'_> {
                 for wallet in self.values(*file, &owner, &def.wallets) {
                     let Some(at) = def.wallets.iter().find(|w| *w.wire.get_ref() == wallet.wire) else { continue };
                     if let Some(other) = wallets.iter().position(|w| w.wire == wallet.wire) {
-                        let taken_by = owners.get(other).and_then(|p: &usize| pay_types.get(*p)).map(|p| p.wire.clone());
+                        let taken_by =
+                            owners.get(other).and_then(|p: &usize| pay_types.get(*p)).map(|p| p.wire.clone());
                         self.err(
                             *file,
                             &at.wire,

@@ -119,7 +119,11 @@ impl Resolver<'_> {
                         self.err(
                             file,
                             omitted,
-                            format!("`{name}` omits `{}`, which `{}` does not have", omitted.get_ref(), parent.get_ref()),
+                            format!(
+                                "`{name}` omits `{}`, which `{}` does not have",
+                                omitted.get_ref(),
+                                parent.get_ref()
+                            ),
                             "name a [[field]] of the interface it extends",
                         );
                     }
@@ -129,7 +133,12 @@ impl Resolver<'_> {
                 rows.retain(|e| !def.omit.iter().any(|o| Some(o.get_ref().as_str()) == e.wire()));
             }
         } else if let Some(first) = def.omit.first() {
-            self.err(file, first, format!("`{name}` omits fields but extends no interface"), "remove `omit`, or add `extends`");
+            self.err(
+                file,
+                first,
+                format!("`{name}` omits fields but extends no interface"),
+                "remove `omit`, or add `extends`",
+            );
         }
         for own in self.expand(sources, file, table.rows(doc)) {
             match own.wire().and_then(|w| rows.iter().position(|e| e.wire() == Some(w))) {
@@ -199,10 +208,11 @@ impl Resolver<'_> {
             let file = entry.file;
             let def = entry.def;
             let (Some(wire_at), Some(ty_at), Some(doc)) = (&def.wire, &def.ty, &def.doc) else {
-                let missing: Vec<&str> = [("wire", def.wire.is_none()), ("type", def.ty.is_none()), ("doc", def.doc.is_none())]
-                    .into_iter()
-                    .filter_map(|(k, m)| m.then_some(k))
-                    .collect();
+                let missing: Vec<&str> =
+                    [("wire", def.wire.is_none()), ("type", def.ty.is_none()), ("doc", def.doc.is_none())]
+                        .into_iter()
+                        .filter_map(|(k, m)| m.then_some(k))
+                        .collect();
                 let at = def.wire.as_ref().or(def.ty.as_ref()).or(def.doc.as_ref());
                 if let Some(at) = at {
                     self.err(
@@ -216,7 +226,12 @@ impl Resolver<'_> {
             };
             let wire = wire_at.get_ref().clone();
             if wire.is_empty() {
-                self.err(file, wire_at, "a field with an empty wire name", "write the name exactly as eftPay's table has it");
+                self.err(
+                    file,
+                    wire_at,
+                    "a field with an empty wire name",
+                    "write the name exactly as eftPay's table has it",
+                );
                 continue;
             }
             if wire.contains(['&', '=']) {
@@ -241,7 +256,8 @@ impl Resolver<'_> {
             }
             let Some(rust) = self.rust_name(file, wire_at, def.rust.as_ref(), names::snake(&wire)) else { continue };
             if let Some(other) = fields.iter().find(|f| f.rust == rust) {
-                let message = format!("fields `{}` and `{wire}` of `{iface}` both become the Rust field `{rust}`", other.wire);
+                let message =
+                    format!("fields `{}` and `{wire}` of `{iface}` both become the Rust field `{rust}`", other.wire);
                 self.err(file, wire_at, message, "set `rust = \"...\"` on one of them");
                 continue;
             }
@@ -299,7 +315,9 @@ impl Resolver<'_> {
                 self.err(
                     file,
                     wire_at,
-                    format!("`{wire}` is in a message eftPay sends, which is read leniently: `required` means nothing there"),
+                    format!(
+                        "`{wire}` is in a message eftPay sends, which is read leniently: `required` means nothing there"
+                    ),
                     "remove `required` / `required_unless` / `required_when`",
                 );
                 continue;
@@ -413,7 +431,8 @@ impl Resolver<'_> {
 
     fn field_type(&mut self, file: usize, def: &FieldDef, ty_at: &Text, wire: &str) -> Option<FieldType> {
         let Some(ty) = FIELD_TYPES.parse(ty_at.get_ref()) else {
-            let help = format!("{} (spec/README.md describes each type)", suggest(ty_at.get_ref(), &FIELD_TYPES.words()));
+            let help =
+                format!("{} (spec/README.md describes each type)", suggest(ty_at.get_ref(), &FIELD_TYPES.words()));
             self.err(file, ty_at, format!("unknown field type `{}` for `{wire}`", ty_at.get_ref()), help);
             return None;
         };
@@ -466,7 +485,9 @@ impl Resolver<'_> {
             );
             return None;
         }
-        if let Some(named) = def.object.as_ref().filter(|_| !matches!(ty, FieldType::Object(_) | FieldType::ObjectArray(_))) {
+        if let Some(named) =
+            def.object.as_ref().filter(|_| !matches!(ty, FieldType::Object(_) | FieldType::ObjectArray(_)))
+        {
             self.err(
                 file,
                 named,
@@ -616,7 +637,10 @@ impl Resolver<'_> {
                     self.err_at(
                         file,
                         value.span(),
-                        format!("{key} of `{wire}` must be a whole number{}", if key == "multiple_of" { " above 0" } else { "" }),
+                        format!(
+                            "{key} of `{wire}` must be a whole number{}",
+                            if key == "multiple_of" { " above 0" } else { "" }
+                        ),
                         "write e.g. `multiple_of = 60`",
                     );
                     return None;

@@ -17,7 +17,9 @@ impl Resolver<'_> {
         for (file, doc) in docs {
             let file = *file;
             let Some(def) = &doc.interface else {
-                if let Some(first) = doc.field.iter().chain(&doc.response).find_map(|f| f.wire.as_ref().or(f.include.as_ref())) {
+                if let Some(first) =
+                    doc.field.iter().chain(&doc.response).find_map(|f| f.wire.as_ref().or(f.include.as_ref()))
+                {
                     self.err(
                         file,
                         first,
@@ -39,7 +41,12 @@ impl Resolver<'_> {
                 continue;
             }
             if self.spec.interfaces.iter().any(|i| i.name == name) {
-                self.err(file, &def.name, format!("interface `{name}` is declared twice"), "give each interface file its own `name`");
+                self.err(
+                    file,
+                    &def.name,
+                    format!("interface `{name}` is declared twice"),
+                    "give each interface file its own `name`",
+                );
                 continue;
             }
             let Some(rust) = self.rust_name(file, &def.name, def.rust.as_ref(), names::upper_camel(&name)) else {
@@ -125,14 +132,27 @@ impl Resolver<'_> {
         for (index, (file, def)) in resolved.iter().enumerate() {
             let purpose = self.spec.interfaces.get(index).map(|i| i.purpose);
             let Some(purpose) = purpose else { continue };
-            let reply = self.relation(*file, def.reply.as_ref(), purpose.is_notification(), "reply", &[Purpose::Acknowledgement], "notifications");
+            let reply = self.relation(
+                *file,
+                def.reply.as_ref(),
+                purpose.is_notification(),
+                "reply",
+                &[Purpose::Acknowledgement],
+                "notifications",
+            );
             let wanted = match purpose {
                 Purpose::PlaceOrder => &[Purpose::PaymentNotification][..],
                 Purpose::Refund | Purpose::ApplyRefund => &[Purpose::RefundNotification][..],
                 _ => &[][..],
             };
-            let notification =
-                self.relation(*file, def.notification.as_ref(), !wanted.is_empty(), "notification", wanted, "place-order and refund requests");
+            let notification = self.relation(
+                *file,
+                def.notification.as_ref(),
+                !wanted.is_empty(),
+                "notification",
+                wanted,
+                "place-order and refund requests",
+            );
             let sync_return = self.relation(
                 *file,
                 def.sync_return.as_ref(),
@@ -183,7 +203,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn at_least_one_of(&mut self, file: usize, def: &InterfaceDef, name: &str, fields: &[crate::model::Field]) -> Vec<Vec<usize>> {
+    fn at_least_one_of(
+        &mut self,
+        file: usize,
+        def: &InterfaceDef,
+        name: &str,
+        fields: &[crate::model::Field],
+    ) -> Vec<Vec<usize>> {
         let mut groups = Vec::new();
         for group in &def.at_least_one_of {
             let mut members = Vec::new();
@@ -193,7 +219,10 @@ impl Resolver<'_> {
                     Some(_) => self.err(
                         file,
                         member,
-                        format!("`{}` is required anyway, so an at-least-one-of group with it means nothing", member.get_ref()),
+                        format!(
+                            "`{}` is required anyway, so an at-least-one-of group with it means nothing",
+                            member.get_ref()
+                        ),
                         "remove it from the group",
                     ),
                     None => self.err(
@@ -231,10 +260,16 @@ impl Resolver<'_> {
         match found {
             Some(i) if self.spec.interfaces.get(i).is_some_and(|i| purposes.contains(&i.purpose)) => Some(i),
             _ => {
-                let known: Vec<String> =
-                    self.spec.interfaces.iter().filter(|i| purposes.contains(&i.purpose)).map(|i| i.name.clone()).collect();
+                let known: Vec<String> = self
+                    .spec
+                    .interfaces
+                    .iter()
+                    .filter(|i| purposes.contains(&i.purpose))
+                    .map(|i| i.name.clone())
+                    .collect();
                 let words: Vec<&str> = purposes.iter().map(|p| p.name()).collect();
-                let message = format!("{key} `{}` is not an interface with purpose {}", at.get_ref(), words.join(" or "));
+                let message =
+                    format!("{key} `{}` is not an interface with purpose {}", at.get_ref(), words.join(" or "));
                 self.err(file, at, message, suggest(at.get_ref(), &known));
                 None
             }

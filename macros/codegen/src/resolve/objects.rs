@@ -110,7 +110,9 @@ impl Resolver<'_> {
                     "an object may not hold itself, directly or through other objects; break the cycle",
                 );
                 if let Some(object) = self.spec.objects.get_mut(index) {
-                    object.fields.retain(|f| !matches!(f.ty, ObjectFieldType::Object(_) | ObjectFieldType::ObjectArray(_)));
+                    object
+                        .fields
+                        .retain(|f| !matches!(f.ty, ObjectFieldType::Object(_) | ObjectFieldType::ObjectArray(_)));
                 }
             }
         }

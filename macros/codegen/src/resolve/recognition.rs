@@ -108,9 +108,9 @@ impl Resolver<'_> {
         for (index, (name, alternatives)) in rules.iter().enumerate() {
             for (other, other_alternatives) in rules.iter().take(index) {
                 let overlap = alternatives.iter().any(|a| {
-                    other_alternatives.iter().any(|b| {
-                        !a.iter().any(|x| b.iter().any(|y| x.field == y.field && x.test.contradicts(&y.test)))
-                    })
+                    other_alternatives
+                        .iter()
+                        .any(|b| !a.iter().any(|x| b.iter().any(|y| x.field == y.field && x.test.contradicts(&y.test))))
                 });
                 if !overlap {
                     continue;

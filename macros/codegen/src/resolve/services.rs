@@ -49,7 +49,9 @@ impl Resolver<'_> {
             return None;
         }
         let interface = self.spec.interfaces.iter().position(|i| i.name == *def.interface.get_ref());
-        let Some(interface) = interface.filter(|i| self.spec.interfaces.get(*i).is_some_and(|i| i.purpose.is_request())) else {
+        let Some(interface) =
+            interface.filter(|i| self.spec.interfaces.get(*i).is_some_and(|i| i.purpose.is_request()))
+        else {
             let known: Vec<String> =
                 self.spec.interfaces.iter().filter(|i| i.purpose.is_request()).map(|i| i.name.clone()).collect();
             self.report_missing(
@@ -64,7 +66,8 @@ impl Resolver<'_> {
         let fields: Vec<Field> = self.spec.interfaces.get(interface).map(|i| i.fields.clone()).unwrap_or_default();
         // A table that lost a row to an error cannot say what the row's columns must be.
         let tainted = self.tainted.contains(def.interface.get_ref());
-        let mandatory = |concept: Concept| !tainted && fields.iter().any(|f| f.concept == Some(concept) && f.is_mandatory());
+        let mandatory =
+            |concept: Concept| !tainted && fields.iter().any(|f| f.concept == Some(concept) && f.is_mandatory());
         let takes = |concept: Concept| tainted || fields.iter().any(|f| f.concept == Some(concept));
 
         let pay_type_id = self.spec.builtin.pay_type;
@@ -124,7 +127,13 @@ impl Resolver<'_> {
                 );
             }
         }
-        let value = EnumValue { wire: wire.clone(), rust: rust.clone(), doc: def.doc.get_ref().clone(), meaning: None, sandbox_only: false };
+        let value = EnumValue {
+            wire: wire.clone(),
+            rust: rust.clone(),
+            doc: def.doc.get_ref().clone(),
+            meaning: None,
+            sandbox_only: false,
+        };
         let service = Service {
             wire,
             rust,
@@ -147,7 +156,8 @@ impl Resolver<'_> {
         let wallet_id = self.spec.builtin.wallet;
         let mut wallets = Vec::new();
         for at in &def.wallets {
-            let Some(wallet) = self.spec.enums.get(wallet_id).and_then(|e| e.values.iter().position(|v| v.wire == *at.get_ref()))
+            let Some(wallet) =
+                self.spec.enums.get(wallet_id).and_then(|e| e.values.iter().position(|v| v.wire == *at.get_ref()))
             else {
                 let candidates = match pay_type {
                     Some(p) => self.wallets_of(p),
@@ -168,7 +178,10 @@ impl Resolver<'_> {
                     self.err(
                         file,
                         at,
-                        format!("wallet `{}` belongs to payType `{other}`, not to this service's payType `{own}`", at.get_ref()),
+                        format!(
+                            "wallet `{}` belongs to payType `{other}`, not to this service's payType `{own}`",
+                            at.get_ref()
+                        ),
                         format!("use a wallet of `{own}`: {}", self.wallets_of(p).join(", ")),
                     );
                 }
@@ -198,14 +211,23 @@ impl Resolver<'_> {
 
     /// A column of values of a required value set (`PayScene`, `Lang`); the value set's absence
     /// is reported once, not per row.
-    fn row_column(&mut self, file: usize, list: &[Text], id: Option<usize>, enum_name: &str, column: &str) -> Vec<usize> {
+    fn row_column(
+        &mut self,
+        file: usize,
+        list: &[Text],
+        id: Option<usize>,
+        enum_name: &str,
+        column: &str,
+    ) -> Vec<usize> {
         let Some(first) = list.first() else { return Vec::new() };
         let Some(id) = id else {
             self.report_missing(
                 format!("enum {enum_name}"),
                 file,
                 first,
-                format!("the spec declares no enum {enum_name}, which the service tables' {column} column is typed with"),
+                format!(
+                    "the spec declares no enum {enum_name}, which the service tables' {column} column is typed with"
+                ),
                 format!("add an [[enum]] named {enum_name} (spec/common/enums.toml)"),
             );
             return Vec::new();

@@ -11,7 +11,8 @@ impl Resolver<'_> {
         let pay_type_id = self.spec.builtin.pay_type;
         for (file, doc) in docs {
             for def in &doc.test_amount {
-                let Some(pay_type) = self.value_of(pay_type_id, *file, &def.pay_type, "spec/common/wallets.toml") else {
+                let Some(pay_type) = self.value_of(pay_type_id, *file, &def.pay_type, "spec/common/wallets.toml")
+                else {
                     continue;
                 };
                 let Some(cents) = u8::try_from(*def.cents.get_ref()).ok().filter(|c| *c < 100) else {
