@@ -23,3 +23,9 @@ pub mod minimal {
 pub mod extra_service {
     eftpay_macros::include_spec!("fixtures/extra_service");
 }
+
+/// An invented scene unlike every real one (own endpoints, other wire names, a close-like
+/// interface, a conditional field, nested arrays, its own notification): a scene as TOML alone.
+pub mod kiosk {
+    eftpay_macros::include_spec!("fixtures/kiosk");
+}
