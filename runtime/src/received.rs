@@ -40,6 +40,20 @@ impl ReceivedValue {
     }
 }
 
+/// Serialised as the text that was signed (numbers and nested values as their text), `null`
+/// as `null`, booleans as booleans.
+impl serde::Serialize for ReceivedValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ReceivedValue::Text(text) | ReceivedValue::Number(text) | ReceivedValue::Nested(text) => {
+                serializer.serialize_str(text)
+            }
+            ReceivedValue::Bool(value) => serializer.serialize_bool(*value),
+            ReceivedValue::Null => serializer.serialize_none(),
+        }
+    }
+}
+
 impl fmt::Display for ReceivedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.signing_text().unwrap_or(""))

@@ -17,7 +17,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Hong Kong is UTC+8 all year (eftpay-api.md §2).
 const HK_OFFSET_SECONDS: i64 = 8 * 60 * 60;
@@ -149,6 +149,43 @@ impl HkTime {
         )
     }
 
+    /// The same instant as a [`SystemTime`].
+    pub fn to_system_time(self) -> SystemTime {
+        let secs = self.unix_seconds();
+        let magnitude = Duration::from_secs(secs.unsigned_abs());
+        // HkTime's range (1970-01-01 00:00 in Hong Kong is eight hours before the epoch, 9999
+        // at the latest) lies well within SystemTime's on every platform Rust supports.
+        if secs >= 0 {
+            UNIX_EPOCH.checked_add(magnitude).unwrap_or(UNIX_EPOCH)
+        } else {
+            UNIX_EPOCH.checked_sub(magnitude).unwrap_or(UNIX_EPOCH)
+        }
+    }
+
+    /// The Hong Kong wall-clock time of a [`SystemTime`], to the second (fractions dropped);
+    /// `None` outside the years 1970 to 9999 in Hong Kong.
+    pub fn from_system_time(time: SystemTime) -> Option<HkTime> {
+        let secs = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).ok()?,
+            Err(before) => {
+                // Round towards the past, as the forward branch does.
+                let before = before.duration();
+                let whole = i64::try_from(before.as_secs()).ok()?;
+                -(whole + i64::from(before.subsec_nanos() > 0))
+            }
+        };
+        HkTime::from_unix_seconds(secs)
+    }
+
+    /// RFC 3339 with Hong Kong's offset, e.g. `2023-06-09T11:06:45+08:00`: how the time is
+    /// serialised, unambiguous wherever it is read.
+    pub fn to_rfc3339(self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
     /// Seconds from `self` to `other`: positive when `other` is later.
     pub fn seconds_between(self, other: HkTime) -> i64 {
         other.unix_seconds() - self.unix_seconds()
@@ -213,6 +250,29 @@ impl HkTime {
             return Err(TimeError::SecondOutOfRange { text: text(), second: self.second });
         }
         Ok(self)
+    }
+}
+
+impl From<HkTime> for SystemTime {
+    fn from(time: HkTime) -> SystemTime {
+        time.to_system_time()
+    }
+}
+
+impl TryFrom<SystemTime> for HkTime {
+    type Error = TimeError;
+
+    /// # Errors
+    /// [`TimeError::OutsideRange`] for a time before 1970 or after 9999 in Hong Kong.
+    fn try_from(time: SystemTime) -> Result<HkTime, TimeError> {
+        HkTime::from_system_time(time).ok_or(TimeError::OutsideRange)
+    }
+}
+
+/// Serialised as RFC 3339 with the `+08:00` offset (see [`HkTime::to_rfc3339`]).
+impl serde::Serialize for HkTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_rfc3339())
     }
 }
 
@@ -308,6 +368,9 @@ const fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TimeError {
+    /// A point in time outside the years 1970 to 9999 in Hong Kong.
+    #[error("the time lies outside the years 1970 to 9999 in Hong Kong, which eftPay's times cover")]
+    OutsideRange,
     /// The text is not 14 digits `yyyyMMddHHmmss`.
     #[error("time `{text}` is not yyyyMMddHHmmss (e.g. 20230609110645)")]
     NotCompact {
@@ -758,5 +821,26 @@ mod tests {
     fn clocks_work_behind_a_trait_object() {
         let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(FixedClock::new(time(2023, 6, 9, 11, 6, 45)));
         assert_eq!(clock.now().to_compact(), "20230609110645");
+    }
+
+    #[test]
+    fn converts_to_and_from_system_time_at_the_same_instant() {
+        let time = time(2023, 6, 9, 11, 6, 45);
+        let system: SystemTime = time.into();
+        assert_eq!(system.duration_since(UNIX_EPOCH).unwrap().as_secs(), 1_686_280_005);
+        assert_eq!(HkTime::try_from(system), Ok(time));
+        let first = time_of(MIN_UNIX_SECONDS);
+        assert_eq!(HkTime::from_system_time(first.to_system_time()), Some(first), "before the Unix epoch");
+        assert_eq!(HkTime::from_system_time(UNIX_EPOCH + Duration::from_millis(1_500)), HkTime::from_unix_seconds(1));
+    }
+
+    fn time_of(secs: i64) -> HkTime {
+        HkTime::from_unix_seconds(secs).unwrap()
+    }
+
+    #[test]
+    fn serialises_as_rfc3339_with_hong_kong_offset() {
+        let time = time(2023, 6, 9, 11, 6, 45);
+        assert_eq!(serde_json::to_string(&time).unwrap(), "\"2023-06-09T11:06:45+08:00\"");
     }
 }

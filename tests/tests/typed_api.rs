@@ -124,3 +124,20 @@ fn signed_body_carries_exactly_the_signed_fields() {
         assert!(eftpay::PlaceOrderRequest::SIGNED_FIELDS.contains(name));
     }
 }
+
+#[test]
+fn incoming_messages_serialise_under_their_wire_names_with_unknown_fields_inline() {
+    use eftpay::IncomingMessage;
+    let fields = eftpay::ReceivedFields::from_json(
+        r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","total_fee":"1.00","gmt_payment":"2023-06-09 11:06:45","trade_status":"TRADE_SUCCESS","novel":"kept"}"#,
+    )
+    .unwrap();
+    let notification = eftpay::Notification::from_fields(&fields).unwrap();
+    let json = serde_json::to_value(&notification).unwrap();
+    assert_eq!(json["out_trade_no"], "rrn_1");
+    assert_eq!(json["trade_status"], "TRADE_SUCCESS");
+    assert_eq!(json["total_fee"], "1.00");
+    assert_eq!(json["gmt_payment"], "2023-06-09T11:06:45+08:00");
+    assert_eq!(json["novel"], "kept", "fields the SDK does not model are kept");
+    assert!(json.get("tid").is_none(), "fields not received are left out");
+}

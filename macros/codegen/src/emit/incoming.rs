@@ -26,8 +26,13 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let members = kept.iter().map(|f| {
         let rust = ident(&f.rust);
         let ty = value_type(spec, f.ty);
+        let wire = &f.wire;
         let d = doc(&format!("`{}` — {}", f.wire, f.doc));
-        quote! { #d pub #rust: ::core::option::Option<#ty>, }
+        quote! {
+            #d
+            #[serde(rename = #wire, skip_serializing_if = "::core::option::Option::is_none")]
+            pub #rust: ::core::option::Option<#ty>,
+        }
     });
     let reads = kept.iter().map(|f| {
         let rust = ident(&f.rust);
@@ -66,11 +71,15 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let label = if i.purpose.is_request() { format!("{} response", i.name) } else { i.name.clone() };
     quote! {
         #struct_doc
-        #[derive(Clone, Debug, PartialEq)]
+        ///
+        /// Serialises under the wire names, fields not received left out, `extra` inline.
+        #[derive(Clone, Debug, PartialEq, ::eftpay::__private::serde::Serialize)]
+        #[serde(crate = "::eftpay::__private::serde")]
         #[non_exhaustive]
         pub struct #name {
             #(#members)*
             /// Fields this version of the SDK does not model, verbatim, so nothing eftPay sends is lost.
+            #[serde(flatten)]
             pub extra: ::std::collections::BTreeMap<::std::string::String, ::eftpay::ReceivedValue>,
         }
 

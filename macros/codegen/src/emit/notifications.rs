@@ -50,7 +50,10 @@ pub fn emit(spec: &Spec) -> TokenStream {
     quote! {
         /// A verified asynchronous notification: one variant per notification of the spec,
         /// chosen by the spec's recognition rules ([`NOTIFICATION_RULES`]).
-        #[derive(Clone, Debug, PartialEq)]
+        ///
+        /// Serialises as the notification itself (see each variant's type).
+        #[derive(Clone, Debug, PartialEq, ::eftpay::__private::serde::Serialize)]
+        #[serde(crate = "::eftpay::__private::serde", untagged)]
         #[non_exhaustive]
         pub enum Notification {
             #(#variants)*
