@@ -35,7 +35,7 @@ mod wire_enum;
 
 /// The API generated from `spec/` (re-exported at the crate root).
 mod generated {
-    eftpay_macros::include_spec!("../spec");
+    eftpay_macros::include_spec!("spec");
 }
 
 pub use amount::{Amount, AmountError};
