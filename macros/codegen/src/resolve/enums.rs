@@ -25,10 +25,12 @@ impl Resolver<'_> {
             let Some(rust) = self.rust_name(file, &def.wire, def.rust.as_ref(), names::upper_camel(wire)) else {
                 continue;
             };
+            // Where the Rust name comes from: an explicit `rust = ...`, or the wire text.
+            let rust_at = def.rust.as_ref().unwrap_or(&def.wire);
             if rust == "Unknown" {
                 self.err(
                     file,
-                    &def.wire,
+                    rust_at,
                     format!("{owner}: the variant name `Unknown` is reserved for values the SDK does not know"),
                     "set `rust = \"...\"` to another name",
                 );
@@ -36,7 +38,7 @@ impl Resolver<'_> {
             }
             if let Some(other) = values.iter().find(|v| v.rust == rust) {
                 let message = format!("{owner}: `{}` and `{wire}` both become the Rust variant `{rust}`", other.wire);
-                self.err(file, &def.wire, message, "set `rust = \"...\"` on one of them");
+                self.err(file, rust_at, message, "set `rust = \"...\"` on one of them");
                 continue;
             }
             let meaning = match &def.means {
@@ -76,6 +78,7 @@ impl Resolver<'_> {
                         format!("enum name `{rust}` is not a Rust type name"),
                         "use UpperCamelCase letters and digits, e.g. `PayScene`",
                     );
+                    self.refused(format!("enum {rust}"));
                     continue;
                 }
                 if !self.claim_type(*file, &def.name, &rust, &format!("enum `{rust}`")) {
@@ -148,7 +151,7 @@ impl Resolver<'_> {
                     if wallets.iter().any(|w| w.rust == wallet.rust) {
                         self.err(
                             *file,
-                            &at.wire,
+                            at.rust.as_ref().unwrap_or(&at.wire),
                             format!(
                                 "wallet `{}` becomes the Rust variant `{}`, which another wallet has",
                                 wallet.wire, wallet.rust
@@ -198,7 +201,16 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
-                if self.rust_name(*file, &def.name, None, names::upper_camel(name)).is_none() {
+                // Flags are referred to by name from fields and rows; like every other spec
+                // name they are snake_case (a flag has no `rust` key to rename it by).
+                if !names::is_snake_name(name) {
+                    self.err(
+                        *file,
+                        &def.name,
+                        format!("service flag name `{name}` is not a snake_case name"),
+                        "use lowercase letters, digits and `_`, starting with a letter, e.g. `no_refund`",
+                    );
+                    self.refused(format!("flag {name}"));
                     continue;
                 }
                 self.spec.flags.push(Flag { name: name.clone(), doc: def.doc.get_ref().clone() });

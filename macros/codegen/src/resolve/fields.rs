@@ -17,6 +17,8 @@ use crate::suggest::suggest;
 pub(super) struct Entry<'a> {
     pub file: usize,
     pub def: &'a FieldDef,
+    /// The `[[field_group]]` the row is written in, if it is not the table's own.
+    pub group: Option<&'a str>,
 }
 
 impl Entry<'_> {
@@ -33,7 +35,7 @@ pub(super) enum Table {
 }
 
 impl Table {
-    fn rows<'a>(self, doc: &'a Document) -> &'a [FieldDef] {
+    fn rows(self, doc: &Document) -> &[FieldDef] {
         match self {
             Table::Fields => &doc.field,
             Table::Response => &doc.response,
@@ -91,12 +93,26 @@ impl Resolver<'_> {
         let Some((file, def, doc)) = sources.interfaces.get(name).copied() else { return Vec::new() };
         let mut rows: Vec<Entry<'a>> = Vec::new();
         if let Some(parent) = &def.extends {
-            if stack.iter().any(|s| s == parent.get_ref()) || parent.get_ref() == name {
-                self.err(
+            let cycle_start = stack.iter().position(|s| s == parent.get_ref());
+            if cycle_start.is_some() || parent.get_ref() == name {
+                // Every member of the cycle closes it when its own table is built: report the
+                // cycle once, with its whole chain.
+                let mut chain: Vec<&str> = stack
+                    .get(cycle_start.unwrap_or(stack.len())..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                chain.extend([name, parent.get_ref().as_str()]);
+                let mut members = chain.clone();
+                members.sort_unstable();
+                members.dedup();
+                self.report_missing(
+                    format!("extends cycle {}", members.join(" ")),
                     file,
                     parent,
-                    format!("`{name}` extends `{}`, which extends `{name}` again", parent.get_ref()),
-                    "break the cycle: an interface may extend one that does not extend it back",
+                    format!("`extends` goes round in a cycle: {}", chain.join(" → ")),
+                    "break the cycle: remove one `extends` of it (an interface cannot inherit from itself)",
                 );
             } else if sources.interfaces.contains_key(parent.get_ref()) {
                 stack.push(name.to_owned());
@@ -159,7 +175,7 @@ impl Resolver<'_> {
         let mut out = Vec::new();
         for def in rows {
             let Some(include) = &def.include else {
-                out.push(Entry { file, def });
+                out.push(Entry { file, def, group: None });
                 continue;
             };
             if def.wire.is_some() || def.ty.is_some() || def.doc.is_some() {
@@ -180,13 +196,16 @@ impl Resolver<'_> {
                                 "a field group cannot include another",
                                 "list the fields in the group itself",
                             ),
-                            None => out.push(Entry { file: *group_file, def: row }),
+                            None => out.push(Entry { file: *group_file, def: row, group: Some(group.name.get_ref()) }),
                         }
                     }
                 }
                 None => {
                     let known: Vec<String> = sources.groups.keys().cloned().collect();
-                    let help = suggest(include.get_ref(), &known);
+                    let help = format!(
+                        "{} — field groups are declared as [[field_group]]",
+                        suggest(include.get_ref(), &known)
+                    );
                     self.report_missing(
                         format!("group {}", include.get_ref()),
                         file,
@@ -215,10 +234,16 @@ impl Resolver<'_> {
                         .collect();
                 let at = def.wire.as_ref().or(def.ty.as_ref()).or(def.doc.as_ref());
                 if let Some(at) = at {
+                    // A group's row is the same row in every table including it: say so, so it
+                    // is reported once.
+                    let row = match entry.group {
+                        Some(group) => format!("a row of field group `{group}`"),
+                        None => format!("a [[{table}]] row of `{iface}`"),
+                    };
                     self.err(
                         file,
                         at,
-                        format!("a [[{table}]] row of `{iface}` has no {}", missing.join(", ")),
+                        format!("{row} has no {}", missing.join(", ")),
                         "every field row needs `wire`, `type` and `doc` (or is a lone `include = \"group\"`)",
                     );
                 }
@@ -453,23 +478,21 @@ impl Resolver<'_> {
             FieldType::Object(_) | FieldType::ObjectArray(_) => {
                 let known: Vec<String> = self.spec.objects.iter().map(|o| o.rust.clone()).collect();
                 let Some(named) = &def.object else {
+                    let help = if known.is_empty() {
+                        "add `object = \"Name\"` and declare that object as an [[object]]".to_owned()
+                    } else {
+                        format!("add `object = \"Name\"`, one of: {}", known.join(", "))
+                    };
                     self.err(
                         file,
                         ty_at,
                         format!("a field of type `{}` needs `object = \"...\"` (`{wire}`)", ty_at.get_ref()),
-                        format!("add `object = \"Name\"`, one of: {}", known.join(", ")),
+                        help,
                     );
                     return None;
                 };
                 let Some(id) = known.iter().position(|k| k == named.get_ref()) else {
-                    let help = suggest(named.get_ref(), &known);
-                    self.report_missing(
-                        format!("object {}", named.get_ref()),
-                        file,
-                        named,
-                        format!("unknown object `{}`", named.get_ref()),
-                        help,
-                    );
+                    self.unknown_object(file, named, &known);
                     return None;
                 };
                 if matches!(ty, FieldType::Object(_)) { FieldType::Object(id) } else { FieldType::ObjectArray(id) }
@@ -517,6 +540,20 @@ impl Resolver<'_> {
     fn concept(&mut self, file: usize, at: &Text, ty: FieldType) -> Option<Concept> {
         let concept = self.keyword(&CONCEPTS, file, at)?;
         let b = self.spec.builtin;
+        // The service rows' columns are typed with these enums too: their absence is one error.
+        for (wanted, declared, name) in [(Concept::PayScene, b.pay_scene, "PayScene"), (Concept::Lang, b.lang, "Lang")]
+        {
+            if concept == wanted && declared.is_none() {
+                self.report_missing(
+                    format!("enum {name}"),
+                    file,
+                    at,
+                    format!("the spec declares no enum {name}, which concept `{}` needs", at.get_ref()),
+                    format!("add an [[enum]] named {name} (spec/common/enums.toml)"),
+                );
+                return None;
+            }
+        }
         let builtin = |id: Option<usize>| matches!(ty, FieldType::Enum(e) if Some(e) == id);
         let (ok, expected): (bool, String) = match concept {
             Concept::Service => (builtin(Some(b.service)), "type = \"enum\", enum = \"Service\"".into()),
@@ -601,6 +638,8 @@ impl Resolver<'_> {
             let help = match ty {
                 FieldType::Enum(id) => format!("use one of: {}", self.wires(id).join(", ")),
                 FieldType::Seconds => "write a whole number of seconds, e.g. \"1800\"".to_owned(),
+                FieldType::Amount => "write the amount as decimal text, e.g. \"10.00\"".to_owned(),
+                FieldType::Object(_) | FieldType::ObjectArray(_) => format!("remove `{key}`: an object field has none"),
                 _ => "write a value of the field's type".to_owned(),
             };
             self.err(file, at, format!("{key} value `{text}` is not a value of the field's type"), help);
@@ -641,20 +680,20 @@ impl Resolver<'_> {
                             "{key} of `{wire}` must be a whole number{}",
                             if key == "multiple_of" { " above 0" } else { "" }
                         ),
-                        "write e.g. `multiple_of = 60`",
+                        format!("write e.g. `{key} = 60`"),
                     );
                     return None;
                 }
             }
         }
         let [multiple_of, min, max] = out;
-        if let (Some(lo), Some(hi)) = (min, max) {
-            if lo > hi {
-                if let Some(at) = &def.min {
-                    self.err_at(file, at.span(), format!("min {lo} of `{wire}` is above its max {hi}"), "swap them");
-                }
-                return None;
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            if let Some(at) = &def.min {
+                self.err_at(file, at.span(), format!("min {lo} of `{wire}` is above its max {hi}"), "swap them");
             }
+            return None;
         }
         Some((multiple_of, min, max))
     }

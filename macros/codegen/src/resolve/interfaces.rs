@@ -38,6 +38,7 @@ impl Resolver<'_> {
                     format!("interface name `{name}` is not a snake_case name"),
                     "use lowercase letters, digits and `_`, starting with a letter, e.g. `qrcode_close`",
                 );
+                self.refused(format!("interface {name}"));
                 continue;
             }
             if self.spec.interfaces.iter().any(|i| i.name == name) {
@@ -49,16 +50,23 @@ impl Resolver<'_> {
                 );
                 continue;
             }
+            // An interface refused here is left out of the model; the service rows, scenes and
+            // interfaces naming it stay quiet rather than echo the error as "unknown interface".
             let Some(rust) = self.rust_name(file, &def.name, def.rust.as_ref(), names::upper_camel(&name)) else {
+                self.refused(format!("interface {name}"));
                 continue;
             };
-            let Some(purpose) = self.keyword(&PURPOSES, file, &def.purpose) else { continue };
+            let Some(purpose) = self.keyword(&PURPOSES, file, &def.purpose) else {
+                self.refused(format!("interface {name}"));
+                continue;
+            };
             let type_names: Vec<String> = if purpose.is_request() {
                 vec![format!("{rust}Request"), format!("{rust}Response"), format!("{rust}Builder")]
             } else {
                 vec![rust.clone()]
             };
             if !type_names.iter().all(|t| self.claim_type(file, &def.name, t, &format!("interface `{name}`"))) {
+                self.refused(format!("interface {name}"));
                 continue;
             }
             let encoding = self.keyword(&ENCODINGS, file, &def.encoding).unwrap_or(Encoding::Json);
@@ -72,7 +80,7 @@ impl Resolver<'_> {
                             file,
                             r,
                             format!("`{name}` is a {} request, which changes something at eftPay", purpose.name()),
-                            "only requests that change nothing (query) may be `retry = \"safe\"`",
+                            "write `retry = \"never\"`: only requests that change nothing (query) may be retried",
                         );
                     }
                     safe && purpose == Purpose::Query
@@ -267,10 +275,14 @@ impl Resolver<'_> {
                     .filter(|i| purposes.contains(&i.purpose))
                     .map(|i| i.name.clone())
                     .collect();
-                let words: Vec<&str> = purposes.iter().map(|p| p.name()).collect();
-                let message =
-                    format!("{key} `{}` is not an interface with purpose {}", at.get_ref(), words.join(" or "));
-                self.err(file, at, message, suggest(at.get_ref(), &known));
+                let words = purposes.iter().map(|p| p.name()).collect::<Vec<_>>().join(" or ");
+                let message = format!("{key} `{}` is not an interface with purpose {words}", at.get_ref());
+                let help = if known.is_empty() {
+                    format!("declare an interface with purpose {words}, or remove `{key}`")
+                } else {
+                    suggest(at.get_ref(), &known)
+                };
+                self.err(file, at, message, help);
                 None
             }
         }

@@ -87,7 +87,8 @@ pub(crate) struct Resolver<'d> {
     spec: Spec,
     /// Rust type names taken so far, for collision errors.
     types: BTreeMap<String, String>,
-    /// Names already reported as undeclared: later references to them stay quiet.
+    /// Names already reported (undeclared, or declared but refused): later references to them
+    /// stay quiet, so one mistake is one error. Also holds `extends` cycles already reported.
     missing: BTreeSet<String>,
     /// Interfaces whose field tables lost a row to an error: checks of their service rows
     /// against those tables would only echo it.
@@ -124,7 +125,7 @@ impl<'d> Resolver<'d> {
         self.diags.error(file, span, message, help);
     }
 
-    /// Reports an undeclared name once; returns whether this was the first report.
+    /// Reports an undeclared name once: later reports with the same `key` stay quiet.
     fn report_missing(
         &mut self,
         key: String,
@@ -136,6 +137,12 @@ impl<'d> Resolver<'d> {
         if self.missing.insert(key) {
             self.err(file, at, message, help);
         }
+    }
+
+    /// Remembers that the declaration of `key` (`enum Lang`, `interface place_order`) was refused
+    /// with an error: references to it would only echo that error.
+    fn refused(&mut self, key: String) {
+        self.missing.insert(key);
     }
 
     /// The meaning of a keyword, or an error naming the words the key takes.
@@ -209,14 +216,15 @@ impl<'d> Resolver<'d> {
         self.spec.enums.get(id).map(|e| e.values.iter().map(|v| v.wire.clone()).collect()).unwrap_or_default()
     }
 
-    /// The index of a flag by name, reported when it is not declared.
+    /// The index of a flag by name, reported once when it is not declared.
     fn flag_named(&mut self, file: usize, at: &Text) -> Option<usize> {
-        if let Some(id) = self.spec.flags.iter().position(|f| f.name == *at.get_ref()) {
+        let name = at.get_ref();
+        if let Some(id) = self.spec.flags.iter().position(|f| f.name == *name) {
             return Some(id);
         }
         let known: Vec<String> = self.spec.flags.iter().map(|f| f.name.clone()).collect();
-        let help = format!("{} — service flags are declared as [[service_flag]]", suggest(at.get_ref(), &known));
-        self.err(file, at, format!("unknown service flag `{}`", at.get_ref()), help);
+        let help = format!("{} — service flags are declared as [[service_flag]]", suggest(name, &known));
+        self.report_missing(format!("flag {name}"), file, at, format!("unknown service flag `{name}`"), help);
         None
     }
 }

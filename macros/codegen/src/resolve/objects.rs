@@ -6,7 +6,7 @@ use super::Resolver;
 use crate::keywords::OBJECT_FIELD_TYPES;
 use crate::model::{Object, ObjectField, ObjectFieldType};
 use crate::names;
-use crate::schema::Document;
+use crate::schema::{Document, Text};
 use crate::suggest::suggest;
 
 impl Resolver<'_> {
@@ -23,9 +23,11 @@ impl Resolver<'_> {
                         format!("object name `{rust}` is not a Rust type name"),
                         "use UpperCamelCase, e.g. `CustomerInfo`",
                     );
+                    self.refused(format!("object {rust}"));
                     continue;
                 }
                 if !self.claim_type(*file, &def.name, &rust, &format!("object `{rust}`")) {
+                    self.refused(format!("object {rust}"));
                     continue;
                 }
                 self.spec.objects.push(Object { rust, doc: def.doc.get_ref().clone(), fields: Vec::new() });
@@ -60,8 +62,7 @@ impl Resolver<'_> {
                             continue;
                         };
                         let Some(target) = names.iter().position(|n| n == named.get_ref()) else {
-                            let help = suggest(named.get_ref(), &names);
-                            self.err(*file, named, format!("unknown object `{}`", named.get_ref()), help);
+                            self.unknown_object(*file, named, &names);
                             continue;
                         };
                         if matches!(ty, ObjectFieldType::Object(_)) {
@@ -116,6 +117,13 @@ impl Resolver<'_> {
                 }
             }
         }
+    }
+
+    /// Reports, once, an object name nothing declares (`known`: the declared ones).
+    pub(super) fn unknown_object(&mut self, file: usize, named: &Text, known: &[String]) {
+        let name = named.get_ref();
+        let help = format!("{} — objects are declared as [[object]]", suggest(name, known));
+        self.report_missing(format!("object {name}"), file, named, format!("unknown object `{name}`"), help);
     }
 
     /// Whether object `from` holds object `target`, following nested objects.

@@ -63,13 +63,20 @@ impl Resolver<'_> {
                 self.spec.scenes.push(Scene { name, doc: def.doc.get_ref().clone(), interfaces });
             }
         }
+        // An interface a [[scene]] lists is no orphan even when that scene or that entry was
+        // refused above: the error already reported is the one to fix.
+        let listed: Vec<&str> = docs
+            .iter()
+            .flat_map(|(_, doc)| &doc.scene)
+            .flat_map(|scene| &scene.interfaces)
+            .map(|at| at.get_ref().as_str())
+            .collect();
         let orphans: Vec<String> = self
             .spec
             .interfaces
             .iter()
-            .enumerate()
-            .filter(|(id, _)| !self.spec.scenes.iter().any(|s| s.interfaces.contains(id)))
-            .map(|(_, i)| i.name.clone())
+            .filter(|i| !listed.contains(&i.name.as_str()))
+            .map(|i| i.name.clone())
             .collect();
         for orphan in orphans {
             let place = docs.iter().find_map(|(file, doc)| {

@@ -48,19 +48,29 @@ impl Resolver<'_> {
             self.err(file, &def.name, "the Rust name `Unknown` is reserved", "set `rust = \"...\"` on this row");
             return None;
         }
-        let interface = self.spec.interfaces.iter().position(|i| i.name == *def.interface.get_ref());
+        let named = def.interface.get_ref();
+        let interface = self.spec.interfaces.iter().position(|i| i.name == *named);
         let Some(interface) =
             interface.filter(|i| self.spec.interfaces.get(*i).is_some_and(|i| i.purpose.is_request()))
         else {
             let known: Vec<String> =
                 self.spec.interfaces.iter().filter(|i| i.purpose.is_request()).map(|i| i.name.clone()).collect();
-            self.report_missing(
-                format!("interface {}", def.interface.get_ref()),
-                file,
-                &def.interface,
-                format!("unknown request interface `{}`", def.interface.get_ref()),
-                suggest(def.interface.get_ref(), &known),
-            );
+            let help = suggest(named, &known);
+            match interface.and_then(|i| self.spec.interfaces.get(i)).map(|i| i.purpose) {
+                Some(purpose) => self.err(
+                    file,
+                    &def.interface,
+                    format!("service rows belong to request interfaces, and `{named}` is a {}", purpose.name()),
+                    help,
+                ),
+                None => self.report_missing(
+                    format!("interface {named}"),
+                    file,
+                    &def.interface,
+                    format!("unknown request interface `{named}`"),
+                    help,
+                ),
+            }
             return None;
         };
         let fields: Vec<Field> = self.spec.interfaces.get(interface).map(|i| i.fields.clone()).unwrap_or_default();
@@ -93,7 +103,6 @@ impl Resolver<'_> {
                 "add `wallets = [...]` from the doc's wallet column",
             );
         }
-        let pay_scenes = self.row_column(file, &def.pay_scenes, self.spec.builtin.pay_scene, "PayScene", "pay_scenes");
         if def.pay_scenes.is_empty() && mandatory(Concept::PayScene) {
             self.err(
                 file,
@@ -102,22 +111,26 @@ impl Resolver<'_> {
                 "add `pay_scenes = [\"WEB\"]` (WEB is eftPay's default scene)",
             );
         }
-        if !def.pay_scenes.is_empty() && !takes(Concept::PayScene) {
-            if let Some(first) = def.pay_scenes.first() {
+        // A column the interface does not send is wrong as a whole: its values are not checked.
+        let pay_scenes = match def.pay_scenes.first() {
+            Some(first) if !takes(Concept::PayScene) => {
                 self.err(file, first, format!("the interface of `{wire}` sends no pay_scene"), "remove `pay_scenes`");
+                Vec::new()
             }
-        }
-        let langs = self.row_column(file, &def.langs, self.spec.builtin.lang, "Lang", "langs");
-        if !def.langs.is_empty() && !takes(Concept::Lang) {
-            if let Some(first) = def.langs.first() {
+            _ => self.row_column(file, &def.pay_scenes, self.spec.builtin.pay_scene, "PayScene", "pay_scenes"),
+        };
+        let langs = match def.langs.first() {
+            Some(first) if !takes(Concept::Lang) => {
                 self.err(file, first, format!("the interface of `{wire}` sends no lang"), "remove `langs`");
+                Vec::new()
             }
-        }
+            _ => self.row_column(file, &def.langs, self.spec.builtin.lang, "Lang", "langs"),
+        };
         let flags = def.flags.iter().filter_map(|f| self.flag_named(file, f)).collect();
         let notifications = self.keyword(&NOTIFICATIONS, file, &def.notifications)?;
         let defaults = self.row_values(file, &def.defaults, &fields, "defaults")?;
         let fixed = self.row_values(file, &def.fixed, &fields, "fixed")?;
-        for (key, _) in &def.fixed {
+        for key in def.fixed.keys() {
             if fields.iter().any(|f| f.wire == *key.get_ref() && f.is_mandatory()) {
                 self.err_at(
                     file,
@@ -271,11 +284,15 @@ impl Resolver<'_> {
                 _ => true,
             };
             if !valid {
+                let help = match field.ty {
+                    FieldType::Enum(id) => format!("use one of: {}", self.wires(id).join(", ")),
+                    _ => "write a whole number of seconds, e.g. \"1800\"".to_owned(),
+                };
                 self.err(
                     file,
                     value,
                     format!("{key} value `{}` is not a value of `{}`", value.get_ref(), field.wire),
-                    "write a value of the field's type",
+                    help,
                 );
                 continue;
             }
