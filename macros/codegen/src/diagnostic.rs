@@ -51,11 +51,6 @@ impl Diagnostics {
         self.errors.is_empty()
     }
 
-    /// Records an error that belongs to no spec file.
-    pub fn global(&mut self, message: impl Into<String>) {
-        self.errors.push(Diagnostic { file: None, span: 0..0, message: message.into(), help: None });
-    }
-
     /// Ends the pass: every error collected, in the order found.
     pub fn finish(self) -> Vec<Diagnostic> {
         self.errors
