@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use eftpay::client::redact_url;
 use eftpay::received::MAX_BODY_BYTES;
+use eftpay::rules::Meaning;
 use eftpay::services::{AlipayWebPreOrder, AlipayWebRefund, WechatWebApplyRefund};
 use eftpay::signing::{canonical_string, sign_fields};
 use eftpay::verify::verify_fields;
@@ -142,7 +143,7 @@ async fn handle(State(shared): State<Shared>, uri: Uri, headers: HeaderMap, body
 // Messages
 // ---------------------------------------------------------------------------------------------
 
-/// A JSON body of `pairs` plus their `sign` under `secret`, as eftPay signs (eftpay-api.md §2).
+/// A JSON body of `pairs` plus their `sign` under `secret`, as eftPay signs (docs/protocol.md §2).
 fn signed_with(secret: &str, pairs: &[(&str, &str)]) -> String {
     let fields = ReceivedFields::from_pairs(pairs.iter().copied()).unwrap();
     let sign = sign_fields(&fields, &Secret::new(secret));
@@ -238,7 +239,7 @@ async fn place_order_sends_a_signed_json_body_the_server_can_verify() {
     assert_eq!(request.content_type.as_deref(), Some("application/json; charset=utf-8"));
     let fields = request.fields();
     verify_fields(&fields, &Secret::new(SECRET)).expect("the server verifies the request's signature");
-    // The body carries exactly the signed fields (eftpay-api.md §2): every one is a field the
+    // The body carries exactly the signed fields (docs/protocol.md §2): every one is a field the
     // message signs, none is empty, and nothing else but `sign` is there.
     let mut names: Vec<&str> = fields.iter().map(|(name, _)| name).filter(|name| *name != "sign").collect();
     names.sort_unstable();
@@ -347,7 +348,9 @@ async fn unsigned_negative_status_reply_is_a_gateway_error() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert_eq!(refusal.status(), &ReturnStatus::InvalidService);
+    assert_eq!(refusal.meaning(), Some(Meaning::InvalidService));
+    assert_eq!(refusal.code(), "-13");
+    assert_eq!(refusal.code_as::<ReturnStatus>(), ReturnStatus::InvalidService);
     assert_eq!(refusal.text(), Some("invalid service"));
     assert!(!refusal.is_verified());
     assert!(error.to_string().contains("unverified"), "{error}");
@@ -373,7 +376,7 @@ async fn signed_error_reply_is_a_gateway_error_with_code_and_text() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert_eq!(refusal.status(), &ReturnStatus::TimeMismatch);
+    assert_eq!(refusal.meaning(), Some(Meaning::TimeMismatch));
     assert_eq!(refusal.text(), Some("time mismatch"));
     assert!(refusal.is_verified());
     assert!(error.to_string().contains("clock"), "the message says what to do: {error}");
@@ -401,8 +404,9 @@ async fn unknown_return_status_is_kept_verbatim() {
     let error = client.query(query()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert!(!refusal.status().is_known());
-    assert_eq!(refusal.status().as_str(), "77");
+    assert_eq!(refusal.meaning(), None);
+    assert!(!refusal.code_as::<ReturnStatus>().is_known());
+    assert_eq!(refusal.code(), "77");
     assert_eq!(gateway.request_count(), 1, "a refusal is an answer and is not retried");
 }
 
@@ -643,7 +647,7 @@ async fn a_time_mismatch_refusal_is_reported_whatever_its_time() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert_eq!(refusal.status(), &ReturnStatus::TimeMismatch);
+    assert_eq!(refusal.meaning(), Some(Meaning::TimeMismatch));
 }
 
 #[tokio::test]
