@@ -2,12 +2,12 @@
 //! gets a signed acknowledgement; the test helper signs bodies merchants' own tests can use.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
-use eftpay::notify::{self, Notification};
+use eftpay::notify::{self, Answer, Notification};
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
 use eftpay::{
-    BuyerType, Credentials, FixedClock, HkTime, IncomingMessage, PlaceOrderResponse, ReceivedFields, ReturnCode,
-    Secret, TradeStatus, TradeType, VerifyError, Wallet,
+    BuyerType, Credentials, FixedClock, HkTime, IncomingMessage, PlaceOrderResponse, ReceivedFields, Secret,
+    SyncReturn, TradeStatus, TradeType, VerifyError, Wallet,
 };
 
 /// The seed's response example (note `"buyerType": "andriod"` and the undocumented `subject`).
@@ -19,7 +19,7 @@ const SEED_RESPONSE: &str = r#"{
 "tid": "tid_3378", "buyerType": "andriod", "out_trade_no": "rrn_1686280006002", "time": "20230609110646", "payType": "Alipay"
 }"#;
 
-/// The payment notification example of eftpay-api.md §6 (its secret is not public).
+/// The payment notification example of docs/protocol.md §6 (its secret is not public).
 const DOC_NOTIFICATION: &str = r#"{"currency":"HKD","eft_trade_no":"20005269520084311t5rutcv1734","eftpay_trade_no":"20005269520084311t5rutcv1734","gmt_payment":"2019-09-24 02:20:29","notify_type":"trade_status_sync","out_trade_no":"rrn_1686280005975","sign":"9fdff8df93645e4b24919543f46c6b1219f80e7f47341d0c04834ee303903449","time":"20230609110645","total_fee":"1","trade_no":"2019082422001386450540290447","trade_status":"TRADE_SUCCESS","user_confirm_key":"S0003469","wallet":"ALIPAYCN","transaction_id":"2020012022001386451433772415","trade_type":"SALE"}"#;
 
 const SECRET: &str = "test-secret-not-real";
@@ -89,14 +89,14 @@ fn a_tampered_notification_is_refused() {
 fn the_acknowledgement_is_signed_and_carries_only_its_fields() {
     let credentials = Credentials::new("TESTKEY00001", SECRET);
     let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
-    let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+    let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap();
     let fields = ReceivedFields::from_json(&ack.body).unwrap();
     let names: Vec<&str> = fields.iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["return_code", "time", "sign"]);
     assert_eq!(fields.text("return_code"), Some("success"));
     assert_eq!(verify_fields(&fields, &credentials.secret), Ok(()));
     assert_eq!(ack.content_type(), "application/json; charset=utf-8");
-    let refused = notify::acknowledge(ReturnCode::Failure, &credentials, &clock);
+    let refused = notify::acknowledge(Answer::NotHandled, &credentials, &clock).unwrap();
     assert!(refused.body.starts_with(r#"{"return_code":"false""#));
 }
 
@@ -112,10 +112,13 @@ fn the_synchronous_return_is_verified_from_its_form() {
     }
     form.append_pair("sign", &sign);
     let body = form.finish();
-    let verified = notify::verify_return(&body, &secret).unwrap();
+    let verified = notify::verify_return::<SyncReturn>(&body, &secret).unwrap();
     assert_eq!(verified.trade_status, Some(TradeStatus::TradeSuccess));
     assert_eq!(verified.extra.get("subject").map(ToString::to_string), Some("測試 & =".to_owned()));
-    assert_eq!(notify::verify_return(&body.replace("0.53", "5.30"), &secret).unwrap_err(), VerifyError::Mismatch);
+    assert_eq!(
+        notify::verify_return::<SyncReturn>(&body.replace("0.53", "5.30"), &secret).unwrap_err(),
+        VerifyError::Mismatch
+    );
 }
 
 #[test]
@@ -177,7 +180,7 @@ fn a_signed_query_reply_with_notification_fields_is_not_a_notification() {
 fn the_merchants_own_acknowledgement_is_not_a_notification() {
     let credentials = Credentials::new("S0003469", SECRET);
     let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
-    let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+    let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap();
     assert!(matches!(
         notify::verify_notification(&ack.body, &credentials.secret),
         Err(VerifyError::Unrecognised { .. })
