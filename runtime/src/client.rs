@@ -94,9 +94,6 @@ pub struct Client {
     reply_window: ReplyWindow,
 }
 
-/// The verified reply to the request `I` builds.
-type ReplyTo<I> = Verified<<<I as IntoRequest>::Request as Request>::Response>;
-
 impl Client {
     /// A client for eftPay's test environment ([`TEST_BASE_URL`]) with the default timeouts and
     /// retry bounds. Use [`Client::builder`] for production, whose base URL eftPay gives each
@@ -124,7 +121,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn place_order<I>(&self, request: I) -> Result<ReplyTo<I>, ClientError>
+    pub async fn place_order<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
     where
         I: IntoRequest,
         I::Request: Request<Purpose = purpose::PlaceOrder>,
@@ -137,7 +134,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn query<I>(&self, request: I) -> Result<ReplyTo<I>, ClientError>
+    pub async fn query<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
     where
         I: IntoRequest,
         I::Request: Request<Purpose = purpose::Query>,
@@ -147,9 +144,19 @@ impl Client {
 
     /// Refunds all or part of an order, in any scene (`docs/protocol.md` §5). Never retried.
     ///
+    /// Each convenience takes only requests of its purpose; an order is no refund:
+    ///
+    /// ```compile_fail
+    /// # async fn f(client: eftpay::Client) {
+    /// let order = eftpay::services::AlipayWebPreOrder::place_order(
+    ///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), "rrn_1", "x");
+    /// let _ = client.refund(order).await;
+    /// # }
+    /// ```
+    ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn refund<I>(&self, request: I) -> Result<ReplyTo<I>, ClientError>
+    pub async fn refund<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
     where
         I: IntoRequest,
         I::Request: Request<Purpose = purpose::Refund>,
@@ -161,7 +168,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn apply_refund<I>(&self, request: I) -> Result<ReplyTo<I>, ClientError>
+    pub async fn apply_refund<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
     where
         I: IntoRequest,
         I::Request: Request<Purpose = purpose::ApplyRefund>,
@@ -173,7 +180,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn close<I>(&self, request: I) -> Result<ReplyTo<I>, ClientError>
+    pub async fn close<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
     where
         I: IntoRequest,
         I::Request: Request<Purpose = purpose::Close>,

@@ -962,18 +962,6 @@ async fn close_sends_a_close_request_once() {
     assert_eq!(gateway.requests()[0].fields().text("out_trade_no"), Some("rrn_1"));
 }
 
-/// `Client::refund` does not take an order:
-///
-/// ```compile_fail
-/// # async fn f(client: eftpay::Client) {
-/// let order = eftpay::services::AlipayWebPreOrder::place_order(
-///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), "rrn_1", "x");
-/// let _ = client.refund(order).await;
-/// # }
-/// ```
-#[allow(dead_code)]
-fn conveniences_take_only_their_purpose() {}
-
 // ---------------------------------------------------------------------------------------------
 // Requests given as fields by name
 // ---------------------------------------------------------------------------------------------
