@@ -128,3 +128,24 @@ fn outgoing(
 fn refused(interface: &'static InterfaceInfo, field: &str, reason: String) -> ClientError {
     ClientError::Field { interface: interface.name, field: quoted(field), reason }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nested_value_given_by_name_is_sent_as_the_compact_text_a_receiver_signs() {
+        let (interface, field) = crate::CATALOG
+            .interfaces
+            .iter()
+            .find_map(|i| Some((*i, i.fields.iter().find(|f| f.kind == FieldKind::ObjectArray)?)))
+            .unwrap();
+
+        let sent = outgoing(interface, field, "[ { \"a\" : 1.50 , \"b\":\"x y\" } ]").unwrap();
+
+        assert_eq!(sent.value, r#"[{"a":1.50,"b":"x y"}]"#);
+        assert!(sent.nested);
+        assert!(matches!(outgoing(interface, field, "\"text\""), Err(ClientError::Field { .. })));
+        assert!(matches!(outgoing(interface, field, "[1,"), Err(ClientError::Field { .. })));
+    }
+}
