@@ -1,5 +1,5 @@
 #![allow(missing_docs)] // a measurement program, not library code
-//! Signing a request by streaming its compile-time-sorted fields (DESIGN principle 5) against
+//! Signing a request by streaming its compile-time-sorted fields against
 //! the general rule — collect every field, sort at run time — measured in the same run, so the
 //! ratio holds on a noisy machine even when the absolute numbers do not.
 //!

@@ -1,16 +1,32 @@
 //! The async HTTP client: validates a request, signs it, POSTs it to eftPay and hands back the
-//! reply only once its signature checked out (eftpay-api.md §1–§5).
+//! reply only once its signature checked out (`docs/protocol.md` §1–§5).
+//!
+//! A request is given either typed ([`Client::send`] and the conveniences named after what a
+//! request is for — [`Client::place_order`], [`Client::query`], [`Client::refund`],
+//! [`Client::apply_refund`], [`Client::close`] — each taking that purpose's request of any
+//! scene), or as fields by name with its interface's entry in a catalog
+//! ([`Client::send_fields`], for callers that hold fields rather than types, like the CLI).
+//! Both go through one exchange: the same signing, the same judging of the reply, the same
+//! binding of the reply to its request, the same time window. Nothing in it names a field, a
+//! code or an interface of the spec: it finds them in the interface's field tables by concept,
+//! and what a code means in the catalog.
 //!
 //! Each part has its own room:
 //! - [`ClientBuilder`] (`builder`): base URL, timeouts, clock, retry bounds — checked once;
+//! - `named`: requests given as fields by name;
 //! - `transport`: the HTTP exchange itself (reqwest over rustls);
-//! - `reply`: what the HTTP status, the body, `return_status` and `sign` of a reply mean;
+//! - `reply`: what the HTTP status, the body, the return status and the signature of a reply mean;
 //! - `binding`: whether an accepted reply is about the order, refund and merchant asked about;
 //! - `freshness`: whether a signed reply's `time` lies close enough to its request's;
 //! - `retry`: which requests are sent again, how often, after which failures;
 //! - [`ClientError`] and [`GatewayError`] (`error`): everything that can go wrong, each saying
 //!   what to do next;
 //! - [`redact_url`] (`redact`): how a URL is shown in errors and `Debug`.
+//!
+//! Every call runs in a `tracing` span `eftpay_request` with the fields `interface`, `purpose`,
+//! `out_trade_no` (when the request has one), `attempt`, and, once a reply came, `http_status`,
+//! `return_status` and `elapsed_ms`; retries are `debug` events in it. Neither the secret, a
+//! signature nor the signed string is ever recorded.
 //!
 //! ```no_run
 //! use eftpay::services::AlipayWebPreOrder;
@@ -23,7 +39,7 @@
 //!     .return_url("https://merchant.example/return")
 //!     .notify_url("https://merchant.example/notify");
 //! let reply = client.place_order(order).await?;
-//! // `00` means only that the order was accepted; send the payer to `pay_apptrade`.
+//! // Accepted means only that the order exists; send the payer to `pay_apptrade`.
 //! println!("{:?}", reply.pay_apptrade);
 //! # Ok(())
 //! # }
@@ -33,6 +49,7 @@ mod binding;
 mod builder;
 mod error;
 mod freshness;
+mod named;
 mod redact;
 mod reply;
 mod retry;
@@ -41,23 +58,26 @@ mod transport;
 use std::sync::Arc;
 use std::time::Instant;
 
+use tracing::Instrument;
+use tracing::field::Empty;
+
 pub use builder::{ClientBuilder, TEST_BASE_URL};
 pub use error::{ClientError, GatewayError};
 pub use redact::redact_url;
 
-use crate::ReturnStatus;
+use crate::catalog::{Catalog, InterfaceInfo, TypedFields};
 use crate::credentials::Credentials;
-use crate::message::{Envelope, Request};
+use crate::message::{Envelope, IntoRequest, Request};
+use crate::purpose;
+use crate::received::ReceivedFields;
+use crate::rules::{Concept, Encoding, InterfaceKind, Meaning};
 use crate::time::Clock;
-use crate::verify::Verified;
-use crate::wire::signed_json;
-use crate::{
-    ApplyRefundRequest, ApplyRefundResponse, PlaceOrderRequest, PlaceOrderResponse, QueryRequest, QueryResponse,
-    RefundRequest, RefundResponse,
-};
+use crate::verify::{self, Verified, VerifyError};
+use crate::wire::OutgoingFields;
 use binding::Asked;
 use freshness::{Dating, ReplyWindow};
-use reply::Answer;
+use named::NamedFields;
+use reply::{Answer, ReplyShape};
 use retry::RetrySchedule;
 use transport::Transport;
 
@@ -95,59 +115,95 @@ impl Client {
         &self.base_url
     }
 
-    /// Places an order (PreOrder, eftpay-api.md §3). Never retried: once bytes may have left,
-    /// only a query can tell whether the order exists.
+    /// Places an order, in any scene (`docs/protocol.md` §3): takes a place-order request or
+    /// its builder. Never retried: once bytes may have left, only a query can tell whether the
+    /// order exists.
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn place_order(
-        &self,
-        request: impl Into<PlaceOrderRequest>,
-    ) -> Result<Verified<PlaceOrderResponse>, ClientError> {
-        self.send(&request.into()).await
+    pub async fn place_order<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
+    where
+        I: IntoRequest,
+        I::Request: Request<Purpose = purpose::PlaceOrder>,
+    {
+        self.send(&request.into_request()).await
     }
 
-    /// Queries a trade, or one of its refunds when `refund_no` is set (eftpay-api.md §4).
-    /// Retried within the configured bounds after a connection failure, a timeout or a 5xx.
+    /// Queries a trade, or one of its refunds, in any scene (`docs/protocol.md` §4). Retried
+    /// within the configured bounds after a connection failure, a timeout or a 5xx.
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn query(&self, request: impl Into<QueryRequest>) -> Result<Verified<QueryResponse>, ClientError> {
-        self.send(&request.into()).await
+    pub async fn query<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
+    where
+        I: IntoRequest,
+        I::Request: Request<Purpose = purpose::Query>,
+    {
+        self.send(&request.into_request()).await
     }
 
-    /// Refunds all or part of an order (eftpay-api.md §5). Never retried.
+    /// Refunds all or part of an order, in any scene (`docs/protocol.md` §5). Never retried.
+    ///
+    /// Each convenience takes only requests of its purpose; an order is no refund:
+    ///
+    /// ```compile_fail
+    /// # async fn f(client: eftpay::Client) {
+    /// let order = eftpay::services::AlipayWebPreOrder::place_order(
+    ///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), "rrn_1", "x");
+    /// let _ = client.refund(order).await;
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn refund(&self, request: impl Into<RefundRequest>) -> Result<Verified<RefundResponse>, ClientError> {
-        self.send(&request.into()).await
+    pub async fn refund<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
+    where
+        I: IntoRequest,
+        I::Request: Request<Purpose = purpose::Refund>,
+    {
+        self.send(&request.into_request()).await
     }
 
-    /// Applies for a refund that eftPay completes later (eftpay-api.md §5). Never retried.
+    /// Applies for a refund that eftPay completes later (`docs/protocol.md` §5). Never retried.
     ///
     /// # Errors
     /// See [`Client::send`].
-    pub async fn apply_refund(
-        &self,
-        request: impl Into<ApplyRefundRequest>,
-    ) -> Result<Verified<ApplyRefundResponse>, ClientError> {
-        self.send(&request.into()).await
+    pub async fn apply_refund<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
+    where
+        I: IntoRequest,
+        I::Request: Request<Purpose = purpose::ApplyRefund>,
+    {
+        self.send(&request.into_request()).await
+    }
+
+    /// Closes an unpaid order, in the scenes that have a close request. Never retried.
+    ///
+    /// # Errors
+    /// See [`Client::send`].
+    pub async fn close<I>(&self, request: I) -> Result<Verified<<I::Request as Request>::Response>, ClientError>
+    where
+        I: IntoRequest,
+        I::Request: Request<Purpose = purpose::Close>,
+    {
+        self.send(&request.into_request()).await
     }
 
     /// Sends any request: validates it (an invalid one is never sent), signs it with a fresh
     /// `time` from the client's clock for every attempt, POSTs it to
     /// `{base_url}{R::ENDPOINT}`, and verifies the reply.
     ///
-    /// Retried only when [`R::RETRY`](Request::RETRY) is
+    /// Retried only when its interface's retry policy is
     /// [`RetryPolicy::Safe`](crate::rules::RetryPolicy::Safe).
     ///
     /// # Errors
     /// - [`ClientError::Invalid`]: the request breaks a rule; nothing was sent;
+    /// - [`ClientError::Unsupported`]: the interface is sent in an encoding requests are not
+    ///   sent in, or its reply could not say it was accepted; nothing was sent;
     /// - [`ClientError::Connect`], [`ClientError::Timeout`], [`ClientError::Transport`],
     ///   [`ClientError::HttpStatus`], [`ClientError::ReplyTooLarge`], [`ClientError::NotJson`]:
     ///   the exchange failed (for a request that is retried: its last attempt);
-    /// - [`ClientError::Gateway`]: eftPay refused the request (`return_status` other than `00`);
+    /// - [`ClientError::Gateway`]: eftPay refused the request (a return status other than the
+    ///   one meaning accepted);
     /// - [`ClientError::Verification`], [`ClientError::NoReturnStatus`]: the reply cannot be
     ///   trusted or does not say whether the request was accepted;
     /// - [`ClientError::Mismatch`]: an accepted reply about another order, refund or merchant
@@ -159,42 +215,151 @@ impl Client {
     /// The last three are never retried: a reply that does not belong to its request is an
     /// answer, and asking again would not change it.
     pub async fn send<R: Request>(&self, request: &R) -> Result<Verified<R::Response>, ClientError> {
+        // A request type knows its interface but not its spec's catalog, which says what the
+        // reply's codes mean; the SDK's own is used. A fixture spec's request whose codes are
+        // not this catalog's is refused as `Unsupported` before anything is sent (its fields
+        // can go through `send_fields` with its own catalog meanwhile).
+        let call = Call::new(&crate::CATALOG, R::INFO, R::ENDPOINT)?;
         request.validate().map_err(|violations| ClientError::Invalid { violations })?;
-        let url = format!("{}{}", self.base_url, R::ENDPOINT);
-        self.retry.run(R::RETRY, |attempt| self.attempt(request, &url, attempt)).await
+        let write = |envelope: &Envelope<'_>| OutgoingFields::of(request, envelope);
+        self.exchange(&call, &write, &verify::read_as::<R::Response>).await
     }
 
-    /// One attempt, signed afresh: eftPay compares `time` with its own clock (eftpay-api.md §2),
-    /// and a retry may come seconds later.
-    async fn attempt<R: Request>(
+    /// Sends a request given as fields by name (`("out_trade_no", "rrn_1")`) through
+    /// `interface`, an interface of `catalog` — any spec's, a fixture's included. The fields are
+    /// the caller's only: the client adds the user key, the time and the fields the spec fixes,
+    /// and signs exactly those, in byte order of name.
+    ///
+    /// Everything else is as [`Client::send`]: validated by the interface's own validator
+    /// before anything is sent, posted to its endpoint, and its reply judged, verified, bound
+    /// to the request and dated in the same way. The reply comes back as the fields of its
+    /// generated type ([`TypedFields`]), which is how a field that is not its type is found.
+    ///
+    /// # Errors
+    /// As [`Client::send`], and [`ClientError::Field`] for a name the interface does not have
+    /// or the client fills in, [`ClientError::Unsupported`] for an interface that is not a
+    /// request.
+    pub async fn send_fields(
         &self,
-        request: &R,
+        catalog: &'static Catalog,
+        interface: &'static InterfaceInfo,
+        fields: &[(&str, &str)],
+    ) -> Result<Verified<TypedFields>, ClientError> {
+        let endpoint = interface.endpoint.ok_or_else(|| ClientError::Unsupported {
+            interface: interface.name,
+            reason: "it has no endpoint, so it is not a request the merchant sends".to_owned(),
+        })?;
+        let call = Call::new(catalog, interface, endpoint)?;
+        let named = NamedFields::resolve(interface, fields)?;
+        let write = |envelope: &Envelope<'_>| named.with_envelope(envelope);
+        let read = |fields: ReceivedFields| verify::read_typed(interface, fields.labelled("reply"));
+        self.exchange(&call, &write, &read).await
+    }
+
+    /// One call, however the request was given: every attempt in one span, retried as the
+    /// interface allows.
+    async fn exchange<T, W, Rd>(&self, call: &Call, write: &W, read: &Rd) -> Result<Verified<T>, ClientError>
+    where
+        W: Fn(&Envelope<'_>) -> OutgoingFields,
+        Rd: Fn(ReceivedFields) -> Result<Verified<T>, VerifyError>,
+    {
+        let info = call.interface;
+        let url = format!("{}{}", self.base_url, call.endpoint);
+        let span = tracing::info_span!(
+            "eftpay_request",
+            interface = info.name,
+            purpose = info.purpose.name(),
+            out_trade_no = Empty,
+            attempt = Empty,
+            http_status = Empty,
+            return_status = Empty,
+            elapsed_ms = Empty,
+        );
+        let attempts = self.retry.run(info.retry, |attempt| self.attempt(call, &url, attempt, write, read, &span));
+        attempts.instrument(span.clone()).await
+    }
+
+    /// One attempt, signed afresh: eftPay compares `time` with its own clock
+    /// (`docs/protocol.md` §2), and a retry may come seconds later.
+    async fn attempt<T, W, Rd>(
+        &self,
+        call: &Call,
         url: &str,
         attempt: u32,
-    ) -> Result<Verified<R::Response>, ClientError> {
-        let body = signed_json(request, &self.credentials, self.clock.now());
-        let sent = body.time;
+        write: &W,
+        read: &Rd,
+        span: &tracing::Span,
+    ) -> Result<Verified<T>, ClientError>
+    where
+        W: Fn(&Envelope<'_>) -> OutgoingFields,
+        Rd: Fn(ReceivedFields) -> Result<Verified<T>, VerifyError>,
+    {
+        let info = call.interface;
+        let sent = self.clock.now();
         let time_text = sent.to_compact();
-        let asked =
-            Asked::of(request, &Envelope { user_confirm_key: &self.credentials.user_confirm_key, time: &time_text });
+        let fields = write(&Envelope { user_confirm_key: &self.credentials.user_confirm_key, time: &time_text });
+        span.record("attempt", attempt);
+        if let Some(order) = info.field_for(Concept::OutTradeNo).and_then(|field| fields.text(field.wire)) {
+            span.record("out_trade_no", order);
+        }
+        let asked = Asked::of(info, &fields);
+        let body = fields.signed_json(&self.credentials.secret);
         let started = Instant::now();
-        let exchange = self.transport.post(url, body.json, R::INFO.name, attempt).await?;
-        let window = self.reply_window.around(sent, started.elapsed());
-        match reply::read::<R::Response>(R::INFO.name, &exchange, &self.credentials.secret, attempt)? {
-            Answer::Accepted(reply) => {
-                asked.check::<R::Response>(reply.fields())?;
-                window.check::<R::Response>(reply.fields(), Dating::Required)?;
+        let exchange = self.transport.post(url, call.content_type, body, info.name, attempt).await?;
+        let elapsed = started.elapsed();
+        span.record("http_status", exchange.status);
+        span.record("elapsed_ms", u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        let window = self.reply_window.around(sent, elapsed);
+        match reply::read(&call.reply, &exchange, &self.credentials.secret, attempt)? {
+            Answer::Accepted(fields) => {
+                if let Some(code) = call.reply.status_of(&fields) {
+                    span.record("return_status", code);
+                }
+                let reply = read(fields).map_err(|cause| ClientError::Verification { interface: info.name, cause })?;
+                asked.check(info, reply.fields())?;
+                window.check(info, reply.fields(), Dating::Required)?;
                 Ok(reply)
             }
             Answer::Refused(refusal, fields) => {
+                span.record("return_status", refusal.code());
                 // An unsigned refusal says so itself. A time-mismatch refusal is eftPay saying the
                 // clocks disagree, so its `time` cannot lie in the window; it is reported as what
                 // it is, since it already says to set the clock right.
-                if refusal.is_verified() && refusal.status() != &ReturnStatus::TimeMismatch {
-                    window.check::<R::Response>(&fields, Dating::WhenPresent)?;
+                if refusal.is_verified() && refusal.meaning() != Some(Meaning::TimeMismatch) {
+                    window.check(info, &fields, Dating::WhenPresent)?;
                 }
                 Err(refusal.into())
             }
         }
+    }
+}
+
+/// What one call needs to know about its interface, settled before anything is sent.
+#[derive(Debug)]
+struct Call {
+    interface: &'static InterfaceInfo,
+    endpoint: &'static str,
+    content_type: &'static str,
+    reply: ReplyShape,
+}
+
+impl Call {
+    fn new(
+        catalog: &'static Catalog,
+        interface: &'static InterfaceInfo,
+        endpoint: &'static str,
+    ) -> Result<Call, ClientError> {
+        let unsupported =
+            |reason: &str| ClientError::Unsupported { interface: interface.name, reason: reason.to_owned() };
+        if interface.kind() != InterfaceKind::Request {
+            return Err(unsupported("it is not a request the merchant sends"));
+        }
+        let content_type = match interface.encoding {
+            Encoding::Json => "application/json; charset=utf-8",
+            // eftPay takes every request as JSON; a form-encoded request would be a new rule
+            // of the protocol, not something to send as JSON quietly.
+            _ => return Err(unsupported("its spec says it is form-encoded, which is not supported for requests")),
+        };
+        Ok(Call { interface, endpoint, content_type, reply: ReplyShape::of(catalog, interface)? })
     }
 }

@@ -1,11 +1,18 @@
-//! Notifications eftPay POSTs to `notify_url` (eftpay-api.md §6): verify, tell payment from
-//! refund, hand the typed value to the merchant's code, and answer with a signed
-//! acknowledgement. eftPay re-delivers until it reads `return_code=success`, so handling must be
-//! idempotent and duplicates acknowledged.
+//! Notifications eftPay POSTs to `notify_url` (`docs/protocol.md` §6): verify, tell one
+//! notification from another by the spec's recognition rules, hand the typed value to the
+//! merchant's code, and answer with a signed acknowledgement. eftPay re-delivers until it reads
+//! the answer meaning handled, so handling must be idempotent and duplicates acknowledged.
+//!
+//! Nothing here names a notification, a field or a code of the spec: notifications are
+//! recognised by the catalog's rules, and the acknowledgement is built from the catalog's
+//! acknowledgement interface — its return-code field set to the value meaning handled (or not
+//! handled), its time and signature filled in as for a request. Each function has a variant
+//! taking the catalog (`…_with` / `…_in`), so a fixture spec's messages go through the same code;
+//! the others use the SDK's own [`CATALOG`](crate::CATALOG).
 //!
 //! ```
-//! use eftpay::notify::{self, Notification};
-//! use eftpay::{Credentials, FixedClock, HkTime, ReturnCode, TradeStatus};
+//! use eftpay::notify::{self, Answer, Notification};
+//! use eftpay::{Credentials, FixedClock, HkTime, TradeStatus};
 //!
 //! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
 //! // What eftPay would send (built with the test helper, as a merchant's own tests can).
@@ -19,7 +26,7 @@
 //!     assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
 //! }
 //! let clock = FixedClock::new(HkTime::parse_compact("20230609110700")?);
-//! let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+//! let ack = notify::acknowledge(Answer::Handled, &credentials, &clock)?;
 //! assert!(ack.body.starts_with(r#"{"return_code":"success","time":"20230609110700","sign":""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -29,21 +36,25 @@ pub mod axum;
 
 use std::time::Duration;
 
+use crate::catalog::{Catalog, FieldInfo, InterfaceInfo, TypedFields};
 use crate::credentials::{Credentials, Secret};
 use crate::json_text::string as json_string;
+use crate::message::IncomingMessage;
 use crate::received::{ReceivedError, ReceivedFields, ReceivedValue};
-use crate::signing::sign_fields;
+use crate::rules::{Concept, Meaning, Purpose};
+use crate::signing::{SIGN_FIELD, sign_fields};
 use crate::time::Clock;
-use crate::verify::{Verified, VerifyError, verify_form, verify_json};
-use crate::wire::signed_json;
-use crate::{Acknowledgement, ReturnCode, SyncReturn};
+use crate::verify::{Verified, VerifyError, read_typed, verify_fields, verify_form, verify_json};
+use crate::wire::{OutgoingField, OutgoingFields};
 
 pub use crate::{NOTIFICATION_RULES, Notification};
 
-/// Verifies a notification body (JSON, as POSTed to `notify_url`) and reads it.
+/// Verifies a notification body (JSON, as POSTed to `notify_url`) and reads it as the SDK's
+/// [`Notification`].
 ///
 /// # Errors
-/// An unreadable body, a missing or wrong signature, or a field without its documented form.
+/// An unreadable body, a missing or wrong signature, a field without its documented form, or a
+/// signed message that no rule recognises as a notification.
 pub fn verify_notification(body: &str, secret: &Secret) -> Result<Verified<Notification>, VerifyError> {
     verify_json(body, secret)
 }
@@ -67,14 +78,63 @@ pub fn verify_notification_within(
     Ok(verified)
 }
 
+/// A notification of any spec, verified and recognised by its catalog.
+#[derive(Clone, Debug)]
+pub struct RecognisedNotification {
+    /// The notification interface the catalog's rules recognised.
+    pub interface: &'static InterfaceInfo,
+    /// Its fields as its generated type holds them, and every field as received.
+    pub verified: Verified<TypedFields>,
+}
+
+/// Verifies a notification body (JSON) and reads it through `catalog`: recognised by the
+/// catalog's rules, typed by the recognised interface's generated reader. For callers holding a
+/// catalog rather than a notification type (a fixture spec, a tool).
+///
+/// # Errors
+/// As [`verify_notification`]: a signed body no rule recognises is refused as
+/// [`VerifyError::Unrecognised`].
+pub fn verify_notification_in(
+    catalog: &'static Catalog,
+    body: &str,
+    secret: &Secret,
+) -> Result<RecognisedNotification, VerifyError> {
+    let fields = ReceivedFields::from_json(body)?;
+    verify_fields(&fields, secret)?;
+    let interface =
+        catalog.recognise_notification(&fields).ok_or(VerifyError::Unrecognised { expected: "notification" })?;
+    let verified = read_typed(interface, fields.labelled(interface.name))?;
+    Ok(RecognisedNotification { interface, verified })
+}
+
 /// Verifies the synchronous return (form-encoded, POSTed by the payer's browser to
-/// `return_url`). Show the payer a page from it; decide nothing on it alone — the notification
-/// and Query are authoritative.
+/// `return_url`) as `T`, the spec's return type (`verify_return::<eftpay::SyncReturn>`). Show
+/// the payer a page from it; decide nothing on it alone — the notification and a query are
+/// authoritative.
 ///
 /// # Errors
 /// An unreadable body, a missing or wrong signature, or a field without its documented form.
-pub fn verify_return(form_body: &str, secret: &Secret) -> Result<Verified<SyncReturn>, VerifyError> {
+pub fn verify_return<T: IncomingMessage>(form_body: &str, secret: &Secret) -> Result<Verified<T>, VerifyError> {
     verify_form(form_body, secret)
+}
+
+/// The merchant's answer to a notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Answer {
+    /// Handled (recorded, or a duplicate already recorded): eftPay stops re-delivering.
+    Handled,
+    /// Not handled: eftPay delivers it again.
+    NotHandled,
+}
+
+impl Answer {
+    /// What the spec calls this answer's return code.
+    pub fn meaning(self) -> Meaning {
+        match self {
+            Answer::Handled => Meaning::Handled,
+            Answer::NotHandled => Meaning::NotHandled,
+        }
+    }
 }
 
 /// The content type of an acknowledgement.
@@ -84,8 +144,10 @@ pub const ACK_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ack {
     /// What was answered.
-    pub return_code: ReturnCode,
-    /// The JSON body: `return_code`, `time`, `sign`.
+    pub answer: Answer,
+    /// The return code sent for it, as the spec spells it.
+    pub code: &'static str,
+    /// The JSON body: the return code, `time`, the signature.
     pub body: String,
 }
 
@@ -96,15 +158,109 @@ impl Ack {
     }
 }
 
-/// Builds the merchant's answer to a notification: `success` stops re-delivery, `false` asks
-/// for it again. Signed like any message (eftpay-api.md §6).
-pub fn acknowledge(return_code: ReturnCode, credentials: &Credentials, clock: &dyn Clock) -> Ack {
-    let body = signed_json(&Acknowledgement::new(return_code.clone()), credentials, clock.now()).json;
-    Ack { return_code, body }
+/// The catalog has no acknowledgement the SDK can build.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AckError {
+    /// No interface has the acknowledgement purpose.
+    #[error("the spec has no acknowledgement interface, so notifications cannot be answered; add one to the spec")]
+    NoInterface,
+    /// The acknowledgement has no return-code field, or its value set has no value meaning the
+    /// answer.
+    #[error(
+        "the spec's {interface} has no return-code value meaning {meaning:?}, so that answer cannot be given; give \
+         the return-code field's value set a value with that meaning"
+    )]
+    NoCode {
+        /// The acknowledgement interface.
+        interface: &'static str,
+        /// The meaning looked for.
+        meaning: Meaning,
+    },
+    /// The acknowledgement has a required field the SDK cannot fill in.
+    #[error(
+        "the spec's {interface} requires `{field}`, which the SDK cannot fill in (it fills the return code, the \
+         time, the user key, fixed fields and the signature)"
+    )]
+    UnfillableField {
+        /// The acknowledgement interface.
+        interface: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// Builds the merchant's answer to a notification, signed like any message
+/// (`docs/protocol.md` §6): [`Answer::Handled`] stops re-delivery, [`Answer::NotHandled`] asks
+/// for it again.
+///
+/// # Errors
+/// Only if the SDK's own spec had no acknowledgement; a test proves it has one.
+pub fn acknowledge(answer: Answer, credentials: &Credentials, clock: &dyn Clock) -> Result<Ack, AckError> {
+    acknowledge_with(&crate::CATALOG, answer, credentials, clock)
+}
+
+/// [`acknowledge`] with `catalog`'s acknowledgement: the interface of purpose
+/// acknowledgement, its return-code field set to the value meaning the answer, its time and
+/// user key (if it has one) from `clock` and `credentials`, its fixed fields fixed, and signed.
+///
+/// # Errors
+/// The catalog has no acknowledgement, no code for the answer, or a required field the SDK
+/// cannot fill in.
+pub fn acknowledge_with(
+    catalog: &'static Catalog,
+    answer: Answer,
+    credentials: &Credentials,
+    clock: &dyn Clock,
+) -> Result<Ack, AckError> {
+    let interface = catalog
+        .interfaces
+        .iter()
+        .copied()
+        .find(|interface| interface.purpose == Purpose::Acknowledgement)
+        .ok_or(AckError::NoInterface)?;
+    let no_code = AckError::NoCode { interface: interface.name, meaning: answer.meaning() };
+    let code_field = interface.field_for(Concept::ReturnCode).ok_or_else(|| no_code.clone())?;
+    let code = code_field.enum_name.and_then(|codes| catalog.wire_for(codes, answer.meaning())).ok_or(no_code)?;
+    let time = clock.now().to_compact();
+    let mut fields = Vec::with_capacity(interface.fields.len());
+    for field in interface.fields.iter().filter(|field| field.concept != Some(Concept::Sign)) {
+        let Some(value) = fill(field, code_field, code, credentials, &time) else {
+            if field.is_mandatory() {
+                return Err(AckError::UnfillableField { interface: interface.name, field: field.wire });
+            }
+            continue;
+        };
+        fields.push(OutgoingField { name: field.wire, value: value.to_owned(), nested: false });
+    }
+    let body = OutgoingFields::from_fields(fields).signed_json(&credentials.secret);
+    Ok(Ack { answer, code, body })
+}
+
+/// The value the SDK gives a field of the acknowledgement; `None` for a field it leaves out
+/// (the signature is added when the body is signed).
+fn fill<'a>(
+    field: &'static FieldInfo,
+    code_field: &'static FieldInfo,
+    code: &'static str,
+    credentials: &'a Credentials,
+    time: &'a str,
+) -> Option<&'a str> {
+    if std::ptr::eq(field, code_field) {
+        return Some(code);
+    }
+    if let Some(fixed) = field.fixed {
+        return Some(fixed);
+    }
+    match field.concept {
+        Some(Concept::Time) => Some(time),
+        Some(Concept::UserConfirmKey) => Some(&credentials.user_confirm_key),
+        _ => None,
+    }
 }
 
 /// Signs a message body the way eftPay does, for merchants' own tests of their notification
-/// handlers: give the JSON fields without `sign` (any `sign` present is replaced); get back a
+/// handlers: give the JSON fields without the signature (one present is replaced); get back a
 /// body that [`verify_notification`] accepts with the same secret. Field values are kept exactly.
 ///
 /// # Errors
@@ -113,7 +269,7 @@ pub fn sign_for_test(body: &str, secret: &Secret) -> Result<String, ReceivedErro
     let fields = ReceivedFields::from_json(body)?;
     let sign = sign_fields(&fields, secret);
     let mut out = String::from("{");
-    for (name, value) in fields.iter().filter(|(name, _)| *name != "sign") {
+    for (name, value) in fields.iter().filter(|(name, _)| *name != SIGN_FIELD) {
         if out.len() > 1 {
             out.push(',');
         }
@@ -129,8 +285,36 @@ pub fn sign_for_test(body: &str, secret: &Secret) -> Result<String, ReceivedErro
     if out.len() > 1 {
         out.push(',');
     }
-    out.push_str("\"sign\":");
+    out.push_str(&json_string(SIGN_FIELD));
+    out.push(':');
     out.push_str(&json_string(&sign));
     out.push('}');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{FixedClock, HkTime};
+
+    #[test]
+    fn the_sdks_spec_can_give_both_answers() {
+        let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
+        let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
+        for answer in [Answer::Handled, Answer::NotHandled] {
+            let ack = acknowledge(answer, &credentials, &clock);
+            assert!(ack.is_ok(), "{answer:?}: {ack:?}");
+        }
+    }
+
+    #[test]
+    fn every_signature_field_of_the_spec_is_the_signature_rules() {
+        for interface in crate::CATALOG.interfaces {
+            for field in interface.fields.iter().chain(interface.response) {
+                if field.concept == Some(Concept::Sign) {
+                    assert_eq!(field.wire, SIGN_FIELD, "{}", interface.name);
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
-//! The signature rule, in one place (eftpay-api.md §2):
+//! The signature rule, in one place (`docs/protocol.md` §2):
 //!
-//! 1. every top-level field except `sign`;
+//! 1. every top-level field except the signature field itself ([`SIGN_FIELD`]);
 //! 2. absent, `null` and `""` values left out;
 //! 3. names in byte (ASCII) order, case-sensitive;
 //! 4. `name=value` joined with `&`, values exactly as carried, no URL-encoding;
@@ -9,6 +9,9 @@
 //!
 //! Outgoing messages stream their fields into the hasher in an order fixed at compile time
 //! (no map, no sort); received messages are sorted once, at verification.
+//!
+//! Nothing here returns or logs the string that is hashed with the secret in front; only
+//! [`canonical_string`] shows the part after the secret, for people debugging signatures.
 
 use sha2::{Digest, Sha256};
 
@@ -16,6 +19,11 @@ use crate::credentials::Secret;
 use crate::json_text::NestedJson;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
 use crate::received::ReceivedFields;
+
+/// The name of the field that carries the signature. It belongs to the signature rule rather than
+/// to any one table: every message of every scene carries its signature under this name, and the
+/// spec's fields of concept `sign` are all called this (a test checks the catalog agrees).
+pub const SIGN_FIELD: &str = "sign";
 
 /// The compact JSON text a nested value (an ATOME `customerInfo`, `items`, …) is sent and
 /// signed as: no spaces, keys in the order the spec lists them. eftPay does not document how
@@ -74,11 +82,21 @@ pub fn sign_message<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelop
     hasher.finish()
 }
 
+/// The `sign` of `name=value` pairs already in byte order of name, the signature field not among
+/// them (an outgoing message's fields, collected once for both its signature and its body).
+pub(crate) fn sign_in_order<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, secret: &Secret) -> String {
+    let mut hasher = Hasher::new(secret);
+    for (name, value) in pairs {
+        hasher.field(name, value);
+    }
+    hasher.finish()
+}
+
 /// The fields of a received message that the signature covers, sorted by byte order.
 fn signed_pairs(fields: &ReceivedFields) -> Vec<(&str, &str)> {
     let mut pairs: Vec<(&str, &str)> = fields
         .iter()
-        .filter(|(name, _)| *name != "sign")
+        .filter(|(name, _)| *name != SIGN_FIELD)
         .filter_map(|(name, value)| Some((name, value.signing_text()?)))
         .collect();
     pairs.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
@@ -87,11 +105,7 @@ fn signed_pairs(fields: &ReceivedFields) -> Vec<(&str, &str)> {
 
 /// The `sign` of any message given as fields (received messages, `eftpay sign`).
 pub fn sign_fields(fields: &ReceivedFields, secret: &Secret) -> String {
-    let mut hasher = Hasher::new(secret);
-    for (name, value) in signed_pairs(fields) {
-        hasher.field(name, value);
-    }
-    hasher.finish()
+    sign_in_order(signed_pairs(fields), secret)
 }
 
 /// The string that is hashed, *without* the secret in front — for people debugging signatures

@@ -1,16 +1,21 @@
 //! Verification of what eftPay sends (responses, notifications, the synchronous return):
 //! recompute the signature over every field received — known to our types or not — and compare
-//! in constant time (eftpay-api.md §2). Typed data is reachable only through [`Verified`].
+//! in constant time (`docs/protocol.md` §2). Typed data is reachable only through [`Verified`].
 //! No error carries the secret, the expected signature or the signed string.
+//!
+//! A message is typed either as a generated type ([`verify`], for callers that know it) or
+//! through its interface's entry in a catalog ([`verify_typed`], for callers that hold an
+//! [`InterfaceInfo`] — any spec's, a fixture's included).
 
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 
+use crate::catalog::{InterfaceInfo, TypedFields};
 use crate::credentials::Secret;
 use crate::message::IncomingMessage;
 use crate::received::{IncomingError, ReceivedError, ReceivedFields};
-use crate::signing::sign_fields;
+use crate::signing::{SIGN_FIELD, sign_fields};
 use crate::time::HkTime;
 
 /// Why a message was not accepted.
@@ -56,6 +61,16 @@ pub enum VerifyError {
     /// A maximum age was asked for, but the message carries no `time`.
     #[error("the message carries no `time`, so its age cannot be checked; refuse it")]
     Undated,
+    /// The message's interface has no typed reader in its catalog: it is not a message eftPay
+    /// sends (the spec's generator gives every such message one).
+    #[error(
+        "the {interface} interface has no reader for what eftPay sends, so the message cannot be read; check that \
+         the interface is a response, a notification or a return"
+    )]
+    NoReader {
+        /// The interface's name.
+        interface: &'static str,
+    },
 }
 
 /// A message whose signature checked out: the typed view and every raw field.
@@ -120,7 +135,7 @@ impl<T> std::ops::Deref for Verified<T> {
 /// # Errors
 /// Missing, malformed or wrong signature.
 pub fn verify_fields(fields: &ReceivedFields, secret: &Secret) -> Result<(), VerifyError> {
-    let received = fields.text("sign").ok_or(VerifyError::MissingSignature)?;
+    let received = fields.text(SIGN_FIELD).ok_or(VerifyError::MissingSignature)?;
     if received.len() != 64 {
         return Err(VerifyError::MalformedSignature);
     }
@@ -135,12 +150,47 @@ pub fn verify_fields(fields: &ReceivedFields, secret: &Secret) -> Result<(), Ver
 /// A bad signature, or a field that does not have its documented form.
 pub fn verify<T: IncomingMessage>(fields: ReceivedFields, secret: &Secret) -> Result<Verified<T>, VerifyError> {
     verify_fields(&fields, secret)?;
+    read_as(fields)
+}
+
+/// Verifies fields, then reads them through `interface`'s entry in its catalog: the generated
+/// type's reader, written back as fields.
+///
+/// # Errors
+/// A bad signature, a field that does not have its documented form, or an interface that is
+/// not a message eftPay sends.
+pub fn verify_typed(
+    interface: &'static InterfaceInfo,
+    fields: ReceivedFields,
+    secret: &Secret,
+) -> Result<Verified<TypedFields>, VerifyError> {
+    verify_fields(&fields, secret)?;
+    read_typed(interface, fields.labelled(interface.name))
+}
+
+/// Reads fields whose signature was verified as `T`.
+pub(crate) fn read_as<T: IncomingMessage>(fields: ReceivedFields) -> Result<Verified<T>, VerifyError> {
     let fields = fields.labelled(T::MESSAGE);
-    let message = T::from_fields(&fields).map_err(|error| match error {
+    let message = T::from_fields(&fields).map_err(incoming)?;
+    Ok(Verified { message, fields })
+}
+
+/// Reads fields whose signature was verified through `interface`'s typed reader. The caller
+/// labels the fields for error texts.
+pub(crate) fn read_typed(
+    interface: &'static InterfaceInfo,
+    fields: ReceivedFields,
+) -> Result<Verified<TypedFields>, VerifyError> {
+    let typed = interface.codec.typed.ok_or(VerifyError::NoReader { interface: interface.name })?;
+    let message = typed(&fields).map_err(incoming)?;
+    Ok(Verified { message, fields })
+}
+
+fn incoming(error: IncomingError) -> VerifyError {
+    match error {
         IncomingError::Unrecognised { expected } => VerifyError::Unrecognised { expected },
         other => VerifyError::Field(other),
-    })?;
-    Ok(Verified { message, fields })
+    }
 }
 
 /// Verifies a JSON body (a response or a notification) and reads it as `T`.

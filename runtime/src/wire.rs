@@ -1,13 +1,97 @@
 //! Outgoing messages on the wire: the JSON body carries exactly the fields that were signed,
-//! empties left out of both (eftpay-api.md §2), plus `sign`. Built by walking the message once
-//! in its compile-time field order; nested values are embedded as JSON, everything else as
-//! JSON strings.
+//! empties left out of both (`docs/protocol.md` §2), plus the signature. A message is collected
+//! once into [`OutgoingFields`] — from a typed message by walking it in its compile-time field
+//! order, or from fields given by name — and both the signature and the body are written from
+//! that one list, so they cannot disagree. Nested values are embedded as JSON, everything else
+//! as JSON strings.
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Secret};
 use crate::json_text::push_string;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
-use crate::signing::sign_message;
+use crate::signing::{SIGN_FIELD, sign_in_order};
 use crate::time::HkTime;
+
+/// One field an outgoing message sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingField {
+    /// The wire name.
+    pub name: &'static str,
+    /// The value as signed: text, or a nested value's compact JSON text.
+    pub value: String,
+    /// Whether the value is nested JSON (embedded as is) rather than text (a JSON string).
+    pub nested: bool,
+}
+
+/// The fields an outgoing message sends, in byte order of wire name, empty values left out:
+/// exactly what is signed and what the body carries, the signature aside.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutgoingFields {
+    fields: Vec<OutgoingField>,
+}
+
+impl OutgoingFields {
+    /// The fields `message` writes with `envelope`, in its compile-time order (byte order).
+    pub fn of<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>) -> OutgoingFields {
+        let mut collected = Collected(Vec::with_capacity(M::SIGNED_FIELDS.len()));
+        message.write_fields(envelope, &mut collected);
+        OutgoingFields::from_fields(collected.0)
+    }
+
+    /// Fields in any order (fields given by name); empty values are left out and the rest put
+    /// in byte order of name. The caller ensures each name appears once.
+    pub(crate) fn from_fields(mut fields: Vec<OutgoingField>) -> OutgoingFields {
+        fields.retain(|field| !field.value.is_empty());
+        // Generated messages write in byte order already; checking costs one pass.
+        if !fields.is_sorted_by(|a, b| a.name.as_bytes() <= b.name.as_bytes()) {
+            fields.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        }
+        OutgoingFields { fields }
+    }
+
+    /// Every field, in byte order of name.
+    pub fn iter(&self) -> impl Iterator<Item = &OutgoingField> {
+        self.fields.iter()
+    }
+
+    /// A field's value, if the message sends it.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|field| field.name == name).map(|field| field.value.as_str())
+    }
+
+    /// The message's signature under `secret`.
+    pub fn sign(&self, secret: &Secret) -> String {
+        sign_in_order(self.fields.iter().map(|field| (field.name, field.value.as_str())), secret)
+    }
+
+    /// The JSON body: every field, then the signature under `secret`.
+    pub fn signed_json(&self, secret: &Secret) -> String {
+        let sign = self.sign(secret);
+        let mut body = JsonBody { out: String::from("{") };
+        for field in &self.fields {
+            if field.nested {
+                body.json(field.name, &field.value);
+            } else {
+                body.text(field.name, &field.value);
+            }
+        }
+        body.text(SIGN_FIELD, &sign);
+        body.out.push('}');
+        body.out
+    }
+}
+
+/// Keeps what a message writes.
+struct Collected(Vec<OutgoingField>);
+
+impl FieldSink for Collected {
+    fn text(&mut self, name: &'static str, value: &str) {
+        self.0.push(OutgoingField { name, value: value.to_owned(), nested: false });
+    }
+
+    fn json(&mut self, name: &'static str, compact_json: &str) {
+        self.0.push(OutgoingField { name, value: compact_json.to_owned(), nested: true });
+    }
+}
 
 /// Writes `"name":value` pairs into a JSON object.
 struct JsonBody {
@@ -22,10 +106,8 @@ impl JsonBody {
         push_string(&mut self.out, name);
         self.out.push(':');
     }
-}
 
-impl FieldSink for JsonBody {
-    fn text(&mut self, name: &'static str, value: &str) {
+    fn text(&mut self, name: &str, value: &str) {
         if value.is_empty() {
             return;
         }
@@ -33,7 +115,7 @@ impl FieldSink for JsonBody {
         push_string(&mut self.out, value);
     }
 
-    fn json(&mut self, name: &'static str, compact_json: &str) {
+    fn json(&mut self, name: &str, compact_json: &str) {
         if compact_json.is_empty() {
             return;
         }
@@ -45,7 +127,7 @@ impl FieldSink for JsonBody {
 /// A signed outgoing message, ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedBody {
-    /// The JSON body, `sign` included.
+    /// The JSON body, signature included.
     pub json: String,
     /// The `time` it was signed with.
     pub time: HkTime,
@@ -55,10 +137,28 @@ pub struct SignedBody {
 pub fn signed_json<M: OutgoingMessage + ?Sized>(message: &M, credentials: &Credentials, time: HkTime) -> SignedBody {
     let time_text = time.to_compact();
     let envelope = Envelope { user_confirm_key: &credentials.user_confirm_key, time: &time_text };
-    let sign = sign_message(message, &envelope, &credentials.secret);
-    let mut body = JsonBody { out: String::from("{") };
-    message.write_fields(&envelope, &mut body);
-    body.text("sign", &sign);
-    body.out.push('}');
-    SignedBody { json: body.out, time }
+    SignedBody { json: OutgoingFields::of(message, &envelope).signed_json(&credentials.secret), time }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &'static str, value: &str, nested: bool) -> OutgoingField {
+        OutgoingField { name, value: value.to_owned(), nested }
+    }
+
+    #[test]
+    fn fields_given_in_any_order_are_sent_in_byte_order_without_empties() {
+        let fields = OutgoingFields::from_fields(vec![
+            field("pay_scene", "1", false),
+            field("b", "", false),
+            field("payType", "2", false),
+            field("items", r#"[{"a":1}]"#, true),
+        ]);
+        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        assert_eq!(names, ["items", "payType", "pay_scene"]);
+        let body = fields.signed_json(&Secret::new("k"));
+        assert!(body.starts_with(r#"{"items":[{"a":1}],"payType":"2","pay_scene":"1","sign":""#), "{body}");
+    }
 }

@@ -2,6 +2,8 @@
 //! The HTTP client against a real HTTP server on 127.0.0.1 that plays eftPay: it records every
 //! request and answers as each test scripts it, signing its replies with the same fake secret.
 
+mod capture;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,14 +15,17 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use eftpay::client::redact_url;
 use eftpay::received::MAX_BODY_BYTES;
-use eftpay::services::{AlipayWebPreOrder, AlipayWebRefund, WechatWebApplyRefund};
+use eftpay::rules::Meaning;
+use eftpay::services::{
+    AlipayQrcodeClose, AlipayQrcodePreOrder, AlipayWebPreOrder, AlipayWebRefund, WechatWebApplyRefund,
+};
 use eftpay::signing::{canonical_string, sign_fields};
 use eftpay::verify::verify_fields;
-use eftpay::wallets::{AlipayHk, WeChatHk};
+use eftpay::wallets::{AlipayBoth, AlipayHk, WeChatHk};
 use eftpay::{
-    Amount, Client, ClientBuilder, ClientError, Clock, Credentials, FixedClock, HkTime, OutgoingMessage,
-    PlaceOrderRequest, QueryRequest, ReceivedFields, ReceivedValue, RefundRequest, ReturnStatus, Rule, Secret,
-    TradeStatus, TradeType, VerifyError,
+    Amount, CATALOG, Client, ClientBuilder, ClientError, Clock, Credentials, FixedClock, HkTime, Interface,
+    OutgoingMessage, PlaceOrderRequest, QueryRequest, ReceivedFields, ReceivedValue, RefundRequest, ReturnStatus, Rule,
+    Secret, TradeStatus, TradeType, VerifyError,
 };
 
 const USER_KEY: &str = "TESTKEY00001";
@@ -142,7 +147,7 @@ async fn handle(State(shared): State<Shared>, uri: Uri, headers: HeaderMap, body
 // Messages
 // ---------------------------------------------------------------------------------------------
 
-/// A JSON body of `pairs` plus their `sign` under `secret`, as eftPay signs (eftpay-api.md §2).
+/// A JSON body of `pairs` plus their `sign` under `secret`, as eftPay signs (docs/protocol.md §2).
 fn signed_with(secret: &str, pairs: &[(&str, &str)]) -> String {
     let fields = ReceivedFields::from_pairs(pairs.iter().copied()).unwrap();
     let sign = sign_fields(&fields, &Secret::new(secret));
@@ -238,7 +243,7 @@ async fn place_order_sends_a_signed_json_body_the_server_can_verify() {
     assert_eq!(request.content_type.as_deref(), Some("application/json; charset=utf-8"));
     let fields = request.fields();
     verify_fields(&fields, &Secret::new(SECRET)).expect("the server verifies the request's signature");
-    // The body carries exactly the signed fields (eftpay-api.md §2): every one is a field the
+    // The body carries exactly the signed fields (docs/protocol.md §2): every one is a field the
     // message signs, none is empty, and nothing else but `sign` is there.
     let mut names: Vec<&str> = fields.iter().map(|(name, _)| name).filter(|name| *name != "sign").collect();
     names.sort_unstable();
@@ -347,7 +352,9 @@ async fn unsigned_negative_status_reply_is_a_gateway_error() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert_eq!(refusal.status(), &ReturnStatus::InvalidService);
+    assert_eq!(refusal.meaning(), Some(Meaning::InvalidService));
+    assert_eq!(refusal.code(), "-13");
+    assert_eq!(refusal.code_as::<ReturnStatus>(), ReturnStatus::InvalidService);
     assert_eq!(refusal.text(), Some("invalid service"));
     assert!(!refusal.is_verified());
     assert!(error.to_string().contains("unverified"), "{error}");
@@ -373,7 +380,7 @@ async fn signed_error_reply_is_a_gateway_error_with_code_and_text() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert_eq!(refusal.status(), &ReturnStatus::TimeMismatch);
+    assert_eq!(refusal.meaning(), Some(Meaning::TimeMismatch));
     assert_eq!(refusal.text(), Some("time mismatch"));
     assert!(refusal.is_verified());
     assert!(error.to_string().contains("clock"), "the message says what to do: {error}");
@@ -401,8 +408,9 @@ async fn unknown_return_status_is_kept_verbatim() {
     let error = client.query(query()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert!(!refusal.status().is_known());
-    assert_eq!(refusal.status().as_str(), "77");
+    assert_eq!(refusal.meaning(), None);
+    assert!(!refusal.code_as::<ReturnStatus>().is_known());
+    assert_eq!(refusal.code(), "77");
     assert_eq!(gateway.request_count(), 1, "a refusal is an answer and is not retried");
 }
 
@@ -643,7 +651,7 @@ async fn a_time_mismatch_refusal_is_reported_whatever_its_time() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
-    assert_eq!(refusal.status(), &ReturnStatus::TimeMismatch);
+    assert_eq!(refusal.meaning(), Some(Meaning::TimeMismatch));
 }
 
 #[tokio::test]
@@ -918,4 +926,234 @@ async fn sentinel_secret_never_appears_in_errors() {
         ],
         "every kind of error was triggered"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Any scene, by purpose
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn place_order_takes_an_order_of_any_scene() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&[
+        ("return_status", "00"),
+        ("time", NOW),
+        ("out_trade_no", "rrn_qr"),
+        ("user_confirm_key", USER_KEY),
+        ("qr_code", "https://qr.example/abc"),
+    ])))
+    .await;
+    let client = gateway.client().build().unwrap();
+    let order = AlipayQrcodePreOrder::place_order(AlipayBoth, amount("0.53"), "rrn_qr", "test");
+
+    let reply = client.place_order(order).await.unwrap();
+
+    assert_eq!(reply.qr_code.as_deref(), Some("https://qr.example/abc"));
+    assert_eq!(gateway.requests()[0].fields().text("service"), Some("service.alipay.qrcode.PreOrder"));
+}
+
+#[tokio::test]
+async fn close_sends_a_close_request_once() {
+    let gateway = FakeGateway::always(Reply::status(503, "busy")).await;
+    let client = gateway.client().query_attempts(5).build().unwrap();
+
+    let error = client.close(AlipayQrcodeClose::close(AlipayHk, "rrn_1")).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::HttpStatus { status: 503, attempts: 1, .. }), "{error:?}");
+    assert_eq!(gateway.requests()[0].fields().text("out_trade_no"), Some("rrn_1"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests given as fields by name
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn send_fields_signs_exactly_the_given_fields_and_the_envelope() {
+    let gateway = FakeGateway::always(Reply::ok(signed(QUERY_ANSWERED))).await;
+    let client = gateway.client().build().unwrap();
+
+    let reply = client.send_fields(&CATALOG, Interface::Query.info(), &[("out_trade_no", "rrn_1")]).await.unwrap();
+
+    let request = &gateway.requests()[0];
+    assert_eq!(request.path, "/VMP/Servlet/QRcodeTradeQuery.do");
+    assert_eq!(request.content_type.as_deref(), Some("application/json; charset=utf-8"));
+    let fields = request.fields();
+    verify_fields(&fields, &Secret::new(SECRET)).expect("the server verifies the request's signature");
+    let names: Vec<&str> = fields.iter().map(|(name, _)| name).collect();
+    // The caller's field, the fixed one, the envelope, in byte order; the signature last.
+    assert_eq!(names, ["out_trade_no", "querytype", "time", "user_confirm_key", "sign"]);
+    assert_eq!(fields.text("querytype"), Some("OUT_TRADE"));
+    assert_eq!(fields.text("time"), Some(NOW));
+    assert!(reply.fields.contains(&("trade_status", "TRADE_SUCCESS".to_owned())), "{reply:?}");
+    assert_eq!(reply.fields().text("trade_status"), Some("TRADE_SUCCESS"));
+}
+
+#[tokio::test]
+async fn send_fields_sends_the_same_body_as_the_typed_request() {
+    let gateway = FakeGateway::always(Reply::ok(signed(PLACE_ORDER_ACCEPTED))).await;
+    let client = gateway.client().build().unwrap();
+    let typed = place_order();
+    let mut given = Vec::new();
+    typed.write_fields(&eftpay::Envelope { user_confirm_key: "", time: "" }, &mut Given(&mut given));
+    let given: Vec<(&str, &str)> = given.iter().map(|(n, v)| (*n, v.as_str())).filter(|(_, v)| !v.is_empty()).collect();
+
+    client.place_order(typed.clone()).await.unwrap();
+    let reply = client.send_fields(&CATALOG, PlaceOrderRequest::INFO, &given).await.unwrap();
+
+    let requests = gateway.requests();
+    assert_eq!(requests[0].body, requests[1].body, "one signing and one body for both paths");
+    assert!(reply.fields.contains(&("pay_apptrade", "https://pay.example/alipay/abc".to_owned())));
+}
+
+/// Collects what a typed request writes, as a caller holding fields would give them.
+struct Given<'a>(&'a mut Vec<(&'static str, String)>);
+
+impl eftpay::FieldSink for Given<'_> {
+    fn text(&mut self, name: &'static str, value: &str) {
+        self.0.push((name, value.to_owned()));
+    }
+    fn json(&mut self, name: &'static str, compact_json: &str) {
+        self.0.push((name, compact_json.to_owned()));
+    }
+}
+
+#[tokio::test]
+async fn send_fields_validates_with_the_interfaces_own_rules() {
+    let gateway = FakeGateway::always(Reply::ok(signed(QUERY_ANSWERED))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.send_fields(&CATALOG, Interface::Query.info(), &[("refund_no", "rf_1")]).await.unwrap_err();
+
+    let violations = error.violations().unwrap_or_else(|| panic!("expected violations, got {error:?}"));
+    assert!(violations.has("eft_trade_no", Rule::AtLeastOneOf), "{violations}");
+    assert_eq!(gateway.request_count(), 0);
+}
+
+#[tokio::test]
+async fn send_fields_refuses_names_it_cannot_send() {
+    let gateway = FakeGateway::always(Reply::ok(signed(QUERY_ANSWERED))).await;
+    let client = gateway.client().build().unwrap();
+    let query = Interface::Query.info();
+    let cases: [(&[(&str, &str)], &str, &str); 5] = [
+        (&[("out_trade_no", "rrn_1"), ("out_trade_n", "x")], "out_trade_n", "no such field"),
+        (&[("out_trade_no", "rrn_1"), ("time", "20240102030405")], "time", "fills it in"),
+        (&[("out_trade_no", "rrn_1"), ("sign", "00")], "sign", "fills it in"),
+        (&[("out_trade_no", "rrn_1"), ("querytype", "OTHER")], "querytype", "always `OUT_TRADE`"),
+        (&[("out_trade_no", "rrn_1"), ("out_trade_no", "rrn_2")], "out_trade_no", "twice"),
+    ];
+
+    for (given, name, says) in cases {
+        let error = client.send_fields(&CATALOG, query, given).await.unwrap_err();
+        assert!(matches!(&error, ClientError::Field { field, .. } if field == name), "{given:?}: {error:?}");
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    // The fixed value itself may be given.
+    client.send_fields(&CATALOG, query, &[("out_trade_no", "rrn_1"), ("querytype", "OUT_TRADE")]).await.unwrap();
+    assert_eq!(gateway.request_count(), 1);
+}
+
+#[tokio::test]
+async fn send_fields_refuses_an_interface_that_is_not_a_request() {
+    let client = Client::new(Credentials::new(USER_KEY, SECRET)).unwrap();
+    for interface in [Interface::PaymentNotification, Interface::Acknowledgement] {
+        let error = client.send_fields(&CATALOG, interface.info(), &[]).await.unwrap_err();
+        assert!(matches!(error, ClientError::Unsupported { .. }), "{error:?}");
+    }
+}
+
+#[tokio::test]
+async fn send_fields_refuses_a_reply_about_another_order() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "out_trade_no", "SOMEONE_ELSES")))).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.send_fields(&CATALOG, Interface::Query.info(), &[("out_trade_no", "rrn_1")]).await.unwrap_err();
+
+    assert!(matches!(error, ClientError::Mismatch { field: "out_trade_no", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn send_fields_refuses_a_reply_ten_days_old_and_retries_a_query() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "time", TEN_DAYS_AGO)))).await;
+    let client = gateway.client().build().unwrap();
+    let error = client.send_fields(&CATALOG, Interface::Query.info(), &[("out_trade_no", "rrn_1")]).await.unwrap_err();
+    assert!(matches!(error, ClientError::ReplyOutsideWindow { field: "time", .. }), "{error:?}");
+
+    let gateway = FakeGateway::start(|n, _| fails_then_answers(n, 2, QUERY_ANSWERED)).await;
+    let client = gateway.client().build().unwrap();
+    client.send_fields(&CATALOG, Interface::Query.info(), &[("out_trade_no", "rrn_1")]).await.unwrap();
+    assert_eq!(gateway.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_verified_field_that_is_not_its_type_is_a_verification_error_on_both_paths() {
+    let gateway = FakeGateway::always(Reply::ok(signed(&with(QUERY_ANSWERED, "transaction_amount", "lots")))).await;
+    let client = gateway.client().build().unwrap();
+
+    let typed = client.query(query()).await.unwrap_err();
+    let named = client.send_fields(&CATALOG, Interface::Query.info(), &[("out_trade_no", "rrn_1")]).await.unwrap_err();
+
+    for error in [typed, named] {
+        assert!(matches!(error, ClientError::Verification { cause: VerifyError::Field(_), .. }), "{error:?}");
+        assert!(error.to_string().contains("transaction_amount"), "{error}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals and their advice
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_refusal_is_advised_by_what_its_code_means() {
+    let unsigned_bad_signature = r#"{"return_status":"-2","return_char":"bad sign"}"#;
+    let gateway = FakeGateway::always(Reply::ok(unsigned_bad_signature.to_owned())).await;
+    let client = gateway.client().build().unwrap();
+
+    let error = client.query(query()).await.unwrap_err();
+
+    let refusal = error.gateway().unwrap_or_else(|| panic!("expected a gateway error, got {error:?}"));
+    assert_eq!(refusal.meaning(), Some(Meaning::BadSignature));
+    assert_eq!(refusal.field(), "return_status");
+    assert!(error.to_string().contains("secret"), "says what to check: {error}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracing
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn tracing_records_each_call_and_never_the_secret_or_a_signature() {
+    let (captured, _guard) = capture::capture();
+    let gateway = FakeGateway::start(|n, _| {
+        if n < 1 { Reply::status(500, "internal error") } else { Reply::ok(signed_with(SENTINEL, QUERY_ANSWERED)) }
+    })
+    .await;
+    let client = gateway.client_with_secret(SENTINEL).build().unwrap();
+
+    client.query(query()).await.unwrap();
+    client.send_fields(&CATALOG, Interface::Query.info(), &[("out_trade_no", "rrn_1")]).await.unwrap();
+    client.place_order(place_order()).await.unwrap();
+
+    let text = captured.text();
+    let spans: Vec<String> = captured.lines().into_iter().filter(|l| l.contains(" eftpay_request")).collect();
+    assert_eq!(spans.len(), 3, "one span per call: {text}");
+    assert!(spans[0].contains("interface=query") && spans[0].contains("purpose=query"), "{text}");
+    assert!(spans[2].contains("interface=place_order") && spans[2].contains("purpose=place_order"), "{text}");
+    for recorded in ["out_trade_no=rrn_1", "attempt=2", "http_status=500", "http_status=200", "return_status=00"] {
+        assert!(text.contains(recorded), "{recorded} missing: {text}");
+    }
+    assert!(text.contains("elapsed_ms="), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("event DEBUG eftpay::client") && l.contains("attempt=1")), "{text}");
+
+    let mut signatures: Vec<String> = Vec::new();
+    for request in gateway.requests() {
+        let fields = request.fields();
+        signatures.push(fields.text("sign").unwrap().to_owned());
+        signatures.push(canonical_string(&fields));
+    }
+    let reply = ReceivedFields::from_json(&signed_with(SENTINEL, QUERY_ANSWERED)).unwrap();
+    signatures.push(reply.text("sign").unwrap().to_owned());
+    signatures.push(canonical_string(&reply));
+    assert!(!text.contains(SENTINEL), "the secret was recorded: {text}");
+    for signature in signatures {
+        assert!(!text.contains(&signature), "a signature or signed string was recorded: {signature} in {text}");
+    }
 }

@@ -2,12 +2,22 @@
 //! gets a signed acknowledgement; the test helper signs bodies merchants' own tests can use.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
-use eftpay::notify::{self, Notification};
+#[cfg(feature = "axum")]
+mod capture;
+
+/// The minimal fixture spec of the integration tests, expanded here: a spec with its own
+/// catalog, notification and recognition rule, and no acknowledgement.
+mod minimal {
+    eftpay_macros::include_spec!("../tests/fixtures/minimal");
+}
+
+use eftpay::notify::{self, AckError, Answer, Notification};
+use eftpay::rules::Purpose;
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
 use eftpay::{
-    BuyerType, Credentials, FixedClock, HkTime, IncomingMessage, PlaceOrderResponse, ReceivedFields, ReturnCode,
-    Secret, TradeStatus, TradeType, VerifyError, Wallet,
+    BuyerType, CATALOG, Credentials, FixedClock, HkTime, IncomingMessage, PlaceOrderResponse, ReceivedFields, Secret,
+    SyncReturn, TradeStatus, TradeType, VerifyError, Wallet,
 };
 
 /// The seed's response example (note `"buyerType": "andriod"` and the undocumented `subject`).
@@ -19,7 +29,7 @@ const SEED_RESPONSE: &str = r#"{
 "tid": "tid_3378", "buyerType": "andriod", "out_trade_no": "rrn_1686280006002", "time": "20230609110646", "payType": "Alipay"
 }"#;
 
-/// The payment notification example of eftpay-api.md §6 (its secret is not public).
+/// The payment notification example of docs/protocol.md §6 (its secret is not public).
 const DOC_NOTIFICATION: &str = r#"{"currency":"HKD","eft_trade_no":"20005269520084311t5rutcv1734","eftpay_trade_no":"20005269520084311t5rutcv1734","gmt_payment":"2019-09-24 02:20:29","notify_type":"trade_status_sync","out_trade_no":"rrn_1686280005975","sign":"9fdff8df93645e4b24919543f46c6b1219f80e7f47341d0c04834ee303903449","time":"20230609110645","total_fee":"1","trade_no":"2019082422001386450540290447","trade_status":"TRADE_SUCCESS","user_confirm_key":"S0003469","wallet":"ALIPAYCN","transaction_id":"2020012022001386451433772415","trade_type":"SALE"}"#;
 
 const SECRET: &str = "test-secret-not-real";
@@ -89,14 +99,14 @@ fn a_tampered_notification_is_refused() {
 fn the_acknowledgement_is_signed_and_carries_only_its_fields() {
     let credentials = Credentials::new("TESTKEY00001", SECRET);
     let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
-    let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+    let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap();
     let fields = ReceivedFields::from_json(&ack.body).unwrap();
     let names: Vec<&str> = fields.iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["return_code", "time", "sign"]);
     assert_eq!(fields.text("return_code"), Some("success"));
     assert_eq!(verify_fields(&fields, &credentials.secret), Ok(()));
     assert_eq!(ack.content_type(), "application/json; charset=utf-8");
-    let refused = notify::acknowledge(ReturnCode::Failure, &credentials, &clock);
+    let refused = notify::acknowledge(Answer::NotHandled, &credentials, &clock).unwrap();
     assert!(refused.body.starts_with(r#"{"return_code":"false""#));
 }
 
@@ -112,10 +122,13 @@ fn the_synchronous_return_is_verified_from_its_form() {
     }
     form.append_pair("sign", &sign);
     let body = form.finish();
-    let verified = notify::verify_return(&body, &secret).unwrap();
+    let verified = notify::verify_return::<SyncReturn>(&body, &secret).unwrap();
     assert_eq!(verified.trade_status, Some(TradeStatus::TradeSuccess));
     assert_eq!(verified.extra.get("subject").map(ToString::to_string), Some("測試 & =".to_owned()));
-    assert_eq!(notify::verify_return(&body.replace("0.53", "5.30"), &secret).unwrap_err(), VerifyError::Mismatch);
+    assert_eq!(
+        notify::verify_return::<SyncReturn>(&body.replace("0.53", "5.30"), &secret).unwrap_err(),
+        VerifyError::Mismatch
+    );
 }
 
 #[test]
@@ -177,7 +190,7 @@ fn a_signed_query_reply_with_notification_fields_is_not_a_notification() {
 fn the_merchants_own_acknowledgement_is_not_a_notification() {
     let credentials = Credentials::new("S0003469", SECRET);
     let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
-    let ack = notify::acknowledge(ReturnCode::Success, &credentials, &clock);
+    let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap();
     assert!(matches!(
         notify::verify_notification(&ack.body, &credentials.secret),
         Err(VerifyError::Unrecognised { .. })
@@ -221,4 +234,188 @@ fn a_maximum_age_refuses_a_notification_without_time() {
     let error =
         notify::verify_notification_within(&body, &Secret::new(SECRET), Duration::from_secs(60), &clock).unwrap_err();
     assert_eq!(error, VerifyError::Undated);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Through a catalog
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_acknowledgement_is_built_from_the_catalogs_acknowledgement_interface() {
+    let credentials = Credentials::new("TESTKEY00001", SECRET);
+    let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
+    for (answer, code) in [(Answer::Handled, "success"), (Answer::NotHandled, "false")] {
+        let ack = notify::acknowledge_with(&CATALOG, answer, &credentials, &clock).unwrap();
+        assert_eq!(ack, notify::acknowledge(answer, &credentials, &clock).unwrap());
+        assert_eq!((ack.answer, ack.code), (answer, code));
+        let fields = ReceivedFields::from_json(&ack.body).unwrap();
+        assert_eq!(fields.text("return_code"), Some(code));
+        assert_eq!(fields.text("time"), Some("20230609110700"));
+        assert_eq!(verify_fields(&fields, &credentials.secret), Ok(()));
+    }
+}
+
+#[test]
+fn a_spec_without_an_acknowledgement_cannot_acknowledge() {
+    let credentials = Credentials::new("TESTKEY00001", SECRET);
+    let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
+    let error = notify::acknowledge_with(&minimal::CATALOG, Answer::Handled, &credentials, &clock).unwrap_err();
+    assert_eq!(error, AckError::NoInterface);
+    assert!(error.to_string().contains("add one to the spec"), "{error}");
+}
+
+#[test]
+fn verify_notification_in_recognises_each_notification_through_the_catalog() {
+    let secret = Secret::new(SECRET);
+    let payment = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap();
+    let refund = notify::sign_for_test(
+        r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","refund_no":"rf_1","total_fee":"1.00","trade_status":"TRADE_REFUND"}"#,
+        &secret,
+    )
+    .unwrap();
+
+    let payment = notify::verify_notification_in(&CATALOG, &payment, &secret).unwrap();
+    let refund = notify::verify_notification_in(&CATALOG, &refund, &secret).unwrap();
+
+    assert_eq!(payment.interface.purpose, Purpose::PaymentNotification);
+    assert!(payment.verified.fields.contains(&("trade_status", "TRADE_SUCCESS".to_owned())), "{payment:?}");
+    assert_eq!(payment.verified.fields().text("out_trade_no"), Some("rrn_1686280005975"));
+    assert_eq!(refund.interface.purpose, Purpose::RefundNotification);
+    assert!(refund.verified.fields.contains(&("refund_no", "rf_1".to_owned())), "{refund:?}");
+}
+
+#[test]
+fn verify_notification_in_refuses_what_is_not_a_notification_or_not_intact() {
+    let secret = Secret::new(SECRET);
+    let credentials = Credentials::new("S0003469", SECRET);
+    let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
+    let reply = notify::sign_for_test(SEED_RESPONSE, &secret).unwrap();
+    let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap().body;
+    for body in [reply, ack] {
+        let error = notify::verify_notification_in(&CATALOG, &body, &secret).unwrap_err();
+        assert_eq!(error, VerifyError::Unrecognised { expected: "notification" }, "{body}");
+    }
+    let tampered = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap().replace("rrn_", "xrn_");
+    assert_eq!(notify::verify_notification_in(&CATALOG, &tampered, &secret).unwrap_err(), VerifyError::Mismatch);
+    let malformed = notify::sign_for_test(r#"{"notify_type":"trade_status_sync","total_fee":"x"}"#, &secret).unwrap();
+    assert!(matches!(notify::verify_notification_in(&CATALOG, &malformed, &secret), Err(VerifyError::Field(_))));
+}
+
+#[test]
+fn a_fixture_specs_notification_is_recognised_by_its_own_catalog() {
+    let secret = Secret::new(SECRET);
+    let body =
+        notify::sign_for_test(r#"{"notify_type":"anything","out_trade_no":"rrn_1","time":"20230609110645"}"#, &secret)
+            .unwrap();
+
+    let recognised = notify::verify_notification_in(&minimal::CATALOG, &body, &secret).unwrap();
+
+    assert_eq!(recognised.interface.name, "payment_notification");
+    assert!(std::ptr::eq(recognised.interface, minimal::Interface::PaymentNotification.info()));
+    assert!(recognised.verified.fields.contains(&("out_trade_no", "rrn_1".to_owned())));
+    let reply = notify::sign_for_test(r#"{"notify_type":"x","return_status":"00"}"#, &secret).unwrap();
+    assert!(matches!(
+        notify::verify_notification_in(&minimal::CATALOG, &reply, &secret),
+        Err(VerifyError::Unrecognised { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The axum route
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(feature = "axum")]
+mod route {
+    use std::sync::Arc;
+
+    use eftpay::notify::axum::{notification_route_for, notification_route_with_clock};
+    use eftpay::{Clock, Credentials, FixedClock, HkTime, Secret, notify};
+
+    use super::{DOC_NOTIFICATION, SECRET, capture, minimal};
+
+    const SENTINEL: &str = "SENTINEL-SECRET-0001";
+
+    fn clock() -> Arc<dyn Clock> {
+        Arc::new(FixedClock::new(HkTime::parse_compact("20230609110700").unwrap()))
+    }
+
+    /// Serves `route` at `/notify` on 127.0.0.1 and returns its URL.
+    async fn serve(route: axum::routing::MethodRouter) -> String {
+        let app = axum::Router::new().route("/notify", route);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{address}/notify")
+    }
+
+    async fn post(url: &str, body: String) -> (u16, String) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let response = reqwest::Client::new().post(url).body(body).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn every_refused_body_is_logged_with_its_reason_and_nothing_of_it() {
+        let (captured, _guard) = capture::capture();
+        let credentials = Credentials::new("TESTKEY00001", SENTINEL);
+        let url = serve(notification_route_with_clock(credentials, clock(), |_| async { Ok::<(), ()>(()) })).await;
+        let secret = Secret::new(SENTINEL);
+        let genuine = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap();
+        let tampered = genuine.replace("rrn_1686280005975", "BODY-MARKER-0001");
+        let reply =
+            notify::sign_for_test(r#"{"return_status":"00","notify_type":"BODY-MARKER-0002"}"#, &secret).unwrap();
+        let malformed =
+            notify::sign_for_test(r#"{"notify_type":"x","total_fee":"BODY-MARKER-0003"}"#, &secret).unwrap();
+
+        for body in [tampered, reply, malformed, "BODY-MARKER-0004".to_owned()] {
+            let (status, ack) = post(&url, body).await;
+            assert_eq!(status, 400);
+            assert!(ack.starts_with(r#"{"return_code":"false""#), "{ack}");
+        }
+        let (status, ack) = post(&url, genuine.clone()).await;
+        assert_eq!(status, 200);
+        assert!(ack.starts_with(r#"{"return_code":"success""#), "{ack}");
+
+        let text = captured.text();
+        let warnings: Vec<&str> = text.lines().filter(|l| l.starts_with("event WARN eftpay::notify")).collect();
+        assert_eq!(warnings.len(), 4, "{text}");
+        for reason in ["signature does not match", "no rule of the spec recognises", "documented form", "JSON"] {
+            assert!(warnings.iter().any(|w| w.contains(reason)), "{reason}: {text}");
+        }
+        assert!(!text.contains("BODY-MARKER") && !text.contains(SENTINEL), "{text}");
+        let sign = eftpay::ReceivedFields::from_json(&genuine).unwrap().text("sign").unwrap().to_owned();
+        assert!(!text.contains(&sign), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_fixture_specs_route_takes_its_notification_type() {
+        let (captured, _guard) = capture::capture();
+        let credentials = Credentials::new("TESTKEY00001", SECRET);
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let handler_seen = Arc::clone(&seen);
+        let route = notification_route_for(
+            &minimal::CATALOG,
+            credentials,
+            clock(),
+            move |n: eftpay::Verified<minimal::Notification>| {
+                let seen = Arc::clone(&handler_seen);
+                async move {
+                    let minimal::Notification::Payment(payment) = n.into_message();
+                    seen.lock().unwrap().push(payment.out_trade_no);
+                    Ok::<(), ()>(())
+                }
+            },
+        );
+        let url = serve(route).await;
+        let body =
+            notify::sign_for_test(r#"{"notify_type":"x","out_trade_no":"rrn_1"}"#, &Secret::new(SECRET)).unwrap();
+
+        let (status, _) = post(&url, body).await;
+
+        // The fixture's spec has no acknowledgement: the notification is handled, and the
+        // missing answer reported.
+        assert_eq!(seen.lock().unwrap().as_slice(), [Some("rrn_1".to_owned())]);
+        assert_eq!(status, 500);
+        assert!(captured.text().contains("no acknowledgement interface"), "{}", captured.text());
+    }
 }

@@ -66,7 +66,7 @@ fn refuses_a_body_over_the_size_limit_before_parsing() {
     let form = form(200_000);
     let too_large = ReceivedError::TooLarge { limit: MAX_BODY_BYTES, size: form.len() };
     assert_eq!(ReceivedFields::from_form(&form).unwrap_err(), too_large);
-    assert_eq!(notify::verify_return(&form, &secret).unwrap_err(), VerifyError::Body(too_large));
+    assert_eq!(notify::verify_return::<eftpay::SyncReturn>(&form, &secret).unwrap_err(), VerifyError::Body(too_large));
 
     // Not even looked at: text that is not JSON (or not UTF-8) is refused for its size alone.
     let junk = "x".repeat(MAX_BODY_BYTES + 1);

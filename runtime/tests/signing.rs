@@ -1,5 +1,5 @@
 //! The signature rule against vectors computed outside Rust (runtime/tests/golden, made by a
-//! Python script from eftpay-api.md §2), and its properties: what is signed verifies, and any
+//! Python script from docs/protocol.md §2), and its properties: what is signed verifies, and any
 //! single changed field does not.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 

@@ -4,13 +4,15 @@
 //! what a request is about (the concepts for which [`Concept::identifies`] holds) must come
 //! back unchanged wherever the reply carries a field of that concept.
 //!
-//! Both sides are read through the generated concept tables, whatever a field is called in a
-//! scene (`out_refund_no` in a refund reply, `refund_no` in a query).
+//! Both sides are read through the interface's field tables (each field's concept), whatever a
+//! field is called in a scene (`out_refund_no` in a refund reply, `refund_no` in a query), and
+//! whether the request was typed or given by name.
 
 use super::ClientError;
-use crate::message::{Envelope, FieldSink, IncomingMessage, OutgoingMessage};
+use crate::catalog::InterfaceInfo;
 use crate::received::ReceivedFields;
 use crate::rules::Concept;
+use crate::wire::OutgoingFields;
 
 /// How many characters of a value an error quotes: eftPay's identifying fields are at most 28
 /// characters; anything longer is not one of them and is cut.
@@ -23,12 +25,18 @@ pub(super) struct Asked {
 }
 
 impl Asked {
-    /// The identifying values `request` sends with `envelope`: exactly the texts its signed
-    /// body carries, empty ones left out as the body leaves them out.
-    pub(super) fn of<R: OutgoingMessage + ?Sized>(request: &R, envelope: &Envelope<'_>) -> Asked {
-        let mut sink = Collector { table: R::CONCEPT_FIELDS, values: Vec::new() };
-        request.write_fields(envelope, &mut sink);
-        Asked { values: sink.values }
+    /// The identifying values among the fields a request of `interface` sends: exactly the
+    /// texts its signed body carries (empty ones are not sent, so not compared).
+    pub(super) fn of(interface: &InterfaceInfo, sent: &OutgoingFields) -> Asked {
+        let values = sent
+            .iter()
+            .filter(|field| !field.nested)
+            .filter_map(|field| {
+                let concept = interface.field(field.name)?.concept.filter(|concept| concept.identifies())?;
+                Some((concept, field.value.clone()))
+            })
+            .collect();
+        Asked { values }
     }
 
     /// Refuses a reply that carries, for a concept the request identified by, a value other
@@ -36,14 +44,14 @@ impl Asked {
     ///
     /// # Errors
     /// [`ClientError::Mismatch`] naming the first reply field that disagrees.
-    pub(super) fn check<T: IncomingMessage>(&self, reply: &ReceivedFields) -> Result<(), ClientError> {
+    pub(super) fn check(&self, interface: &'static InterfaceInfo, reply: &ReceivedFields) -> Result<(), ClientError> {
         for (concept, asked) in &self.values {
-            for &(_, field) in T::CONCEPT_FIELDS.iter().filter(|(c, _)| c == concept) {
-                match reply.text(field) {
+            for field in interface.response.iter().filter(|field| field.concept == Some(*concept)) {
+                match reply.text(field.wire) {
                     Some(answered) if answered != asked => {
                         return Err(ClientError::Mismatch {
-                            message: T::MESSAGE,
-                            field,
+                            interface: interface.name,
+                            field: field.wire,
                             asked: quoted(asked),
                             answered: quoted(answered),
                         });
@@ -56,30 +64,9 @@ impl Asked {
     }
 }
 
-/// Keeps the identifying fields' texts out of a request's field walk.
-struct Collector {
-    table: &'static [(Concept, &'static str)],
-    values: Vec<(Concept, String)>,
-}
-
-impl FieldSink for Collector {
-    fn text(&mut self, name: &'static str, value: &str) {
-        if value.is_empty() {
-            return;
-        }
-        let concept = self.table.iter().find(|(concept, field)| *field == name && concept.identifies());
-        if let Some(&(concept, _)) = concept {
-            self.values.push((concept, value.to_owned()));
-        }
-    }
-
-    /// Identifying values are text; a nested value never identifies anything.
-    fn json(&mut self, _name: &'static str, _compact_json: &str) {}
-}
-
 /// A value for an error: at most [`QUOTED_CHARS`] characters, `…` when cut. The error quotes
 /// it with `{:?}`, which escapes line breaks, so the message stays one line.
-fn quoted(value: &str) -> String {
+pub(super) fn quoted(value: &str) -> String {
     let mut cut: String = value.chars().take(QUOTED_CHARS).collect();
     if cut.len() < value.len() {
         cut.push('…');

@@ -12,9 +12,10 @@ use super::retry::RetrySchedule;
 use super::transport::Transport;
 use super::{Client, ClientError};
 use crate::credentials::Credentials;
+use crate::rules::Concept;
 use crate::time::{Clock, SystemClock};
 
-/// eftPay's test environment (eftpay-api.md §1). The production base URL is given to each
+/// eftPay's test environment (`docs/protocol.md` §1). The production base URL is given to each
 /// merchant when the account is created, so it is set with [`ClientBuilder::base_url`].
 pub const TEST_BASE_URL: &str = "https://vmp.eftpay.com.cn/VMP";
 
@@ -22,8 +23,6 @@ pub const TEST_BASE_URL: &str = "https://vmp.eftpay.com.cn/VMP";
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one attempt may take from connecting to the last byte of the reply.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// `user_confirm_key` is `String(12)` (eftpay-api.md §4).
-const USER_KEY_MAX_CHARS: usize = 12;
 
 /// Configures a [`Client`]; every setting has a default. Its `Debug` shows the base URL
 /// through [`redact_url`](super::redact_url) and never the secret.
@@ -106,7 +105,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Where `time` comes from (eftpay-api.md §2); tests and the sandbox fix or move it.
+    /// Where `time` comes from (`docs/protocol.md` §2); tests and the sandbox fix or move it.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> ClientBuilder {
         self.clock = clock;
         self
@@ -188,13 +187,24 @@ fn check_credentials(credentials: &Credentials) -> Result<(), ClientError> {
     if key_chars == 0 {
         return Err(config("the user key (`user_confirm_key`) is empty; use the one eftPay issued"));
     }
-    if key_chars > USER_KEY_MAX_CHARS {
+    if let Some(max) = user_key_max_chars().filter(|max| key_chars > *max) {
         return Err(config(format!(
-            "the user key (`user_confirm_key`) has {key_chars} characters; eftPay's are at most \
-             {USER_KEY_MAX_CHARS} — check it was copied correctly"
+            "the user key (`user_confirm_key`) has {key_chars} characters; eftPay's are at most {max} — check it was \
+             copied correctly"
         )));
     }
     Ok(())
+}
+
+/// The longest user key the spec's field tables allow (its fields of concept user key), if they
+/// state a length.
+fn user_key_max_chars() -> Option<usize> {
+    crate::CATALOG
+        .interfaces
+        .iter()
+        .flat_map(|interface| interface.fields_for(Concept::UserConfirmKey))
+        .filter_map(|field| field.max_len)
+        .max()
 }
 
 /// The base URL as requests use it: parsed, `http` or `https`, with a host, no userinfo, no
@@ -306,6 +316,7 @@ mod tests {
         assert!(check_credentials(&Credentials::new("S0003469", "")).is_err());
         assert!(check_credentials(&Credentials::new("", "s")).is_err());
         assert!(check_credentials(&Credentials::new("S00034690000X", "s")).is_err());
+        assert_eq!(user_key_max_chars(), Some(12), "the spec's `String(12)`");
         assert!(check_credentials(&Credentials::new("S0003469", "s")).is_ok());
     }
 

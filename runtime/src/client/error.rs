@@ -1,13 +1,16 @@
 //! Everything that can go wrong sending a request, each message saying what happened and what to
-//! do next. None carries the secret, the expected signature or the signed string (DESIGN
-//! principle 7): the signing and verification code never hands them out, and errors only quote
-//! what eftPay sent.
+//! do next. None carries the secret, the expected signature or the signed string: the signing
+//! and verification code never hands them out, and errors only quote what eftPay sent (or, for
+//! fields given by name, what the caller gave).
+//!
+//! A refusal is kept as eftPay sent it — the code as text, with what the catalog says it means —
+//! and its advice is chosen by that meaning, never by a code written here.
 
 use std::error::Error as StdError;
 use std::fmt;
 
-use crate::ReturnStatus;
 use crate::received::ReceivedError;
+use crate::rules::Meaning;
 use crate::validation::Violations;
 use crate::verify::VerifyError;
 
@@ -31,6 +34,29 @@ pub enum ClientError {
     Invalid {
         /// Every broken rule.
         violations: Violations,
+    },
+
+    /// The interface cannot be sent by this client: it is not a request, has no endpoint, uses
+    /// an encoding requests are not sent in, or its reply could never say it was accepted.
+    /// Nothing was sent.
+    #[error("the {interface} interface cannot be sent: {reason}; nothing was sent")]
+    Unsupported {
+        /// The interface.
+        interface: &'static str,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+
+    /// A field given by name ([`Client::send_fields`](super::Client::send_fields)) cannot be sent
+    /// as given: the interface has no such field, or the client fills it in. Nothing was sent.
+    #[error("cannot send `{field}` in the {interface} request: {reason}; nothing was sent")]
+    Field {
+        /// The interface.
+        interface: &'static str,
+        /// The name as given (cut to 40 characters).
+        field: String,
+        /// Why, and what to do instead.
+        reason: String,
     },
 
     /// No connection to eftPay could be made, so the request was not sent.
@@ -123,19 +149,20 @@ pub enum ClientError {
         excerpt: String,
     },
 
-    /// eftPay refused the request: `return_status` is not `00`.
+    /// eftPay refused the request: its return status is a code other than the one meaning
+    /// accepted.
     #[error(transparent)]
     Gateway(#[from] GatewayError),
 
     /// The reply's signature is missing or wrong, or a verified field is malformed. Nothing in
     /// it may be acted on.
     #[error(
-        "the {message} cannot be trusted and must not be acted on: {cause}. If the secret is right, query the trade \
-         to learn its state"
+        "the reply to the {interface} request cannot be trusted and must not be acted on: {cause}. If the secret is \
+         right, query the trade to learn its state"
     )]
     Verification {
-        /// Which reply (`place_order response`).
-        message: &'static str,
+        /// The interface whose reply it is (`place_order`).
+        interface: &'static str,
         /// What failed.
         cause: VerifyError,
     },
@@ -145,12 +172,13 @@ pub enum ClientError {
     /// request's. Perhaps a genuine reply to another request, played back; nothing in it may be
     /// acted on.
     #[error(
-        "the {message} is about something else and must not be trusted: its `{field}` is {answered:?}, the request's \
-         {asked:?}; do not act on it — check that the base URL leads to eftPay, then query the trade to learn its state"
+        "the reply to the {interface} request is about something else and must not be trusted: its `{field}` is \
+         {answered:?}, the request's {asked:?}; do not act on it — check that the base URL leads to eftPay, then query \
+         the trade to learn its state"
     )]
     Mismatch {
-        /// Which reply (`query response`).
-        message: &'static str,
+        /// The interface whose reply it is (`query`).
+        interface: &'static str,
         /// The reply's field that disagrees, by its wire name.
         field: &'static str,
         /// What the request sent (cut to 40 characters).
@@ -162,14 +190,14 @@ pub enum ClientError {
     /// A verified reply whose signed `time` lies outside the window around the request's
     /// (see [`ClientBuilder::reply_time_window`](super::ClientBuilder::reply_time_window)).
     #[error(
-        "the {message}'s `{field}` is {} the request's, outside the {window_seconds} s allowed: an old reply played \
-         back, or a clock that is off (this machine's or eftPay's; times are Hong Kong time, UTC+8); do not act on \
-         it — check the clock, then query the trade to learn its state",
+        "the reply to the {interface} request has a `{field}` {} the request's, outside the {window_seconds} s \
+         allowed: an old reply played back, or a clock that is off (this machine's or eftPay's; times are Hong Kong \
+         time, UTC+8); do not act on it — check the clock, then query the trade to learn its state",
         skew_text(*skew_seconds)
     )]
     ReplyOutsideWindow {
-        /// Which reply.
-        message: &'static str,
+        /// The interface whose reply it is.
+        interface: &'static str,
         /// The reply's time field, by its wire name.
         field: &'static str,
         /// Seconds from the request's `time` to the reply's (negative: the reply is older).
@@ -181,25 +209,27 @@ pub enum ClientError {
     /// A verified, accepted reply that carries no `time`, so whether it answers this request
     /// or is an old reply played back cannot be told.
     #[error(
-        "the {message} has no `{field}`, so it cannot be told from an old reply played back; do not act on it — query \
-         the trade to learn its state"
+        "the reply to the {interface} request has no `{field}`, so it cannot be told from an old reply played back; \
+         do not act on it — query the trade to learn its state"
     )]
     UndatedReply {
-        /// Which reply.
-        message: &'static str,
+        /// The interface whose reply it is.
+        interface: &'static str,
         /// The time field the reply should carry, by its wire name.
         field: &'static str,
     },
 
-    /// A verified reply without `return_status`, so it does not say whether the request was
+    /// A verified reply without its return status, so it does not say whether the request was
     /// accepted.
     #[error(
-        "the {message} has no `return_status`, so it does not say whether the request was accepted; query the trade \
-         before sending it again"
+        "the reply to the {interface} request has no `{field}`, so it does not say whether the request was \
+         accepted; query the trade before sending it again"
     )]
     NoReturnStatus {
-        /// Which reply.
-        message: &'static str,
+        /// The interface whose reply it is.
+        interface: &'static str,
+        /// The return-status field, by its wire name.
+        field: &'static str,
     },
 }
 
@@ -230,19 +260,28 @@ fn skew_text(seconds: i64) -> String {
     }
 }
 
-/// eftPay's refusal of a request: a `return_status` other than `00`, with its `return_char`
-/// text (eftpay-api.md §7: keep both; codes are not all published).
+/// eftPay's refusal of a request: a return status other than the code meaning accepted, with
+/// its explaining text (`docs/protocol.md` §7: keep both; codes are not all published).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GatewayError {
     interface: &'static str,
-    status: ReturnStatus,
+    field: &'static str,
+    code: String,
+    meaning: Option<Meaning>,
     text: Option<String>,
     verified: bool,
 }
 
 impl GatewayError {
-    pub(super) fn new(interface: &'static str, status: ReturnStatus, text: Option<String>, verified: bool) -> Self {
-        GatewayError { interface, status, text, verified }
+    pub(super) fn new(
+        interface: &'static str,
+        field: &'static str,
+        code: String,
+        meaning: Option<Meaning>,
+        text: Option<String>,
+        verified: bool,
+    ) -> Self {
+        GatewayError { interface, field, code, meaning, text, verified }
     }
 
     /// The interface whose request was refused (`place_order`).
@@ -250,35 +289,82 @@ impl GatewayError {
         self.interface
     }
 
-    /// The `return_status` code; [`ReturnStatus::Unknown`] for codes the SDK does not list.
-    pub fn status(&self) -> &ReturnStatus {
-        &self.status
+    /// The return status, verbatim (also for codes the spec does not list).
+    pub fn code(&self) -> &str {
+        &self.code
     }
 
-    /// The `return_char` text, if any. eftPay says it may change: show it, do not match on it.
+    /// The return status as a generated value set (`e.code_as::<eftpay::ReturnStatus>()`);
+    /// a code the set does not list becomes its `Unknown` value.
+    pub fn code_as<E: std::str::FromStr<Err = std::convert::Infallible>>(&self) -> E {
+        match self.code.parse() {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+
+    /// What the code means, when the spec says (`Meaning::TimeMismatch`, …); `None` for codes
+    /// the spec does not list or gives no meaning.
+    pub fn meaning(&self) -> Option<Meaning> {
+        self.meaning
+    }
+
+    /// The reply's return-status field, by its wire name.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The explaining text, if any. eftPay says it may change: show it, do not match on it.
     pub fn text(&self) -> Option<&str> {
         self.text.as_deref()
     }
 
     /// Whether the reply's signature was verified. `false` for the unsigned replies eftPay
-    /// sends with a negative code (eftpay-api.md §3): then code and text are unauthenticated.
+    /// sends with a negative code (`docs/protocol.md` §3): then code and text are unauthenticated.
     pub fn is_verified(&self) -> bool {
         self.verified
     }
 
-    /// What the merchant should do about the code.
+    /// What the merchant should do about the code, by what it means.
     fn next_step(&self) -> &'static str {
-        match self.status {
-            ReturnStatus::TimeMismatch => {
+        match self.meaning {
+            Some(Meaning::TimeMismatch) => {
                 "the request's `time` is too far from eftPay's clock: set this machine's clock right (requests carry \
                  Hong Kong time, UTC+8) and send it again"
             }
-            ReturnStatus::InvalidService => {
-                "eftPay does not take this `service` here: check that it is enabled for this merchant and that the \
+            Some(Meaning::InvalidService) => {
+                "eftPay does not take this service here: check that it is enabled for this merchant and that the \
                  base URL is the right environment"
             }
-            ReturnStatus::RefundFailed => {
+            Some(Meaning::RefundFailed) => {
                 "the refund was not made: query the trade to see its state before refunding again"
+            }
+            Some(Meaning::Unreadable) => {
+                "the body did not reach eftPay as a message: check that the base URL leads to eftPay's API"
+            }
+            Some(Meaning::BadSignature) => {
+                "the signature did not verify there: check that the secret is the one issued with this user key, \
+                 for this environment"
+            }
+            Some(Meaning::UnknownMerchant) => {
+                "the user key is not known there: check the user key and that the base URL is the right environment"
+            }
+            Some(Meaning::InvalidField) => "a field breaks a rule (the text says which): fix it and send it again",
+            Some(Meaning::Duplicate) => {
+                "the order or refund number was already used for something else: query it, or use a new number"
+            }
+            Some(Meaning::NotFound) => {
+                "no such order or refund: check its number and that the base URL is the environment it was made in"
+            }
+            Some(Meaning::NotRefundable) => {
+                "the order cannot be refunded (not paid, or its service has no refund): query the trade to see its state"
+            }
+            Some(Meaning::RefundTooLarge) => {
+                "the refund is more than what is left of the paid amount: query the trade, then refund at most the rest"
+            }
+            Some(Meaning::CannotClose) => "the order is paid or no longer open: query the trade to see its state",
+            Some(Meaning::ServerError) => {
+                "eftPay had a server error: query the trade to learn its state before sending it again"
             }
             _ => "the request was not accepted: fix it and send it again, or ask eftPay what the code means",
         }
@@ -287,7 +373,8 @@ impl GatewayError {
 
 impl fmt::Display for GatewayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "eftPay refused the {} request with return_status {}", self.interface, self.status)?;
+        // Quoted: an unsigned refusal's code is unauthenticated text and may hold anything.
+        write!(f, "eftPay refused the {} request with {} {:?}", self.interface, self.field, self.code)?;
         if let Some(text) = &self.text {
             write!(f, " ({text:?})")?;
         }

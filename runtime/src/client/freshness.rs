@@ -2,13 +2,16 @@
 //! lie within a window around the request's `time`. A signature proves eftPay wrote a reply,
 //! not when; without this check a reply recorded days ago — accepted or refused — could be
 //! played back as the answer to a new request.
+//!
+//! The reply's time fields are its response fields of concept `time`, read as their table says
+//! (`yyyyMMddHHmmss` or `yyyy-MM-dd HH:mm:ss`).
 
 use std::time::Duration;
 
 use super::ClientError;
-use crate::message::IncomingMessage;
+use crate::catalog::InterfaceInfo;
 use crate::received::ReceivedFields;
-use crate::rules::Concept;
+use crate::rules::{Concept, FieldKind};
 use crate::time::HkTime;
 use crate::verify::VerifyError;
 
@@ -56,16 +59,26 @@ impl ExchangeWindow {
     /// ever); a refusal without one is reported as the refusal it is, since refusals carry no
     /// promise the merchant acts on.
     ///
-    /// A reply type whose spec lists no `time` field cannot be checked, and passes.
-    pub(super) fn check<T: IncomingMessage>(&self, fields: &ReceivedFields, dated: Dating) -> Result<(), ClientError> {
-        for &(_, field) in T::CONCEPT_FIELDS.iter().filter(|(concept, _)| *concept == Concept::Time) {
-            let time = fields
-                .time(field)
-                .map_err(|cause| ClientError::Verification { message: T::MESSAGE, cause: VerifyError::Field(cause) })?;
+    /// A reply whose table lists no time field cannot be checked, and passes.
+    pub(super) fn check(
+        &self,
+        interface: &'static InterfaceInfo,
+        fields: &ReceivedFields,
+        dated: Dating,
+    ) -> Result<(), ClientError> {
+        for field in interface.response.iter().filter(|field| field.concept == Some(Concept::Time)) {
+            let time = match field.kind {
+                FieldKind::DateTime => fields.datetime(field.wire),
+                _ => fields.time(field.wire),
+            }
+            .map_err(|cause| ClientError::Verification {
+                interface: interface.name,
+                cause: VerifyError::Field(cause),
+            })?;
             match time {
-                Some(time) => self.check_time(T::MESSAGE, field, time)?,
+                Some(time) => self.check_time(interface.name, field.wire, time)?,
                 None if dated == Dating::Required => {
-                    return Err(ClientError::UndatedReply { message: T::MESSAGE, field });
+                    return Err(ClientError::UndatedReply { interface: interface.name, field: field.wire });
                 }
                 None => {}
             }
@@ -73,13 +86,13 @@ impl ExchangeWindow {
         Ok(())
     }
 
-    fn check_time(&self, message: &'static str, field: &'static str, time: HkTime) -> Result<(), ClientError> {
+    fn check_time(&self, interface: &'static str, field: &'static str, time: HkTime) -> Result<(), ClientError> {
         let skew = self.sent.seconds_between(time);
         let window = i64::try_from(self.window).unwrap_or(i64::MAX);
         let latest = window.saturating_add(i64::try_from(self.elapsed).unwrap_or(i64::MAX));
         if skew < window.saturating_neg() || skew > latest {
             return Err(ClientError::ReplyOutsideWindow {
-                message,
+                interface,
                 field,
                 skew_seconds: skew,
                 window_seconds: self.window,
@@ -110,7 +123,7 @@ mod tests {
     fn the_window_extends_by_the_time_the_exchange_took() {
         let window =
             ReplyWindow::new(Duration::from_secs(60)).around(at("20240102030405"), Duration::from_millis(1500));
-        let check = |time| window.check_time("query response", "time", at(time));
+        let check = |time| window.check_time("query", "time", at(time));
         assert!(check("20240102030405").is_ok());
         assert!(check("20240102030305").is_ok(), "60 s before");
         assert!(check("20240102030304").is_err(), "61 s before");
@@ -121,7 +134,7 @@ mod tests {
     #[test]
     fn the_error_names_the_field_and_the_skew() {
         let window = ReplyWindow::DEFAULT.around(at("20240112000000"), Duration::ZERO);
-        let error = window.check_time("query response", "time", at("20240102000000")).unwrap_err();
+        let error = window.check_time("query", "time", at("20240102000000")).unwrap_err();
         assert!(
             matches!(
                 error,

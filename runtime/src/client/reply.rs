@@ -1,39 +1,97 @@
 //! What eftPay's reply to a request means, read in the order that lets each step trust the
-//! previous one: the HTTP status, the JSON body, then `return_status` and `sign` together
-//! (eftpay-api.md §1–§3, §7). Only a verified `00` reply becomes typed data. Whether a verified
-//! reply belongs to its request is asked afterwards (`binding`, `freshness`).
+//! previous one: the HTTP status, the JSON body, then the return status and the signature
+//! together (`docs/protocol.md` §1–§3, §7). Only a verified, accepted reply goes on to be typed.
+//! Whether a verified reply belongs to its request is asked afterwards (`binding`, `freshness`).
+//!
+//! No field name or code is written here: the reply's return-status, return-text and signature
+//! fields are the interface's response fields of those concepts, and a code's meaning is what
+//! the catalog's value set for the return-status field says it means.
 
 use super::transport::Exchange;
 use super::{ClientError, GatewayError};
-use crate::ReturnStatus;
+use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
 use crate::credentials::Secret;
-use crate::message::IncomingMessage;
 use crate::received::ReceivedFields;
-use crate::verify::{self, Verified, verify_fields};
+use crate::rules::{Concept, Meaning};
+use crate::signing::SIGN_FIELD;
+use crate::verify::verify_fields;
 
 /// How many characters of an unexpected body an error quotes: enough to recognise an HTML error
 /// page or a proxy's message, short enough for a log line.
 const EXCERPT_CHARS: usize = 120;
 
-/// `return_status` of an accepted request (eftpay-api.md §7).
-const ACCEPTED: &str = "00";
+/// Where a reply to one interface says what: read from the interface's response table once per
+/// call, before anything is sent.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ReplyShape {
+    catalog: &'static Catalog,
+    interface: &'static InterfaceInfo,
+    /// The return-status field; its value set says what each code means.
+    status: &'static FieldInfo,
+    /// The value set of the return-status field.
+    codes: &'static str,
+    /// The field explaining the status, if the reply has one.
+    text: Option<&'static str>,
+    /// The signature field.
+    sign: &'static str,
+}
+
+impl ReplyShape {
+    /// The shape of `interface`'s reply, with the meanings of `catalog`.
+    ///
+    /// # Errors
+    /// [`ClientError::Unsupported`] when the reply could never say that a request was
+    /// accepted: no return-status field, or no code of its value set that means accepted.
+    pub(super) fn of(catalog: &'static Catalog, interface: &'static InterfaceInfo) -> Result<ReplyShape, ClientError> {
+        let unsupported = |reason| ClientError::Unsupported { interface: interface.name, reason };
+        let status = interface
+            .response_field_for(Concept::ReturnStatus)
+            .ok_or_else(|| unsupported("the spec lists no return-status field in its reply".to_owned()))?;
+        let codes =
+            status.enum_name.filter(|codes| catalog.wire_for(codes, Meaning::Accepted).is_some()).ok_or_else(|| {
+                unsupported(format!(
+                    "no value of the reply's `{}` field means accepted in the catalog given, so no reply could be \
+                     trusted; send a request of another spec with that spec's catalog",
+                    status.wire
+                ))
+            })?;
+        Ok(ReplyShape {
+            catalog,
+            interface,
+            status,
+            codes,
+            text: interface.response_field_for(Concept::ReturnText).map(|field| field.wire),
+            sign: interface.response_field_for(Concept::Sign).map_or(SIGN_FIELD, |field| field.wire),
+        })
+    }
+
+    /// The reply's return status, as received.
+    pub(super) fn status_of<'f>(&self, fields: &'f ReceivedFields) -> Option<&'f str> {
+        fields.text(self.status.wire)
+    }
+
+    fn meaning_of(&self, code: &str) -> Option<Meaning> {
+        self.catalog.meaning_of(self.codes, code)
+    }
+}
 
 /// What a reply says, once it could be read and its signature checked.
 #[derive(Debug)]
-pub(super) enum Answer<T> {
-    /// `00`, verified.
-    Accepted(Verified<T>),
+pub(super) enum Answer {
+    /// Accepted, and its signature verified; not yet typed.
+    Accepted(ReceivedFields),
     /// A refusal, with the fields it came in (verified when the refusal says so).
     Refused(GatewayError, ReceivedFields),
 }
 
-/// Reads the reply to a request of `interface` as `T`.
-pub(super) fn read<T: IncomingMessage>(
-    interface: &'static str,
+/// Reads the reply to a request of the shape's interface.
+pub(super) fn read(
+    shape: &ReplyShape,
     exchange: &Exchange,
     secret: &Secret,
     attempts: u32,
-) -> Result<Answer<T>, ClientError> {
+) -> Result<Answer, ClientError> {
+    let interface = shape.interface.name;
     if !(200..=299).contains(&exchange.status) {
         return Err(ClientError::HttpStatus {
             interface,
@@ -47,46 +105,43 @@ pub(super) fn read<T: IncomingMessage>(
         cause,
         excerpt: excerpt(&exchange.body),
     })?;
-    judge::<T>(interface, fields, secret)
+    judge(shape, fields, secret)
 }
 
-/// How a reply is trusted, by its `return_status` — the one place this rule lives:
+/// How a reply is trusted, by its return status — the one place this rule lives:
 ///
-/// - `00`: accepted. The `sign` must verify; only then is the reply handed out, typed.
-/// - a negative code (`-13`) without `sign`: eftPay signs replies only "when return_status >=
-///   00" (eftpay-api.md §3), so this is a refusal whose code and text are reported as
-///   unverified. With a `sign`, it must verify like any other.
-/// - any other code: a refusal. Its `sign` must verify; a missing one is a verification failure
-///   rather than a refusal, since §3 says these replies are signed **\[assume\]** (a code that is
-///   not a number counts as non-negative, so it must be signed too).
-/// - no `return_status` at all: the `sign` must verify, and the reply is then reported as not
-///   saying whether the request was accepted **\[assume\]**; §3 lists `return_status` as always
-///   returned.
-fn judge<T: IncomingMessage>(
-    interface: &'static str,
-    fields: ReceivedFields,
-    secret: &Secret,
-) -> Result<Answer<T>, ClientError> {
-    let untrusted = |cause| ClientError::Verification { message: T::MESSAGE, cause };
-    let status = fields.text("return_status").map(ToOwned::to_owned);
-    match status.as_deref() {
-        Some(ACCEPTED) => verify::verify::<T>(fields, secret).map(Answer::Accepted).map_err(untrusted),
-        Some(code) => {
-            let signed = fields.text("sign").is_some();
-            if signed || !is_negative(code) {
-                verify_fields(&fields, secret).map_err(untrusted)?;
-            }
-            let text = fields.text("return_char").map(ToOwned::to_owned);
-            Ok(Answer::Refused(GatewayError::new(interface, ReturnStatus::from_wire(code), text, signed), fields))
-        }
-        None => {
-            verify_fields(&fields, secret).map_err(untrusted)?;
-            Err(ClientError::NoReturnStatus { message: T::MESSAGE })
-        }
+/// - a code meaning accepted: the signature must verify; only then does the reply go on.
+/// - a negative code (`-13`) without a signature: eftPay signs replies only when the return
+///   status is `00` or above (`docs/protocol.md` §3), so this is a refusal whose code and text
+///   are reported as unverified. With a signature, it must verify like any other.
+/// - any other code: a refusal. Its signature must verify; a missing one is a verification
+///   failure rather than a refusal, since these replies are signed **\[assume\]** (a code that
+///   is not a number counts as non-negative, so it must be signed too).
+/// - no return status at all: the signature must verify, and the reply is then reported as not
+///   saying whether the request was accepted **\[assume\]**: the protocol lists the return
+///   status as always returned.
+fn judge(shape: &ReplyShape, fields: ReceivedFields, secret: &Secret) -> Result<Answer, ClientError> {
+    let interface = shape.interface.name;
+    let untrusted = |cause| ClientError::Verification { interface, cause };
+    let Some(code) = shape.status_of(&fields).map(ToOwned::to_owned) else {
+        verify_fields(&fields, secret).map_err(untrusted)?;
+        return Err(ClientError::NoReturnStatus { interface, field: shape.status.wire });
+    };
+    let meaning = shape.meaning_of(&code);
+    if meaning == Some(Meaning::Accepted) {
+        verify_fields(&fields, secret).map_err(untrusted)?;
+        return Ok(Answer::Accepted(fields));
     }
+    let signed = fields.text(shape.sign).is_some();
+    if signed || !is_negative(&code) {
+        verify_fields(&fields, secret).map_err(untrusted)?;
+    }
+    let text = shape.text.and_then(|field| fields.text(field)).map(ToOwned::to_owned);
+    let refusal = GatewayError::new(interface, shape.status.wire, code, meaning, text, signed);
+    Ok(Answer::Refused(refusal, fields))
 }
 
-/// Whether a `return_status` is a negative number (`-13`), which eftPay sends unsigned.
+/// Whether a return status is a negative number (`-13`), which eftPay sends unsigned.
 fn is_negative(code: &str) -> bool {
     code.parse::<i64>().is_ok_and(|n| n < 0)
 }
@@ -124,5 +179,13 @@ mod tests {
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
         assert_eq!(excerpt(b"  <html>  "), "<html>");
+    }
+
+    #[test]
+    fn every_request_of_the_spec_has_a_reply_that_can_say_accepted() {
+        for interface in crate::CATALOG.interfaces.iter().filter(|i| i.endpoint.is_some()) {
+            let shape = ReplyShape::of(&crate::CATALOG, interface);
+            assert!(shape.is_ok(), "{}: {:?}", interface.name, shape.err());
+        }
     }
 }

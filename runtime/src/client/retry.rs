@@ -1,6 +1,5 @@
-//! When a request is sent again (DESIGN principle 10): only a request whose
-//! [`Request::RETRY`](crate::Request::RETRY) is [`RetryPolicy::Safe`] (Query, which changes
-//! nothing at eftPay), a bounded number of times, with exponential backoff, and only after a
+//! When a request is sent again: only a request whose interface's retry policy is
+//! [`RetryPolicy::Safe`] (a query, which changes nothing at eftPay), a bounded number of times, with exponential backoff, and only after a
 //! failure that carries no answer from eftPay — no connection, a timeout, a 5xx. A refusal
 //! (`return_status`) or a reply that fails verification is an answer: sending again would not
 //! change it. Place-order and refund requests are sent once, since once bytes may have left
@@ -50,7 +49,16 @@ impl RetrySchedule {
         loop {
             match attempt(number).await {
                 Err(error) if number < attempts && is_transient(&error) => {
-                    tokio::time::sleep(self.delay_after(number)).await;
+                    let delay = self.delay_after(number);
+                    // The error's text names the interface and the redacted URL, never a
+                    // secret or a signature.
+                    tracing::debug!(
+                        attempt = number,
+                        retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        error = %error,
+                        "eftPay request failed without an answer; sending it again"
+                    );
+                    tokio::time::sleep(delay).await;
                     number += 1;
                 }
                 outcome => return outcome,
@@ -93,21 +101,21 @@ mod tests {
         assert!(is_transient(&http(500)));
         assert!(is_transient(&http(503)));
         assert!(!is_transient(&http(404)));
-        assert!(!is_transient(&ClientError::NoReturnStatus { message: "query response" }));
+        assert!(!is_transient(&ClientError::NoReturnStatus { interface: "query", field: "return_status" }));
     }
 
     #[test]
     fn a_reply_that_does_not_belong_to_its_request_is_not_transient() {
-        let message = "query response";
+        let interface = "query";
         let mismatch =
-            ClientError::Mismatch { message, field: "out_trade_no", asked: "h1".into(), answered: "other".into() };
+            ClientError::Mismatch { interface, field: "out_trade_no", asked: "h1".into(), answered: "other".into() };
         assert!(!is_transient(&mismatch));
         assert!(!is_transient(&ClientError::ReplyOutsideWindow {
-            message,
+            interface,
             field: "time",
             skew_seconds: -864_000,
             window_seconds: 300
         }));
-        assert!(!is_transient(&ClientError::UndatedReply { message, field: "time" }));
+        assert!(!is_transient(&ClientError::UndatedReply { interface, field: "time" }));
     }
 }

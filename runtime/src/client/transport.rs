@@ -1,6 +1,6 @@
-//! The HTTP exchange (eftpay-api.md §1): one POST of a UTF-8 JSON body, and the reply's status
-//! and body. reqwest over rustls; reqwest neither follows redirects nor retries on its own, so
-//! what is sent, and how often, is decided by this crate alone (DESIGN principle 10).
+//! The HTTP exchange (`docs/protocol.md` §1): one POST of a body in the interface's encoding,
+//! and the reply's status and body. reqwest over rustls; reqwest neither follows redirects nor
+//! retries on its own, so what is sent, and how often, is decided by this crate alone.
 
 use std::time::Duration;
 
@@ -46,24 +46,19 @@ impl Transport {
         Ok(Transport { http })
     }
 
-    /// POSTs `json` to `url` and reads the reply; `attempts` is the number of this attempt,
-    /// for the error.
+    /// POSTs `body` as `content_type` to `url` and reads the reply; `attempts` is the number of
+    /// this attempt, for the error.
     pub(super) async fn post(
         &self,
         url: &str,
-        json: String,
+        content_type: &'static str,
+        body: String,
         interface: &'static str,
         attempts: u32,
     ) -> Result<Exchange, ClientError> {
         let failure = |error: reqwest::Error| transport_failure(error, url, interface, attempts);
-        let mut response = self
-            .http
-            .post(url)
-            .header(CONTENT_TYPE, "application/json; charset=utf-8")
-            .body(json)
-            .send()
-            .await
-            .map_err(failure)?;
+        let mut response =
+            self.http.post(url).header(CONTENT_TYPE, content_type).body(body).send().await.map_err(failure)?;
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failure)? {

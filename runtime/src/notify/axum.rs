@@ -1,8 +1,11 @@
 //! A ready notification endpoint for axum (feature `axum`): verifies each POST, hands the
 //! typed notification to the merchant's code, and answers with the signed acknowledgement —
-//! `success` when the code returns `Ok`, `false` (eftPay re-delivers) when it returns `Err` or
-//! the message does not verify. A body larger than [`MAX_BODY_BYTES`] is refused with `413`
-//! (and `false`) before it is read to the end.
+//! handled when the code returns `Ok`, not handled (eftPay re-delivers) when it returns `Err`
+//! or the message does not verify. A body larger than [`MAX_BODY_BYTES`] is refused with `413`
+//! (and not handled) before it is read to the end.
+//!
+//! Every refused body is logged as a `tracing` warning with the reason only — never the body,
+//! the secret or a signature.
 //!
 //! ```no_run
 //! use eftpay::Credentials;
@@ -20,6 +23,8 @@
 //!     }),
 //! );
 //! ```
+//!
+//! A fixture spec's notification type goes through [`notification_route_for`] with its catalog.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -31,12 +36,13 @@ use ::axum::http::{HeaderMap, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::{MethodRouter, post};
 
-use super::{ACK_CONTENT_TYPE, Ack, Notification, acknowledge, verify_notification};
-use crate::ReturnCode;
+use super::{ACK_CONTENT_TYPE, Ack, Answer, Notification, acknowledge_with};
+use crate::catalog::Catalog;
 use crate::credentials::Credentials;
-use crate::received::MAX_BODY_BYTES;
+use crate::message::IncomingMessage;
+use crate::received::{MAX_BODY_BYTES, ReceivedError};
 use crate::time::{Clock, SystemClock};
-use crate::verify::Verified;
+use crate::verify::{Verified, VerifyError, verify_json};
 
 impl IntoResponse for Ack {
     fn into_response(self) -> Response {
@@ -65,46 +71,95 @@ where
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     S: Clone + Send + Sync + 'static,
 {
+    notification_route_for(&crate::CATALOG, credentials, clock, handler)
+}
+
+/// [`notification_route_with_clock`] for any spec: `N` is its notification type (a fixture
+/// spec's `Notification`), and `catalog` its catalog, whose acknowledgement answers.
+pub fn notification_route_for<N, H, Fut, E, S>(
+    catalog: &'static Catalog,
+    credentials: Credentials,
+    clock: Arc<dyn Clock>,
+    handler: H,
+) -> MethodRouter<S>
+where
+    N: IncomingMessage + Send + 'static,
+    H: Fn(Verified<N>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    S: Clone + Send + Sync + 'static,
+{
     let credentials = Arc::new(credentials);
     let route = post(move |request: Request| {
         let credentials = Arc::clone(&credentials);
         let clock = Arc::clone(&clock);
         let handler = handler.clone();
         async move {
-            // Refused bodies are answered `false` too: a genuine notification damaged on the way
-            // is then delivered again.
-            let refuse = |status: StatusCode| {
-                (status, acknowledge(ReturnCode::Failure, &credentials, clock.as_ref())).into_response()
+            let answer = |answer: Answer, status: StatusCode| match acknowledge_with(
+                catalog,
+                answer,
+                &credentials,
+                clock.as_ref(),
+            ) {
+                Ok(ack) => (status, ack).into_response(),
+                Err(error) => {
+                    tracing::error!(%error, "cannot acknowledge an eftPay notification");
+                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
+            };
+            // Refused bodies are answered not handled too: a genuine notification damaged on
+            // the way is then delivered again.
+            let refuse = |status: StatusCode, reason: &'static str| {
+                tracing::warn!(reason, status = status.as_u16(), "refused a body posted as an eftPay notification");
+                answer(Answer::NotHandled, status)
             };
             if declares_too_large(request.headers()) {
-                return refuse(StatusCode::PAYLOAD_TOO_LARGE);
+                return refuse(StatusCode::PAYLOAD_TOO_LARGE, "its declared length is over the limit");
             }
             // Read under the route's body limit (the layer below), so a body without a declared
             // length is cut off at the limit rather than buffered whole.
             let body = match Bytes::from_request(request, &()).await {
                 Ok(body) => body,
                 Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
-                    return refuse(StatusCode::PAYLOAD_TOO_LARGE);
+                    return refuse(StatusCode::PAYLOAD_TOO_LARGE, "it is longer than the limit");
                 }
-                Err(_) => return refuse(StatusCode::BAD_REQUEST),
+                Err(_) => return refuse(StatusCode::BAD_REQUEST, "it could not be read"),
             };
             // Verifying at most MAX_BODY_BYTES takes linear time, microseconds: no need to move
             // it off the async runtime.
-            let verified =
-                std::str::from_utf8(&body).ok().and_then(|text| verify_notification(text, &credentials.secret).ok());
-            let Some(notification) = verified else {
+            let Ok(text) = std::str::from_utf8(&body) else {
+                return refuse(StatusCode::BAD_REQUEST, "it is not UTF-8");
+            };
+            let notification = match verify_json::<N>(text, &credentials.secret) {
+                Ok(notification) => notification,
                 // Not from eftPay, or damaged on the way.
-                return refuse(StatusCode::BAD_REQUEST);
+                Err(error) => return refuse(StatusCode::BAD_REQUEST, reason(&error)),
             };
-            let code = match handler(notification).await {
-                Ok(()) => ReturnCode::Success,
-                Err(_) => ReturnCode::Failure,
-            };
-            acknowledge(code, &credentials, clock.as_ref()).into_response()
+            match handler(notification).await {
+                Ok(()) => answer(Answer::Handled, StatusCode::OK),
+                Err(_) => {
+                    tracing::warn!("the notification handler failed; eftPay is told to deliver it again");
+                    answer(Answer::NotHandled, StatusCode::OK)
+                }
+            }
         }
     });
     // Overrides any limit set (or disabled) further out: this route never reads more.
     route.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Why a body was refused, in words that quote nothing from it (an error's own text may quote
+/// a received value).
+fn reason(error: &VerifyError) -> &'static str {
+    match error {
+        VerifyError::Body(ReceivedError::TooLarge { .. }) => "it is longer than the limit",
+        VerifyError::Body(_) => "it is not a JSON object of fields",
+        VerifyError::MissingSignature => "it is not signed",
+        VerifyError::MalformedSignature => "its signature is not a SHA-256 signature",
+        VerifyError::Mismatch => "its signature does not match (changed, or signed with another secret)",
+        VerifyError::Field(_) => "a signed field does not have its documented form",
+        VerifyError::Unrecognised { .. } => "it is signed but no rule of the spec recognises it as a notification",
+        _ => "it could not be verified",
+    }
 }
 
 /// Whether the request says (by `Content-Length`) that its body is over the limit; a length too

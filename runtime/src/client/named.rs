@@ -1,0 +1,151 @@
+//! Requests given as fields by name (the CLI's `--field name=value`) rather than as a typed
+//! request: each name is looked up in the interface's field table, the whole is validated by
+//! the interface's own generated validator, and what the client fills in — the fields of the
+//! envelope (user key, time), fixed fields with their fixed value, the signature — is added the
+//! same way for every interface, so a request given by name is sent exactly like a typed one.
+
+use super::ClientError;
+use super::binding::quoted;
+use crate::catalog::{FieldInfo, InterfaceInfo};
+use crate::json_text::string as json_string;
+use crate::message::Envelope;
+use crate::received::{ReceivedFields, ReceivedValue};
+use crate::rules::{Concept, FieldKind};
+use crate::wire::{OutgoingField, OutgoingFields};
+
+/// The caller's fields of one request, checked against its interface; the envelope is added
+/// per attempt.
+#[derive(Debug)]
+pub(super) struct NamedFields {
+    interface: &'static InterfaceInfo,
+    /// Caller fields and fixed fields, values as signed (nested ones compacted).
+    fields: Vec<OutgoingField>,
+}
+
+impl NamedFields {
+    /// Checks `given` against `interface`: every name one of its fields that the caller sets
+    /// (a fixed field may be given with its fixed value), none twice, and the whole valid by
+    /// the interface's validator.
+    ///
+    /// # Errors
+    /// [`ClientError::Field`] for a name that cannot be sent, [`ClientError::Invalid`] for a
+    /// request that breaks a rule, [`ClientError::Unsupported`] for an interface without a
+    /// request validator.
+    pub(super) fn resolve(
+        interface: &'static InterfaceInfo,
+        given: &[(&str, &str)],
+    ) -> Result<NamedFields, ClientError> {
+        let check = interface.codec.check_request.ok_or_else(|| ClientError::Unsupported {
+            interface: interface.name,
+            reason: "the spec gives it no request validator, so it is not a request".to_owned(),
+        })?;
+        let mut caller: Vec<(&'static FieldInfo, &str)> = Vec::with_capacity(given.len());
+        for &(name, value) in given {
+            let field = caller_field(interface, name, value)?;
+            if caller.iter().any(|(seen, _)| seen.wire == field.wire) {
+                return Err(refused(interface, name, "it is given twice; give each field once".to_owned()));
+            }
+            caller.push((field, value));
+        }
+        // A fixed field given with its fixed value is sent once, as the fixed field it is.
+        caller.retain(|(field, _)| field.fixed.is_none());
+        let fixed = interface.fields.iter().filter_map(|field| Some((field, field.fixed?)));
+        let all: Vec<(&'static FieldInfo, &str)> = caller.into_iter().chain(fixed).collect();
+
+        // What a gateway would receive, envelope aside: validated by the generated validator,
+        // the one `validate()` of the typed request uses.
+        let received =
+            ReceivedFields::from_pairs(all.iter().map(|(field, value)| (field.wire, *value))).map_err(|error| {
+                refused(interface, "(the fields together)", format!("they cannot form a message ({error})"))
+            })?;
+        check(&received).map_err(|violations| ClientError::Invalid { violations })?;
+
+        let fields =
+            all.into_iter().map(|(field, value)| outgoing(interface, field, value)).collect::<Result<Vec<_>, _>>()?;
+        Ok(NamedFields { interface, fields })
+    }
+
+    /// The fields sent with `envelope`: the caller's, the fixed ones, and the envelope's.
+    pub(super) fn with_envelope(&self, envelope: &Envelope<'_>) -> OutgoingFields {
+        let mut fields = self.fields.clone();
+        for field in self.interface.fields {
+            let value = match field.concept {
+                Some(Concept::UserConfirmKey) => envelope.user_confirm_key,
+                Some(Concept::Time) => envelope.time,
+                _ => continue,
+            };
+            fields.push(OutgoingField { name: field.wire, value: value.to_owned(), nested: false });
+        }
+        OutgoingFields::from_fields(fields)
+    }
+}
+
+/// The field `name` stands for, if the caller may set it to `value`.
+fn caller_field(interface: &'static InterfaceInfo, name: &str, value: &str) -> Result<&'static FieldInfo, ClientError> {
+    let Some(field) = interface.field(name) else {
+        let known: Vec<&str> = interface.fields.iter().filter(|f| f.is_caller_set()).map(|f| f.wire).collect();
+        return Err(refused(interface, name, format!("it has no such field; its fields are: {}", known.join(", "))));
+    };
+    if field.concept.is_some_and(Concept::is_envelope) {
+        return Err(refused(
+            interface,
+            name,
+            "the client fills it in (user key, time and signature come from the client's credentials and clock); \
+             leave it out"
+                .to_owned(),
+        ));
+    }
+    match field.fixed {
+        Some(fixed) if fixed != value => {
+            Err(refused(interface, name, format!("it is always `{fixed}` and the client sends it; leave it out")))
+        }
+        _ => Ok(field),
+    }
+}
+
+/// A checked field as sent: a nested value as the compact JSON text a receiver signs.
+fn outgoing(
+    interface: &'static InterfaceInfo,
+    field: &'static FieldInfo,
+    value: &str,
+) -> Result<OutgoingField, ClientError> {
+    if !matches!(field.kind, FieldKind::Object | FieldKind::ObjectArray) {
+        return Ok(OutgoingField { name: field.wire, value: value.to_owned(), nested: false });
+    }
+    if value.is_empty() {
+        return Ok(OutgoingField { name: field.wire, value: String::new(), nested: true });
+    }
+    // Read back as a receiver reads the body, so the text signed is the text it verifies.
+    let wrapped = format!("{{{}:{value}}}", json_string(field.wire));
+    match ReceivedFields::from_json(&wrapped).ok().as_ref().and_then(|fields| fields.get(field.wire)) {
+        Some(ReceivedValue::Nested(compact)) => {
+            Ok(OutgoingField { name: field.wire, value: compact.clone(), nested: true })
+        }
+        _ => Err(refused(interface, field.wire, "its value is not a JSON object or array".to_owned())),
+    }
+}
+
+fn refused(interface: &'static InterfaceInfo, field: &str, reason: String) -> ClientError {
+    ClientError::Field { interface: interface.name, field: quoted(field), reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nested_value_given_by_name_is_sent_as_the_compact_text_a_receiver_signs() {
+        let (interface, field) = crate::CATALOG
+            .interfaces
+            .iter()
+            .find_map(|i| Some((*i, i.fields.iter().find(|f| f.kind == FieldKind::ObjectArray)?)))
+            .unwrap();
+
+        let sent = outgoing(interface, field, "[ { \"a\" : 1.50 , \"b\":\"x y\" } ]").unwrap();
+
+        assert_eq!(sent.value, r#"[{"a":1.50,"b":"x y"}]"#);
+        assert!(sent.nested);
+        assert!(matches!(outgoing(interface, field, "\"text\""), Err(ClientError::Field { .. })));
+        assert!(matches!(outgoing(interface, field, "[1,"), Err(ClientError::Field { .. })));
+    }
+}
