@@ -17,7 +17,7 @@ use crate::{Amount, rules};
 #[derive(Debug)]
 pub struct Catalog {
     /// The scenes, in the spec's order.
-    pub scenes: &'static [SceneInfo],
+    pub scenes: &'static [&'static SceneInfo],
     /// Every interface.
     pub interfaces: &'static [&'static InterfaceInfo],
     /// Every row of the service tables.
@@ -45,16 +45,22 @@ pub struct SceneInfo {
     pub interfaces: &'static [&'static str],
 }
 
+/// Reads a request as a gateway receives it and validates it.
+pub type CheckRequest = fn(&ReceivedFields) -> Result<(), Violations>;
+
+/// Reads what eftPay sends into its generated type and writes it back as fields.
+pub type ReadTyped = fn(&ReceivedFields) -> Result<TypedFields, IncomingError>;
+
 /// The type-checked operations of an interface's generated types, reachable from data.
 #[derive(Debug, Clone, Copy)]
 pub struct Codec {
     /// For requests: reads a request as a gateway receives it and validates it with the
     /// generated validator (`from_received` + `validate`).
-    pub check_request: Option<fn(&ReceivedFields) -> Result<(), Violations>>,
+    pub check_request: Option<CheckRequest>,
     /// For what eftPay sends (responses, notifications, returns): reads the fields into the
     /// generated type and writes that type back as fields — so a message is exactly what the
     /// type holds. `Err` when a field is not its type.
-    pub typed: Option<fn(&ReceivedFields) -> Result<TypedFields, IncomingError>>,
+    pub typed: Option<ReadTyped>,
 }
 
 /// Fields written back from a generated incoming type, with what it did not model.
@@ -319,7 +325,7 @@ pub enum UnknownRequest {
 impl Catalog {
     /// A scene by name.
     pub fn scene(&self, name: &str) -> Option<&'static SceneInfo> {
-        self.scenes.iter().find(|s| s.name == name)
+        self.scenes.iter().copied().find(|s| s.name == name)
     }
 
     /// An interface by name.
@@ -334,7 +340,7 @@ impl Catalog {
 
     /// The scenes an interface belongs to.
     pub fn scenes_of(&self, interface: &str) -> impl Iterator<Item = &'static SceneInfo> {
-        self.scenes.iter().filter(move |s| s.interfaces.contains(&interface))
+        self.scenes.iter().copied().filter(move |s| s.interfaces.contains(&interface))
     }
 
     /// A service row by name.
@@ -392,12 +398,10 @@ impl Catalog {
             return Err(UnknownRequest::Endpoint { endpoint: endpoint.to_owned() });
         }
         let candidates: Vec<&'static InterfaceInfo> = at_endpoint.collect();
-        if let Some(service) = service {
-            if let Some(row) = self.service(service) {
-                if let Some(found) = candidates.iter().find(|i| i.name == row.interface && i.has_service_field()) {
-                    return Ok(found);
-                }
-            }
+        if let Some(row) = service.and_then(|service| self.service(service))
+            && let Some(found) = candidates.iter().find(|i| i.name == row.interface && i.has_service_field())
+        {
+            return Ok(found);
         }
         match candidates.iter().find(|i| !i.has_service_field()) {
             Some(found) if service.is_none() => Ok(found),

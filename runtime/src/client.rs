@@ -215,11 +215,8 @@ impl Client {
     /// The last three are never retried: a reply that does not belong to its request is an
     /// answer, and asking again would not change it.
     pub async fn send<R: Request>(&self, request: &R) -> Result<Verified<R::Response>, ClientError> {
-        // A request type knows its interface but not its spec's catalog, which says what the
-        // reply's codes mean; the SDK's own is used. A fixture spec's request whose codes are
-        // not this catalog's is refused as `Unsupported` before anything is sent (its fields
-        // can go through `send_fields` with its own catalog meanwhile).
-        let call = Call::new(&crate::CATALOG, R::INFO, R::ENDPOINT)?;
+        // The request's own spec says what its reply's codes mean (a fixture spec's included).
+        let call = Call::new(R::CATALOG, R::INFO, R::ENDPOINT)?;
         request.validate().map_err(|violations| ClientError::Invalid { violations })?;
         let write = |envelope: &Envelope<'_>| OutgoingFields::of(request, envelope);
         self.exchange(&call, &write, &verify::read_as::<R::Response>).await

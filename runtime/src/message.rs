@@ -28,6 +28,9 @@ pub trait FieldSink {
 pub trait OutgoingMessage {
     /// The interface's entry in the catalog: its name, purpose, endpoint and field tables.
     const INFO: &'static InterfaceInfo;
+    /// The catalog of the spec the message was generated from: what its codes mean, which row
+    /// a request belongs to.
+    const CATALOG: &'static crate::catalog::Catalog;
     /// Every field that can be signed, in the order [`write_fields`](Self::write_fields) visits
     /// them: byte order of wire name, fixed at compile time.
     const SIGNED_FIELDS: &'static [&'static str];

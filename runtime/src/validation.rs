@@ -152,15 +152,15 @@ impl<'a> IntoIterator for &'a Violations {
 }
 
 /// Checks a typed outgoing message: its fields as they would be sent, against the rules of its
-/// interface in `catalog`.
+/// interface in its spec's catalog.
 ///
 /// # Errors
 /// Every broken rule.
-pub fn validate<M: OutgoingMessage + ?Sized>(catalog: &Catalog, message: &M) -> Result<(), Violations> {
+pub fn validate<M: OutgoingMessage + ?Sized>(message: &M) -> Result<(), Violations> {
     let mut sent = SentFields::default();
     // The envelope is the client's to fill; its fields are not the caller's to check.
     message.write_fields(&Envelope { user_confirm_key: "", time: "" }, &mut sent);
-    check_fields(catalog, M::INFO, |wire| sent.get(wire))
+    check_fields(M::CATALOG, M::INFO, |wire| sent.get(wire))
 }
 
 /// The fields a message writes, as text, in the order written.
@@ -319,7 +319,7 @@ impl Violations {
             );
             return;
         }
-        if let Some(step) = field.multiple_of.filter(|step| *step > 0 && seconds % step != 0) {
+        if let Some(step) = field.multiple_of.filter(|step| *step > 0 && !seconds.is_multiple_of(*step)) {
             let below = seconds - seconds % step;
             let suggestion = if below > 0 { format!("{below} or {}", below + step) } else { step.to_string() };
             self.push(
@@ -348,9 +348,7 @@ impl Violations {
         let service = service_field.and_then(|f| sent(f.wire));
         let pay_type_field = info.field_for(Concept::PayType);
         let pay_type = pay_type_field.and_then(|f| sent(f.wire));
-        if catalog.services_of(info.name).next().is_none() {
-            return None;
-        }
+        catalog.services_of(info.name).next()?;
         let row = catalog.row_for(info, service, pay_type);
         if row.is_none() {
             match (service_field, service) {
@@ -404,22 +402,23 @@ impl Violations {
                 _ => None,
             };
             // An unknown value is reported as such; that it is not the row's would say it twice.
-            if let (Some((allowed, column)), Some(value)) = (column, value) {
-                if !self.has(field.wire, Rule::UnknownValue) {
-                    self.check_member(field.wire, value, allowed, service, column);
-                }
+            if let (Some((allowed, column)), Some(value)) = (column, value)
+                && !self.has(field.wire, Rule::UnknownValue)
+            {
+                self.check_member(field.wire, value, allowed, service, column);
             }
-            if let Some(flag) = field.required_unless {
-                if value.is_none() && !row.has_flag(flag) {
-                    self.push(
-                        field.wire,
-                        Rule::Required,
-                        format!(
-                            "`{}` is required for service {service} (only services flagged `{flag}` may leave it out)",
-                            field.wire
-                        ),
-                    );
-                }
+            if let Some(flag) = field.required_unless
+                && value.is_none()
+                && !row.has_flag(flag)
+            {
+                self.push(
+                    field.wire,
+                    Rule::Required,
+                    format!(
+                        "`{}` is required for service {service} (only services flagged `{flag}` may leave it out)",
+                        field.wire
+                    ),
+                );
             }
             if let Some(flag) = field.forbidden_with.filter(|flag| value.is_some() && row.has_flag(flag)) {
                 self.push(
@@ -478,21 +477,21 @@ impl Violations {
                 );
             }
         }
-        if let (Some((other, values)), None) = (field.required_when, value) {
-            if let Some(other_value) = sent(other).filter(|v| values.contains(v)) {
-                self.push(wire, Rule::Required, format!("`{wire}` is required when `{other}` is {other_value}"));
-            }
+        if let (Some((other, values)), None) = (field.required_when, value)
+            && let Some(other_value) = sent(other).filter(|v| values.contains(v))
+        {
+            self.push(wire, Rule::Required, format!("`{wire}` is required when `{other}` is {other_value}"));
         }
         if let (Some(other), Some(value)) = (field.not_above, value) {
             let amounts = (Amount::parse(value), sent(other).map(Amount::parse));
-            if let (Ok(amount), Some(Ok(limit))) = amounts {
-                if amount > limit {
-                    self.push(
-                        wire,
-                        Rule::AboveLimit,
-                        format!("`{wire}` {amount} is more than `{other}` {limit}; it may be at most {limit}"),
-                    );
-                }
+            if let (Ok(amount), Some(Ok(limit))) = amounts
+                && amount > limit
+            {
+                self.push(
+                    wire,
+                    Rule::AboveLimit,
+                    format!("`{wire}` {amount} is more than `{other}` {limit}; it may be at most {limit}"),
+                );
             }
         }
     }

@@ -1033,7 +1033,9 @@ async fn send_fields_refuses_names_it_cannot_send() {
     let gateway = FakeGateway::always(Reply::ok(signed(QUERY_ANSWERED))).await;
     let client = gateway.client().build().unwrap();
     let query = Interface::Query.info();
-    let cases: [(&[(&str, &str)], &str, &str); 5] = [
+    /// (fields given, the field refused, what the refusal says)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case<'_>; 5] = [
         (&[("out_trade_no", "rrn_1"), ("out_trade_n", "x")], "out_trade_n", "no such field"),
         (&[("out_trade_no", "rrn_1"), ("time", "20240102030405")], "time", "fills it in"),
         (&[("out_trade_no", "rrn_1"), ("sign", "00")], "sign", "fills it in"),

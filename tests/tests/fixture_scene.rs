@@ -9,14 +9,8 @@ use eftpay::{Amount, OutgoingMessage, Rule};
 use eftpay_tests::kiosk::{self, BasketLine, LineOption, services, wallets};
 
 fn basket() -> Vec<BasketLine> {
-    let mut line = BasketLine::default();
-    line.sku = Some("COFFEE".into());
-    line.qty = Some(2);
-    let mut option = LineOption::default();
-    option.name = Some("milk".into());
-    option.value = Some("oat".into());
-    line.options = vec![option];
-    vec![line]
+    let option = LineOption { name: Some("milk".into()), value: Some("oat".into()) };
+    vec![BasketLine { sku: Some("COFFEE".into()), qty: Some(2), options: vec![option] }]
 }
 
 #[test]

@@ -12,11 +12,18 @@ use crate::model::{Encoding, Field, FieldType, Interface, Notifications, Spec, T
 pub fn emit(spec: &Spec) -> TokenStream {
     let interfaces = spec.interfaces.iter().map(|i| interface_static(i, spec));
     let interface_refs = spec.interfaces.iter().map(info_path);
-    let scenes = spec.scenes.iter().map(|s| {
-        let name = &s.name;
-        let d = &s.doc;
+    let scene_statics = spec.scenes.iter().map(|s| {
+        let (name, d) = (&s.name, &s.doc);
+        let static_name = scene_static(&s.name);
         let members = s.interfaces.iter().map(|i| &spec.interface(*i).name);
-        quote! { ::eftpay::catalog::SceneInfo { name: #name, doc: #d, interfaces: &[#(#members),*] } }
+        quote! {
+            pub static #static_name: ::eftpay::catalog::SceneInfo =
+                ::eftpay::catalog::SceneInfo { name: #name, doc: #d, interfaces: &[#(#members),*] };
+        }
+    });
+    let scenes = spec.scenes.iter().map(|s| {
+        let static_name = scene_static(&s.name);
+        quote! { &__spec::#static_name }
     });
     let services = spec.services.iter().map(|s| {
         let name = ident(&s.rust);
@@ -89,6 +96,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         pub mod __spec {
             use super::*;
             #(#interfaces)*
+            #(#scene_statics)*
         }
 
         #handles
@@ -114,9 +122,10 @@ fn handles(spec: &Spec) -> TokenStream {
         quote! { #d #v, }
     });
     let scene_all = spec.scenes.iter().map(|s| ident(&crate::names::upper_camel(&s.name)));
-    let scene_infos = spec.scenes.iter().enumerate().map(|(index, s)| {
+    let scene_infos = spec.scenes.iter().map(|s| {
         let v = ident(&crate::names::upper_camel(&s.name));
-        quote! { Scene::#v => CATALOG.scenes.get(#index), }
+        let static_name = scene_static(&s.name);
+        quote! { Scene::#v => &__spec::#static_name, }
     });
     quote! {
         /// The interfaces of the API, one per `[interface]` of the spec.
@@ -153,7 +162,7 @@ fn handles(spec: &Spec) -> TokenStream {
             pub const ALL: &'static [Scene] = &[#(Scene::#scene_all),*];
 
             /// The scene's entry in the catalog.
-            pub fn info(self) -> ::core::option::Option<&'static ::eftpay::catalog::SceneInfo> {
+            pub fn info(self) -> &'static ::eftpay::catalog::SceneInfo {
                 match self { #(#scene_infos)* }
             }
         }
@@ -218,6 +227,11 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
             codec: ::eftpay::catalog::Codec { check_request: #check_request, typed: #typed },
         };
     }
+}
+
+/// `__spec::SCENE_QRCODE`: the static holding a scene's catalog entry.
+fn scene_static(name: &str) -> proc_macro2::Ident {
+    format_ident!("SCENE_{}", name.to_ascii_uppercase())
 }
 
 fn option_str(text: Option<&str>) -> TokenStream {

@@ -6,8 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{concept_fields, doc, ident, incoming_name, read_field, value_type, write_text};
-use crate::model::{Concept, Field, FieldType, Interface, Spec};
+use super::{concept_fields, doc, ident, incoming_name, owned_text, read_field, value_type};
+use crate::model::{Concept, Field, Interface, Spec};
 
 /// The incoming struct's fields: the response's for requests, the message's otherwise.
 pub fn fields(i: &Interface) -> &[Field] {
@@ -45,18 +45,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let writes = kept.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
-        let text = write_text(f.ty, &quote! { value });
-        let owned = match f.ty {
-            FieldType::Object(_)
-            | FieldType::ObjectArray(_)
-            | FieldType::Amount
-            | FieldType::Seconds
-            | FieldType::Time
-            | FieldType::DateTime => {
-                quote! { (#text).clone() }
-            }
-            _ => quote! { ::std::borrow::ToOwned::to_owned(#text) },
-        };
+        let owned = owned_text(f.ty);
         quote! { if let ::core::option::Option::Some(value) = &self.#rust { out.push((#wire, #owned)); } }
     });
     let known = fields.iter().map(|f| &f.wire);

@@ -140,15 +140,30 @@ pub(crate) fn read_field(spec: &Spec, wire: &str, ty: FieldType) -> (TokenStream
     }
 }
 
-/// The text a field's value is sent and signed as; `value` is a reference to the value.
-pub(crate) fn write_text(ty: FieldType, value: &TokenStream) -> TokenStream {
+/// The step handing a field's value to a `FieldSink`, as the text it is sent and signed as;
+/// `value` is a local reference to the value.
+pub(crate) fn sink_step(wire: &str, ty: FieldType) -> TokenStream {
     match ty {
-        FieldType::Text | FieldType::Url => quote! { ::std::string::String::as_str(#value) },
-        FieldType::Enum(_) => quote! { #value.as_str() },
-        FieldType::Amount | FieldType::Seconds => quote! { &#value.to_string() },
-        FieldType::Time => quote! { &#value.to_compact() },
-        FieldType::DateTime => quote! { &#value.to_dashed() },
-        FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { &::eftpay::signing::nested_value_text(#value) },
+        FieldType::Text | FieldType::Url => quote! { sink.text(#wire, value); },
+        FieldType::Enum(_) => quote! { sink.text(#wire, value.as_str()); },
+        FieldType::Amount | FieldType::Seconds => quote! { sink.text(#wire, &value.to_string()); },
+        FieldType::Time => quote! { sink.text(#wire, &value.to_compact()); },
+        FieldType::DateTime => quote! { sink.text(#wire, &value.to_dashed()); },
+        FieldType::Object(_) | FieldType::ObjectArray(_) => {
+            quote! { sink.json(#wire, &::eftpay::signing::nested_value_text(value)); }
+        }
+    }
+}
+
+/// A field's value as its wire text, owned; `value` is a local reference to the value.
+pub(crate) fn owned_text(ty: FieldType) -> TokenStream {
+    match ty {
+        FieldType::Text | FieldType::Url => quote! { ::std::clone::Clone::clone(value) },
+        FieldType::Enum(_) => quote! { ::std::borrow::ToOwned::to_owned(value.as_str()) },
+        FieldType::Amount | FieldType::Seconds => quote! { value.to_string() },
+        FieldType::Time => quote! { value.to_compact() },
+        FieldType::DateTime => quote! { value.to_dashed() },
+        FieldType::Object(_) | FieldType::ObjectArray(_) => quote! { ::eftpay::signing::nested_value_text(value) },
     }
 }
 

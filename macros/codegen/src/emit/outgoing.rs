@@ -8,8 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    concept_fields, doc, ident, incoming_name, info_path, outgoing_name, param_into, param_type, read_field,
-    value_type, write_text,
+    concept_fields, doc, ident, incoming_name, info_path, outgoing_name, param_type, read_field, sink_step, value_type,
 };
 use crate::model::{Concept, Field, FieldType, Interface, Spec};
 
@@ -40,8 +39,10 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let inits = caller.iter().map(|f| {
         let rust = ident(&f.rust);
         if f.is_mandatory() {
-            let value = param_into(f.ty, &rust);
-            quote! { #rust: #value, }
+            match f.ty {
+                FieldType::Text | FieldType::Url => quote! { #rust: #rust.into(), },
+                _ => quote! { #rust, },
+            }
         } else {
             quote! { #rust: ::core::option::Option::None, }
         }
@@ -139,7 +140,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             /// # Errors
             /// `eftpay::Violations`, listing every violated rule.
             pub fn validate(&self) -> ::core::result::Result<(), ::eftpay::Violations> {
-                ::eftpay::validation::validate(&CATALOG, self)
+                ::eftpay::validation::validate(self)
             }
 
             /// Reads this message as a gateway receives it (the sandbox does): every field the
@@ -162,6 +163,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
 
         impl ::eftpay::OutgoingMessage for #name {
             const INFO: &'static ::eftpay::catalog::InterfaceInfo = &#info;
+            const CATALOG: &'static ::eftpay::catalog::Catalog = &CATALOG;
             const SIGNED_FIELDS: &'static [&'static str] = &[#(#signed),*];
             const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = #concepts;
 
@@ -194,19 +196,10 @@ fn walk_body(i: &Interface) -> TokenStream {
             _ => {}
         }
         let rust = ident(&f.rust);
-        let nested = matches!(f.ty, FieldType::Object(_) | FieldType::ObjectArray(_));
-        let write = |value: TokenStream| {
-            let text = write_text(f.ty, &value);
-            if nested {
-                quote! { sink.json(#wire, #text); }
-            } else {
-                quote! { sink.text(#wire, #text); }
-            }
-        };
+        let step = sink_step(wire, f.ty);
         if f.is_mandatory() {
-            write(quote! { &self.#rust })
+            quote! { { let value = &self.#rust; #step } }
         } else {
-            let step = write(quote! { value });
             quote! { if let ::core::option::Option::Some(value) = &self.#rust { #step } }
         }
     });

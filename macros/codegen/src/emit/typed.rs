@@ -178,7 +178,6 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
         let d = doc(&format!("Sets `{}` — {}", f.wire, f.doc));
         quote! {
             #d
-            #[must_use]
             pub fn #rust(mut self, #rust: #ty) -> Self {
                 self.request.#rust = ::core::option::Option::Some(#value);
                 self
@@ -197,7 +196,6 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
         let d = doc(&format!("Sets `{}` to one the service takes (others do not compile).", f.wire));
         Some(quote! {
             #d
-            #[must_use]
             pub fn #rust<M: #marker>(mut self, _marker: M) -> Self
             where
                 S: #of<M>,

@@ -189,7 +189,7 @@ fn a_response_row_missing_two_keys_names_both() {
     Case::minimal()
         .append(PLACE_ORDER, "\n[[response]]\ndoc = \"Orphan doc.\"\n")
         .one_error()
-        .at("minimal/interfaces/place_order.toml:111:7", "\"Orphan doc.\"")
+        .at("minimal/interfaces/place_order.toml:119:7", "\"Orphan doc.\"")
         .says("a [[response]] row of `place_order` has no wire, type");
 }
 
@@ -271,7 +271,7 @@ fn an_enum_field_names_its_enum() {
         .one_error()
         .at("minimal/interfaces/place_order.toml:65:8", "\"enum\"")
         .says("a field of type `enum` needs `enum = \"...\"` (`lang`)")
-        .helps("add `enum = \"Name\"`, one of: PayScene, Lang, PayType, Wallet, Service");
+        .helps("add `enum = \"Name\"`, one of: PayScene, Lang, ReturnStatus, PayType, Wallet, Service");
 }
 
 #[test]
