@@ -438,3 +438,56 @@ async fn slow_responses_trip_the_clients_timeout() {
     let error = impatient.place_order(order).await.unwrap_err();
     assert!(matches!(error, eftpay::ClientError::Timeout { .. }), "{error}");
 }
+
+#[tokio::test]
+async fn a_data_file_of_the_first_format_is_upgraded_and_keeps_working() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-v1-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    // An order as the first format wrote it: a web order, no interface, `tid`, `out_refund_no`.
+    let row = services::AlipayWebPreOrder::rules();
+    let place = CATALOG.interface(row.interface).unwrap();
+    let currency = place.field_for(Concept::Currency).and_then(|f| f.default).unwrap();
+    let now = eftpay::Clock::now(&eftpay::SystemClock).unix_seconds();
+    let legacy = serde_json::json!({
+        "eft_trade_no": "SBX20260101000000000001", "out_trade_no": "rrn_v1", "service": row.name,
+        "pay_type": row.pay_type.unwrap(), "wallet": eftpay::Wallet::AlipayHk.as_str(), "pay_scene": row.default_pay_scene().unwrap(),
+        "amount": "1.00", "currency": currency, "subject": "x", "tid": "T1", "notify_url": null,
+        "return_url": "https://merchant.example/r", "fingerprint": "f", "created": now, "expires": now + 1800,
+        "state": "Paid", "paid_at": now, "transaction_id": "SBXTX1", "notified": true,
+        "refunds": [{ "out_refund_no": "rf_v1", "amount": "0.30", "state": "Done", "applied": false,
+            "notify_url": null, "refund_trade_no": "SBXRF1", "created": now, "notified": false }],
+    });
+    {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch("CREATE TABLE orders (eft_trade_no TEXT PRIMARY KEY, json TEXT NOT NULL)").unwrap();
+        db.execute("INSERT INTO orders VALUES (?1, ?2)", ("SBX20260101000000000001", legacy.to_string())).unwrap();
+    }
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let config =
+        SandboxConfig { data_file: Some(path.clone()), credentials: Some(credentials), ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let order = sandbox.order("SBX20260101000000000001").expect("the old order is there");
+    assert_eq!(order.interface, place.name);
+    assert_eq!(order.notification.as_deref(), place.notification);
+    assert_eq!(order.terminal.as_deref(), Some("T1"));
+    assert_eq!(order.refunds[0].refund_no, "rf_v1");
+    let c = client(&sandbox);
+    let query = c.query(QueryRequest::by_out_trade_no("rrn_v1")).await.unwrap();
+    assert_eq!(query.trade_status, Some(TradeStatus::TradeRefund));
+    let refund = c.query(QueryRequest::by_out_trade_no("rrn_v1").refund_no("rf_v1")).await.unwrap();
+    assert_eq!(refund.transaction_amount, Some(Amount::from_cents(30)));
+    // It refunds on, through the refund interface of its scene.
+    let more = services::AlipayWebRefund::refund(
+        wallets::AlipayHk,
+        Amount::from_cents(70),
+        Amount::from_cents(100),
+        "rrn_v1",
+        "rf_v2",
+    );
+    assert_eq!(c.refund(more).await.unwrap().trade_status, Some(TradeStatus::TradeClosed));
+    sandbox.shutdown().await;
+    let version: i64 =
+        rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert!(version > 0, "the file now says its format");
+    let _ = std::fs::remove_file(&path);
+}
