@@ -397,7 +397,8 @@ impl Sandbox {
     }
 
     /// The latest messages the sandbox sent (at most [`SENT_KEPT`]), oldest first: every reply,
-    /// notification delivery and synchronous return, as it went on the wire.
+    /// notification delivery and synchronous return, as it went on the wire — including
+    /// deliveries forged on purpose ([`Faults::tamper_notifications`]), which do not verify.
     pub fn sent(&self) -> Vec<Sent> {
         lock(&self.shared.sent).iter().cloned().collect()
     }

@@ -12,7 +12,7 @@ use eftpay::rules::{Concept, Meaning, Notifications, Purpose, TestOutcome};
 use crate::codes::Refusal;
 use crate::incoming::Incoming;
 use crate::outgoing::Facts;
-use crate::state::{NewOrder, Order, OrderState, RefundAsk, RefundState};
+use crate::state::{NewOrder, Order, OrderState, RefundAsk, RefundRoute, RefundState};
 use crate::{Shared, control, lock, notifier};
 
 /// Acts on `request` as its purpose says.
@@ -172,14 +172,17 @@ fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Fa
         notify_url: request.text(Concept::NotifyUrl).map(str::to_owned),
     };
     let service = request.text(Concept::Service);
-    let routing = |order: &Order| {
+    let route = |order: &Order| {
         let row = catalog.row_for(interface, service, order.pay_type.as_deref());
         let notifies = row.is_some_and(|row| row.notifications != Notifications::Never);
-        (row.map(|r| r.name.to_owned()), interface.notification.filter(|_| notifies).map(str::to_owned))
+        RefundRoute {
+            service: row.map(|r| r.name.to_owned()),
+            notification: interface.notification.filter(|_| notifies).map(str::to_owned),
+        }
     };
     let (order, index) = {
         let mut ledger = lock(&shared.ledger);
-        let (order, index) = ledger.refund(ask, |order| refundable(catalog, order), routing, now)?;
+        let (order, index) = ledger.refund(ask, |order| refundable(catalog, order), route, now)?;
         (order.clone(), index)
     };
     saved(shared, &order)?;

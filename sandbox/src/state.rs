@@ -233,6 +233,15 @@ pub struct RefundAsk {
     pub notify_url: Option<String>,
 }
 
+/// Which service row serves a refund, and the notification it is notified through (when it is).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefundRoute {
+    /// The row (spec name).
+    pub service: Option<String>,
+    /// The notification interface (spec name), when the refund is notified.
+    pub notification: Option<String>,
+}
+
 /// All orders, by eftPay order number.
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -355,13 +364,13 @@ impl Ledger {
                 format!("order {eft_trade_no} is {:?}, no longer waiting for payment", order.state),
             ));
         }
-        if let (Some(choice), Some(wallet)) = (&choice, &order.wallet) {
-            if choice.wallet != *wallet {
-                return Err(Refusal::new(
-                    Meaning::InvalidField,
-                    format!("order {eft_trade_no} is paid with {wallet}, not {}", choice.wallet),
-                ));
-            }
+        if let (Some(choice), Some(wallet)) = (&choice, &order.wallet)
+            && choice.wallet != *wallet
+        {
+            return Err(Refusal::new(
+                Meaning::InvalidField,
+                format!("order {eft_trade_no} is paid with {wallet}, not {}", choice.wallet),
+            ));
         }
         order.state = to;
         if to == OrderState::Paid {
@@ -409,9 +418,9 @@ impl Ledger {
     }
 
     /// Refunds part or all of a paid order; the same refund asked again returns it unchanged.
-    /// `refundable` says whether orders like this one can be refunded at all; `notification`
-    /// is where the refund is notified (an applied refund with a `notify_url`, whose service
-    /// notifies), and `service` the row that serves it.
+    /// `refundable` says whether orders like this one can be refunded at all; `route` which row
+    /// serves the refund and which notification it goes out as (only when the request gave a
+    /// notify address).
     ///
     /// # Errors
     /// No such order; not refundable or not paid; payType, wallet or total that do not match
@@ -420,7 +429,7 @@ impl Ledger {
         &mut self,
         ask: RefundAsk,
         refundable: impl Fn(&Order) -> bool,
-        routing: impl Fn(&Order) -> (Option<String>, Option<String>),
+        route: impl Fn(&Order) -> RefundRoute,
         now: HkTime,
     ) -> Result<(&Order, usize), Refusal> {
         let eft = self
@@ -482,7 +491,7 @@ impl Ledger {
                 format!("refund {} is more than the {} left to refund of {}", ask.amount, left, order.amount),
             ));
         }
-        let (service, notification) = routing(order);
+        let RefundRoute { service, notification } = route(order);
         let refund_trade_no =
             format!("SBXRF{}{:02}", order.eft_trade_no.trim_start_matches("SBX"), order.refunds.len() + 1);
         order.refunds.push(Refund {
@@ -558,7 +567,8 @@ mod tests {
     }
 
     fn refund(ledger: &mut Ledger, ask: RefundAsk) -> Result<(Order, usize), Refusal> {
-        ledger.refund(ask, |_| true, |_| (None, Some("some_notification".into())), now()).map(|(o, i)| (o.clone(), i))
+        let route = |_: &Order| RefundRoute { service: None, notification: Some("some_notification".into()) };
+        ledger.refund(ask, |_| true, route, now()).map(|(o, i)| (o.clone(), i))
     }
 
     #[test]
@@ -675,7 +685,7 @@ mod tests {
     fn orders_without_a_refund_service_are_not_refundable() {
         let mut ledger = Ledger::default();
         paid(&mut ledger, 100);
-        let refusal = ledger.refund(ask(10, "rf_1"), |_| false, |_| (None, None), now()).unwrap_err();
+        let refusal = ledger.refund(ask(10, "rf_1"), |_| false, |_| RefundRoute::default(), now()).unwrap_err();
         assert_eq!(refusal.meaning, Meaning::NotRefundable);
     }
 

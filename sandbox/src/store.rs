@@ -99,10 +99,10 @@ fn format_of(connection: &Connection) -> rusqlite::Result<i64> {
 /// apply-refund interface of the order's scene and, when it had a notify address, that
 /// interface's notification.
 fn upgrade(catalog: &Catalog, order: &mut Order) {
-    if order.interface.is_empty() {
-        if let Some(row) = catalog.service(&order.service) {
-            order.interface = row.interface.to_owned();
-        }
+    if order.interface.is_empty()
+        && let Some(row) = catalog.service(&order.service)
+    {
+        order.interface = row.interface.to_owned();
     }
     let Some(interface) = catalog.interface(&order.interface) else { return };
     if order.notification.is_none() {
