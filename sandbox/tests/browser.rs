@@ -134,6 +134,39 @@ impl Session<'_> {
         self.driver.call(reqwest::Method::POST, &format!("{}/element/{id}/click", self.path), Some(json!({}))).await;
     }
 
+    /// Waits (at most 10 s) until an element `css` shows text starting with `prefix` (a click
+    /// that submits a form returns before the next page is there); the text last seen.
+    async fn wait_for_text(&self, css: &str, prefix: &str) -> String {
+        let mut seen = String::new();
+        for _ in 0..100 {
+            let found = self
+                .driver
+                .call(
+                    reqwest::Method::POST,
+                    &format!("{}/elements", self.path),
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            let id = found
+                .as_array()
+                .and_then(|all| all.first())
+                .and_then(|e| e.as_object())
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let Some(id) = id {
+                let text =
+                    self.driver.call(reqwest::Method::GET, &format!("{}/element/{id}/text", self.path), None).await;
+                seen = text.as_str().unwrap_or_default().to_owned();
+                if seen.starts_with(prefix) {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        seen
+    }
+
     async fn url(&self) -> String {
         self.driver
             .call(reqwest::Method::GET, &format!("{}/url", self.path), None)
@@ -219,7 +252,8 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
     let reply = client.send(&order.build()).await.unwrap();
     session.open(reply.qr_code.as_deref().unwrap()).await;
     session.click("#pay").await;
-    assert!(session.text("#result").await.starts_with("Paid"), "{}", session.source().await);
+    let result = session.wait_for_text("#result", "Paid").await;
+    assert!(result.starts_with("Paid"), "{result}: {}", session.source().await);
     let Notification::Qrcode(qrcode) = payment_of(&merchant, "qr_browser").await else {
         panic!("a qrcode notification")
     };

@@ -153,11 +153,21 @@ pub fn reply_value<'a>(interface: &InterfaceInfo, reply: &'a ReceivedFields, con
 
 /// What the reply's value standing for `concept` means.
 pub fn reply_meaning(interface: &InterfaceInfo, reply: &ReceivedFields, concept: Concept) -> Option<Meaning> {
+    reply_meaning_in(&CATALOG, interface, reply, concept)
+}
+
+/// [`reply_meaning`] in another catalog.
+pub fn reply_meaning_in(
+    catalog: &Catalog,
+    interface: &InterfaceInfo,
+    reply: &ReceivedFields,
+    concept: Concept,
+) -> Option<Meaning> {
     interface
         .response
         .iter()
         .filter(|f| f.concept == Some(concept))
-        .find_map(|f| CATALOG.meaning_of(f.enum_name?, reply.text(f.wire)?))
+        .find_map(|f| catalog.meaning_of(f.enum_name?, reply.text(f.wire)?))
 }
 
 /// Every place-order row of every scene, with its interface.
