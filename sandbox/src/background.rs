@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use tokio::runtime::Handle;
 use tokio::task::JoinSet;
 
 use crate::lock;
@@ -15,18 +16,30 @@ use crate::lock;
 pub struct Background {
     tasks: Mutex<JoinSet<()>>,
     stopped: AtomicBool,
+    /// The runtime the sandbox was started on: work started from a thread outside it (a
+    /// synchronous caller of `Sandbox::pay`) still runs there.
+    runtime: Option<Handle>,
 }
 
 impl Background {
+    /// Background work run on `runtime`.
+    pub fn on(runtime: Option<Handle>) -> Background {
+        Background { runtime, ..Background::default() }
+    }
+
     /// Runs `task` in the background, unless the sandbox is stopping. Finished tasks are
     /// collected first, so the set holds only what is still running.
     pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
         if self.stopped.load(Ordering::SeqCst) {
             return;
         }
+        let Some(runtime) = self.runtime.clone().or_else(|| Handle::try_current().ok()) else {
+            tracing::warn!("no async runtime to run the sandbox's background work on; it was not started");
+            return;
+        };
         let mut tasks = lock(&self.tasks);
         while tasks.try_join_next().is_some() {}
-        tasks.spawn(task);
+        tasks.spawn_on(task, &runtime);
     }
 
     /// How many tasks are still running.
@@ -79,5 +92,24 @@ mod tests {
         });
         assert_eq!(background.running(), 0, "nothing starts after stop");
         assert_eq!(ran.load(Ordering::SeqCst), 0);
+    }
+}
+
+#[cfg(test)]
+mod outside_a_runtime {
+    use super::*;
+
+    #[test]
+    fn work_started_outside_a_runtime_runs_on_the_sandboxs() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let background = Background::on(Some(runtime.handle().clone()));
+        let (done, ran) = std::sync::mpsc::channel();
+        background.spawn(async move {
+            let _ = done.send(());
+        });
+        runtime.block_on(async { tokio::task::yield_now().await });
+        assert!(ran.try_recv().is_ok());
+        // Without a runtime of its own and none current, nothing starts, and nothing panics.
+        Background::default().spawn(async {});
     }
 }

@@ -274,7 +274,7 @@ impl Sandbox {
             sent: Mutex::new(VecDeque::new()),
             store,
             http: notifier::http_client(),
-            background: Background::default(),
+            background: Background::on(tokio::runtime::Handle::try_current().ok()),
             config,
         });
         notifier::resume_pending(&shared);
