@@ -1,15 +1,19 @@
-//! A payer's browser for the sandbox's own pages, without a browser: open a pay link, press a
-//! button through the page's form, and carry the synchronous return on to `return_url` as the
-//! page's script would. The demo and the tests pay this way; the Chromium test does the same
-//! with a real browser.
+//! A payer's browser for the sandbox's own pages, without a browser: open a pay link (or the
+//! content of a QR code, which is the same link), choose a wallet where the page offers a
+//! choice, press a button through the page's form, and carry the synchronous return on to the
+//! return address as the page's script would. The demo and the tests pay this way; the Chromium
+//! test does the same with a real browser.
 
 /// An HTML form: where it posts and its named fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Form {
     /// The `action` URL.
     pub action: String,
-    /// `name`/`value` of its inputs, in page order.
+    /// `name`/`value` of its inputs as the form would send them, in page order (of a group of
+    /// radio buttons, the checked one).
     pub fields: Vec<(String, String)>,
+    /// `name`/`value` of every radio button, checked or not: the choices the form offers.
+    pub options: Vec<(String, String)>,
 }
 
 impl Form {
@@ -21,14 +25,43 @@ impl Form {
         let rest = html.get(start..)?;
         let form = rest.get(..rest.find("</form>")?)?;
         let action = attribute(form, "action")?;
-        let fields = form
-            .split("<input")
-            .skip(1)
-            .filter_map(|input| Some((attribute(input, "name")?, attribute(input, "value")?)))
-            .collect();
-        Some(Form { action, fields })
+        let mut fields = Vec::new();
+        let mut options = Vec::new();
+        for input in form.split("<input").skip(1) {
+            let tag = input.get(..input.find('>')?)?;
+            let Some(pair) = attribute(tag, "name").zip(attribute(tag, "value")) else { continue };
+            if attribute(tag, "type").as_deref() == Some("radio") {
+                if tag.contains(" checked") {
+                    fields.push(pair.clone());
+                }
+                options.push(pair);
+            } else {
+                fields.push(pair);
+            }
+        }
+        Some(Form { action, fields, options })
+    }
+
+    /// Chooses `value` among the radio buttons named `name`.
+    ///
+    /// # Errors
+    /// The form offers no such choice.
+    pub fn choose(&mut self, name: &str, value: &str) -> Result<(), BrowserError> {
+        if !self.options.iter().any(|(n, v)| n == name && v == value) {
+            let offered: Vec<&str> = self.options.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
+            return Err(BrowserError::Page(format!(
+                "the page offers no {name} {value}; it offers: {}",
+                if offered.is_empty() { "none".to_owned() } else { offered.join(", ") }
+            )));
+        }
+        self.fields.retain(|(n, _)| n != name);
+        self.fields.push((name.to_owned(), value.to_owned()));
+        Ok(())
     }
 }
+
+/// The name of the pay page's wallet choice.
+const WALLET_CHOICE: &str = "wallet";
 
 fn attribute(tag: &str, name: &str) -> Option<String> {
     let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
@@ -97,14 +130,31 @@ impl Payer {
         if status.is_success() { Ok(page) } else { Err(BrowserError::Page(format!("{link} answered HTTP {status}"))) }
     }
 
-    /// Opens the pay link, presses Pay, and follows the synchronous return to `return_url`.
+    /// Opens the pay link, presses Pay (with the wallet the page offers first, where it offers
+    /// a choice), and follows the synchronous return to the return address.
     ///
     /// # Errors
     /// A page cannot be loaded, or has no Pay button (the order is not pending).
     pub async fn pay(&self, link: &str) -> Result<Paid, BrowserError> {
+        self.pay_choosing(link, None).await
+    }
+
+    /// Opens the pay link, chooses `wallet` among the wallets the page offers, presses Pay, and
+    /// follows the synchronous return to the return address.
+    ///
+    /// # Errors
+    /// A page cannot be loaded, has no Pay button, or does not offer `wallet`.
+    pub async fn pay_with(&self, link: &str, wallet: &str) -> Result<Paid, BrowserError> {
+        self.pay_choosing(link, Some(wallet)).await
+    }
+
+    async fn pay_choosing(&self, link: &str, wallet: Option<&str>) -> Result<Paid, BrowserError> {
         let page = self.open(link).await?;
-        let form = Form::find(&page, "pay")
+        let mut form = Form::find(&page, "pay")
             .ok_or_else(|| BrowserError::Page("the pay page has no Pay button; is the order still pending?".into()))?;
+        if let Some(wallet) = wallet {
+            form.choose(WALLET_CHOICE, wallet)?;
+        }
         let mut fields = form.fields;
         fields.push(("action".into(), "pay".into()));
         let page = self.post_form(&form.action, &fields).await?;
@@ -147,5 +197,15 @@ mod tests {
         assert_eq!(form.action, "http://h/a?x=1&y=2");
         assert_eq!(form.fields, vec![("order".to_owned(), "A\"B".to_owned())]);
         assert_eq!(Form::find(html, "missing"), None);
+    }
+
+    #[test]
+    fn of_radio_buttons_only_the_checked_one_is_sent_and_another_can_be_chosen() {
+        let html = r#"<form method="post" action="/p"><input type="hidden" name="order" value="1"><input type="radio" name="wallet" value="A" checked> <input type="radio" name="wallet" value="B"><button id="pay">Pay</button></form>"#;
+        let mut form = Form::find(html, "pay").unwrap();
+        assert_eq!(form.fields, vec![("order".into(), "1".into()), ("wallet".into(), "A".into())]);
+        form.choose("wallet", "B").unwrap();
+        assert_eq!(form.fields, vec![("order".into(), "1".into()), ("wallet".into(), "B".into())]);
+        assert!(form.choose("wallet", "C").is_err(), "not offered");
     }
 }

@@ -1,56 +1,67 @@
-//! The `return_status` codes the sandbox answers with, in one place.
-//!
-//! eftPay's Appendix 3 is not published; `00`, `12`, `51` and `-13` are codes seen from the real
-//! gateway (eftpay-api.md §7). The others are the sandbox's own — an assumption, chosen so a
-//! merchant can tell the reasons apart; the client maps them to `ReturnStatus::Unknown`.
-//! Negative codes come back unsigned, as eftPay's do (eftpay-api.md §3: `sign` only when
-//! return_status >= 00).
+//! Why the gateway refuses a request, by what the refusal means. The code sent for it is the
+//! spec's value with that meaning (the sandbox's own codes are marked `sandbox = true` there), so
+//! no code is written here.
 
-/// A refusal: the code and the `return_char` text.
+use eftpay::catalog::Catalog;
+use eftpay::rules::Meaning;
+
+/// A refusal: what it means and the `return_char` text saying what is wrong and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("return_status {code}: {text}")]
+#[error("refused ({meaning:?}): {text}")]
 pub struct Refusal {
-    /// `return_status`.
-    pub code: &'static str,
-    /// `return_char`: what is wrong and what to do.
+    /// What the refusal means; the code sent is the spec's value with this meaning.
+    pub meaning: Meaning,
+    /// What is wrong and what to do.
     pub text: String,
 }
 
 impl Refusal {
-    /// A refusal with `code` and `text`.
-    pub fn new(code: &'static str, text: impl Into<String>) -> Self {
-        Refusal { code, text: text.into() }
+    /// A refusal meaning `meaning`, explained by `text`.
+    pub fn new(meaning: Meaning, text: impl Into<String>) -> Self {
+        Refusal { meaning, text: text.into() }
     }
 
-    /// Whether the reply is signed (codes below `00` are not).
-    pub fn is_signed(&self) -> bool {
-        !self.code.starts_with('-')
+    /// The code sent for it, from `catalog`; `None` when the spec has no value with its meaning.
+    pub fn code(&self, catalog: &Catalog) -> Option<&'static str> {
+        catalog.code(self.meaning).map(|value| value.wire)
     }
 }
 
-/// Request accepted.
-pub const ACCEPTED: &str = "00";
-/// `time` too far from the gateway's clock (eftPay's code).
-pub const TIME_MISMATCH: &str = "12";
-/// Refund failed (eftPay's code).
-pub const REFUND_FAILED: &str = "51";
-/// Unknown service (eftPay's code).
-pub const INVALID_SERVICE: &str = "-13";
-/// The body is not a JSON object of fields (sandbox).
-pub const UNREADABLE: &str = "-1";
-/// Missing or wrong `sign` (sandbox).
-pub const BAD_SIGNATURE: &str = "-2";
-/// `user_confirm_key` is not the sandbox merchant's (sandbox).
-pub const UNKNOWN_MERCHANT: &str = "-3";
-/// A field breaks a rule of the spec; `return_char` lists every violation (sandbox).
-pub const INVALID_FIELD: &str = "20";
-/// `out_trade_no` / `out_refund_no` reused with different content (sandbox).
-pub const DUPLICATE: &str = "21";
-/// No such order or refund (sandbox).
-pub const NOT_FOUND: &str = "22";
-/// The order cannot be refunded: not paid, or its service has no refund (sandbox).
-pub const NOT_REFUNDABLE: &str = "23";
-/// Refund above what is left of the paid amount (sandbox).
-pub const REFUND_TOO_LARGE: &str = "24";
-/// The PAYME UAT amount `.44`: server error, no payment QR code (sandbox).
-pub const SERVER_ERROR_NO_QR_CODE: &str = "50";
+/// Whether a reply with `code` is signed: eftPay signs replies whose code is `00` or above and
+/// sends the negative ones bare, so a refusal of an unreadable or forged request carries nothing
+/// an attacker could learn a signature from.
+pub fn is_signed(code: &str) -> bool {
+    !code.trim_start().starts_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_codes_are_not_signed() {
+        assert!(is_signed("00"));
+        assert!(is_signed("25"));
+        assert!(!is_signed("-13"));
+    }
+
+    #[test]
+    fn every_meaning_the_gateway_refuses_with_has_a_code_in_the_spec() {
+        for meaning in [
+            Meaning::TimeMismatch,
+            Meaning::InvalidService,
+            Meaning::Unreadable,
+            Meaning::BadSignature,
+            Meaning::UnknownMerchant,
+            Meaning::InvalidField,
+            Meaning::Duplicate,
+            Meaning::NotFound,
+            Meaning::NotRefundable,
+            Meaning::RefundTooLarge,
+            Meaning::CannotClose,
+            Meaning::ServerError,
+        ] {
+            assert!(Refusal::new(meaning, "").code(&eftpay::CATALOG).is_some(), "{meaning:?}");
+        }
+    }
+}

@@ -1,19 +1,22 @@
-//! The control API, for tests and people driving the sandbox by hand: pay, fail or expire an
-//! order; read orders and the notification log; switch faults on. Over HTTP under `/control`
+//! The control API, for tests and people driving the sandbox by hand: pay (choosing the wallet
+//! where the payer chooses), fail or expire an order; read orders and the notification log;
+//! switch faults on. Over HTTP under `/control`
 //! (POSTs as JSON, so a page on another site cannot send them), and as methods of
 //! [`Sandbox`](crate::Sandbox).
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use eftpay::rules::Meaning;
+use serde::Deserialize;
 
 use crate::codes::Refusal;
 use crate::faults::Faults;
-use crate::state::{Order, OrderState};
+use crate::state::{Choice, Order, OrderState};
 use crate::{Shared, lock, notifier};
 
 /// `/control/…` routes.
@@ -27,18 +30,57 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route_layer(axum::middleware::from_fn(crate::cross_site::require_json))
 }
 
-/// Moves a pending order on, saves it, and starts its notification when it was paid.
+/// Moves a pending order on, saves it, and starts its notification when it was paid. Paying an
+/// order whose payer chooses the wallet records `wallet` (or the first its service offers) and
+/// the wallet's payType.
 ///
 /// # Errors
-/// No such order, or it is no longer pending.
-pub fn settle(shared: &Arc<Shared>, eft_trade_no: &str, to: OrderState) -> Result<Order, Refusal> {
+/// No such order; it is no longer pending; a wallet its service does not offer.
+pub fn settle(
+    shared: &Arc<Shared>,
+    eft_trade_no: &str,
+    to: OrderState,
+    wallet: Option<&str>,
+) -> Result<Order, Refusal> {
     let now = shared.now();
-    let order = lock(&shared.ledger).settle(eft_trade_no, to, now)?.clone();
-    shared.persist(&order).map_err(|e| Refusal::new(crate::codes::INVALID_FIELD, e.to_string()))?;
+    let choice = match to {
+        OrderState::Paid => choice(shared, eft_trade_no, wallet)?,
+        _ => None,
+    };
+    let order = lock(&shared.ledger).settle(eft_trade_no, to, choice, now)?.clone();
+    shared.persist(&order).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))?;
     if to == OrderState::Paid {
         notifier::notify_payment(shared, order.eft_trade_no.clone());
     }
     Ok(order)
+}
+
+/// The wallet a payment is made with, when the order leaves the choice to the payer (or the
+/// caller names one, which must then be the order's).
+fn choice(shared: &Shared, eft_trade_no: &str, wallet: Option<&str>) -> Result<Option<Choice>, Refusal> {
+    let catalog = shared.catalog;
+    let order = lock(&shared.ledger).get(eft_trade_no).cloned();
+    let Some(order) = order else { return Ok(None) };
+    let offered = catalog.service(&order.service).map_or(&[][..], |row| row.wallets);
+    let wallet = match (wallet, &order.wallet) {
+        (Some(wallet), Some(_)) => wallet,
+        (None, Some(_)) => return Ok(None),
+        (Some(wallet), None) if offered.contains(&wallet) => wallet,
+        (Some(wallet), None) => {
+            return Err(Refusal::new(
+                Meaning::InvalidField,
+                format!("{} does not offer wallet {wallet}; choose one of {}", order.service, offered.join(", ")),
+            ));
+        }
+        (None, None) => match offered.first() {
+            Some(first) => first,
+            None => return Ok(None),
+        },
+    };
+    let pay_type = catalog.pay_type_of_wallet(wallet).ok_or_else(|| {
+        Refusal::new(Meaning::InvalidField, format!("wallet {wallet} belongs to no payType of the spec"))
+    })?;
+    Ok(Some(Choice { wallet: wallet.to_owned(), pay_type: pay_type.to_owned() }))
 }
 
 async fn orders(State(shared): State<Arc<Shared>>) -> Json<Vec<Order>> {
@@ -54,7 +96,17 @@ async fn order(State(shared): State<Arc<Shared>>, Path(eft_trade_no): Path<Strin
     }
 }
 
-async fn act(State(shared): State<Arc<Shared>>, Path((eft_trade_no, action)): Path<(String, String)>) -> Response {
+/// `?wallet=…` on `pay`: the wallet the payer chooses.
+#[derive(Deserialize)]
+struct Paying {
+    wallet: Option<String>,
+}
+
+async fn act(
+    State(shared): State<Arc<Shared>>,
+    Path((eft_trade_no, action)): Path<(String, String)>,
+    Query(paying): Query<Paying>,
+) -> Response {
     let to = match action.as_str() {
         "pay" => OrderState::Paid,
         "fail" => OrderState::Failed,
@@ -65,7 +117,7 @@ async fn act(State(shared): State<Arc<Shared>>, Path((eft_trade_no, action)): Pa
                 .into_response();
         }
     };
-    match settle(&shared, &eft_trade_no, to) {
+    match settle(&shared, &eft_trade_no, to, paying.wallet.as_deref()) {
         Ok(order) => Json(order).into_response(),
         Err(refusal) => (StatusCode::CONFLICT, refusal.text).into_response(),
     }

@@ -1,5 +1,5 @@
 //! Faults a merchant can switch on to test their own code: lost, late or forged notifications,
-//! slow or failing gateway replies (DESIGN: "Faults can be injected").
+//! slow or failing gateway replies.
 
 use serde::{Deserialize, Serialize};
 

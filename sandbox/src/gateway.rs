@@ -1,6 +1,7 @@
-//! eftPay's endpoints, answered from the spec: every request is read as fields, its signature
-//! and merchant checked, its `time` compared with the clock, then typed and validated with the
-//! same generated validators merchants use, before the books change.
+//! eftPay's endpoints, served from the spec: a route for every endpoint of the catalog's request
+//! interfaces. Each request is read as fields, its signature checked, its interface found by
+//! endpoint and `service`, its merchant key and time checked, then read and validated with the
+//! interface's generated validator before [`purposes`](crate::purposes) acts on it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,25 +12,23 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use eftpay::rules::TestOutcome;
-use eftpay::signing::canonical_string;
+use eftpay::catalog::{Catalog, InterfaceInfo};
+use eftpay::rules::{Concept, Meaning};
 use eftpay::verify::verify_fields;
-use eftpay::{
-    ApplyRefundRequest, HkTime, Interface, PlaceOrderRequest, QueryRequest, ReceivedFields, RefundRequest, Service,
-    TestAmount,
-};
+use eftpay::{HkTime, ReceivedFields};
 
-use crate::codes::{self, Refusal};
+use crate::codes::Refusal;
 use crate::faults::take;
-use crate::state::{Order, OrderState, RefundAsk};
-use crate::{Shared, lock, notifier, reply, time_window};
+use crate::incoming::Incoming;
+use crate::reply::{self, About};
+use crate::{Shared, lock, purposes, time_window};
 
-/// The gateway's routes: one per endpoint the spec's request interfaces name, under `/VMP`.
-pub fn routes() -> Router<Arc<Shared>> {
-    let mut router = Router::new();
-    let mut endpoints: Vec<&str> = Interface::ALL.iter().filter_map(|i| i.endpoint()).collect();
+/// The gateway's routes: one per endpoint the catalog's request interfaces name, under `/VMP`.
+pub fn routes(catalog: &'static Catalog) -> Router<Arc<Shared>> {
+    let mut endpoints: Vec<&'static str> = catalog.interfaces.iter().filter_map(|i| i.endpoint).collect();
     endpoints.sort_unstable();
     endpoints.dedup();
+    let mut router = Router::new();
     for endpoint in endpoints {
         let path = format!("/VMP{endpoint}");
         router = router.route(&path, post(move |state: State<Arc<Shared>>, body: Bytes| handle(state, endpoint, body)));
@@ -48,194 +47,89 @@ async fn handle(State(shared): State<Arc<Shared>>, endpoint: &'static str, body:
     if fail {
         return (StatusCode::INTERNAL_SERVER_ERROR, "sandbox fault: server error").into_response();
     }
+    let Some(first) = shared.catalog.interfaces.iter().copied().find(|i| i.endpoint == Some(endpoint)) else {
+        return (StatusCode::NOT_FOUND, "no interface is served here").into_response();
+    };
     shared.expire_due();
     let now = shared.now();
-    match answer(&shared, endpoint, &body, now) {
-        Ok(response) => response,
-        Err(refusal) => reply::refused(&refusal, &shared.credentials, now),
-    }
-}
-
-/// Checks common to every request; then the interface decides.
-fn answer(shared: &Arc<Shared>, endpoint: &str, body: &[u8], now: HkTime) -> Result<Response, Refusal> {
-    let fields = ReceivedFields::from_json_bytes(body).map_err(|e| Refusal::new(codes::UNREADABLE, e.to_string()))?;
-    verify_fields(&fields, &shared.credentials.secret)
-        .map_err(|e| Refusal::new(codes::BAD_SIGNATURE, e.to_string()))?;
-    if fields.text("user_confirm_key") != Some(shared.credentials.user_confirm_key.as_str()) {
-        return Err(Refusal::new(codes::UNKNOWN_MERCHANT, "user_confirm_key is not this sandbox's merchant key"));
-    }
-    time_window::check(fields.text("time"), now, shared.config.time_tolerance)?;
-    let interface = match fields.text("service") {
-        Some(service) => {
-            let rules = Service::from_wire(service)
-                .rules()
-                .filter(|r| r.interface.endpoint() == Some(endpoint))
-                .ok_or_else(|| Refusal::new(codes::INVALID_SERVICE, format!("invalid service {service}")))?;
-            rules.interface
+    let fields = match ReceivedFields::from_json_bytes(&body) {
+        Ok(fields) => fields,
+        Err(e) => {
+            return reply::refused(
+                &shared,
+                first,
+                &Refusal::new(Meaning::Unreadable, e.to_string()),
+                now,
+                About::default(),
+            );
         }
-        None if Interface::Query.endpoint() == Some(endpoint) => Interface::Query,
-        None => return Err(Refusal::new(codes::INVALID_SERVICE, "`service` is missing")),
     };
-    match interface {
-        Interface::PlaceOrder => place_order(shared, &fields, now),
-        Interface::Refund => refund(shared, &fields, false, now),
-        Interface::ApplyRefund => refund(shared, &fields, true, now),
-        Interface::Query => query(shared, &fields, now),
-        _ => Err(Refusal::new(codes::INVALID_SERVICE, "not a request interface")),
-    }
-}
-
-fn invalid(violations: &eftpay::Violations) -> Refusal {
-    let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
-    Refusal::new(codes::INVALID_FIELD, text.join("; "))
-}
-
-fn place_order(shared: &Arc<Shared>, fields: &ReceivedFields, now: HkTime) -> Result<Response, Refusal> {
-    let request = PlaceOrderRequest::from_received(fields).map_err(|v| invalid(&v))?;
-    request.validate().map_err(|v| invalid(&v))?;
-    let outcome = TestAmount::lookup(&request.pay_type, request.transaction_amount).map(|t| t.outcome);
-    if outcome == Some(TestOutcome::ServerErrorNoQrCode) {
-        return Err(Refusal::new(
-            codes::SERVER_ERROR_NO_QR_CODE,
-            "server error: no payment QR code (PAYME UAT amount .44)",
-        ));
-    }
-    let active_time = request
-        .service
-        .rules()
-        .filter(|r| r.has_flag(eftpay::ServiceFlag::ActiveTimeFixed))
-        .map_or(request.active_time.unwrap_or(1800), |_| 600);
-    let fingerprint = fingerprint(fields);
-    let (order, fresh) = {
-        let mut ledger = lock(&shared.ledger);
-        let (order, fresh) = ledger.place(&request, fingerprint, active_time, now)?;
-        (order.clone(), fresh)
+    let service = service_named(shared.catalog, endpoint, &fields);
+    let out_trade_no = shared
+        .catalog
+        .interfaces
+        .iter()
+        .filter(|i| i.endpoint == Some(endpoint))
+        .flat_map(|i| i.fields_for(Concept::OutTradeNo))
+        .find_map(|f| fields.text(f.wire));
+    let about = About { service, out_trade_no };
+    let interface = match check(&shared, endpoint, service, &fields, now) {
+        Ok(interface) => interface,
+        Err((interface, refusal)) => return reply::refused(&shared, interface.unwrap_or(first), &refusal, now, about),
     };
-    shared.persist(&order).map_err(|e| Refusal::new(codes::INVALID_FIELD, e.to_string()))?;
-    if fresh {
-        let test_state = match outcome {
-            Some(TestOutcome::Success) => Some(OrderState::Paid),
-            Some(TestOutcome::Failed) => Some(OrderState::Failed),
-            Some(TestOutcome::Timeout) => Some(OrderState::Expired),
-            Some(TestOutcome::ServerErrorNoState) => Some(OrderState::NoState),
-            _ => None,
-        };
-        if let Some(state) = test_state {
-            crate::control::settle(shared, &order.eft_trade_no, state)?;
-        }
+    let request = Incoming { interface, fields: &fields };
+    match purposes::answer(&shared, request, now) {
+        Ok(facts) => reply::accepted(&shared, interface, facts, now, about),
+        Err(refusal) => reply::refused(&shared, interface, &refusal, now, about),
     }
-    let fields = vec![
-        ("pay_apptrade", shared.pay_page_url(&order.eft_trade_no)),
-        ("user_confirm_key", shared.credentials.user_confirm_key.clone()),
-        ("out_trade_no", order.out_trade_no.clone()),
-        ("payType", order.pay_type.clone()),
-        ("buyerType", request.buyer_type.as_ref().map(|b| b.as_str().to_owned()).unwrap_or_default()),
-        ("wallet", order.wallet.clone()),
-        ("eft_trade_no", order.eft_trade_no.clone()),
-        ("fee_type", order.currency.clone()),
-        ("transaction_amount", order.amount.to_string()),
-        ("tid", order.tid.clone().unwrap_or_default()),
-    ];
-    Ok(reply::accepted(fields, &shared.credentials, now))
 }
 
-/// What identifies a request's content: its signed fields without `time` (which differs on
-/// every retry) — so a retried place-order is recognised, a conflicting one refused.
-fn fingerprint(fields: &ReceivedFields) -> String {
-    let kept = fields.iter().filter(|(n, _)| *n != "time" && *n != "sign").map(|(n, v)| (n.to_owned(), v.to_string()));
-    ReceivedFields::from_pairs(kept).map(|f| canonical_string(&f)).unwrap_or_default()
+/// The `service` a body names, under whichever wire name the endpoint's interfaces give it.
+fn service_named<'a>(catalog: &Catalog, endpoint: &str, fields: &'a ReceivedFields) -> Option<&'a str> {
+    catalog
+        .interfaces
+        .iter()
+        .filter(|i| i.endpoint == Some(endpoint))
+        .flat_map(|i| i.fields_for(Concept::Service))
+        .find_map(|f| fields.text(f.wire))
 }
 
-fn refund(shared: &Arc<Shared>, fields: &ReceivedFields, apply: bool, now: HkTime) -> Result<Response, Refusal> {
-    // Refund and apply-refund carry the same fields (eftpay-api.md §5); only notify_url differs.
-    macro_rules! ask {
-        ($request:ident, $notify_url:expr) => {{
-            let r = $request::from_received(fields).map_err(|v| invalid(&v))?;
-            r.validate().map_err(|v| invalid(&v))?;
-            let notify_url = ($notify_url)(&r);
-            RefundAsk {
-                out_trade_no: r.out_trade_no,
-                eft_trade_no: r.eft_trade_no,
-                pay_type: r.pay_type.as_str().to_owned(),
-                wallet: r.wallet.as_str().to_owned(),
-                amount: r.return_amount,
-                total_fee: r.total_fee,
-                out_refund_no: r.out_refund_no,
-                apply,
-                notify_url,
-            }
-        }};
+/// Checks common to every request: signature, interface, merchant, time, the interface's rules.
+/// A refusal comes with the interface when it is known, for the reply's fields.
+fn check(
+    shared: &Shared,
+    endpoint: &str,
+    service: Option<&str>,
+    fields: &ReceivedFields,
+    now: HkTime,
+) -> Result<&'static InterfaceInfo, (Option<&'static InterfaceInfo>, Refusal)> {
+    verify_fields(fields, &shared.credentials.secret)
+        .map_err(|e| (None, Refusal::new(Meaning::BadSignature, e.to_string())))?;
+    let interface = shared
+        .catalog
+        .request_interface(endpoint, service)
+        .map_err(|e| (None, Refusal::new(Meaning::InvalidService, e.to_string())))?;
+    let refuse = |refusal: Refusal| (Some(interface), refusal);
+    let key = interface.field_for(Concept::UserConfirmKey);
+    if key.and_then(|f| fields.text(f.wire)) != Some(shared.credentials.user_confirm_key.as_str()) {
+        let wire = key.map_or("the merchant key", |f| f.wire);
+        return Err(refuse(Refusal::new(
+            Meaning::UnknownMerchant,
+            format!("{wire} is not this sandbox's merchant key"),
+        )));
     }
-    let ask = if apply {
-        ask!(ApplyRefundRequest, |r: &ApplyRefundRequest| r.notify_url.clone())
-    } else {
-        ask!(RefundRequest, |_: &RefundRequest| None)
-    };
-    let (order, index) = {
-        let mut ledger = lock(&shared.ledger);
-        let (order, index) = ledger.refund(&ask, now)?;
-        (order.clone(), index)
-    };
-    shared.persist(&order).map_err(|e| Refusal::new(codes::REFUND_FAILED, e.to_string()))?;
-    let refund =
-        order.refunds.get(index).cloned().ok_or_else(|| Refusal::new(codes::REFUND_FAILED, "refund not recorded"))?;
-    if apply && refund.state == crate::state::RefundState::Applied {
-        notifier::finish_applied_refund(shared, order.eft_trade_no.clone(), refund.out_refund_no.clone());
+    if let Some(time) = interface.field_for(Concept::Time) {
+        time_window::check(time.wire, fields.text(time.wire), now, shared.config.time_tolerance).map_err(refuse)?;
     }
-    let status = order.refund_status(&refund);
-    let fields = vec![
-        ("out_trade_no", order.out_trade_no.clone()),
-        ("out_refund_no", refund.out_refund_no.clone()),
-        ("eft_trade_no", order.eft_trade_no.clone()),
-        ("trade_status", status.as_str().to_owned()),
-        ("refund_time", HkTime::from_unix_seconds(refund.created).map(HkTime::to_compact).unwrap_or_default()),
-        ("user_confirm_key", shared.credentials.user_confirm_key.clone()),
-        ("payType", order.pay_type.clone()),
-        ("wallet", order.wallet.clone()),
-        ("fee_type", order.currency.clone()),
-        ("return_amount", refund.amount.to_string()),
-        ("total_fee", order.amount.to_string()),
-        ("refund_trade_no", refund.refund_trade_no.clone()),
-    ];
-    Ok(reply::accepted(fields, &shared.credentials, now))
-}
-
-fn query(shared: &Arc<Shared>, fields: &ReceivedFields, now: HkTime) -> Result<Response, Refusal> {
-    let request = QueryRequest::from_received(fields).map_err(|v| invalid(&v))?;
-    request.validate().map_err(|v| invalid(&v))?;
-    let order: Order = lock(&shared.ledger)
-        .find(request.eft_trade_no.as_deref(), request.out_trade_no.as_deref())
-        .cloned()
-        .ok_or_else(|| Refusal::new(codes::NOT_FOUND, "no such order; check out_trade_no / eft_trade_no"))?;
-    let paid_at = order.paid_at.and_then(HkTime::from_unix_seconds).map(HkTime::to_dashed).unwrap_or_default();
-    let mut reply = vec![
-        ("out_trade_no", order.out_trade_no.clone()),
-        ("eft_trade_no", order.eft_trade_no.clone()),
-        ("user_confirm_key", shared.credentials.user_confirm_key.clone()),
-        ("tid", order.tid.clone().unwrap_or_default()),
-        ("transaction_id", order.transaction_id.clone().unwrap_or_default()),
-        ("currency", order.currency.clone()),
-        ("original_amount", order.amount.to_string()),
-    ];
-    match &request.refund_no {
-        Some(refund_no) => {
-            let refund = order.refunds.iter().find(|r| r.out_refund_no == *refund_no).ok_or_else(|| {
-                Refusal::new(codes::NOT_FOUND, format!("order {} has no refund {refund_no}", order.out_trade_no))
-            })?;
-            reply.extend([
-                ("refund_no", refund.out_refund_no.clone()),
-                ("trade_type", "REFUND".to_owned()),
-                ("trade_status", order.refund_status(refund).as_str().to_owned()),
-                ("transaction_amount", refund.amount.to_string()),
-                ("trade_time", HkTime::from_unix_seconds(refund.created).map(HkTime::to_dashed).unwrap_or_default()),
-            ]);
-        }
-        None => reply.extend([
-            ("trade_type", "SALE".to_owned()),
-            ("trade_status", order.trade_status().map(|s| s.as_str().to_owned()).unwrap_or_default()),
-            ("transaction_amount", order.amount.to_string()),
-            ("trade_time", paid_at),
-        ]),
-    }
-    Ok(reply::accepted(reply, &shared.credentials, now))
+    let check_request = interface.codec.check_request.ok_or_else(|| {
+        refuse(Refusal::new(
+            Meaning::InvalidService,
+            format!("{} is not a request the gateway answers", interface.name),
+        ))
+    })?;
+    check_request(fields).map_err(|violations| {
+        let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        refuse(Refusal::new(Meaning::InvalidField, text.join("; ")))
+    })?;
+    Ok(interface)
 }

@@ -1,10 +1,13 @@
 //! # eftpay-sandbox — eftPay's gateway on your machine
 //!
-//! A real HTTP server speaking eftPay's endpoints, built from the same spec as the SDK: it
-//! verifies and validates each request, answers with eftPay-like `return_status` codes, serves
-//! a pay page where a person (or a test) pays, fails or cancels, delivers signed notifications to
-//! `notify_url` until acknowledged, sends the payer back to `return_url`, answers Query and
-//! processes refunds — and can be told to misbehave ([`Faults`]).
+//! A real HTTP server speaking every endpoint of every scene of the spec the SDK is built from
+//! (web, qrcode, app, cashier …), and choosing what to do by each interface's purpose: it
+//! verifies and validates each request with the generated validators, places orders, serves a
+//! pay page where a person (or a test) pays — choosing the wallet where the payer chooses —,
+//! delivers signed notifications until acknowledged, sends the payer back to the return address,
+//! answers queries, refunds, applied refunds and closes — and can be told to misbehave
+//! ([`Faults`]). Every message it sends is composed from the spec's field tables by concept and
+//! read through the generated types before it is signed; codes come from the spec by meaning.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,36 +18,49 @@
 //! # Ok(()) }
 //! ```
 
+mod background;
 pub mod browser;
 mod codes;
 mod control;
 mod cross_site;
 mod faults;
 mod gateway;
+mod incoming;
 pub mod merchant;
 mod notifier;
+mod outgoing;
 mod pay_page;
+mod purposes;
 mod reply;
 mod state;
 mod store;
 mod time_window;
 
+use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use eftpay::catalog::Catalog;
+use eftpay::rules::Encoding;
 use eftpay::{Clock, Credentials, HkTime, SystemClock};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use codes::Refusal;
 pub use faults::Faults;
-pub use notifier::{Delivery, DeliveryOutcome, NotificationKind};
+pub use notifier::{Delivery, DeliveryOutcome};
+pub use outgoing::Sent;
 pub use state::{Order, OrderState, Refund, RefundState};
 
+use crate::background::Background;
 use crate::state::Ledger;
 use crate::store::Store;
+
+/// How many sent messages [`Sandbox::sent`] keeps: the latest, so a long-running sandbox does
+/// not grow without bound.
+pub const SENT_KEPT: usize = 10_000;
 
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
@@ -63,34 +79,62 @@ pub enum SandboxError {
     DataFile(String),
 }
 
-/// How to run the sandbox. `Default` listens on `127.0.0.1:0` with generated credentials, no
-/// data file, the system clock and production-like timings.
-#[derive(Clone, Debug)]
+/// How to run the sandbox. `Default` listens on `127.0.0.1:0` with generated credentials, the
+/// SDK's spec, no data file, the system clock and production-like timings.
+#[derive(Clone)]
 pub struct SandboxConfig {
     /// Where to listen; port 0 picks a free one. Keep it on loopback: anyone who can reach the
     /// sandbox can pay its orders. On an unspecified address (`0.0.0.0`, `[::]`) its links use
     /// loopback.
     pub addr: SocketAddr,
+    /// A host name (without port) the sandbox is reached by besides its address and loopback
+    /// names, e.g. a LAN name; its links then use it. Requests addressed to any other name are
+    /// refused, so a web page cannot reach the sandbox through a name of its own that resolves
+    /// here (DNS rebinding).
+    pub host: Option<String>,
+    /// The spec the gateway serves: every interface of every scene in it.
+    pub catalog: &'static Catalog,
     /// The merchant credentials the sandbox accepts; generated when `None`.
     pub credentials: Option<Credentials>,
     /// Where orders are kept across restarts (SQLite); in memory when `None`.
     pub data_file: Option<PathBuf>,
     /// Where "now" comes from.
     pub clock: Arc<dyn Clock>,
-    /// How far a request's `time` may be from the sandbox clock before `12` (time mismatch).
+    /// How far a request's time may be from the sandbox clock before it is refused as a time
+    /// mismatch.
     pub time_tolerance: Duration,
     /// Delivery attempts for services that notify until acknowledged.
     pub notification_attempts: u32,
     /// Wait before the second delivery; doubles each time.
     pub notification_backoff: Duration,
-    /// How long an apply-refund stays APPLY_SUCCESS before it finishes.
+    /// How long an applied refund stays accepted before it finishes.
     pub apply_refund_delay: Duration,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The catalog is the whole spec: its size says which one without printing it.
+        f.debug_struct("SandboxConfig")
+            .field("addr", &self.addr)
+            .field("host", &self.host)
+            .field("catalog_interfaces", &self.catalog.interfaces.len())
+            .field("credentials", &self.credentials)
+            .field("data_file", &self.data_file)
+            .field("clock", &self.clock)
+            .field("time_tolerance", &self.time_tolerance)
+            .field("notification_attempts", &self.notification_attempts)
+            .field("notification_backoff", &self.notification_backoff)
+            .field("apply_refund_delay", &self.apply_refund_delay)
+            .finish()
+    }
 }
 
 impl Default for SandboxConfig {
     fn default() -> Self {
         SandboxConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            host: None,
+            catalog: &eftpay::CATALOG,
             credentials: None,
             data_file: None,
             clock: Arc::new(SystemClock),
@@ -102,16 +146,20 @@ impl Default for SandboxConfig {
     }
 }
 
-/// State shared by the HTTP handlers and background deliveries.
+/// State shared by the HTTP handlers and background work.
 pub(crate) struct Shared {
+    pub catalog: &'static Catalog,
     pub credentials: Credentials,
     pub config: SandboxConfig,
     pub base_url: String,
+    pub addr: SocketAddr,
     pub ledger: Mutex<Ledger>,
     pub faults: Mutex<Faults>,
     pub deliveries: Mutex<Vec<Delivery>>,
+    pub sent: Mutex<VecDeque<Sent>>,
     pub store: Option<Mutex<Store>>,
     pub http: reqwest::Client,
+    pub background: Background,
 }
 
 /// Locks a mutex; a panic elsewhere cannot poison the books for good (no handler panics, but
@@ -151,6 +199,15 @@ impl Shared {
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
         format!("{}/web/payPage?order={eft_trade_no}", self.base_url)
     }
+
+    /// Keeps a copy of a message as it went out.
+    pub fn record(&self, interface: &'static str, encoding: Encoding, body: &str) {
+        let mut sent = lock(&self.sent);
+        if sent.len() >= SENT_KEPT {
+            sent.pop_front();
+        }
+        sent.push_back(Sent { interface, encoding, body: body.to_owned() });
+    }
 }
 
 /// A running sandbox gateway.
@@ -189,7 +246,7 @@ impl Sandbox {
         let (store, orders) = match &config.data_file {
             Some(path) => {
                 let store = Store::open(path)?;
-                let orders = store.load()?;
+                let orders = store.load(config.catalog)?;
                 (Some(Mutex::new(store)), orders)
             }
             None => (None, Vec::new()),
@@ -201,18 +258,27 @@ impl Sandbox {
                 (credentials, Some(secret))
             }
         };
+        let host = config.host.as_deref().map(cross_site::host_name).filter(|h| !h.is_empty());
+        let base_url = match host {
+            Some(host) => format!("http://{host}:{}/VMP", addr.port()),
+            None => format!("http://{}/VMP", linkable(addr)),
+        };
         let shared = Arc::new(Shared {
+            catalog: config.catalog,
             credentials,
-            base_url: format!("http://{}/VMP", linkable(addr)),
+            base_url,
+            addr,
             ledger: Mutex::new(Ledger::with_orders(orders)),
             faults: Mutex::new(Faults::default()),
             deliveries: Mutex::new(Vec::new()),
+            sent: Mutex::new(VecDeque::new()),
             store,
             http: notifier::http_client(),
+            background: Background::on(tokio::runtime::Handle::try_current().ok()),
             config,
         });
         notifier::resume_pending(&shared);
-        let app = gateway::routes()
+        let app = gateway::routes(shared.catalog)
             .merge(pay_page::routes())
             .merge(control::routes())
             .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), cross_site::refuse_other_origins))
@@ -229,7 +295,7 @@ impl Sandbox {
     }
 
     /// Base URL for the SDK client: `http://127.0.0.1:PORT/VMP` (loopback, also when listening
-    /// on every interface).
+    /// on every interface; the configured host when there is one).
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
@@ -244,6 +310,11 @@ impl Sandbox {
         &self.shared.credentials
     }
 
+    /// The spec it serves.
+    pub fn catalog(&self) -> &'static Catalog {
+        self.shared.catalog
+    }
+
     /// The pay page of an order.
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
         self.shared.pay_page_url(eft_trade_no)
@@ -256,12 +327,24 @@ impl Sandbox {
         self.generated_secret.as_deref()
     }
 
-    /// Pays a pending order, as the payer would on the pay page (notifications follow).
+    /// Pays a pending order, as the payer would on the pay page (notifications follow). An order
+    /// whose payer chooses the wallet is paid with the first wallet its service offers.
     ///
     /// # Errors
     /// No such order, or it is not waiting for payment.
     pub fn pay(&self, eft_trade_no: &str) -> Result<Order, Refusal> {
-        control::settle(&self.shared, eft_trade_no, OrderState::Paid)
+        control::settle(&self.shared, eft_trade_no, OrderState::Paid, None)
+    }
+
+    /// Pays a pending order with `wallet`, as a payer choosing it on the pay page would: the
+    /// order then carries that wallet and its payType (in notifications, the synchronous return
+    /// and queries).
+    ///
+    /// # Errors
+    /// No such order; not waiting for payment; a wallet its service does not offer, or not the
+    /// order's own.
+    pub fn pay_with(&self, eft_trade_no: &str, wallet: &str) -> Result<Order, Refusal> {
+        control::settle(&self.shared, eft_trade_no, OrderState::Paid, Some(wallet))
     }
 
     /// Fails a pending order.
@@ -269,15 +352,15 @@ impl Sandbox {
     /// # Errors
     /// No such order, or it is not waiting for payment.
     pub fn fail(&self, eft_trade_no: &str) -> Result<Order, Refusal> {
-        control::settle(&self.shared, eft_trade_no, OrderState::Failed)
+        control::settle(&self.shared, eft_trade_no, OrderState::Failed, None)
     }
 
-    /// Expires a pending order now, as if its `active_time` had passed.
+    /// Expires a pending order now, as if its active time had passed.
     ///
     /// # Errors
     /// No such order, or it is not waiting for payment.
     pub fn expire(&self, eft_trade_no: &str) -> Result<Order, Refusal> {
-        control::settle(&self.shared, eft_trade_no, OrderState::Expired)
+        control::settle(&self.shared, eft_trade_no, OrderState::Expired, None)
     }
 
     /// One order.
@@ -313,7 +396,15 @@ impl Sandbox {
         lock(&self.shared.deliveries).clone()
     }
 
-    /// Stops serving and waits for the server to finish.
+    /// The latest messages the sandbox sent (at most [`SENT_KEPT`]), oldest first: every reply,
+    /// notification delivery and synchronous return, as it went on the wire — including
+    /// deliveries forged on purpose ([`Faults::tamper_notifications`]), which do not verify.
+    pub fn sent(&self) -> Vec<Sent> {
+        lock(&self.shared.sent).iter().cloned().collect()
+    }
+
+    /// Stops serving, waits for the requests being answered, and stops the deliveries and
+    /// applied refunds still under way (a data file keeps what they owe for the next start).
     pub async fn shutdown(mut self) {
         self.stop().await;
     }
@@ -325,6 +416,7 @@ impl Sandbox {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+        self.shared.background.stop().await;
     }
 }
 
@@ -333,6 +425,7 @@ impl Drop for Sandbox {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
+        self.shared.background.abort();
     }
 }
 

@@ -1,6 +1,8 @@
-//! A stand-in merchant on 127.0.0.1: the SDK's ready notify endpoint and a `return_url` page,
-//! recording what arrives. The demo and the tests run the flow against it; merchants can use it
-//! to watch what the sandbox sends before their own endpoint exists.
+//! A stand-in merchant on 127.0.0.1: the SDK's ready notify endpoint (which recognises every
+//! notification of the spec, whatever the scene) and a return page that verifies the
+//! synchronous return with the SDK's verification and the spec's return interface, recording
+//! what arrives. The demo and the tests run the flow against it; merchants can use it to watch
+//! what the sandbox sends before their own endpoint exists.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -8,16 +10,45 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::post;
-use eftpay::notify::{self, Notification, axum::notification_route};
-use eftpay::{Credentials, SyncReturn};
+use eftpay::catalog::{InterfaceInfo, TypedFields};
+use eftpay::notify::{Notification, axum::notification_route};
+use eftpay::rules::{Concept, Encoding, Purpose};
+use eftpay::verify::verify_fields;
+use eftpay::{CATALOG, Credentials, ReceivedFields};
 use tokio::sync::oneshot;
 
 use crate::{SandboxError, lock};
 
+/// A verified message the merchant received: which interface of the spec, and its fields as the
+/// interface's generated type reads them.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// The interface.
+    pub interface: &'static InterfaceInfo,
+    /// The fields its type holds, and the names of any it does not model.
+    pub fields: TypedFields,
+}
+
+impl Received {
+    /// Reads verified `fields` as `interface`'s generated type.
+    fn read(interface: &'static InterfaceInfo, fields: &ReceivedFields) -> Option<Received> {
+        let typed = interface.codec.typed?;
+        typed(fields).ok().map(|fields| Received { interface, fields })
+    }
+
+    /// The value of the field standing for `concept`, if the message carries it.
+    pub fn value(&self, concept: Concept) -> Option<&str> {
+        self.interface
+            .fields_for(concept)
+            .find_map(|f| self.fields.fields.iter().find(|(n, _)| *n == f.wire).map(|(_, v)| v.as_str()))
+    }
+}
+
 #[derive(Default)]
 struct Seen {
     notifications: Mutex<Vec<Notification>>,
-    returns: Mutex<Vec<SyncReturn>>,
+    received: Mutex<Vec<Received>>,
+    returns: Mutex<Vec<Received>>,
     refuse: AtomicU32,
 }
 
@@ -34,6 +65,9 @@ impl std::fmt::Debug for Merchant {
     }
 }
 
+/// The page the return address answers with when the return verifies.
+pub const THANKS: &str = "thanks for your order";
+
 impl Merchant {
     /// Starts on `127.0.0.1:0`, verifying with `credentials`.
     ///
@@ -47,11 +81,17 @@ impl Merchant {
         let app = Router::new()
             .route(
                 "/notify",
-                notification_route(credentials, move |n| {
+                notification_route(credentials, move |verified| {
                     let seen = Arc::clone(&for_notify);
                     async move {
-                        lock(&seen.notifications).push(n.into_message());
-                        // Answer `false` while asked to, so re-delivery can be watched.
+                        let received = CATALOG
+                            .recognise_notification(verified.fields())
+                            .and_then(|interface| Received::read(interface, verified.fields()));
+                        if let Some(received) = received {
+                            lock(&seen.received).push(received);
+                        }
+                        lock(&seen.notifications).push(verified.into_message());
+                        // Answer "not handled" while asked to, so re-delivery can be watched.
                         let refused =
                             seen.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
                         if refused { Err("refused on purpose") } else { Ok(()) }
@@ -64,12 +104,13 @@ impl Merchant {
                     let seen = Arc::clone(&for_return);
                     let secret = secret.clone();
                     async move {
-                        match notify::verify_return(&body, &secret) {
-                            Ok(verified) => {
-                                lock(&seen.returns).push(verified.into_message());
-                                "thanks for your order"
+                        match read_return(&body, &secret) {
+                            Some(received) => {
+                                lock(&seen.returns).push(received.clone());
+                                lock(&seen.received).push(received);
+                                THANKS
                             }
-                            Err(_) => "the payment result could not be verified",
+                            None => "the payment result could not be verified",
                         }
                     }
                 }),
@@ -89,27 +130,33 @@ impl Merchant {
         Ok(Merchant { base: format!("http://{local}"), seen, shutdown: Some(shutdown) })
     }
 
-    /// Its `notify_url`.
+    /// Its notify address.
     pub fn notify_url(&self) -> String {
         format!("{}/notify", self.base)
     }
 
-    /// Its `return_url`.
+    /// Its return address.
     pub fn return_url(&self) -> String {
         format!("{}/return", self.base)
     }
 
-    /// Every verified notification received, duplicates included.
+    /// Every verified notification received, duplicates included, typed.
     pub fn notifications(&self) -> Vec<Notification> {
         lock(&self.seen.notifications).clone()
     }
 
     /// Every verified synchronous return received.
-    pub fn returns(&self) -> Vec<SyncReturn> {
+    pub fn returns(&self) -> Vec<Received> {
         lock(&self.seen.returns).clone()
     }
 
-    /// Answers `false` to the next `n` notifications.
+    /// Every verified message received (notifications and returns), in arrival order, with its
+    /// interface and fields.
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.seen.received).clone()
+    }
+
+    /// Answers "not handled" to the next `n` notifications.
     pub fn refuse_next(&self, n: u32) {
         self.seen.refuse.store(n, Ordering::SeqCst);
     }
@@ -122,6 +169,18 @@ impl Merchant {
         }
         self.notifications()
     }
+}
+
+/// A synchronous return, verified and read as the spec's return interface.
+fn read_return(body: &str, secret: &eftpay::Secret) -> Option<Received> {
+    let fields = ReceivedFields::from_form(body).ok()?;
+    verify_fields(&fields, secret).ok()?;
+    CATALOG
+        .interfaces
+        .iter()
+        .copied()
+        .filter(|i| i.purpose == Purpose::SyncReturn && i.encoding == Encoding::Form)
+        .find_map(|interface| Received::read(interface, &fields))
 }
 
 impl Drop for Merchant {

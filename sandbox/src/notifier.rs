@@ -1,42 +1,38 @@
-//! Asynchronous notifications (eftpay-api.md §6): a signed JSON POST to `notify_url`,
-//! re-delivered with doubling backoff until the merchant answers with a correctly signed
-//! `return_code=success` — a wrong or unsigned answer counts as not delivered. Services the
-//! spec marks `once` get one attempt, `never` none. Faults can drop, delay or forge deliveries.
+//! Asynchronous notifications: the order's (or refund's) notification interface, composed from
+//! the books at send time, signed, POSTed to its notify address and re-delivered with doubling
+//! backoff until the merchant answers with a correctly signed, current acknowledgement whose
+//! return code means handled — a wrong, stale or unsigned answer counts as not delivered.
+//! Whether and how often is the serving row's `notifications`: until acknowledged, once, or
+//! never. Faults can drop, delay or forge deliveries.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use eftpay::rules::Notifications;
+use eftpay::ReceivedFields;
+use eftpay::catalog::InterfaceInfo;
+use eftpay::rules::{Concept, Encoding, Meaning, Notifications};
 use eftpay::verify::verify_fields;
-use eftpay::{HkTime, ReceivedFields, ReturnCode, Service};
 use serde::{Deserialize, Serialize};
 
 use crate::faults::take;
+use crate::outgoing::{Fact, Facts, Sealed, compose};
 use crate::state::{Order, OrderState, RefundState};
-use crate::{Shared, lock, reply, time_window};
-
-/// Which notification.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NotificationKind {
-    /// A payment notification.
-    Payment,
-    /// A refund notification.
-    Refund,
-}
+use crate::{Shared, lock, time_window};
 
 /// What became of one delivery attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeliveryOutcome {
-    /// The merchant answered with a correctly signed `success`.
+    /// The merchant answered with a correctly signed acknowledgement meaning handled.
     Acknowledged,
-    /// Anything else: no answer, an error status, `false`, or an answer that does not verify.
+    /// Anything else: no answer, an error status, "not handled", or an answer that does not
+    /// verify.
     NotAcknowledged {
         /// What came back.
         reason: String,
     },
     /// Lost on the way (fault injection).
     Dropped,
-    /// Sent with a wrong `sign` (fault injection); the merchant should refuse it.
+    /// Sent with a wrong signature (fault injection); the merchant should refuse it.
     Tampered {
         /// What the merchant answered.
         reason: String,
@@ -46,12 +42,14 @@ pub enum DeliveryOutcome {
 /// One delivery attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
-    /// Payment or refund.
-    pub kind: NotificationKind,
+    /// The notification interface delivered (spec name).
+    pub interface: String,
     /// The order.
     pub eft_trade_no: String,
+    /// The merchant's order number.
+    pub out_trade_no: String,
     /// The refund, for refund notifications.
-    pub out_refund_no: Option<String>,
+    pub refund_no: Option<String>,
     /// 1 for the first attempt.
     pub attempt: u32,
     /// What happened.
@@ -69,7 +67,7 @@ pub fn http_client() -> reqwest::Client {
 }
 
 /// Work still owed after a restart with a data file: notifications never acknowledged, and
-/// apply-refunds that had not finished.
+/// applied refunds that had not finished.
 ///
 /// What is owed is collected under the ledger lock and started after it is released: starting a
 /// delivery reads the books again, and the ledger mutex is not re-entrant.
@@ -84,10 +82,10 @@ pub fn resume_pending(shared: &Arc<Shared>) {
                 payments.push(order.eft_trade_no.clone());
             }
             for refund in &order.refunds {
-                let owed = (order.eft_trade_no.clone(), refund.out_refund_no.clone());
+                let owed = (order.eft_trade_no.clone(), refund.refund_no.clone());
                 match refund.state {
                     RefundState::Applied => applied.push(owed),
-                    RefundState::Done if refund.notify_url.is_some() && !refund.notified => refunds.push(owed),
+                    RefundState::Done if refund.notification.is_some() && !refund.notified => refunds.push(owed),
                     RefundState::Done => {}
                 }
             }
@@ -96,114 +94,93 @@ pub fn resume_pending(shared: &Arc<Shared>) {
     for eft_trade_no in payments {
         notify_payment(shared, eft_trade_no);
     }
-    for (eft_trade_no, out_refund_no) in refunds {
-        notify_refund(shared, eft_trade_no, out_refund_no);
+    for (eft_trade_no, refund_no) in refunds {
+        notify_refund(shared, eft_trade_no, refund_no);
     }
-    for (eft_trade_no, out_refund_no) in applied {
-        finish_applied_refund(shared, eft_trade_no, out_refund_no);
+    for (eft_trade_no, refund_no) in applied {
+        finish_applied_refund(shared, eft_trade_no, refund_no);
     }
 }
 
-fn policy(order: &Order) -> Notifications {
-    Service::from_wire(&order.service).rules().map_or(Notifications::UntilAcknowledged, |r| r.notifications)
+/// How often the row named `service` notifies; a row the catalog does not know is taken to
+/// notify until acknowledged, as eftPay's notify address does by default.
+fn policy(shared: &Shared, service: Option<&str>) -> Notifications {
+    service.and_then(|name| shared.catalog.service(name)).map_or(Notifications::UntilAcknowledged, |r| r.notifications)
+}
+
+/// What a delivery is about.
+#[derive(Clone, Debug)]
+struct Target {
+    interface: &'static InterfaceInfo,
+    eft_trade_no: String,
+    refund_no: Option<String>,
+    url: String,
+    policy: Notifications,
 }
 
 /// Starts delivering the payment notification of a paid order, if its service notifies.
 pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
     let Some(order) = lock(&shared.ledger).get(&eft_trade_no).cloned() else { return };
-    let (Some(url), policy) = (order.notify_url.clone(), policy(&order)) else { return };
-    if policy == Notifications::Never {
+    let interface = order.notification.as_deref().and_then(|name| shared.catalog.interface(name));
+    let (Some(url), Some(interface)) = (order.notify_url.clone(), interface) else { return };
+    let policy = policy(shared, Some(&order.service));
+    start(shared, Target { interface, eft_trade_no, refund_no: None, url, policy });
+}
+
+/// Starts delivering the refund notification of a finished refund that is notified.
+pub fn notify_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_no: String) {
+    let refund = lock(&shared.ledger).get(&eft_trade_no).and_then(|o| o.refund(&refund_no).cloned());
+    let Some(refund) = refund else { return };
+    let interface = refund.notification.as_deref().and_then(|name| shared.catalog.interface(name));
+    let (Some(url), Some(interface)) = (refund.notify_url.clone(), interface) else { return };
+    let policy = policy(shared, refund.service.as_deref());
+    start(shared, Target { interface, eft_trade_no, refund_no: Some(refund_no), url, policy });
+}
+
+fn start(shared: &Arc<Shared>, target: Target) {
+    if target.policy == Notifications::Never {
         return;
     }
-    let shared = Arc::clone(shared);
-    tokio::spawn(async move {
-        deliver(shared, NotificationKind::Payment, eft_trade_no, None, url, policy).await;
-    });
+    let task = deliver(Arc::clone(shared), target);
+    shared.background.spawn(task);
 }
 
-/// Starts delivering the refund notification of a finished refund that gave a `notify_url`.
-pub fn notify_refund(shared: &Arc<Shared>, eft_trade_no: String, out_refund_no: String) {
-    let url = lock(&shared.ledger)
-        .get(&eft_trade_no)
-        .and_then(|o| o.refunds.iter().find(|r| r.out_refund_no == out_refund_no).and_then(|r| r.notify_url.clone()));
-    let Some(url) = url else { return };
-    let shared = Arc::clone(shared);
-    tokio::spawn(async move {
-        deliver(
-            shared,
-            NotificationKind::Refund,
-            eft_trade_no,
-            Some(out_refund_no),
-            url,
-            Notifications::UntilAcknowledged,
-        )
-        .await;
-    });
-}
-
-/// An apply-refund finishes after a while, then notifies.
-pub fn finish_applied_refund(shared: &Arc<Shared>, eft_trade_no: String, out_refund_no: String) {
-    let shared = Arc::clone(shared);
-    tokio::spawn(async move {
+/// An applied refund finishes after a while, then is notified.
+pub fn finish_applied_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_no: String) {
+    let for_task = Arc::clone(shared);
+    shared.background.spawn(async move {
+        let shared = for_task;
         tokio::time::sleep(shared.config.apply_refund_delay).await;
-        let order = lock(&shared.ledger).finish_refund(&eft_trade_no, &out_refund_no).cloned();
+        let order = lock(&shared.ledger).finish_refund(&eft_trade_no, &refund_no).cloned();
         if let Some(order) = order {
             let _ = shared.persist(&order);
-            notify_refund(&shared, eft_trade_no, out_refund_no);
+            notify_refund(&shared, eft_trade_no, refund_no);
         }
     });
 }
 
-/// A notification's fields, read from the books at send time (eftpay-api.md §6); the
-/// synchronous return carries the payment's, less `notify_type`.
-pub(crate) fn fields(
-    shared: &Shared,
-    kind: NotificationKind,
-    order: &Order,
-    out_refund_no: Option<&str>,
-    now: HkTime,
-) -> Vec<(&'static str, String)> {
-    let paid = order.paid_at.and_then(HkTime::from_unix_seconds).map(HkTime::to_dashed).unwrap_or_default();
-    let mut fields = vec![
-        ("notify_type", "trade_status_sync".to_owned()),
-        ("user_confirm_key", shared.credentials.user_confirm_key.clone()),
-        ("trade_no", order.transaction_id.clone().unwrap_or_default()),
-        ("transaction_id", order.transaction_id.clone().unwrap_or_default()),
-        ("out_trade_no", order.out_trade_no.clone()),
-        ("eft_trade_no", order.eft_trade_no.clone()),
-        ("eftpay_trade_no", order.eft_trade_no.clone()),
-        ("total_fee", order.amount.to_string()),
-        ("currency", order.currency.clone()),
-        ("gmt_payment", paid),
-        ("wallet", order.wallet.clone()),
-        ("tid", order.tid.clone().unwrap_or_default()),
-        ("time", now.to_compact()),
-    ];
-    let refund = out_refund_no.and_then(|no| order.refunds.iter().find(|r| r.out_refund_no == no));
-    match (kind, refund) {
-        (NotificationKind::Refund, Some(refund)) => fields.extend([
-            ("trade_type", "REFUND".to_owned()),
-            ("trade_status", order.refund_status(refund).as_str().to_owned()),
-            ("return_amount", refund.amount.to_string()),
-            ("refund_no", refund.out_refund_no.clone()),
-        ]),
-        _ => fields.extend([
-            ("trade_type", "SALE".to_owned()),
-            ("trade_status", order.trade_status().map(|s| s.as_str().to_owned()).unwrap_or_default()),
-        ]),
+/// The notification as it stands in the books now, signed.
+fn compose_now(shared: &Shared, target: &Target, order: &Order) -> Option<Sealed> {
+    let mut facts = match &target.refund_no {
+        Some(no) => Facts::of_refund(order, order.refund(no)?),
+        None => Facts::of_order(order),
+    };
+    facts
+        .text(Concept::UserConfirmKey, Some(&shared.credentials.user_confirm_key))
+        .set(Concept::Time, Fact::Time(shared.now()));
+    let interface = target.interface;
+    let fields = compose(shared.catalog, interface.fields, &facts);
+    match Sealed::new(interface, interface.fields, fields, Some(&shared.credentials.secret)) {
+        Ok(sealed) => Some(sealed),
+        Err(error) => {
+            tracing::warn!(interface = interface.name, %error, "notification could not be composed");
+            None
+        }
     }
-    fields
 }
 
-async fn deliver(
-    shared: Arc<Shared>,
-    kind: NotificationKind,
-    eft_trade_no: String,
-    out_refund_no: Option<String>,
-    url: String,
-    policy: Notifications,
-) {
-    let attempts = if policy == Notifications::Once { 1 } else { shared.config.notification_attempts.max(1) };
+async fn deliver(shared: Arc<Shared>, target: Target) {
+    let attempts = if target.policy == Notifications::Once { 1 } else { shared.config.notification_attempts.max(1) };
     let mut backoff = shared.config.notification_backoff;
     for attempt in 1..=attempts {
         let (drop, tamper, delay) = {
@@ -216,16 +193,15 @@ async fn deliver(
         if delay > 0 {
             tokio::time::sleep(Duration::from_millis(delay)).await;
         }
-        let Some(order) = lock(&shared.ledger).get(&eft_trade_no).cloned() else { return };
-        let fields = fields(&shared, kind, &order, out_refund_no.as_deref(), shared.now());
+        let Some(order) = lock(&shared.ledger).get(&target.eft_trade_no).cloned() else { return };
+        let Some(sealed) = compose_now(&shared, &target, &order) else { return };
         let outcome = if drop {
             DeliveryOutcome::Dropped
         } else {
-            let mut body = reply::json_body(&fields, &shared.credentials, true);
-            if tamper {
-                body = forge(&body);
-            }
-            match post(&shared, &url, body).await {
+            let sealed = if tamper { sealed.forged() } else { sealed };
+            let body = sealed.body(target.interface.encoding);
+            shared.record(target.interface.name, target.interface.encoding, &body);
+            match post(&shared, &target, body).await {
                 Ok(()) if !tamper => DeliveryOutcome::Acknowledged,
                 Ok(()) => {
                     DeliveryOutcome::Tampered { reason: "the merchant acknowledged a forged notification".into() }
@@ -234,19 +210,27 @@ async fn deliver(
                 Err(reason) => DeliveryOutcome::NotAcknowledged { reason },
             }
         };
+        tracing::info!(
+            interface = target.interface.name,
+            out_trade_no = order.out_trade_no.as_str(),
+            attempt,
+            outcome = ?outcome,
+            "notification delivery"
+        );
         let acknowledged = outcome == DeliveryOutcome::Acknowledged;
         lock(&shared.deliveries).push(Delivery {
-            kind,
-            eft_trade_no: eft_trade_no.clone(),
-            out_refund_no: out_refund_no.clone(),
+            interface: target.interface.name.to_owned(),
+            eft_trade_no: target.eft_trade_no.clone(),
+            out_trade_no: order.out_trade_no.clone(),
+            refund_no: target.refund_no.clone(),
             attempt,
             outcome,
         });
         if acknowledged {
             let order = {
                 let mut ledger = lock(&shared.ledger);
-                ledger.mark_notified(&eft_trade_no, out_refund_no.as_deref());
-                ledger.get(&eft_trade_no).cloned()
+                ledger.mark_notified(&target.eft_trade_no, target.refund_no.as_deref());
+                ledger.get(&target.eft_trade_no).cloned()
             };
             if let Some(order) = order {
                 let _ = shared.persist(&order);
@@ -260,42 +244,46 @@ async fn deliver(
     }
 }
 
-/// A notification whose `sign` no longer matches: its last hex digit changed.
-fn forge(body: &str) -> String {
-    let Some(start) = body.find("\"sign\":\"").map(|i| i + 8) else { return body.to_owned() };
-    let end = start + 63;
-    match body.get(end..=end) {
-        Some(last) => {
-            let replacement = if last == "0" { "1" } else { "0" };
-            format!("{}{}{}", body.get(..end).unwrap_or_default(), replacement, body.get(end + 1..).unwrap_or_default())
-        }
-        None => body.to_owned(),
-    }
-}
-
-/// POSTs one notification; `Ok` only for a correctly signed `return_code=success` whose `time`
-/// is as close to the sandbox clock as a request's must be.
-async fn post(shared: &Shared, url: &str, body: String) -> Result<(), String> {
+/// POSTs one notification; `Ok` only for a correctly signed acknowledgement (the interface the
+/// notification names as its reply) whose return code means handled and whose time is as close
+/// to the sandbox clock as a request's must be.
+async fn post(shared: &Shared, target: &Target, body: String) -> Result<(), String> {
+    let content_type = match target.interface.encoding {
+        Encoding::Form => "application/x-www-form-urlencoded",
+        _ => "application/json; charset=utf-8",
+    };
     let response = shared
         .http
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
+        .post(&target.url)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("no answer: {e}"))?;
+        .map_err(|e| format!("no answer: {}", e.without_url()))?;
     let status = response.status();
-    let text = response.text().await.map_err(|e| format!("unreadable answer: {e}"))?;
+    let text = response.text().await.map_err(|e| format!("unreadable answer: {}", e.without_url()))?;
     if !status.is_success() {
         return Err(format!("HTTP {status}"));
     }
-    let fields = ReceivedFields::from_json(&text).map_err(|e| format!("answer is not a JSON acknowledgement: {e}"))?;
+    let ack = target.interface.reply.and_then(|name| shared.catalog.interface(name)).ok_or_else(|| {
+        format!("the spec names no acknowledgement for {}; nothing can acknowledge it", target.interface.name)
+    })?;
+    let fields = match ack.encoding {
+        Encoding::Form => ReceivedFields::from_form(&text),
+        _ => ReceivedFields::from_json(&text),
+    }
+    .map_err(|e| format!("answer is not an acknowledgement: {e}"))?;
     verify_fields(&fields, &shared.credentials.secret).map_err(|e| format!("acknowledgement does not verify: {e}"))?;
-    // A signed answer is only as fresh as its `time`: an old one replayed is no answer now.
-    time_window::check(fields.text("time"), shared.now(), shared.config.time_tolerance)
-        .map_err(|refusal| format!("acknowledgement refused: {}", refusal.text))?;
-    match fields.text("return_code") {
-        Some(code) if code == ReturnCode::Success.as_str() => Ok(()),
-        other => Err(format!("return_code {}", other.unwrap_or("missing"))),
+    // A signed answer is only as fresh as its time: an old one replayed is no answer now.
+    if let Some(time) = ack.field_for(Concept::Time) {
+        time_window::check(time.wire, fields.text(time.wire), shared.now(), shared.config.time_tolerance)
+            .map_err(|refusal| format!("acknowledgement refused: {}", refusal.text))?;
+    }
+    let code = ack.field_for(Concept::ReturnCode);
+    let value = code.and_then(|f| fields.text(f.wire));
+    let meaning = code.and_then(|f| f.enum_name).zip(value).and_then(|(e, v)| shared.catalog.meaning_of(e, v));
+    match meaning {
+        Some(Meaning::Handled) => Ok(()),
+        _ => Err(format!("{} {}", code.map_or("return code", |f| f.wire), value.unwrap_or("missing"))),
     }
 }

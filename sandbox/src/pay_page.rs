@@ -1,6 +1,9 @@
-//! The pay page `pay_apptrade` links to: the order (amount, subject, wallet), a QR code of the
-//! link for scanning, and Pay / Fail / Cancel. After paying, the payer's browser is sent to
-//! `return_url` with the signed synchronous return as a form POST (eftpay-api.md §6).
+//! The pay page every order's link leads to (the pay link of a web, app or cashier order, the
+//! QR code content of a qrcode order — a phone camera opens it): the order, a QR code of the
+//! link, and Pay / Fail / Cancel. Where the payer chooses the wallet, the page offers the
+//! service's wallets and paying records the one chosen. After paying, an order with a
+//! synchronous return sends the payer's browser to its return address with the signed return,
+//! as a form POST.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -10,12 +13,12 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use eftpay::ReceivedFields;
-use eftpay::signing::sign_fields;
+use eftpay::catalog::Catalog;
+use eftpay::rules::{Concept, Meaning};
 use serde::Deserialize;
 
 use crate::control::settle;
-use crate::notifier::NotificationKind;
+use crate::outgoing::{Fact, Facts, Sealed, compose};
 use crate::state::{Order, OrderState};
 use crate::{Shared, cross_site, lock};
 
@@ -33,16 +36,18 @@ struct Which {
 struct Action {
     order: String,
     action: String,
+    wallet: Option<String>,
 }
 
 async fn show(State(shared): State<Arc<Shared>>, headers: HeaderMap, Query(which): Query<Which>) -> Response {
     shared.expire_due();
     let order = lock(&shared.ledger).get(&which.order).cloned();
     // The page links and posts back to the address the browser opened it at, so its form is
-    // same-origin wherever the sandbox is reached from (127.0.0.1, localhost, a LAN address).
-    let base = cross_site::addressed_origin(&headers).map_or_else(|| shared.base_url.clone(), |o| format!("{o}/VMP"));
+    // same-origin wherever the sandbox is reached from (127.0.0.1, localhost, its host name).
+    let base =
+        cross_site::addressed_origin(&shared, &headers).map_or_else(|| shared.base_url.clone(), |o| format!("{o}/VMP"));
     match order {
-        Some(order) => Html(page(&base, &order)).into_response(),
+        Some(order) => Html(page(&shared, &base, &order)).into_response(),
         None => {
             (StatusCode::NOT_FOUND, Html(layout("Order not found", "<p>No such order. The link may be mistyped.</p>")))
                 .into_response()
@@ -61,12 +66,13 @@ async fn act(State(shared): State<Arc<Shared>>, Form(action): Form<Action>) -> R
                 .into_response();
         }
     };
-    match settle(&shared, &action.order, to) {
-        Ok(order) if to == OrderState::Paid => match &order.return_url {
-            Some(url) => Html(return_form(&shared, &order, url)).into_response(),
-            None => Html(layout(
+    let wallet = action.wallet.as_deref().filter(|w| !w.is_empty() && to == OrderState::Paid);
+    match settle(&shared, &action.order, to, wallet) {
+        Ok(order) if to == OrderState::Paid => match (&order.return_url, sync_return(&shared, &order)) {
+            (Some(url), Some(back)) => Html(return_form(&shared, &order, url, &back)).into_response(),
+            _ => Html(layout(
                 "Paid",
-                &format!("<p id=\"result\">Paid {} {}. You can close this page.</p>", order.currency, order.amount),
+                &format!("<p id=\"result\">Paid {}. You can close this page.</p>", escape(&money(&order))),
             ))
             .into_response(),
         },
@@ -87,14 +93,40 @@ async fn act(State(shared): State<Arc<Shared>>, Form(action): Form<Action>) -> R
     }
 }
 
+/// The amount with its currency, when the order has one.
+fn money(order: &Order) -> String {
+    match &order.currency {
+        Some(currency) => format!("{currency} {}", order.amount),
+        None => order.amount.to_string(),
+    }
+}
+
+/// The spec's text for a status, as the order's messages would carry it.
+fn status_text(catalog: &Catalog, meaning: Option<Meaning>) -> String {
+    let Some(meaning) = meaning else { return "no state".to_owned() };
+    catalog
+        .interfaces
+        .iter()
+        .flat_map(|i| i.fields.iter().chain(i.response))
+        .filter(|f| f.concept == Some(Concept::TradeStatus))
+        .find_map(|f| catalog.wire_for(f.enum_name?, meaning))
+        .map_or_else(|| format!("{meaning:?}"), str::to_owned)
+}
+
 /// The pay page of `order`, as served under `base` (`http://HOST/VMP`).
-fn page(base: &str, order: &Order) -> String {
+fn page(shared: &Shared, base: &str, order: &Order) -> String {
     let link = format!("{base}/web/payPage?order={}", order.eft_trade_no);
-    let status = order.trade_status().map_or_else(|| "no state".to_owned(), |s| s.as_str().to_owned());
+    let offered = shared.catalog.service(&order.service).map_or(&[][..], |row| row.wallets);
+    let choosing = order.wallet.is_none() && !offered.is_empty() && order.state == OrderState::Pending;
+    let wallet = match &order.wallet {
+        Some(wallet) => escape(wallet),
+        None if choosing => "chosen below".to_owned(),
+        None => "none".to_owned(),
+    };
     let mut body = String::new();
     let _ = write!(
         body,
-        r#"<p class="amount" id="amount">{currency} {amount}</p>
+        r#"<p class="amount" id="amount">{money}</p>
 <dl>
 <dt>Subject</dt><dd id="subject">{subject}</dd>
 <dt>Wallet</dt><dd id="wallet">{wallet}</dd>
@@ -102,20 +134,34 @@ fn page(base: &str, order: &Order) -> String {
 <dt>Service</dt><dd>{service}</dd>
 <dt>Status</dt><dd id="status">{status}</dd>
 </dl>"#,
-        currency = escape(&order.currency),
-        amount = order.amount,
-        subject = escape(&order.subject),
-        wallet = escape(&order.wallet),
+        money = escape(&money(order)),
+        subject = escape(order.subject.as_deref().unwrap_or_default()),
         out = escape(&order.out_trade_no),
         service = escape(&order.service),
+        status = escape(&status_text(shared.catalog, order.trade_status())),
     );
     if order.state == OrderState::Pending {
+        let mut choices = String::new();
+        if choosing {
+            choices.push_str("<fieldset id=\"wallets\"><legend>Pay with</legend>\n");
+            for (i, wallet) in offered.iter().enumerate() {
+                let pay_type = shared.catalog.pay_type_of_wallet(wallet).unwrap_or_default();
+                let _ = writeln!(
+                    choices,
+                    r#"<label><input type="radio" name="wallet" value="{w}" id="wallet-{w}"{checked}> {w} ({p})</label><br>"#,
+                    w = escape(wallet),
+                    p = escape(pay_type),
+                    checked = if i == 0 { " checked" } else { "" },
+                );
+            }
+            choices.push_str("</fieldset>\n");
+        }
         let _ = write!(
             body,
             r#"<div class="qr" title="Scan to open this page">{qr}</div>
 <form method="post" action="{action}">
 <input type="hidden" name="order" value="{order}">
-<button id="pay" name="action" value="pay" class="pay">Pay</button>
+{choices}<button id="pay" name="action" value="pay" class="pay">Pay</button>
 <button id="fail" name="action" value="fail">Fail</button>
 <button id="cancel" name="action" value="cancel">Cancel</button>
 </form>"#,
@@ -127,26 +173,38 @@ fn page(base: &str, order: &Order) -> String {
     layout("eftPay sandbox — pay", &body)
 }
 
-/// The page that carries the payer to `return_url`: a form of the signed synchronous return,
-/// submitted by script, or by the payer's click without script.
-fn return_form(shared: &Shared, order: &Order, url: &str) -> String {
-    let pairs = crate::notifier::fields(shared, NotificationKind::Payment, order, None, shared.now());
-    let pairs: Vec<(&str, String)> = pairs.into_iter().filter(|(n, v)| *n != "notify_type" && !v.is_empty()).collect();
-    let sign = ReceivedFields::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())))
-        .map(|f| sign_fields(&f, &shared.credentials.secret))
-        .unwrap_or_default();
+/// The order's synchronous return, signed, when its interface has one; logged as sent.
+fn sync_return(shared: &Shared, order: &Order) -> Option<Sealed> {
+    let interface = shared.catalog.interface(order.sync_return.as_deref()?)?;
+    let mut facts = Facts::of_order(order);
+    facts
+        .text(Concept::UserConfirmKey, Some(&shared.credentials.user_confirm_key))
+        .set(Concept::Time, Fact::Time(shared.now()));
+    let fields = compose(shared.catalog, interface.fields, &facts);
+    match Sealed::new(interface, interface.fields, fields, Some(&shared.credentials.secret)) {
+        Ok(sealed) => Some(sealed),
+        Err(error) => {
+            tracing::warn!(interface = interface.name, %error, "synchronous return could not be composed");
+            None
+        }
+    }
+}
+
+/// The page that carries the payer to the return address: a form of the signed synchronous
+/// return, submitted by script, or by the payer's click without script.
+fn return_form(shared: &Shared, order: &Order, url: &str, back: &Sealed) -> String {
+    shared.record(back.interface.name, back.interface.encoding, &back.body(back.interface.encoding));
     let mut inputs = String::new();
-    for (name, value) in pairs.iter().map(|(n, v)| (*n, v.as_str())).chain(std::iter::once(("sign", sign.as_str()))) {
+    for (name, value) in back.pairs() {
         let _ = writeln!(inputs, r#"<input type="hidden" name="{}" value="{}">"#, escape(name), escape(value));
     }
     let body = format!(
-        r#"<p id="result">Paid {currency} {amount}. Returning to the shop…</p>
+        r#"<p id="result">Paid {money}. Returning to the shop…</p>
 <form id="return" method="post" action="{url}">
 {inputs}<button id="continue">Continue to the shop</button>
 </form>
 <script>document.getElementById("return").submit();</script>"#,
-        currency = escape(&order.currency),
-        amount = order.amount,
+        money = escape(&money(order)),
         url = escape(url),
     );
     layout("Paid", &body)

@@ -1,45 +1,97 @@
-//! The gateway's JSON replies: signed whenever `return_status >= 00`, unsigned below
-//! (eftpay-api.md §3), fields signed by the same rule the SDK verifies with.
+//! The gateway's replies: composed from the request interface's response table (see
+//! [`outgoing`](crate::outgoing)), signed whenever the code is `00` or above and sent bare below
+//! it, and logged (interface, service, order, code — never a secret or a signature).
 
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use eftpay::signing::sign_fields;
-use eftpay::{Credentials, HkTime, ReceivedFields};
+use eftpay::HkTime;
+use eftpay::catalog::InterfaceInfo;
+use eftpay::rules::{Concept, Encoding, Meaning};
 
-use crate::codes::{self, Refusal};
+use crate::Shared;
+use crate::codes::{Refusal, is_signed};
+use crate::outgoing::{Fact, Facts, Sealed, compose};
 
-/// A JSON object of text fields, in the order given, with `sign` appended when `signed`.
-pub fn json_body(fields: &[(&str, String)], credentials: &Credentials, signed: bool) -> String {
-    let mut map = serde_json::Map::new();
-    for (name, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
-        map.insert((*name).to_owned(), serde_json::Value::String(value.clone()));
-    }
+/// What a request was about, for the log line of its reply.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct About<'a> {
+    /// The `service` (row) it named.
+    pub service: Option<&'a str>,
+    /// The merchant's order number it named.
+    pub out_trade_no: Option<&'a str>,
+}
+
+/// An accepted reply: the code meaning accepted, the merchant key, the time and `facts`.
+pub fn accepted(
+    shared: &Shared,
+    interface: &'static InterfaceInfo,
+    mut facts: Facts,
+    now: HkTime,
+    about: About<'_>,
+) -> Response {
+    facts
+        .meaning(Concept::ReturnStatus, Some(Meaning::Accepted))
+        .text(Concept::UserConfirmKey, Some(&shared.credentials.user_confirm_key))
+        .set(Concept::Time, Fact::Time(now));
+    let out_trade_no = about.out_trade_no.map(str::to_owned).or_else(|| match facts.get(Concept::OutTradeNo) {
+        Some(Fact::Text(text)) => Some(text.clone()),
+        _ => None,
+    });
+    let about = About { out_trade_no: out_trade_no.as_deref(), ..about };
+    send(shared, interface, &facts, true, about)
+}
+
+/// A refusal: its code and text; with the merchant key, the time and a signature unless the
+/// code is negative.
+pub fn refused(
+    shared: &Shared,
+    interface: &'static InterfaceInfo,
+    refusal: &Refusal,
+    now: HkTime,
+    about: About<'_>,
+) -> Response {
+    let Some(code) = refusal.code(shared.catalog) else {
+        tracing::warn!(interface = interface.name, meaning = ?refusal.meaning, "the spec has no return_status for this refusal");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "the spec served has no return_status value meaning {:?}; add one (with `sandbox = true`) to its value sets. \
+                 The refusal was: {}",
+                refusal.meaning, refusal.text
+            ),
+        )
+            .into_response();
+    };
+    let signed = is_signed(code);
+    let mut facts = Facts::default();
+    facts.meaning(Concept::ReturnStatus, Some(refusal.meaning)).text(Concept::ReturnText, Some(&refusal.text));
     if signed {
-        let pairs = fields.iter().filter(|(_, v)| !v.is_empty()).map(|(n, v)| (*n, v.as_str()));
-        if let Ok(received) = ReceivedFields::from_pairs(pairs) {
-            map.insert("sign".into(), serde_json::Value::String(sign_fields(&received, &credentials.secret)));
+        facts
+            .text(Concept::UserConfirmKey, Some(&shared.credentials.user_confirm_key))
+            .set(Concept::Time, Fact::Time(now));
+    }
+    send(shared, interface, &facts, signed, about)
+}
+
+fn send(shared: &Shared, interface: &'static InterfaceInfo, facts: &Facts, signed: bool, about: About<'_>) -> Response {
+    let fields = compose(shared.catalog, interface.response, facts);
+    let secret = signed.then_some(&shared.credentials.secret);
+    match Sealed::new(interface, interface.response, fields, secret) {
+        Ok(sealed) => {
+            let body = sealed.body(Encoding::Json);
+            tracing::info!(
+                interface = interface.name,
+                service = about.service.unwrap_or_default(),
+                out_trade_no = about.out_trade_no.unwrap_or_default(),
+                return_status = sealed.value(Concept::ReturnStatus).unwrap_or_default(),
+                "request answered"
+            );
+            shared.record(interface.name, Encoding::Json, &body);
+            ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+        }
+        Err(error) => {
+            tracing::warn!(interface = interface.name, %error, "reply could not be composed");
+            (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
         }
     }
-    serde_json::Value::Object(map).to_string()
-}
-
-fn json_response(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
-}
-
-/// An accepted reply: `return_status` 00, the business fields, `time`, `sign`.
-pub fn accepted(mut fields: Vec<(&str, String)>, credentials: &Credentials, now: HkTime) -> Response {
-    fields.insert(0, ("return_status", codes::ACCEPTED.to_owned()));
-    fields.push(("time", now.to_compact()));
-    json_response(json_body(&fields, credentials, true))
-}
-
-/// A refusal: code and text; with `time` and `sign` unless the code is negative.
-pub fn refused(refusal: &Refusal, credentials: &Credentials, now: HkTime) -> Response {
-    let mut fields = vec![("return_status", refusal.code.to_owned()), ("return_char", refusal.text.clone())];
-    if refusal.is_signed() {
-        fields.push(("user_confirm_key", credentials.user_confirm_key.clone()));
-        fields.push(("time", now.to_compact()));
-    }
-    json_response(json_body(&fields, credentials, refusal.is_signed()))
 }

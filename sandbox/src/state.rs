@@ -1,13 +1,16 @@
 //! The sandbox's books: orders and refunds and every state change the gateway allows. Pure
-//! logic over plain data — no I/O, no clock of its own — so each rule is unit-tested here and
-//! the HTTP layer only translates.
+//! logic over plain data — no I/O, no clock of its own, no scene: an order is its facts (the
+//! interface and service row that made it, its payType and wallet if known, its amounts and
+//! numbers), whatever the scene calls the fields. Each rule is unit-tested here; the HTTP layer
+//! only translates.
 
 use std::collections::BTreeMap;
 
-use eftpay::{Amount, HkTime, PlaceOrderRequest, ServiceFlag, TradeStatus};
+use eftpay::rules::Meaning;
+use eftpay::{Amount, HkTime};
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{self, Refusal};
+use crate::codes::Refusal;
 
 /// Where an order stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,16 +23,18 @@ pub enum OrderState {
     Failed,
     /// The payer cancelled.
     Cancelled,
-    /// Not paid within `active_time`.
+    /// Not paid within its active time.
     Expired,
-    /// The PAYME UAT `.45` order: it exists but has no state.
+    /// Closed unpaid by the merchant.
+    Closed,
+    /// The test order that exists but has no state.
     NoState,
 }
 
 /// Where a refund stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RefundState {
-    /// Accepted by apply-refund; finishes later.
+    /// Accepted by an apply-refund; finishes later.
     Applied,
     /// Done.
     Done,
@@ -39,15 +44,25 @@ pub enum RefundState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
     /// The merchant's refund number.
-    pub out_refund_no: String,
+    #[serde(alias = "out_refund_no")]
+    pub refund_no: String,
     /// How much.
     pub amount: Amount,
     /// Its state.
     pub state: RefundState,
-    /// Whether it came through apply-refund.
+    /// Whether it came through an apply-refund (finishes later).
     pub applied: bool,
-    /// Where its notification goes (apply-refund only).
+    /// The interface (spec name) the refund was asked through.
+    #[serde(default)]
+    pub interface: String,
+    /// The service row (spec name) that served it, when one did.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Where its notification goes, if anywhere.
     pub notify_url: Option<String>,
+    /// The notification interface (spec name) it is notified through, when it is notified.
+    #[serde(default)]
+    pub notification: Option<String>,
     /// The sandbox's refund number.
     pub refund_trade_no: String,
     /// When it was made (Unix seconds).
@@ -56,40 +71,51 @@ pub struct Refund {
     pub notified: bool,
 }
 
-/// One order, with everything the gateway needs to answer for it later.
+/// One order, with everything the gateway needs to answer for it later, in any scene.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// The sandbox's order number.
     pub eft_trade_no: String,
     /// The merchant's order number.
     pub out_trade_no: String,
-    /// `service` wire value.
+    /// The place-order interface (spec name) that made it.
+    #[serde(default)]
+    pub interface: String,
+    /// The service row (spec name) that serves it.
     pub service: String,
-    /// `payType` wire value.
-    pub pay_type: String,
-    /// `wallet` wire value.
-    pub wallet: String,
-    /// `pay_scene` wire value.
-    pub pay_scene: String,
+    /// Its payType; `None` while the payer has not chosen one (a cashier order).
+    pub pay_type: Option<String>,
+    /// Its wallet; `None` while the payer has not chosen one (a cashier order).
+    pub wallet: Option<String>,
     /// Order total.
     pub amount: Amount,
-    /// Currency wire value.
-    pub currency: String,
+    /// Currency, when the order has one (sent, or the interface's default).
+    pub currency: Option<String>,
     /// What the payer sees.
-    pub subject: String,
-    /// Terminal number, echoed back.
-    pub tid: Option<String>,
+    pub subject: Option<String>,
+    /// The merchant's terminal number, echoed back.
+    #[serde(alias = "tid")]
+    pub terminal: Option<String>,
+    /// The payer's device type, echoed back.
+    #[serde(default)]
+    pub buyer_type: Option<String>,
     /// Where notifications go.
     pub notify_url: Option<String>,
     /// Where the payer's browser goes after paying.
     pub return_url: Option<String>,
-    /// The signed fields of the request that made it (without `time`, `sign`), to tell a
+    /// The notification interface (spec name) its payment is notified through.
+    #[serde(default)]
+    pub notification: Option<String>,
+    /// The synchronous-return interface (spec name) the payer's browser brings back.
+    #[serde(default)]
+    pub sync_return: Option<String>,
+    /// The signed fields of the request that made it (without time and signature), to tell a
     /// retried request from a conflicting one.
     pub fingerprint: String,
     /// Created (Unix seconds).
     pub created: i64,
-    /// Expires (Unix seconds).
-    pub expires: i64,
+    /// Expires (Unix seconds); `None` when the order has no active time.
+    pub expires: Option<i64>,
     /// State.
     pub state: OrderState,
     /// Paid (Unix seconds).
@@ -108,55 +134,112 @@ impl Order {
         self.refunds.iter().fold(Amount::ZERO, |sum, r| sum.checked_add(r.amount).unwrap_or(sum))
     }
 
-    /// The `trade_status` a query of the order answers; `None` for the no-state test order.
-    pub fn trade_status(&self) -> Option<TradeStatus> {
+    /// What a query of the order answers as its status; `None` for the no-state test order.
+    pub fn trade_status(&self) -> Option<Meaning> {
         Some(match self.state {
-            OrderState::Pending => TradeStatus::TradeProcessing,
-            OrderState::Paid if self.refunds.is_empty() => TradeStatus::TradeSuccess,
-            OrderState::Paid if self.refunded() >= self.amount => TradeStatus::TradeClosed,
-            OrderState::Paid => TradeStatus::TradeRefund,
-            OrderState::Failed => TradeStatus::TradeFail,
-            OrderState::Cancelled | OrderState::Expired => TradeStatus::TradeClosed,
+            OrderState::Pending => Meaning::Processing,
+            OrderState::Paid if self.refunds.is_empty() => Meaning::Paid,
+            OrderState::Paid if self.refunded() >= self.amount => Meaning::Closed,
+            OrderState::Paid => Meaning::PartlyRefunded,
+            OrderState::Failed => Meaning::Failed,
+            OrderState::Cancelled | OrderState::Expired | OrderState::Closed => Meaning::Closed,
             OrderState::NoState => return None,
         })
     }
 
-    /// The `trade_status` of one of its refunds.
-    pub fn refund_status(&self, refund: &Refund) -> TradeStatus {
+    /// The status of one of its refunds.
+    pub fn refund_status(&self, refund: &Refund) -> Meaning {
         match refund.state {
-            RefundState::Applied => TradeStatus::ApplySuccess,
-            RefundState::Done if self.refunded() >= self.amount => TradeStatus::TradeClosed,
-            RefundState::Done => TradeStatus::TradeRefund,
+            RefundState::Applied => Meaning::ApplyAccepted,
+            RefundState::Done if self.refunded() >= self.amount => Meaning::Closed,
+            RefundState::Done => Meaning::PartlyRefunded,
         }
     }
 
-    /// Whether the service the order was placed with allows refunds (seed tip: FPS does not).
-    pub fn refundable_service(&self) -> bool {
-        eftpay::Service::from_wire(&self.service).rules().is_none_or(|r| !r.has_flag(ServiceFlag::NoRefund))
+    /// One of its refunds by the merchant's refund number.
+    pub fn refund(&self, refund_no: &str) -> Option<&Refund> {
+        self.refunds.iter().find(|r| r.refund_no == refund_no)
     }
 }
 
-/// What a refund request asks for, as the ledger needs it.
-#[derive(Clone, Debug)]
-pub struct RefundAsk {
-    /// The order, by the merchant's number.
+/// What a place-order request books, read from it by concept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewOrder {
+    /// The merchant's order number.
     pub out_trade_no: String,
-    /// The order, by eftPay's number, when given (must agree).
-    pub eft_trade_no: Option<String>,
-    /// `payType` wire value.
-    pub pay_type: String,
-    /// `wallet` wire value.
+    /// The place-order interface (spec name).
+    pub interface: String,
+    /// The service row (spec name).
+    pub service: String,
+    /// payType, when the request names one.
+    pub pay_type: Option<String>,
+    /// Wallet, when the request names one.
+    pub wallet: Option<String>,
+    /// Order total.
+    pub amount: Amount,
+    /// Currency (sent or defaulted).
+    pub currency: Option<String>,
+    /// What the payer sees.
+    pub subject: Option<String>,
+    /// Terminal number.
+    pub terminal: Option<String>,
+    /// Device type.
+    pub buyer_type: Option<String>,
+    /// Where notifications go.
+    pub notify_url: Option<String>,
+    /// Where the payer's browser returns.
+    pub return_url: Option<String>,
+    /// The notification interface its payment is notified through.
+    pub notification: Option<String>,
+    /// The synchronous-return interface.
+    pub sync_return: Option<String>,
+    /// How long it may be paid, in seconds; `None`: no limit.
+    pub active_time: Option<u32>,
+    /// What identifies the request's content (see [`Order::fingerprint`]).
+    pub fingerprint: String,
+}
+
+/// The wallet a payer chose on the pay page, with its payType.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The wallet.
     pub wallet: String,
+    /// Its payType.
+    pub pay_type: String,
+}
+
+/// What a refund request asks for, read from it by concept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefundAsk {
+    /// The order by the merchant's number, when given.
+    pub out_trade_no: Option<String>,
+    /// The order by eftPay's number, when given (looked up first; both must agree).
+    pub eft_trade_no: Option<String>,
+    /// payType, when the request carries one (must be the order's).
+    pub pay_type: Option<String>,
+    /// Wallet, when the request carries one (must be the order's).
+    pub wallet: Option<String>,
     /// The refund.
     pub amount: Amount,
-    /// The order total the merchant believes.
-    pub total_fee: Amount,
+    /// The order total the merchant believes, when the request carries it.
+    pub total: Option<Amount>,
     /// The merchant's refund number.
-    pub out_refund_no: String,
+    pub refund_no: String,
     /// Apply-refund (finishes later) rather than refund.
     pub apply: bool,
-    /// Where the refund notification goes.
+    /// The interface it came through (spec name).
+    pub interface: String,
+    /// Where the refund notification goes, when the request gave one.
     pub notify_url: Option<String>,
+}
+
+/// Which service row serves a refund, and the notification it is notified through (when it is).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefundRoute {
+    /// The row (spec name).
+    pub service: Option<String>,
+    /// The notification interface (spec name), when the refund is notified.
+    pub notification: Option<String>,
 }
 
 /// All orders, by eftPay order number.
@@ -183,19 +266,25 @@ impl Ledger {
         self.orders.get(eft_trade_no)
     }
 
-    /// One order by either number (eftPay's first, as eftPay looks them up; eftpay-api.md §4).
+    /// One order by either number: eftPay's first, as eftPay looks them up; when both are given
+    /// they must name the same order.
     pub fn find(&self, eft_trade_no: Option<&str>, out_trade_no: Option<&str>) -> Option<&Order> {
-        match eft_trade_no {
-            Some(eft) => self.orders.get(eft),
-            None => self.orders.values().find(|o| Some(o.out_trade_no.as_str()) == out_trade_no),
+        match (eft_trade_no, out_trade_no) {
+            (Some(eft), out) => self.orders.get(eft).filter(|o| out.is_none_or(|out| o.out_trade_no == out)),
+            (None, Some(out)) => self.orders.values().find(|o| o.out_trade_no == out),
+            (None, None) => None,
         }
     }
 
-    /// Closes pending orders whose `active_time` has passed.
+    /// Closes pending orders whose active time has passed.
     pub fn expire_due(&mut self, now: HkTime) -> Vec<String> {
         let now = now.unix_seconds();
         let mut changed = Vec::new();
-        for order in self.orders.values_mut().filter(|o| o.state == OrderState::Pending && o.expires <= now) {
+        for order in self
+            .orders
+            .values_mut()
+            .filter(|o| o.state == OrderState::Pending && o.expires.is_some_and(|expires| expires <= now))
+        {
             order.state = OrderState::Expired;
             changed.push(order.eft_trade_no.clone());
         }
@@ -206,24 +295,18 @@ impl Ledger {
     /// flag is true for a new order.
     ///
     /// # Errors
-    /// `out_trade_no` already used by a different request.
-    pub fn place(
-        &mut self,
-        request: &PlaceOrderRequest,
-        fingerprint: String,
-        active_time: u32,
-        now: HkTime,
-    ) -> Result<(&Order, bool), Refusal> {
+    /// The order number was already used by a different request.
+    pub fn place(&mut self, new: NewOrder, now: HkTime) -> Result<(&Order, bool), Refusal> {
         let existing =
-            self.orders.values().find(|o| o.out_trade_no == request.out_trade_no).map(|o| o.eft_trade_no.clone());
+            self.orders.values().find(|o| o.out_trade_no == new.out_trade_no).map(|o| o.eft_trade_no.clone());
         if let Some(eft) = existing {
             return match self.orders.get(&eft) {
-                Some(order) if order.fingerprint == fingerprint => Ok((order, false)),
+                Some(order) if order.fingerprint == new.fingerprint => Ok((order, false)),
                 _ => Err(Refusal::new(
-                    codes::DUPLICATE,
+                    Meaning::Duplicate,
                     format!(
-                        "out_trade_no {} was already used for a different order; use a new out_trade_no",
-                        request.out_trade_no
+                        "order number {} was already used for a different order; use a new order number",
+                        new.out_trade_no
                     ),
                 )),
             };
@@ -233,20 +316,23 @@ impl Ledger {
         let created = now.unix_seconds();
         let order = Order {
             eft_trade_no: eft_trade_no.clone(),
-            out_trade_no: request.out_trade_no.clone(),
-            service: request.service.as_str().to_owned(),
-            pay_type: request.pay_type.as_str().to_owned(),
-            wallet: request.wallet.as_str().to_owned(),
-            pay_scene: request.pay_scene.as_str().to_owned(),
-            amount: request.transaction_amount,
-            currency: request.fee_type.as_ref().map_or("HKD", |f| f.as_str()).to_owned(),
-            subject: request.subject.clone(),
-            tid: request.tid.clone().filter(|t| !t.is_empty()),
-            notify_url: request.notify_url.clone().filter(|u| !u.is_empty()),
-            return_url: request.return_url.clone().filter(|u| !u.is_empty()),
-            fingerprint,
+            out_trade_no: new.out_trade_no,
+            interface: new.interface,
+            service: new.service,
+            pay_type: new.pay_type,
+            wallet: new.wallet,
+            amount: new.amount,
+            currency: new.currency,
+            subject: new.subject,
+            terminal: new.terminal,
+            buyer_type: new.buyer_type,
+            notify_url: new.notify_url,
+            return_url: new.return_url,
+            notification: new.notification,
+            sync_return: new.sync_return,
+            fingerprint: new.fingerprint,
             created,
-            expires: created + i64::from(active_time),
+            expires: new.active_time.map(|seconds| created + i64::from(seconds)),
             state: OrderState::Pending,
             paid_at: None,
             transaction_id: None,
@@ -256,107 +342,167 @@ impl Ledger {
         Ok((self.orders.entry(eft_trade_no).or_insert(order), true))
     }
 
-    /// Moves a pending order to `to` (pay, fail, cancel, expire, no state).
+    /// Moves a pending order to `to` (pay, fail, cancel, expire, no state). Paying records the
+    /// wallet the payer chose, for an order that had none.
     ///
     /// # Errors
-    /// No such order, or it is no longer pending.
-    pub fn settle(&mut self, eft_trade_no: &str, to: OrderState, now: HkTime) -> Result<&Order, Refusal> {
+    /// No such order; it is no longer pending; a choice of wallet for an order that has another.
+    pub fn settle(
+        &mut self,
+        eft_trade_no: &str,
+        to: OrderState,
+        choice: Option<Choice>,
+        now: HkTime,
+    ) -> Result<&Order, Refusal> {
         let order = self.orders.get_mut(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?;
-        if order.state == OrderState::Pending && order.expires <= now.unix_seconds() {
+        if order.state == OrderState::Pending && order.expires.is_some_and(|e| e <= now.unix_seconds()) {
             order.state = OrderState::Expired;
         }
         if order.state != OrderState::Pending {
             return Err(Refusal::new(
-                codes::INVALID_FIELD,
+                Meaning::InvalidField,
                 format!("order {eft_trade_no} is {:?}, no longer waiting for payment", order.state),
+            ));
+        }
+        if let (Some(choice), Some(wallet)) = (&choice, &order.wallet)
+            && choice.wallet != *wallet
+        {
+            return Err(Refusal::new(
+                Meaning::InvalidField,
+                format!("order {eft_trade_no} is paid with {wallet}, not {}", choice.wallet),
             ));
         }
         order.state = to;
         if to == OrderState::Paid {
+            if let Some(choice) = choice.filter(|_| order.wallet.is_none()) {
+                order.wallet = Some(choice.wallet);
+                order.pay_type = Some(choice.pay_type);
+            }
             order.paid_at = Some(now.unix_seconds());
             order.transaction_id = Some(format!("SBXTX{}", order.eft_trade_no.trim_start_matches("SBX")));
         }
         Ok(order)
     }
 
+    /// Closes an unpaid order, so it can no longer be paid.
+    ///
+    /// # Errors
+    /// No such order, or it is paid or already finished.
+    pub fn close(&mut self, eft_trade_no: &str, now: HkTime) -> Result<&Order, Refusal> {
+        let order = self.orders.get_mut(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?;
+        if order.state == OrderState::Pending && order.expires.is_some_and(|e| e <= now.unix_seconds()) {
+            order.state = OrderState::Expired;
+        }
+        if order.state != OrderState::Pending {
+            let next = if order.state == OrderState::Paid { "; refund it instead" } else { "" };
+            return Err(Refusal::new(
+                Meaning::CannotClose,
+                format!(
+                    "order {} is {:?}, not open: only unpaid orders can be closed{next}",
+                    order.out_trade_no, order.state
+                ),
+            ));
+        }
+        order.state = OrderState::Closed;
+        Ok(order)
+    }
+
     /// Records that a notification for the order (or one of its refunds) was acknowledged.
-    pub fn mark_notified(&mut self, eft_trade_no: &str, out_refund_no: Option<&str>) {
+    pub fn mark_notified(&mut self, eft_trade_no: &str, refund_no: Option<&str>) {
         if let Some(order) = self.orders.get_mut(eft_trade_no) {
-            match out_refund_no {
+            match refund_no {
                 None => order.notified = true,
-                Some(no) => order.refunds.iter_mut().filter(|r| r.out_refund_no == no).for_each(|r| r.notified = true),
+                Some(no) => order.refunds.iter_mut().filter(|r| r.refund_no == no).for_each(|r| r.notified = true),
             }
         }
     }
 
     /// Refunds part or all of a paid order; the same refund asked again returns it unchanged.
+    /// `refundable` says whether orders like this one can be refunded at all; `route` which row
+    /// serves the refund and which notification it goes out as (only when the request gave a
+    /// notify address).
     ///
     /// # Errors
-    /// No such order; not paid; service without refund; payType, wallet or total that do not
-    /// match the order; a reused refund number; more than what is left to refund.
-    pub fn refund(&mut self, ask: &RefundAsk, now: HkTime) -> Result<(&Order, usize), Refusal> {
+    /// No such order; not refundable or not paid; payType, wallet or total that do not match
+    /// the order; a reused refund number; more than what is left to refund.
+    pub fn refund(
+        &mut self,
+        ask: RefundAsk,
+        refundable: impl Fn(&Order) -> bool,
+        route: impl Fn(&Order) -> RefundRoute,
+        now: HkTime,
+    ) -> Result<(&Order, usize), Refusal> {
         let eft = self
-            .find(ask.eft_trade_no.as_deref(), Some(&ask.out_trade_no))
-            .filter(|o| o.out_trade_no == ask.out_trade_no)
+            .find(ask.eft_trade_no.as_deref(), ask.out_trade_no.as_deref())
             .map(|o| o.eft_trade_no.clone())
-            .ok_or_else(|| not_found(&ask.out_trade_no))?;
+            .ok_or_else(|| {
+            not_found(ask.eft_trade_no.as_deref().or(ask.out_trade_no.as_deref()).unwrap_or_default())
+        })?;
         let order = self.orders.get_mut(&eft).ok_or_else(|| not_found(&eft))?;
-        if let Some(index) = order.refunds.iter().position(|r| r.out_refund_no == ask.out_refund_no) {
+        if let Some(index) = order.refunds.iter().position(|r| r.refund_no == ask.refund_no) {
             let same = order.refunds.get(index).is_some_and(|r| r.amount == ask.amount && r.applied == ask.apply);
             return if same {
                 Ok((order, index))
             } else {
                 Err(Refusal::new(
-                    codes::DUPLICATE,
-                    format!(
-                        "out_refund_no {} was already used for a different refund; use a new one",
-                        ask.out_refund_no
-                    ),
+                    Meaning::Duplicate,
+                    format!("refund number {} was already used for a different refund; use a new one", ask.refund_no),
                 ))
             };
         }
-        if !order.refundable_service() {
+        if !refundable(order) {
             return Err(Refusal::new(
-                codes::NOT_REFUNDABLE,
-                format!("orders of {} cannot be refunded (eftPay: no refund for this service)", order.service),
+                Meaning::NotRefundable,
+                format!(
+                    "orders paid with {} through {} cannot be refunded: the spec has no refund service for them",
+                    order.pay_type.as_deref().unwrap_or("(no payType)"),
+                    order.service
+                ),
             ));
         }
         if order.state != OrderState::Paid {
             return Err(Refusal::new(
-                codes::NOT_REFUNDABLE,
+                Meaning::NotRefundable,
                 format!("order {} is {:?}; only paid orders can be refunded", order.out_trade_no, order.state),
             ));
         }
-        if ask.pay_type != order.pay_type || ask.wallet != order.wallet {
-            return Err(Refusal::new(
-                codes::INVALID_FIELD,
-                format!(
-                    "payType/wallet {}/{} differ from the order's {}/{}; send the sale's",
-                    ask.pay_type, ask.wallet, order.pay_type, order.wallet
-                ),
-            ));
+        for (asked, held, what) in [(&ask.pay_type, &order.pay_type, "payType"), (&ask.wallet, &order.wallet, "wallet")]
+        {
+            if let Some(asked) = asked.as_ref().filter(|asked| Some(*asked) != held.as_ref()) {
+                return Err(Refusal::new(
+                    Meaning::InvalidField,
+                    format!(
+                        "{what} {asked} differs from the order's {}; send the sale's",
+                        held.as_deref().unwrap_or("(none)")
+                    ),
+                ));
+            }
         }
-        if ask.total_fee != order.amount {
+        if let Some(total) = ask.total.filter(|total| *total != order.amount) {
             return Err(Refusal::new(
-                codes::INVALID_FIELD,
-                format!("total_fee {} is not the order total {}", ask.total_fee, order.amount),
+                Meaning::InvalidField,
+                format!("order total {total} is not the order's total {}", order.amount),
             ));
         }
         let left = order.amount.checked_sub(order.refunded()).unwrap_or(Amount::ZERO);
         if ask.amount > left {
             return Err(Refusal::new(
-                codes::REFUND_TOO_LARGE,
+                Meaning::RefundTooLarge,
                 format!("refund {} is more than the {} left to refund of {}", ask.amount, left, order.amount),
             ));
         }
+        let RefundRoute { service, notification } = route(order);
         let refund_trade_no =
             format!("SBXRF{}{:02}", order.eft_trade_no.trim_start_matches("SBX"), order.refunds.len() + 1);
         order.refunds.push(Refund {
-            out_refund_no: ask.out_refund_no.clone(),
+            refund_no: ask.refund_no,
             amount: ask.amount,
             state: if ask.apply { RefundState::Applied } else { RefundState::Done },
             applied: ask.apply,
-            notify_url: ask.notify_url.clone().filter(|u| !u.is_empty()),
+            interface: ask.interface,
+            service,
+            notification: notification.filter(|_| ask.notify_url.is_some()),
+            notify_url: ask.notify_url,
             refund_trade_no,
             created: now.unix_seconds(),
             notified: false,
@@ -366,129 +512,181 @@ impl Ledger {
     }
 
     /// Finishes an applied refund.
-    pub fn finish_refund(&mut self, eft_trade_no: &str, out_refund_no: &str) -> Option<&Order> {
+    pub fn finish_refund(&mut self, eft_trade_no: &str, refund_no: &str) -> Option<&Order> {
         let order = self.orders.get_mut(eft_trade_no)?;
-        let refund =
-            order.refunds.iter_mut().find(|r| r.out_refund_no == out_refund_no && r.state == RefundState::Applied)?;
+        let refund = order.refunds.iter_mut().find(|r| r.refund_no == refund_no && r.state == RefundState::Applied)?;
         refund.state = RefundState::Done;
         Some(order)
     }
 }
 
 fn not_found(what: &str) -> Refusal {
-    Refusal::new(codes::NOT_FOUND, format!("no order {what}; check out_trade_no / eft_trade_no"))
+    Refusal::new(Meaning::NotFound, format!("no order {what}; check the order numbers"))
 }
 
 #[cfg(test)]
 mod tests {
-    use eftpay::{services, wallets};
-
     use super::*;
 
+    // The books are scene-neutral: payTypes and wallets are opaque labels here.
     fn now() -> HkTime {
         HkTime::parse_compact("20261126120000").unwrap()
     }
 
-    fn request(out: &str, cents: u64) -> PlaceOrderRequest {
-        services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(cents), out, "test")
-            .return_url("https://merchant.example/return")
-            .build()
+    fn new_order(out: &str, cents: u64) -> NewOrder {
+        NewOrder {
+            out_trade_no: out.into(),
+            interface: "some_place_order".into(),
+            service: "some.service".into(),
+            pay_type: Some("PT".into()),
+            wallet: Some("W1".into()),
+            amount: Amount::from_cents(cents),
+            active_time: Some(1800),
+            fingerprint: format!("{out}/{cents}"),
+            ..NewOrder::default()
+        }
     }
 
     fn paid(ledger: &mut Ledger, cents: u64) -> String {
-        let eft = ledger.place(&request("rrn_1", cents), "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
-        ledger.settle(&eft, OrderState::Paid, now()).unwrap();
+        let eft = ledger.place(new_order("rrn_1", cents), now()).unwrap().0.eft_trade_no.clone();
+        ledger.settle(&eft, OrderState::Paid, None, now()).unwrap();
         eft
     }
 
     fn ask(cents: u64, no: &str) -> RefundAsk {
         RefundAsk {
-            out_trade_no: "rrn_1".into(),
-            eft_trade_no: None,
-            pay_type: "Alipay".into(),
-            wallet: "ALIPAYHK".into(),
+            out_trade_no: Some("rrn_1".into()),
+            pay_type: Some("PT".into()),
+            wallet: Some("W1".into()),
             amount: Amount::from_cents(cents),
-            total_fee: Amount::from_cents(100),
-            out_refund_no: no.into(),
-            apply: false,
-            notify_url: None,
+            total: Some(Amount::from_cents(100)),
+            refund_no: no.into(),
+            interface: "some_refund".into(),
+            ..RefundAsk::default()
         }
+    }
+
+    fn refund(ledger: &mut Ledger, ask: RefundAsk) -> Result<(Order, usize), Refusal> {
+        let route = |_: &Order| RefundRoute { service: None, notification: Some("some_notification".into()) };
+        ledger.refund(ask, |_| true, route, now()).map(|(o, i)| (o.clone(), i))
     }
 
     #[test]
     fn the_same_request_again_returns_the_same_order() {
         let mut ledger = Ledger::default();
-        let first = ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
-        let again = ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
-        assert_eq!(first, again);
+        let first = ledger.place(new_order("rrn_1", 53), now()).unwrap().0.eft_trade_no.clone();
+        let (again, fresh) = ledger.place(new_order("rrn_1", 53), now()).unwrap();
+        assert_eq!(first, again.eft_trade_no);
+        assert!(!fresh);
         assert!(first.len() <= 28, "eft_trade_no is String(28)");
     }
 
     #[test]
     fn a_reused_out_trade_no_with_other_content_is_refused() {
         let mut ledger = Ledger::default();
-        ledger.place(&request("rrn_1", 53), "f".into(), 1800, now()).unwrap();
-        let refusal = ledger.place(&request("rrn_1", 54), "g".into(), 1800, now()).unwrap_err();
-        assert_eq!(refusal.code, codes::DUPLICATE);
+        ledger.place(new_order("rrn_1", 53), now()).unwrap();
+        let refusal = ledger.place(new_order("rrn_1", 54), now()).unwrap_err();
+        assert_eq!(refusal.meaning, Meaning::Duplicate);
     }
 
     #[test]
     fn pending_orders_expire_after_active_time() {
         let mut ledger = Ledger::default();
-        let eft = ledger.place(&request("rrn_1", 53), "f".into(), 60, now()).unwrap().0.eft_trade_no.clone();
+        let mut short = new_order("rrn_1", 53);
+        short.active_time = Some(60);
+        let eft = ledger.place(short, now()).unwrap().0.eft_trade_no.clone();
         assert!(ledger.expire_due(now().plus_seconds(59).unwrap()).is_empty());
         assert_eq!(ledger.expire_due(now().plus_seconds(60).unwrap()), vec![eft.clone()]);
-        assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(TradeStatus::TradeClosed));
-        assert!(ledger.settle(&eft, OrderState::Paid, now()).is_err(), "an expired order cannot be paid");
+        assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(Meaning::Closed));
+        assert!(ledger.settle(&eft, OrderState::Paid, None, now()).is_err(), "an expired order cannot be paid");
+    }
+
+    #[test]
+    fn an_order_without_active_time_never_expires() {
+        let mut ledger = Ledger::default();
+        let mut open = new_order("rrn_1", 53);
+        open.active_time = None;
+        ledger.place(open, now()).unwrap();
+        assert!(ledger.expire_due(now().plus_seconds(10 * 365 * 86_400).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn paying_an_order_without_a_wallet_records_the_payers_choice() {
+        let mut ledger = Ledger::default();
+        let mut cashier = new_order("rrn_1", 100);
+        cashier.pay_type = None;
+        cashier.wallet = None;
+        let eft = ledger.place(cashier, now()).unwrap().0.eft_trade_no.clone();
+        let choice = Choice { wallet: "W2".into(), pay_type: "PT2".into() };
+        let order = ledger.settle(&eft, OrderState::Paid, Some(choice), now()).unwrap();
+        assert_eq!((order.wallet.as_deref(), order.pay_type.as_deref()), (Some("W2"), Some("PT2")));
+    }
+
+    #[test]
+    fn a_choice_of_another_wallet_than_the_orders_is_refused() {
+        let mut ledger = Ledger::default();
+        let eft = ledger.place(new_order("rrn_1", 100), now()).unwrap().0.eft_trade_no.clone();
+        let choice = Choice { wallet: "W2".into(), pay_type: "PT".into() };
+        assert_eq!(
+            ledger.settle(&eft, OrderState::Paid, Some(choice), now()).unwrap_err().meaning,
+            Meaning::InvalidField
+        );
+        assert_eq!(ledger.get(&eft).unwrap().state, OrderState::Pending);
+    }
+
+    #[test]
+    fn only_unpaid_orders_close() {
+        let mut ledger = Ledger::default();
+        let eft = ledger.place(new_order("rrn_1", 100), now()).unwrap().0.eft_trade_no.clone();
+        assert_eq!(ledger.close(&eft, now()).unwrap().trade_status(), Some(Meaning::Closed));
+        assert_eq!(ledger.close(&eft, now()).unwrap_err().meaning, Meaning::CannotClose, "already closed");
+        assert!(ledger.settle(&eft, OrderState::Paid, None, now()).is_err(), "a closed order cannot be paid");
+        let mut ledger = Ledger::default();
+        let eft = paid(&mut ledger, 100);
+        assert_eq!(ledger.close(&eft, now()).unwrap_err().meaning, Meaning::CannotClose, "paid");
     }
 
     #[test]
     fn partial_then_full_refund_moves_the_status() {
         let mut ledger = Ledger::default();
         let eft = paid(&mut ledger, 100);
-        ledger.refund(&ask(30, "rf_1"), now()).unwrap();
-        assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(TradeStatus::TradeRefund));
-        ledger.refund(&ask(70, "rf_2"), now()).unwrap();
-        assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(TradeStatus::TradeClosed));
+        refund(&mut ledger, ask(30, "rf_1")).unwrap();
+        assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(Meaning::PartlyRefunded));
+        refund(&mut ledger, ask(70, "rf_2")).unwrap();
+        assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(Meaning::Closed));
     }
 
     #[test]
     fn a_refund_is_never_above_what_was_paid() {
         let mut ledger = Ledger::default();
         paid(&mut ledger, 100);
-        ledger.refund(&ask(60, "rf_1"), now()).unwrap();
-        assert_eq!(ledger.refund(&ask(41, "rf_2"), now()).unwrap_err().code, codes::REFUND_TOO_LARGE);
+        refund(&mut ledger, ask(60, "rf_1")).unwrap();
+        assert_eq!(refund(&mut ledger, ask(41, "rf_2")).unwrap_err().meaning, Meaning::RefundTooLarge);
     }
 
     #[test]
     fn the_same_refund_again_is_not_refunded_twice() {
         let mut ledger = Ledger::default();
         let eft = paid(&mut ledger, 100);
-        ledger.refund(&ask(60, "rf_1"), now()).unwrap();
-        ledger.refund(&ask(60, "rf_1"), now()).unwrap();
+        refund(&mut ledger, ask(60, "rf_1")).unwrap();
+        refund(&mut ledger, ask(60, "rf_1")).unwrap();
         assert_eq!(ledger.get(&eft).unwrap().refunded(), Amount::from_cents(60));
-        assert_eq!(ledger.refund(&ask(10, "rf_1"), now()).unwrap_err().code, codes::DUPLICATE);
+        assert_eq!(refund(&mut ledger, ask(10, "rf_1")).unwrap_err().meaning, Meaning::Duplicate);
     }
 
     #[test]
     fn unpaid_orders_are_not_refundable() {
         let mut ledger = Ledger::default();
-        ledger.place(&request("rrn_1", 100), "f".into(), 1800, now()).unwrap();
-        assert_eq!(ledger.refund(&ask(10, "rf_1"), now()).unwrap_err().code, codes::NOT_REFUNDABLE);
+        ledger.place(new_order("rrn_1", 100), now()).unwrap();
+        assert_eq!(refund(&mut ledger, ask(10, "rf_1")).unwrap_err().meaning, Meaning::NotRefundable);
     }
 
     #[test]
-    fn fps_orders_are_not_refundable() {
+    fn orders_without_a_refund_service_are_not_refundable() {
         let mut ledger = Ledger::default();
-        let fps = services::FpsWebPreOrder::place_order(wallets::Fps, Amount::from_cents(100), "rrn_1", "t")
-            .return_url("https://merchant.example/r")
-            .build();
-        let eft = ledger.place(&fps, "f".into(), 1800, now()).unwrap().0.eft_trade_no.clone();
-        ledger.settle(&eft, OrderState::Paid, now()).unwrap();
-        let mut fps_ask = ask(10, "rf_1");
-        fps_ask.pay_type = "FPS".into();
-        fps_ask.wallet = "FPS".into();
-        assert_eq!(ledger.refund(&fps_ask, now()).unwrap_err().code, codes::NOT_REFUNDABLE);
+        paid(&mut ledger, 100);
+        let refusal = ledger.refund(ask(10, "rf_1"), |_| false, |_| RefundRoute::default(), now()).unwrap_err();
+        assert_eq!(refusal.meaning, Meaning::NotRefundable);
     }
 
     #[test]
@@ -497,22 +695,44 @@ mod tests {
         let eft = paid(&mut ledger, 100);
         let mut apply = ask(100, "rf_1");
         apply.apply = true;
-        let (order, index) = ledger.refund(&apply, now()).unwrap();
-        let refund = order.refunds[index].clone();
-        assert_eq!(order.refund_status(&refund), TradeStatus::ApplySuccess);
+        let (order, index) = refund(&mut ledger, apply).unwrap();
+        assert_eq!(order.refund_status(&order.refunds[index]), Meaning::ApplyAccepted);
         let order = ledger.finish_refund(&eft, "rf_1").unwrap();
-        assert_eq!(order.refund_status(&order.refunds[0]), TradeStatus::TradeClosed);
+        assert_eq!(order.refund_status(&order.refunds[0]), Meaning::Closed);
     }
 
     #[test]
-    fn refunds_must_name_the_sales_wallet_and_total() {
+    fn only_a_refund_with_a_notify_url_is_notified() {
+        let mut ledger = Ledger::default();
+        paid(&mut ledger, 100);
+        let (order, index) = refund(&mut ledger, ask(10, "rf_1")).unwrap();
+        assert_eq!(order.refunds[index].notification, None);
+        let mut with_url = ask(10, "rf_2");
+        with_url.notify_url = Some("http://127.0.0.1:9/notify".into());
+        let (order, index) = refund(&mut ledger, with_url).unwrap();
+        assert_eq!(order.refunds[index].notification.as_deref(), Some("some_notification"));
+    }
+
+    #[test]
+    fn refunds_must_name_the_sales_wallet_and_total_when_they_carry_them() {
         let mut ledger = Ledger::default();
         paid(&mut ledger, 100);
         let mut wrong_wallet = ask(10, "rf_1");
-        wrong_wallet.wallet = "ALIPAYCN".into();
-        assert_eq!(ledger.refund(&wrong_wallet, now()).unwrap_err().code, codes::INVALID_FIELD);
+        wrong_wallet.wallet = Some("W2".into());
+        assert_eq!(refund(&mut ledger, wrong_wallet).unwrap_err().meaning, Meaning::InvalidField);
         let mut wrong_total = ask(10, "rf_2");
-        wrong_total.total_fee = Amount::from_cents(99);
-        assert_eq!(ledger.refund(&wrong_total, now()).unwrap_err().code, codes::INVALID_FIELD);
+        wrong_total.total = Some(Amount::from_cents(99));
+        assert_eq!(refund(&mut ledger, wrong_total).unwrap_err().meaning, Meaning::InvalidField);
+        let bare = RefundAsk { pay_type: None, wallet: None, total: None, ..ask(10, "rf_3") };
+        assert!(refund(&mut ledger, bare).is_ok(), "a refund that names neither is taken");
+    }
+
+    #[test]
+    fn both_numbers_must_name_the_same_order() {
+        let mut ledger = Ledger::default();
+        let eft = paid(&mut ledger, 100);
+        assert!(ledger.find(Some(&eft), Some("rrn_1")).is_some());
+        assert!(ledger.find(Some(&eft), Some("rrn_other")).is_none());
+        assert!(ledger.find(None, Some("rrn_1")).is_some());
     }
 }

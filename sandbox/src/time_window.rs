@@ -6,20 +6,23 @@ use std::time::Duration;
 
 use eftpay::HkTime;
 
-use crate::codes::{self, Refusal};
+use eftpay::rules::Meaning;
 
-/// The message's time, when it is within `tolerance` of `now`.
+use crate::codes::Refusal;
+
+/// The message's time (field `wire`), when it is within `tolerance` of `now`.
 ///
 /// # Errors
-/// `time` missing or not `yyyyMMddHHmmss` (`20`), or further than `tolerance` from `now` (`12`).
-pub fn check(time: Option<&str>, now: HkTime, tolerance: Duration) -> Result<HkTime, Refusal> {
+/// `time` missing or not `yyyyMMddHHmmss` (invalid field), or further than `tolerance` from `now`
+/// (time mismatch).
+pub fn check(wire: &str, time: Option<&str>, now: HkTime, tolerance: Duration) -> Result<HkTime, Refusal> {
     let time = time
         .and_then(|t| HkTime::parse_compact(t).ok())
-        .ok_or_else(|| Refusal::new(codes::INVALID_FIELD, "`time` is missing or not yyyyMMddHHmmss"))?;
+        .ok_or_else(|| Refusal::new(Meaning::InvalidField, format!("`{wire}` is missing or not yyyyMMddHHmmss")))?;
     let tolerance = i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX);
     if time.seconds_between(now).abs() > tolerance {
         return Err(Refusal::new(
-            codes::TIME_MISMATCH,
+            Meaning::TimeMismatch,
             format!(
                 "time mismatch: time {time} is more than {tolerance} s from the gateway's {now} (Hong Kong time, \
                  UTC+8); set the sender's clock right (NTP), and never send a message again with its old time"
@@ -41,11 +44,17 @@ mod tests {
     fn a_time_within_the_tolerance_either_way_is_accepted() {
         let now = at("20261126120000");
         let five_minutes = Duration::from_secs(300);
-        assert!(check(Some("20261126115500"), now, five_minutes).is_ok());
-        assert!(check(Some("20261126120500"), now, five_minutes).is_ok());
-        assert_eq!(check(Some("20261126115459"), now, five_minutes).unwrap_err().code, codes::TIME_MISMATCH);
-        assert_eq!(check(Some("20261126120501"), now, five_minutes).unwrap_err().code, codes::TIME_MISMATCH);
-        assert_eq!(check(Some("2026-11-26"), now, five_minutes).unwrap_err().code, codes::INVALID_FIELD);
-        assert_eq!(check(None, now, five_minutes).unwrap_err().code, codes::INVALID_FIELD);
+        assert!(check("time", Some("20261126115500"), now, five_minutes).is_ok());
+        assert!(check("time", Some("20261126120500"), now, five_minutes).is_ok());
+        assert_eq!(
+            check("time", Some("20261126115459"), now, five_minutes).unwrap_err().meaning,
+            Meaning::TimeMismatch
+        );
+        assert_eq!(
+            check("time", Some("20261126120501"), now, five_minutes).unwrap_err().meaning,
+            Meaning::TimeMismatch
+        );
+        assert_eq!(check("time", Some("2026-11-26"), now, five_minutes).unwrap_err().meaning, Meaning::InvalidField);
+        assert_eq!(check("time", None, now, five_minutes).unwrap_err().meaning, Meaning::InvalidField);
     }
 }

@@ -1,6 +1,8 @@
 //! A person's path through the pay page, in headless Chromium driven over WebDriver: open the
-//! `pay_apptrade` link, click Pay, and arrive at the merchant's return_url — while the merchant's
-//! notify endpoint receives a verified TRADE_SUCCESS.
+//! order's link (a web order's pay link, a qrcode order's QR code content, a cashier order's pay
+//! link), choose a wallet where the page offers one, click Pay, and arrive at the merchant's
+//! return address where the order has one — while the merchant's notify endpoint receives the
+//! verified payment notification.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
 //! test fails under CI and is skipped, loudly, elsewhere.
@@ -13,7 +15,9 @@ use std::time::Duration;
 
 use common::{client, merchant, sandbox};
 use eftpay::notify::Notification;
-use eftpay::{Amount, TradeStatus, services, wallets};
+use eftpay::rules::Concept;
+use eftpay::{Amount, TradeStatus, Wallet, services, wallets};
+use eftpay_sandbox::merchant::{Merchant, THANKS};
 use serde_json::{Value, json};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -91,64 +95,190 @@ fn browser_available() -> bool {
     present
 }
 
+/// A WebDriver session in the running chromedriver.
+struct Session<'a> {
+    driver: &'a Driver,
+    path: String,
+}
+
+impl Session<'_> {
+    async fn open(&self, url: &str) {
+        self.driver.call(reqwest::Method::POST, &format!("{}/url", self.path), Some(json!({"url": url}))).await;
+    }
+
+    async fn element(&self, css: &str) -> String {
+        let found = self
+            .driver
+            .call(
+                reqwest::Method::POST,
+                &format!("{}/element", self.path),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no {css}: {found}"))
+            .to_owned()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let id = self.element(css).await;
+        let text = self.driver.call(reqwest::Method::GET, &format!("{}/element/{id}/text", self.path), None).await;
+        text.as_str().unwrap_or_default().to_owned()
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.element(css).await;
+        self.driver.call(reqwest::Method::POST, &format!("{}/element/{id}/click", self.path), Some(json!({}))).await;
+    }
+
+    /// Waits (at most 10 s) until an element `css` shows text starting with `prefix` (a click
+    /// that submits a form returns before the next page is there); the text last seen.
+    async fn wait_for_text(&self, css: &str, prefix: &str) -> String {
+        let mut seen = String::new();
+        for _ in 0..100 {
+            let found = self
+                .driver
+                .call(
+                    reqwest::Method::POST,
+                    &format!("{}/elements", self.path),
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            let id = found
+                .as_array()
+                .and_then(|all| all.first())
+                .and_then(|e| e.as_object())
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let Some(id) = id {
+                let text =
+                    self.driver.call(reqwest::Method::GET, &format!("{}/element/{id}/text", self.path), None).await;
+                seen = text.as_str().unwrap_or_default().to_owned();
+                if seen.starts_with(prefix) {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        seen
+    }
+
+    async fn url(&self) -> String {
+        self.driver
+            .call(reqwest::Method::GET, &format!("{}/url", self.path), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Waits (at most 10 s) until the browser is at `url`; where it is.
+    async fn wait_for_url(&self, url: &str) -> String {
+        let mut landed = String::new();
+        for _ in 0..100 {
+            landed = self.url().await;
+            if landed == url {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        landed
+    }
+
+    async fn source(&self) -> String {
+        self.driver
+            .call(reqwest::Method::GET, &format!("{}/source", self.path), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// The payment notification of `out`, waiting for it.
+async fn payment_of(merchant: &Merchant, out: &str) -> Notification {
+    for _ in 0..1000 {
+        if let Some(found) = merchant.notifications().into_iter().find(|n| n.out_trade_no() == Some(out)) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no notification of {out}: {:?}", merchant.notifications())
+}
+
 #[tokio::test]
-async fn a_person_pays_on_the_pay_page_in_chromium() {
+async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() {
     if !browser_available() {
         return;
     }
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
+    let client = client(&sandbox);
+    let driver = Driver::start().await;
+    let profile = std::env::temp_dir().join(format!("eftpay-chromium-{}", std::process::id()));
+    let session = driver.session(&profile).await;
+    let session = Session { driver: &driver, path: format!("/session/{session}") };
+
+    // A web order: Pay, then the page's script carries the browser to the return address.
     let order =
         services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(4200), "rrn_browser", "A good book")
             .notify_url(merchant.notify_url())
             .return_url(merchant.return_url());
-    let reply = client(&sandbox).place_order(order).await.unwrap();
-    let link = reply.pay_apptrade.clone().unwrap();
-
-    let driver = Driver::start().await;
-    let profile = std::env::temp_dir().join(format!("eftpay-chromium-{}", std::process::id()));
-    let session = driver.session(&profile).await;
-    let s = format!("/session/{session}");
-    driver.call(reqwest::Method::POST, &format!("{s}/url"), Some(json!({"url": link}))).await;
-    let amount = driver
-        .call(
-            reqwest::Method::POST,
-            &format!("{s}/element"),
-            Some(json!({"using": "css selector", "value": "#amount"})),
-        )
-        .await;
-    let amount_id = amount.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_owned();
-    let text = driver.call(reqwest::Method::GET, &format!("{s}/element/{amount_id}/text"), None).await;
-    assert_eq!(text, "HKD 42.00");
-
-    let pay = driver
-        .call(reqwest::Method::POST, &format!("{s}/element"), Some(json!({"using": "css selector", "value": "#pay"})))
-        .await;
-    let pay_id = pay.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_owned();
-    driver.call(reqwest::Method::POST, &format!("{s}/element/{pay_id}/click"), Some(json!({}))).await;
-
-    // The pay page's script sends the browser on to return_url with the synchronous return.
-    let mut landed = String::new();
-    for _ in 0..100 {
-        landed =
-            driver.call(reqwest::Method::GET, &format!("{s}/url"), None).await.as_str().unwrap_or_default().to_owned();
-        if landed == merchant.return_url() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let page = driver.call(reqwest::Method::GET, &format!("{s}/source"), None).await;
-    driver.call(reqwest::Method::DELETE, &s, None).await;
-    let _ = std::fs::remove_dir_all(&profile);
-
-    assert_eq!(landed, merchant.return_url(), "the browser reached return_url");
-    assert!(page.as_str().unwrap_or_default().contains("thanks for your order"));
-    assert_eq!(merchant.returns()[0].trade_status, Some(TradeStatus::TradeSuccess), "a verified return");
-    let notifications = merchant.wait_for_notifications(1, Duration::from_secs(10)).await;
-    let Notification::Payment(payment) = &notifications[0] else { panic!("a payment notification") };
+    let reply = client.place_order(order).await.unwrap();
+    session.open(reply.pay_apptrade.as_deref().unwrap()).await;
+    assert_eq!(session.text("#amount").await, "HKD 42.00");
+    session.click("#pay").await;
+    let landed = session.wait_for_url(&merchant.return_url()).await;
+    assert_eq!(landed, merchant.return_url(), "the browser reached the return address");
+    assert!(session.source().await.contains(THANKS));
     assert_eq!(
-        payment.trade_status,
-        Some(TradeStatus::TradeSuccess),
-        "the merchant handler got a verified TRADE_SUCCESS"
+        merchant.returns()[0].value(Concept::TradeStatus),
+        Some(TradeStatus::TradeSuccess.as_str()),
+        "a verified return"
     );
+    let Notification::Payment(payment) = payment_of(&merchant, "rrn_browser").await else {
+        panic!("a payment notification")
+    };
+    assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess), "the merchant handler got a verified payment");
+
+    // A qrcode order: the QR code's content is the page a phone camera opens; no return.
+    let order =
+        services::AlipayQrcodePreOrder::place_order(wallets::AlipayHk, Amount::from_cents(1500), "qr_browser", "Tea")
+            .notify_url(merchant.notify_url());
+    let reply = client.send(&order.build()).await.unwrap();
+    session.open(reply.qr_code.as_deref().unwrap()).await;
+    session.click("#pay").await;
+    let result = session.wait_for_text("#result", "Paid").await;
+    assert!(result.starts_with("Paid"), "{result}: {}", session.source().await);
+    let Notification::Qrcode(qrcode) = payment_of(&merchant, "qr_browser").await else {
+        panic!("a qrcode notification")
+    };
+    assert_eq!(qrcode.trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(qrcode.payment_type, Some(Wallet::AlipayHk));
+
+    // A cashier order: the person chooses a wallet (not the one offered first), then pays.
+    let wallet = *services::CashierPreOrder::rules().wallets.last().unwrap();
+    let order =
+        services::CashierPreOrder::place_order(Amount::from_cents(900), "cash_browser", "Cake", merchant.return_url())
+            .notify_url(merchant.notify_url());
+    let reply = client.send(&order.build()).await.unwrap();
+    session.open(reply.pay_apptrade.as_deref().unwrap()).await;
+    session.click(&format!("#wallet-{wallet}")).await;
+    session.click("#pay").await;
+    let landed = session.wait_for_url(&merchant.return_url()).await;
+    assert_eq!(landed, merchant.return_url());
+    let returned =
+        merchant.returns().into_iter().find(|r| r.value(Concept::OutTradeNo) == Some("cash_browser")).unwrap();
+    assert_eq!(returned.value(Concept::Wallet), Some(wallet), "the return carries the wallet chosen");
+    let Notification::Payment(payment) = payment_of(&merchant, "cash_browser").await else {
+        panic!("a payment notification")
+    };
+    assert_eq!(payment.wallet.as_ref().map(Wallet::as_str), Some(wallet), "so does the notification");
+
+    driver.call(reqwest::Method::DELETE, &session.path, None).await;
+    let _ = std::fs::remove_dir_all(&profile);
 }

@@ -1,58 +1,18 @@
-//! The sandbox over real loopback HTTP, driven by the SDK's own client: every place-order
-//! service, the full flow (order → pay page → notification → query → refund → refund
-//! notification → refund query), the PAYME UAT amounts, re-delivery, and restarts.
+//! The sandbox over real loopback HTTP, driven by the SDK's own client, in the web scene: the
+//! full flow (order → pay page → notification → query → refund → refund notification → refund
+//! query), refusals, re-delivery, faults and restarts. Every scene's own flow is in `scenes.rs`.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
 mod common;
 
 use std::time::Duration;
 
-use common::{client, merchant, sandbox};
+use common::{client, code, merchant, sandbox};
 use eftpay::notify::Notification;
-use eftpay::{
-    Amount, ApplyRefundRequest, Interface, PlaceOrderRequest, QueryRequest, RefundRequest, ReturnStatus, SERVICES,
-    ServiceFlag, TradeStatus, services, wallets,
-};
+use eftpay::rules::{Concept, Meaning};
+use eftpay::{Amount, CATALOG, QueryRequest, ReturnStatus, TradeStatus, services, wallets};
+use eftpay_sandbox::merchant::THANKS;
 use eftpay_sandbox::{DeliveryOutcome, Faults, Sandbox, SandboxConfig};
-
-fn order_for(rules: &eftpay::ServiceRules, out_trade_no: &str, cents: u64) -> PlaceOrderRequest {
-    let mut r = PlaceOrderRequest::new(
-        rules.service.clone(),
-        Amount::from_cents(cents),
-        out_trade_no,
-        rules.pay_type.clone(),
-        "sandbox test",
-        rules.wallets[0].clone(),
-        rules.pay_scenes[0].clone(),
-    );
-    if !rules.has_flag(ServiceFlag::ReturnUrlNotNeeded) {
-        r.return_url = Some("https://merchant.example/return".into());
-    }
-    r
-}
-
-#[tokio::test]
-async fn every_place_order_service_gets_a_signed_00_reply_whose_link_opens_the_pay_page() {
-    let sandbox = sandbox().await;
-    let client = client(&sandbox);
-    let http = reqwest::Client::new();
-    let mut count = 0;
-    for (i, rules) in SERVICES.iter().filter(|r| r.interface == Interface::PlaceOrder).enumerate() {
-        let reply = client
-            .place_order(order_for(rules, &format!("rrn_{i}"), 1234))
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", rules.service));
-        assert_eq!(reply.return_status, Some(ReturnStatus::Accepted));
-        let link = reply.pay_apptrade.clone().unwrap();
-        let page = http.get(&link).send().await.unwrap();
-        assert!(page.status().is_success(), "{link}");
-        let html = page.text().await.unwrap();
-        assert!(html.contains("12.34") && html.contains(rules.wallets[0].as_str()), "{}", rules.service);
-        assert!(html.contains("<svg"), "a QR code of the link");
-        count += 1;
-    }
-    assert_eq!(count, 19);
-}
 
 #[tokio::test]
 async fn the_whole_flow_runs_over_loopback() {
@@ -72,8 +32,8 @@ async fn the_whole_flow_runs_over_loopback() {
     // the signed synchronous return.
     let paid = eftpay_sandbox::browser::Payer::new().pay(reply.pay_apptrade.as_deref().unwrap()).await.unwrap();
     assert_eq!(paid.returned_to, Some(merchant.return_url()));
-    assert_eq!(paid.merchant_page.as_deref(), Some("thanks for your order"));
-    assert_eq!(merchant.returns()[0].trade_status, Some(TradeStatus::TradeSuccess));
+    assert_eq!(paid.merchant_page.as_deref(), Some(THANKS));
+    assert_eq!(merchant.returns()[0].value(Concept::TradeStatus), Some(TradeStatus::TradeSuccess.as_str()));
 
     // The notification arrives, verified, and is acknowledged.
     let notifications = merchant.wait_for_notifications(1, Duration::from_secs(10)).await;
@@ -87,16 +47,14 @@ async fn the_whole_flow_runs_over_loopback() {
     assert_eq!(client.query(query.clone()).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
 
     // Partial refund through apply-refund, with its notification.
-    let mut refund = ApplyRefundRequest::new(
-        eftpay::Service::WechatWebApplyRefund,
+    let refund = services::WechatWebApplyRefund::apply_refund(
+        wallets::WeChatHk,
         Amount::from_cents(30),
         Amount::from_cents(100),
         "rrn_flow",
-        eftpay::PayType::WeChat,
-        eftpay::Wallet::WeChatHk,
         "rf_1",
-    );
-    refund.notify_url = Some(merchant.notify_url());
+    )
+    .notify_url(merchant.notify_url());
     let applied = client.apply_refund(refund).await.unwrap();
     assert_eq!(applied.trade_status, Some(TradeStatus::ApplySuccess));
     let notifications = merchant.wait_for_notifications(2, Duration::from_secs(10)).await;
@@ -114,37 +72,8 @@ async fn the_whole_flow_runs_over_loopback() {
     assert_eq!(sandbox.order(&eft).unwrap().refunds.len(), 1);
 }
 
-async fn payme(sandbox: &Sandbox, out: &str, cents: u64) -> Result<eftpay::PlaceOrderResponse, eftpay::ClientError> {
-    let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(cents), out, "UAT")
-        .return_url("https://merchant.example/return");
-    client(sandbox).place_order(order).await.map(|v| v.into_message())
-}
-
 async fn status_of(sandbox: &Sandbox, out: &str) -> Option<TradeStatus> {
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some(out.into());
-    client(sandbox).query(q).await.unwrap().trade_status.clone()
-}
-
-#[tokio::test]
-async fn payme_uat_amounts_behave_as_the_seed_says() {
-    let sandbox = sandbox().await;
-    payme(&sandbox, "p81", 81).await.unwrap();
-    assert_eq!(status_of(&sandbox, "p81").await, Some(TradeStatus::TradeSuccess), ".81 succeeds");
-    payme(&sandbox, "p80", 180).await.unwrap();
-    assert_eq!(status_of(&sandbox, "p80").await, Some(TradeStatus::TradeClosed), ".80 times out");
-    payme(&sandbox, "p77", 77).await.unwrap();
-    assert_eq!(status_of(&sandbox, "p77").await, Some(TradeStatus::TradeFail), ".77 fails");
-    let error = payme(&sandbox, "p44", 44).await.unwrap_err();
-    assert_eq!(error.gateway().unwrap().status().as_str(), "50", ".44 is a server error with no QR code: {error}");
-    payme(&sandbox, "p45", 45).await.unwrap();
-    assert_eq!(status_of(&sandbox, "p45").await, None, ".45 has no state");
-    payme(&sandbox, "p50", 50).await.unwrap();
-    assert_eq!(
-        status_of(&sandbox, "p50").await,
-        Some(TradeStatus::TradeProcessing),
-        "other amounts wait for the payer"
-    );
+    client(sandbox).query(QueryRequest::by_out_trade_no(out)).await.unwrap().trade_status.clone()
 }
 
 #[tokio::test]
@@ -224,27 +153,35 @@ async fn refunds_are_refused_when_eftpay_would_refuse_them() {
         .return_url("https://merchant.example/r");
     let eft = c.place_order(fps).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
-    // FPS has no refund service in the spec at all: a refund names another service's payType.
+    // FPS has no refund service in the spec at all: a refund through another service is refused
+    // as not refundable, whatever it names.
+    let fps_refund = services::AlipayWebRefund::refund(
+        wallets::AlipayHk,
+        Amount::from_cents(10),
+        Amount::from_cents(100),
+        "rrn_fps",
+        "rf_fps",
+    );
+    let not_refundable = c.refund(fps_refund).await.unwrap_err();
+    assert_eq!(not_refundable.gateway().unwrap().status().as_str(), code(Meaning::NotRefundable), "{not_refundable}");
     let alipay = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_ali", "x")
         .return_url("https://merchant.example/r");
     let eft = c.place_order(alipay).await.unwrap().eft_trade_no.clone().unwrap();
     let refund = |cents: u64, no: &str| {
-        RefundRequest::new(
-            eftpay::Service::AlipayWebRefund,
+        services::AlipayWebRefund::refund(
+            wallets::AlipayHk,
             Amount::from_cents(cents),
             Amount::from_cents(100),
             "rrn_ali",
-            eftpay::PayType::Alipay,
-            eftpay::Wallet::AlipayHk,
             no,
         )
     };
     let unpaid = c.refund(refund(10, "rf_0")).await.unwrap_err();
-    assert_eq!(unpaid.gateway().unwrap().status().as_str(), "23", "{unpaid}");
+    assert_eq!(unpaid.gateway().unwrap().status().as_str(), code(Meaning::NotRefundable), "{unpaid}");
     sandbox.pay(&eft).unwrap();
     assert_eq!(c.refund(refund(60, "rf_1")).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
     let too_much = c.refund(refund(41, "rf_2")).await.unwrap_err();
-    assert_eq!(too_much.gateway().unwrap().status().as_str(), "24", "{too_much}");
+    assert_eq!(too_much.gateway().unwrap().status().as_str(), code(Meaning::RefundTooLarge), "{too_much}");
     assert_eq!(c.refund(refund(40, "rf_3")).await.unwrap().trade_status, Some(TradeStatus::TradeClosed));
 }
 
@@ -259,7 +196,7 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
     c.place_order(order()).await.unwrap();
     c.place_order(order()).await.expect("the same request again is answered, not refused");
     let conflict = c.place_order(order().body("different")).await.unwrap_err();
-    assert_eq!(conflict.gateway().unwrap().status().as_str(), "21");
+    assert_eq!(conflict.gateway().unwrap().status().as_str(), code(Meaning::Duplicate));
 
     let wrong_secret = eftpay::Client::builder(eftpay::Credentials::new(
         sandbox.credentials().user_confirm_key.clone(),
@@ -270,7 +207,7 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
     .unwrap();
     let forged = wrong_secret.place_order(order()).await.unwrap_err();
     let gateway = forged.gateway().unwrap();
-    assert_eq!(gateway.status().as_str(), "-2");
+    assert_eq!(gateway.status().as_str(), code(Meaning::BadSignature));
     assert!(!gateway.is_verified(), "negative codes come unsigned");
 
     let late = eftpay::Client::builder(sandbox.credentials().clone())
@@ -283,30 +220,20 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
 }
 
 #[tokio::test]
-async fn an_unknown_service_is_minus_13() {
+async fn an_unknown_service_gets_the_invalid_service_code_unsigned() {
     let sandbox = sandbox().await;
-    let mut fields = vec![
-        ("service", "service.nothing.PreOrder".to_owned()),
-        ("user_confirm_key", sandbox.credentials().user_confirm_key.clone()),
-        ("time", eftpay::Clock::now(&eftpay::SystemClock).to_compact()),
-    ];
-    let received = eftpay::ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (*n, v.as_str()))).unwrap();
-    fields.push(("sign", eftpay::signing::sign_fields(&received, &sandbox.credentials().secret)));
-    let body: serde_json::Map<String, serde_json::Value> =
-        fields.into_iter().map(|(n, v)| (n.to_owned(), v.into())).collect();
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/Servlet/JSAPIService.do", sandbox.base_url()))
-        .header("content-type", "application/json")
-        .body(serde_json::to_string(&body).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
-    assert_eq!(reply["return_status"], "-13");
-    assert!(reply.get("sign").is_none(), "negative codes are unsigned");
+    // An endpoint whose interfaces are told apart by `service`, and a service none of them takes.
+    let interface = CATALOG.interfaces.iter().copied().find(|i| i.endpoint.is_some() && i.has_service_field()).unwrap();
+    let service = interface.field_for(Concept::Service).unwrap().wire;
+    let sign = interface.field_for(Concept::Sign).unwrap().wire;
+    let mut fields = common::request_fields(&sandbox, interface, None, &common::Ask::default());
+    fields.retain(|(n, _)| n != service && n != sign);
+    fields.push((service.to_owned(), "service.nothing.PreOrder".to_owned()));
+    let received = eftpay::ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
+    fields.push((sign.to_owned(), eftpay::signing::sign_fields(&received, &sandbox.credentials().secret)));
+    let reply = common::post_fields(&sandbox, interface, &fields).await;
+    assert_eq!(common::reply_value(interface, &reply, Concept::ReturnStatus), Some(code(Meaning::InvalidService)));
+    assert!(common::reply_value(interface, &reply, Concept::Sign).is_none(), "negative codes are unsigned");
 }
 
 #[tokio::test]
@@ -348,7 +275,7 @@ async fn orders_survive_a_restart_with_a_data_file() {
 
     let second = Sandbox::start_with(config()).await.unwrap();
     let kept = second.order(&eft).expect("the order is still there");
-    assert_eq!(kept.trade_status(), Some(TradeStatus::TradeSuccess));
+    assert_eq!(kept.trade_status(), Some(Meaning::Paid));
     let mut q = QueryRequest::new();
     q.out_trade_no = Some("rrn_keep".into());
     assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
@@ -428,16 +355,14 @@ async fn a_restart_finishes_an_applied_refund_and_notifies_it() {
         .return_url(merchant.return_url());
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
-    let mut refund = ApplyRefundRequest::new(
-        eftpay::Service::WechatWebApplyRefund,
+    let refund = services::WechatWebApplyRefund::apply_refund(
+        wallets::WeChatHk,
         Amount::from_cents(100),
         Amount::from_cents(100),
         "rrn_apply",
-        eftpay::PayType::WeChat,
-        eftpay::Wallet::WeChatHk,
         "rf_apply",
-    );
-    refund.notify_url = Some(merchant.notify_url());
+    )
+    .notify_url(merchant.notify_url());
     let applied = client(&first).apply_refund(refund).await.unwrap();
     assert_eq!(applied.trade_status, Some(TradeStatus::ApplySuccess));
     first.shutdown().await;
@@ -512,4 +437,57 @@ async fn slow_responses_trip_the_clients_timeout() {
         .return_url("https://merchant.example/r");
     let error = impatient.place_order(order).await.unwrap_err();
     assert!(matches!(error, eftpay::ClientError::Timeout { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_data_file_of_the_first_format_is_upgraded_and_keeps_working() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-v1-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    // An order as the first format wrote it: a web order, no interface, `tid`, `out_refund_no`.
+    let row = services::AlipayWebPreOrder::rules();
+    let place = CATALOG.interface(row.interface).unwrap();
+    let currency = place.field_for(Concept::Currency).and_then(|f| f.default).unwrap();
+    let now = eftpay::Clock::now(&eftpay::SystemClock).unix_seconds();
+    let legacy = serde_json::json!({
+        "eft_trade_no": "SBX20260101000000000001", "out_trade_no": "rrn_v1", "service": row.name,
+        "pay_type": row.pay_type.unwrap(), "wallet": eftpay::Wallet::AlipayHk.as_str(), "pay_scene": row.default_pay_scene().unwrap(),
+        "amount": "1.00", "currency": currency, "subject": "x", "tid": "T1", "notify_url": null,
+        "return_url": "https://merchant.example/r", "fingerprint": "f", "created": now, "expires": now + 1800,
+        "state": "Paid", "paid_at": now, "transaction_id": "SBXTX1", "notified": true,
+        "refunds": [{ "out_refund_no": "rf_v1", "amount": "0.30", "state": "Done", "applied": false,
+            "notify_url": null, "refund_trade_no": "SBXRF1", "created": now, "notified": false }],
+    });
+    {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch("CREATE TABLE orders (eft_trade_no TEXT PRIMARY KEY, json TEXT NOT NULL)").unwrap();
+        db.execute("INSERT INTO orders VALUES (?1, ?2)", ("SBX20260101000000000001", legacy.to_string())).unwrap();
+    }
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let config =
+        SandboxConfig { data_file: Some(path.clone()), credentials: Some(credentials), ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let order = sandbox.order("SBX20260101000000000001").expect("the old order is there");
+    assert_eq!(order.interface, place.name);
+    assert_eq!(order.notification.as_deref(), place.notification);
+    assert_eq!(order.terminal.as_deref(), Some("T1"));
+    assert_eq!(order.refunds[0].refund_no, "rf_v1");
+    let c = client(&sandbox);
+    let query = c.query(QueryRequest::by_out_trade_no("rrn_v1")).await.unwrap();
+    assert_eq!(query.trade_status, Some(TradeStatus::TradeRefund));
+    let refund = c.query(QueryRequest::by_out_trade_no("rrn_v1").refund_no("rf_v1")).await.unwrap();
+    assert_eq!(refund.transaction_amount, Some(Amount::from_cents(30)));
+    // It refunds on, through the refund interface of its scene.
+    let more = services::AlipayWebRefund::refund(
+        wallets::AlipayHk,
+        Amount::from_cents(70),
+        Amount::from_cents(100),
+        "rrn_v1",
+        "rf_v2",
+    );
+    assert_eq!(c.refund(more).await.unwrap().trade_status, Some(TradeStatus::TradeClosed));
+    sandbox.shutdown().await;
+    let version: i64 =
+        rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert!(version > 0, "the file now says its format");
+    let _ = std::fs::remove_file(&path);
 }

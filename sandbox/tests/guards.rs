@@ -1,5 +1,6 @@
 //! What the sandbox refuses or protects, over real loopback HTTP: replayed acknowledgements,
-//! cross-site requests from a browser, links nobody can open, and requests cut off by a stop.
+//! cross-site requests from a browser, names it does not answer to (DNS rebinding), links nobody
+//! can open, requests cut off by a stop, background work outliving a stop, and secrets in its log.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
 mod common;
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use common::{client, sandbox};
 use eftpay::{Amount, Clock, FixedClock, ReturnCode, SystemClock, services, wallets};
-use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, Sandbox, SandboxConfig};
+use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, RefundState, Sandbox, SandboxConfig};
 
 async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
     let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), out_trade_no, "x")
@@ -62,7 +63,8 @@ async fn shutdown_finishes_every_request_in_flight() {
     // Each request counts down `server_errors` as it enters the gateway, then sleeps: when the
     // count reaches 0 every request is being answered.
     sandbox.set_faults(Faults { slow_responses_ms: 500, server_errors: REQUESTS, ..Faults::default() });
-    let url = format!("{}/Servlet/JSAPIService.do", sandbox.base_url());
+    let endpoint = eftpay::CATALOG.interfaces.iter().find_map(|i| i.endpoint).unwrap();
+    let url = format!("{}{endpoint}", sandbox.base_url());
     let http = reqwest::Client::new();
     let requests: Vec<_> = (0..REQUESTS)
         .map(|_| {
@@ -206,4 +208,117 @@ async fn a_sandbox_on_every_interface_links_to_loopback_not_0_0_0_0() {
     let link = client(&sandbox).place_order(order).await.unwrap().pay_apptrade.clone().unwrap();
     assert!(link.starts_with("http://127.0.0.1:"), "{link}");
     assert!(eftpay_sandbox::browser::Payer::new().open(&link).await.is_ok(), "the link opens");
+}
+
+#[tokio::test]
+async fn a_request_addressed_to_a_name_that_is_not_the_sandboxs_is_refused() {
+    let sandbox = sandbox().await;
+    let eft = pending_order(&sandbox, "rrn_rebind").await;
+    let http = reqwest::Client::new();
+    let port = sandbox.addr().port();
+    // A page of evil.example whose DNS answer turned to 127.0.0.1: its requests carry its name.
+    let rebound = format!("evil.example:{port}");
+    let read = http.get(format!("{}/control/orders", root(&sandbox))).header("host", &rebound).send().await.unwrap();
+    assert_eq!(read.status(), 421, "the books are not readable through another name");
+    let pay = http
+        .post(format!("{}/web/payPage", sandbox.base_url()))
+        .header("host", &rebound)
+        .header("origin", format!("http://{rebound}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("order={eft}&action=pay"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pay.status(), 421, "Origin equal to Host is not enough");
+    assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Pending, "nothing changed");
+
+    // Its own names are answered.
+    for own in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let ok = http.get(format!("{}/control/orders", root(&sandbox))).header("host", own).send().await.unwrap();
+        assert!(ok.status().is_success());
+    }
+}
+
+#[tokio::test]
+async fn a_configured_host_name_is_answered_and_linked_to() {
+    let config = SandboxConfig { host: Some("shop.test".into()), ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let port = sandbox.addr().port();
+    assert_eq!(sandbox.base_url(), format!("http://shop.test:{port}/VMP"));
+    let read = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/control/orders"))
+        .header("host", format!("shop.test:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(read.status().is_success());
+}
+
+#[tokio::test]
+async fn shutdown_stops_the_deliveries_still_under_way() {
+    let sandbox =
+        Sandbox::start_with(SandboxConfig { notification_attempts: 50, ..common::fast_config() }).await.unwrap();
+    // A shop that never acknowledges: the sandbox would keep re-delivering for a long while.
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&hits);
+    let app = axum::Router::new().route(
+        "/notify",
+        axum::routing::post(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { "not now" }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_stop", "x")
+        .notify_url(notify_url)
+        .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    common::deliveries_at_least(&sandbox, 1).await;
+    sandbox.shutdown().await;
+
+    // Whatever was on the wire when it stopped has arrived by now; nothing may follow it.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let after_stop = hits.load(std::sync::atomic::Ordering::SeqCst);
+    // Several re-deliveries were due in this time (20 ms backoff, doubling), had any kept going.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), after_stop, "a stopped sandbox delivered again");
+}
+
+#[tokio::test]
+async fn shutdown_stops_an_applied_refund_from_finishing() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-stop-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let config = |delay: Duration| SandboxConfig {
+        data_file: Some(path.clone()),
+        credentials: Some(credentials.clone()),
+        apply_refund_delay: delay,
+        ..common::fast_config()
+    };
+    let first = Sandbox::start_with(config(Duration::from_millis(200))).await.unwrap();
+    let order = services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), "rrn_timer", "x")
+        .return_url("https://merchant.example/r");
+    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    first.pay(&eft).unwrap();
+    let refund = services::WechatWebApplyRefund::apply_refund(
+        wallets::WeChatHk,
+        Amount::from_cents(100),
+        Amount::from_cents(100),
+        "rrn_timer",
+        "rf_timer",
+    );
+    client(&first).apply_refund(refund).await.unwrap();
+    first.shutdown().await;
+    // Long past the refund's delay: a timer that outlived the stop would have finished it in
+    // the data file by now.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+
+    let second = Sandbox::start_with(config(Duration::from_secs(3600))).await.unwrap();
+    let kept = second.order(&eft).unwrap();
+    assert_eq!(kept.refunds[0].state, RefundState::Applied, "the refund finished after the sandbox stopped");
+    second.shutdown().await;
+    let _ = std::fs::remove_file(&path);
 }

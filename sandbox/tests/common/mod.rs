@@ -1,9 +1,12 @@
-//! Shared test setup: a fast sandbox, a client for it, the stand-in merchant, form helpers.
+//! Shared test setup: a fast sandbox, a client for it, the stand-in merchant, and requests built
+//! from the catalog for any interface and service row (so catalog-wide tests need no list).
 #![allow(dead_code, clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // shared test code
 
 use std::time::Duration;
 
-use eftpay::Client;
+use eftpay::catalog::{Catalog, InterfaceInfo, ServiceInfo};
+use eftpay::rules::{Concept, FieldKind, Meaning};
+use eftpay::{Amount, CATALOG, Client, ReceivedFields};
 use eftpay_sandbox::{Sandbox, SandboxConfig};
 
 pub use eftpay_sandbox::merchant::Merchant;
@@ -32,6 +35,11 @@ pub fn client(sandbox: &Sandbox) -> Client {
         .unwrap()
 }
 
+/// The spec's code for `meaning`.
+pub fn code(meaning: Meaning) -> &'static str {
+    CATALOG.code(meaning).unwrap_or_else(|| panic!("the spec has no code meaning {meaning:?}")).wire
+}
+
 /// Waits until the sandbox logged at least `n` delivery attempts (at most 10 s); returns them.
 pub async fn deliveries_at_least(sandbox: &Sandbox, n: usize) -> Vec<eftpay_sandbox::Delivery> {
     for _ in 0..1000 {
@@ -41,4 +49,137 @@ pub async fn deliveries_at_least(sandbox: &Sandbox, n: usize) -> Vec<eftpay_sand
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     sandbox.deliveries()
+}
+
+/// What a generic request is about.
+#[derive(Clone, Debug, Default)]
+pub struct Ask<'a> {
+    pub out_trade_no: Option<&'a str>,
+    pub eft_trade_no: Option<&'a str>,
+    pub amount: Option<Amount>,
+    pub refund_amount: Option<Amount>,
+    pub refund_no: Option<&'a str>,
+    pub notify_url: Option<&'a str>,
+    pub return_url: Option<&'a str>,
+    pub pay_type: Option<&'a str>,
+    pub wallet: Option<&'a str>,
+}
+
+/// A first value of a value set, for required enum fields nothing else decides.
+fn first_value(catalog: &Catalog, enum_name: Option<&str>) -> Option<String> {
+    catalog.enumeration(enum_name?)?.values.first().map(|v| v.wire.to_owned())
+}
+
+/// The fields of a request of `interface` for `row`, filled in by concept from `ask` and the row
+/// (its service, payType, first wallet, first pay_scene), required fields nothing decides with a
+/// plain value of their kind; signed with the sandbox's credentials.
+pub fn request_fields(
+    sandbox: &Sandbox,
+    interface: &InterfaceInfo,
+    row: Option<&ServiceInfo>,
+    ask: &Ask<'_>,
+) -> Vec<(String, String)> {
+    let catalog = sandbox.catalog();
+    let now = eftpay::Clock::now(&eftpay::SystemClock).to_compact();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for field in interface.fields {
+        let value: Option<String> = if let Some(fixed) = field.fixed {
+            Some(fixed.to_owned())
+        } else {
+            match field.concept {
+                Some(Concept::Sign) => None,
+                Some(Concept::Service) => row.map(|r| r.name.to_owned()),
+                Some(Concept::PayType) => ask.pay_type.or(row.and_then(|r| r.pay_type)).map(str::to_owned),
+                Some(Concept::Wallet) => ask.wallet.or(row.and_then(|r| r.wallets.first().copied())).map(str::to_owned),
+                Some(Concept::PayScene) => row.and_then(|r| r.default_pay_scene()).map(str::to_owned),
+                Some(Concept::UserConfirmKey) => Some(sandbox.credentials().user_confirm_key.clone()),
+                Some(Concept::Time) => Some(now.clone()),
+                Some(Concept::OutTradeNo) => ask.out_trade_no.map(str::to_owned),
+                Some(Concept::EftTradeNo) => ask.eft_trade_no.map(str::to_owned),
+                Some(Concept::RefundNo) => ask.refund_no.map(str::to_owned),
+                Some(Concept::Amount) => ask.amount.map(|a| a.to_string()),
+                Some(Concept::RefundAmount) => ask.refund_amount.map(|a| a.to_string()),
+                Some(Concept::NotifyUrl) => ask.notify_url.map(str::to_owned),
+                Some(Concept::ReturnUrl) => {
+                    let forbidden = field.forbidden_with.is_some_and(|flag| row.is_some_and(|r| r.has_flag(flag)));
+                    ask.return_url.filter(|_| !forbidden).map(str::to_owned)
+                }
+                _ => None,
+            }
+        };
+        let value = value.or_else(|| {
+            (field.required && field.required_unless.is_none() && field.concept != Some(Concept::Sign)).then(|| {
+                match field.kind {
+                    FieldKind::Enum => first_value(catalog, field.enum_name).unwrap_or_default(),
+                    FieldKind::Amount => "1.00".to_owned(),
+                    FieldKind::Seconds => field.multiple_of.unwrap_or(60).max(field.min.unwrap_or(0)).to_string(),
+                    FieldKind::Url => "https://merchant.example/r".to_owned(),
+                    _ => "sandbox test".to_owned(),
+                }
+            })
+        });
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            fields.push((field.wire.to_owned(), value));
+        }
+    }
+    let received = ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
+    let sign = eftpay::signing::sign_fields(&received, &sandbox.credentials().secret);
+    let sign_wire = interface.field_for(Concept::Sign).map_or("sign", |f| f.wire);
+    fields.push((sign_wire.to_owned(), sign));
+    fields
+}
+
+/// POSTs `fields` as JSON to `interface`'s endpoint; the reply's fields.
+pub async fn post_fields(sandbox: &Sandbox, interface: &InterfaceInfo, fields: &[(String, String)]) -> ReceivedFields {
+    let body: serde_json::Map<String, serde_json::Value> =
+        fields.iter().map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone()))).collect();
+    let text = reqwest::Client::new()
+        .post(format!("{}{}", sandbox.base_url(), interface.endpoint.unwrap()))
+        .header("content-type", "application/json")
+        .body(serde_json::Value::Object(body).to_string())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    ReceivedFields::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}: {text}", interface.name))
+}
+
+/// The reply's value of the response field standing for `concept`.
+pub fn reply_value<'a>(interface: &InterfaceInfo, reply: &'a ReceivedFields, concept: Concept) -> Option<&'a str> {
+    interface.response.iter().filter(|f| f.concept == Some(concept)).find_map(|f| reply.text(f.wire))
+}
+
+/// What the reply's value standing for `concept` means.
+pub fn reply_meaning(interface: &InterfaceInfo, reply: &ReceivedFields, concept: Concept) -> Option<Meaning> {
+    reply_meaning_in(&CATALOG, interface, reply, concept)
+}
+
+/// [`reply_meaning`] in another catalog.
+pub fn reply_meaning_in(
+    catalog: &Catalog,
+    interface: &InterfaceInfo,
+    reply: &ReceivedFields,
+    concept: Concept,
+) -> Option<Meaning> {
+    interface
+        .response
+        .iter()
+        .filter(|f| f.concept == Some(concept))
+        .find_map(|f| catalog.meaning_of(f.enum_name?, reply.text(f.wire)?))
+}
+
+/// Every place-order row of every scene, with its interface.
+pub fn place_order_rows() -> Vec<(&'static InterfaceInfo, &'static ServiceInfo)> {
+    let mut interfaces: Vec<&'static InterfaceInfo> = CATALOG
+        .scenes
+        .iter()
+        .filter_map(|scene| CATALOG.scene_interface(scene, eftpay::rules::Purpose::PlaceOrder))
+        .collect();
+    interfaces.dedup_by_key(|i| i.name);
+    interfaces
+        .into_iter()
+        .flat_map(|interface| CATALOG.services_of(interface.name).map(move |row| (interface, row)))
+        .collect()
 }

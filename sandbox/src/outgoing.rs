@@ -1,0 +1,350 @@
+//! Every message the sandbox sends — replies, notifications, synchronous returns — made the same
+//! way: the target interface's field table is filled in by concept from what the sandbox knows
+//! (an order, a refund, the reply's code), fixed fields get their fixed value, the result is read
+//! into the interface's generated type and written back from it (so nothing goes out that the
+//! type does not hold), then signed with the SDK's signing. No field list is written here: a
+//! scene whose tables name things differently gets its own names.
+
+use std::collections::BTreeMap;
+
+use eftpay::catalog::{Catalog, FieldInfo, InterfaceInfo};
+use eftpay::rules::{Concept, Encoding, FieldKind, Meaning};
+use eftpay::signing::sign_fields;
+use eftpay::{Amount, HkTime, ReceivedFields, Secret};
+
+use crate::state::{Order, Refund};
+
+/// One thing the sandbox knows, to be written into whichever field stands for its concept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact {
+    /// Text, written as it is.
+    Text(String),
+    /// Money.
+    Amount(Amount),
+    /// A moment, written as the field's kind says (compact or dashed).
+    Time(HkTime),
+    /// A value of the field's value set, by what it means.
+    Meaning(Meaning),
+}
+
+/// What the sandbox knows about the subject of a message, by concept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts(BTreeMap<Concept, Fact>);
+
+impl Facts {
+    /// Sets (or replaces) what `concept` stands for.
+    pub fn set(&mut self, concept: Concept, fact: Fact) -> &mut Self {
+        self.0.insert(concept, fact);
+        self
+    }
+
+    /// Sets text when there is some.
+    pub fn text(&mut self, concept: Concept, text: Option<&str>) -> &mut Self {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            self.0.insert(concept, Fact::Text(text.to_owned()));
+        }
+        self
+    }
+
+    /// Sets a moment given in Unix seconds, when there is one.
+    pub fn time(&mut self, concept: Concept, unix_seconds: Option<i64>) -> &mut Self {
+        if let Some(time) = unix_seconds.and_then(HkTime::from_unix_seconds) {
+            self.0.insert(concept, Fact::Time(time));
+        }
+        self
+    }
+
+    /// Sets a meaning, when there is one.
+    pub fn meaning(&mut self, concept: Concept, meaning: Option<Meaning>) -> &mut Self {
+        if let Some(meaning) = meaning {
+            self.0.insert(concept, Fact::Meaning(meaning));
+        }
+        self
+    }
+
+    /// What `concept` stands for, if known.
+    pub fn get(&self, concept: Concept) -> Option<&Fact> {
+        self.0.get(&concept)
+    }
+
+    /// The facts of a sale: the order's numbers, amounts, payer's wallet, status and times.
+    pub fn of_order(order: &Order) -> Facts {
+        let mut facts = Facts::default();
+        facts
+            .text(Concept::OutTradeNo, Some(&order.out_trade_no))
+            .text(Concept::EftTradeNo, Some(&order.eft_trade_no))
+            .set(Concept::Amount, Fact::Amount(order.amount))
+            .set(Concept::TradeAmount, Fact::Amount(order.amount))
+            .text(Concept::Currency, order.currency.as_deref())
+            .text(Concept::PayType, order.pay_type.as_deref())
+            .text(Concept::Wallet, order.wallet.as_deref())
+            .text(Concept::Subject, order.subject.as_deref())
+            .text(Concept::Terminal, order.terminal.as_deref())
+            .text(Concept::BuyerType, order.buyer_type.as_deref())
+            .text(Concept::TransactionId, order.transaction_id.as_deref())
+            .time(Concept::PaidAt, order.paid_at)
+            .time(Concept::TradeTime, order.paid_at)
+            .meaning(Concept::TradeStatus, order.trade_status())
+            .meaning(Concept::TradeType, Some(Meaning::Sale));
+        facts
+    }
+
+    /// The facts of one refund of `order`: the sale's, with the refund's number, amount, time
+    /// and status in place of the sale's.
+    pub fn of_refund(order: &Order, refund: &Refund) -> Facts {
+        let mut facts = Facts::of_order(order);
+        facts
+            .text(Concept::RefundNo, Some(&refund.refund_no))
+            .text(Concept::RefundTradeNo, Some(&refund.refund_trade_no))
+            .set(Concept::RefundAmount, Fact::Amount(refund.amount))
+            .set(Concept::TradeAmount, Fact::Amount(refund.amount))
+            .time(Concept::RefundTime, Some(refund.created))
+            .time(Concept::TradeTime, Some(refund.created))
+            .meaning(Concept::TradeStatus, Some(order.refund_status(refund)))
+            .meaning(Concept::TradeType, Some(Meaning::RefundTrade));
+        facts
+    }
+}
+
+/// Why a message could not be made; each is a mismatch between the spec and the sandbox.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutgoingError {
+    /// The interface has no generated type for what eftPay sends.
+    #[error("interface {interface} has no generated type for what eftPay sends; the spec must give it one")]
+    NoCodec {
+        /// The interface.
+        interface: &'static str,
+    },
+    /// The composed fields do not read as the generated type.
+    #[error("the sandbox composed a {interface} its generated type refuses ({reason}); report this as a sandbox bug")]
+    Unreadable {
+        /// The interface.
+        interface: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The composed fields hold something the generated type does not model.
+    #[error("the sandbox composed fields {fields:?} that {interface} does not model; report this as a sandbox bug")]
+    Unmodelled {
+        /// The interface.
+        interface: &'static str,
+        /// The fields.
+        fields: Vec<String>,
+    },
+}
+
+/// The fields of `table` that `facts` fill in, in the table's order: fixed fields with their
+/// fixed value, fields standing for a known concept with that fact written in the field's form.
+/// The signature is left out (it is computed over the result).
+pub fn compose(catalog: &Catalog, table: &'static [FieldInfo], facts: &Facts) -> Vec<(&'static str, String)> {
+    table
+        .iter()
+        .filter(|field| field.concept != Some(Concept::Sign))
+        .filter_map(|field| {
+            if let Some(fixed) = field.fixed {
+                return Some((field.wire, fixed.to_owned()));
+            }
+            let fact = facts.get(field.concept?)?;
+            render(catalog, field, fact).map(|value| (field.wire, value))
+        })
+        .collect()
+}
+
+fn render(catalog: &Catalog, field: &FieldInfo, fact: &Fact) -> Option<String> {
+    match fact {
+        Fact::Text(text) => Some(text.clone()),
+        Fact::Amount(amount) => Some(amount.to_string()),
+        Fact::Time(time) => Some(match field.kind {
+            FieldKind::DateTime => time.to_dashed(),
+            _ => time.to_compact(),
+        }),
+        Fact::Meaning(meaning) => catalog.wire_for(field.enum_name?, *meaning).map(str::to_owned),
+    }
+}
+
+/// A message ready to send: the fields its generated type holds, and its signature.
+#[derive(Clone, Debug)]
+pub struct Sealed {
+    /// The interface whose type it is (for a reply: the request's interface).
+    pub interface: &'static InterfaceInfo,
+    /// Its fields, as the type wrote them.
+    pub fields: Vec<(&'static str, String)>,
+    /// The signature field's wire name and value; `None` for an unsigned reply.
+    pub sign: Option<(&'static str, String)>,
+}
+
+impl Sealed {
+    /// Reads `fields` into `interface`'s generated type and writes them back from it, then signs
+    /// them when `secret` is given (under the table's signature field).
+    ///
+    /// # Errors
+    /// The type refuses a field, or does not model one.
+    pub fn new(
+        interface: &'static InterfaceInfo,
+        table: &'static [FieldInfo],
+        fields: Vec<(&'static str, String)>,
+        secret: Option<&Secret>,
+    ) -> Result<Sealed, OutgoingError> {
+        let typed = interface.codec.typed.ok_or(OutgoingError::NoCodec { interface: interface.name })?;
+        let received =
+            ReceivedFields::from_pairs(fields.iter().filter(|(_, v)| !v.is_empty()).map(|(n, v)| (*n, v.as_str())))
+                .map_err(|e| OutgoingError::Unreadable { interface: interface.name, reason: e.to_string() })?;
+        let typed = typed(&received)
+            .map_err(|e| OutgoingError::Unreadable { interface: interface.name, reason: e.to_string() })?;
+        if !typed.extra.is_empty() {
+            return Err(OutgoingError::Unmodelled { interface: interface.name, fields: typed.extra });
+        }
+        let fields: Vec<(&'static str, String)> = typed.fields.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let sign = match (secret, table.iter().find(|f| f.concept == Some(Concept::Sign))) {
+            (Some(secret), Some(field)) => {
+                let signed = ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (*n, v.as_str())))
+                    .map_err(|e| OutgoingError::Unreadable { interface: interface.name, reason: e.to_string() })?;
+                Some((field.wire, sign_fields(&signed, secret)))
+            }
+            _ => None,
+        };
+        Ok(Sealed { interface, fields, sign })
+    }
+
+    /// Every field with the signature last.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(n, v)| (*n, v.as_str())).chain(self.sign.iter().map(|(n, v)| (*n, v.as_str())))
+    }
+
+    /// The body in `encoding`.
+    pub fn body(&self, encoding: Encoding) -> String {
+        match encoding {
+            Encoding::Form => {
+                let mut form = form_urlencoded::Serializer::new(String::new());
+                for (name, value) in self.pairs() {
+                    form.append_pair(name, value);
+                }
+                form.finish()
+            }
+            _ => {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    self.pairs().map(|(n, v)| (n.to_owned(), serde_json::Value::String(v.to_owned()))).collect();
+                serde_json::Value::Object(map).to_string()
+            }
+        }
+    }
+
+    /// The same message with a signature that no longer matches (fault injection): its last
+    /// hex digit changed.
+    pub fn forged(mut self) -> Sealed {
+        if let Some((_, sign)) = &mut self.sign {
+            let last = sign.pop();
+            sign.push(if last == Some('0') { '1' } else { '0' });
+        }
+        self
+    }
+
+    /// The value of the field standing for `concept`, if the message carries it.
+    pub fn value(&self, concept: Concept) -> Option<&str> {
+        let table = match self.interface.kind() {
+            eftpay::rules::InterfaceKind::Request => self.interface.response,
+            _ => self.interface.fields,
+        };
+        table
+            .iter()
+            .filter(|f| f.concept == Some(concept))
+            .find_map(|f| self.fields.iter().find(|(n, _)| *n == f.wire).map(|(_, v)| v.as_str()))
+    }
+}
+
+/// A message the sandbox sent, as it went on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// The interface whose message it is (for a reply: the request's interface, whose response
+    /// table it follows).
+    pub interface: &'static str,
+    /// How it was encoded.
+    pub encoding: Encoding,
+    /// The body.
+    pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use eftpay::CATALOG;
+    use eftpay::rules::Purpose;
+
+    use super::*;
+
+    fn order() -> Order {
+        Order {
+            eft_trade_no: "SBX1".into(),
+            out_trade_no: "rrn_1".into(),
+            interface: String::new(),
+            service: String::new(),
+            pay_type: None,
+            wallet: None,
+            amount: Amount::from_cents(1234),
+            currency: None,
+            subject: Some("Coffee".into()),
+            terminal: None,
+            buyer_type: None,
+            notify_url: None,
+            return_url: None,
+            notification: None,
+            sync_return: None,
+            fingerprint: String::new(),
+            created: 0,
+            expires: None,
+            state: crate::state::OrderState::Paid,
+            paid_at: Some(1_700_000_000),
+            transaction_id: Some("TX1".into()),
+            refunds: Vec::new(),
+            notified: false,
+        }
+    }
+
+    #[test]
+    fn every_notification_is_composed_from_its_own_table_and_reads_back_whole() {
+        let notifications = CATALOG.interfaces.iter().filter(|i| {
+            matches!(i.purpose, Purpose::PaymentNotification | Purpose::RefundNotification | Purpose::SyncReturn)
+        });
+        let mut count = 0;
+        for interface in notifications {
+            let fields = compose(&CATALOG, interface.fields, &Facts::of_order(&order()));
+            let sealed =
+                Sealed::new(interface, interface.fields, fields, Some(&Secret::new("test-secret-not-real"))).unwrap();
+            assert_eq!(sealed.value(Concept::OutTradeNo), Some("rrn_1"), "{}", interface.name);
+            assert_eq!(sealed.value(Concept::Amount), Some("12.34"), "{}", interface.name);
+            assert!(sealed.sign.is_some());
+            count += 1;
+        }
+        assert!(count > 0);
+    }
+
+    #[test]
+    fn times_follow_the_fields_kind() {
+        let paid_at = HkTime::from_unix_seconds(1_700_000_000).unwrap();
+        for interface in CATALOG.interfaces {
+            for field in interface.fields.iter().chain(interface.response).filter(|f| f.fixed.is_none()) {
+                let mut facts = Facts::default();
+                let Some(concept) = field.concept else { continue };
+                facts.set(concept, Fact::Time(paid_at));
+                let composed = compose(&CATALOG, std::slice::from_ref(field), &facts);
+                match field.kind {
+                    FieldKind::DateTime => assert_eq!(composed[0].1, paid_at.to_dashed()),
+                    FieldKind::Time => assert_eq!(composed[0].1, paid_at.to_compact()),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_forged_message_keeps_its_fields_and_loses_its_signature() {
+        let interface = CATALOG.interfaces.iter().find(|i| i.purpose == Purpose::PaymentNotification).unwrap();
+        let fields = compose(&CATALOG, interface.fields, &Facts::of_order(&order()));
+        let sealed = Sealed::new(interface, interface.fields, fields, Some(&Secret::new("k"))).unwrap();
+        let forged = sealed.clone().forged();
+        assert_eq!(forged.fields, sealed.fields);
+        assert_ne!(forged.sign, sealed.sign);
+        let received = ReceivedFields::from_json(&forged.body(Encoding::Json)).unwrap();
+        assert!(eftpay::verify::verify_fields(&received, &Secret::new("k")).is_err());
+    }
+}

@@ -1,0 +1,215 @@
+//! What the gateway does with a valid request, chosen by its interface's purpose — never by its
+//! name: placing an order, querying it or one of its refunds, refunding, applying for a refund
+//! that finishes later, closing an unpaid order. Each returns the facts its accepted reply is
+//! composed from.
+
+use std::sync::Arc;
+
+use eftpay::HkTime;
+use eftpay::catalog::{Catalog, ServiceInfo};
+use eftpay::rules::{Concept, Meaning, Notifications, Purpose, TestOutcome};
+
+use crate::codes::Refusal;
+use crate::incoming::Incoming;
+use crate::outgoing::Facts;
+use crate::state::{NewOrder, Order, OrderState, RefundAsk, RefundRoute, RefundState};
+use crate::{Shared, control, lock, notifier};
+
+/// Acts on `request` as its purpose says.
+///
+/// # Errors
+/// What eftPay would refuse: see each purpose.
+pub fn answer(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+    match request.interface.purpose {
+        Purpose::PlaceOrder => place_order(shared, request, now),
+        Purpose::Query => query(shared, request),
+        Purpose::Refund | Purpose::ApplyRefund => refund(shared, request, now),
+        Purpose::Close => close(shared, request, now),
+        _ => Err(Refusal::new(
+            Meaning::InvalidService,
+            format!("{} is not a request the gateway answers", request.interface.name),
+        )),
+    }
+}
+
+fn missing(request: Incoming<'_>, concept: Concept) -> Refusal {
+    let wire = request.interface.field_for(concept).map_or("a required field", |f| f.wire);
+    Refusal::new(Meaning::InvalidField, format!("`{wire}` is missing"))
+}
+
+fn saved(shared: &Shared, order: &Order) -> Result<(), Refusal> {
+    shared.persist(order).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))
+}
+
+/// The row serving a request's order (by its `service`, else its payType, else the only row).
+fn row_of(catalog: &Catalog, request: Incoming<'_>, pay_type: Option<&str>) -> Result<&'static ServiceInfo, Refusal> {
+    let service = request.text(Concept::Service);
+    catalog.row_for(request.interface, service, pay_type).ok_or_else(|| {
+        Refusal::new(
+            Meaning::InvalidService,
+            format!(
+                "no service of {} serves {}; check the service and payType",
+                request.interface.name,
+                service.or(pay_type).unwrap_or("this request")
+            ),
+        )
+    })
+}
+
+/// Books an order (or returns the one a retried request made), then answers with its pay link
+/// or QR code. A test amount of the order's payType decides its outcome at once.
+fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+    let catalog = shared.catalog;
+    let interface = request.interface;
+    let pay_type = request.text(Concept::PayType);
+    let row = row_of(catalog, request, pay_type)?;
+    let amount = request.amount(Concept::Amount)?.ok_or_else(|| missing(request, Concept::Amount))?;
+    let test = pay_type.and_then(|pay_type| catalog.test_amount(pay_type, amount));
+    if let Some(test) = test.filter(|t| t.outcome == TestOutcome::ServerErrorNoQrCode) {
+        return Err(Refusal::new(
+            Meaning::ServerError,
+            format!("server error: no payment QR code (test amount .{:02} of {})", test.cents, test.pay_type),
+        ));
+    }
+    let active_time = request.effective(row, Concept::ActiveTime).and_then(|seconds| seconds.parse::<u32>().ok());
+    let new = NewOrder {
+        out_trade_no: request
+            .text(Concept::OutTradeNo)
+            .ok_or_else(|| missing(request, Concept::OutTradeNo))?
+            .to_owned(),
+        interface: interface.name.to_owned(),
+        service: row.name.to_owned(),
+        pay_type: pay_type.map(str::to_owned),
+        wallet: request.text(Concept::Wallet).map(str::to_owned),
+        amount,
+        currency: request.effective(row, Concept::Currency),
+        subject: request.text(Concept::Subject).map(str::to_owned),
+        terminal: request.text(Concept::Terminal).map(str::to_owned),
+        buyer_type: request.text(Concept::BuyerType).map(str::to_owned),
+        notify_url: request.text(Concept::NotifyUrl).map(str::to_owned),
+        return_url: request.text(Concept::ReturnUrl).map(str::to_owned),
+        notification: interface.notification.map(str::to_owned),
+        sync_return: interface.sync_return.map(str::to_owned),
+        active_time,
+        fingerprint: request.fingerprint(),
+    };
+    let (mut order, fresh) = {
+        let mut ledger = lock(&shared.ledger);
+        let (order, fresh) = ledger.place(new, now)?;
+        (order.clone(), fresh)
+    };
+    saved(shared, &order)?;
+    let decided = match test.map(|t| t.outcome) {
+        Some(TestOutcome::Success) => Some(OrderState::Paid),
+        Some(TestOutcome::Failed) => Some(OrderState::Failed),
+        Some(TestOutcome::Timeout) => Some(OrderState::Expired),
+        Some(TestOutcome::ServerErrorNoState) => Some(OrderState::NoState),
+        _ => None,
+    };
+    if let Some(state) = decided.filter(|_| fresh) {
+        order = control::settle(shared, &order.eft_trade_no, state, None)?;
+    }
+    let link = shared.pay_page_url(&order.eft_trade_no);
+    let mut facts = Facts::of_order(&order);
+    facts.text(Concept::PayLink, Some(&link)).text(Concept::QrCode, Some(&link));
+    Ok(facts)
+}
+
+/// The order (by eftPay's number first, then the merchant's), or one of its refunds when the
+/// request names a refund.
+fn query(shared: &Shared, request: Incoming<'_>) -> Result<Facts, Refusal> {
+    let eft = request.text(Concept::EftTradeNo);
+    let out = request.text(Concept::OutTradeNo);
+    let order = {
+        let ledger = lock(&shared.ledger);
+        eft.and_then(|eft| ledger.get(eft)).or_else(|| out.and_then(|out| ledger.find(None, Some(out)))).cloned()
+    };
+    let order = order.ok_or_else(|| {
+        Refusal::new(
+            Meaning::NotFound,
+            format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
+        )
+    })?;
+    match request.text(Concept::RefundNo) {
+        Some(refund_no) => {
+            let refund = order.refund(refund_no).ok_or_else(|| {
+                Refusal::new(Meaning::NotFound, format!("order {} has no refund {refund_no}", order.out_trade_no))
+            })?;
+            Ok(Facts::of_refund(&order, refund))
+        }
+        None => Ok(Facts::of_order(&order)),
+    }
+}
+
+/// Whether orders like `order` can be refunded at all: some refund service of its scene serves
+/// its payType (or every payType). The spec gives no refund service for payTypes eftPay cannot
+/// refund, such as FPS.
+pub fn refundable(catalog: &Catalog, order: &Order) -> bool {
+    catalog.scenes_of(&order.interface).any(|scene| {
+        [Purpose::Refund, Purpose::ApplyRefund]
+            .into_iter()
+            .filter_map(|purpose| catalog.scene_interface(scene, purpose))
+            .flat_map(|interface| catalog.services_of(interface.name))
+            .any(|row| row.pay_type.is_none() || row.pay_type == order.pay_type.as_deref())
+    })
+}
+
+/// Refunds (or, for an apply-refund, accepts a refund that finishes later and is notified when
+/// asked and its service notifies).
+fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+    let catalog = shared.catalog;
+    let interface = request.interface;
+    let ask = RefundAsk {
+        out_trade_no: request.text(Concept::OutTradeNo).map(str::to_owned),
+        eft_trade_no: request.text(Concept::EftTradeNo).map(str::to_owned),
+        pay_type: request.text(Concept::PayType).map(str::to_owned),
+        wallet: request.text(Concept::Wallet).map(str::to_owned),
+        amount: request.amount(Concept::RefundAmount)?.ok_or_else(|| missing(request, Concept::RefundAmount))?,
+        total: request.amount(Concept::Amount)?,
+        refund_no: request.text(Concept::RefundNo).ok_or_else(|| missing(request, Concept::RefundNo))?.to_owned(),
+        apply: interface.purpose == Purpose::ApplyRefund,
+        interface: interface.name.to_owned(),
+        notify_url: request.text(Concept::NotifyUrl).map(str::to_owned),
+    };
+    let service = request.text(Concept::Service);
+    let route = |order: &Order| {
+        let row = catalog.row_for(interface, service, order.pay_type.as_deref());
+        let notifies = row.is_some_and(|row| row.notifications != Notifications::Never);
+        RefundRoute {
+            service: row.map(|r| r.name.to_owned()),
+            notification: interface.notification.filter(|_| notifies).map(str::to_owned),
+        }
+    };
+    let (order, index) = {
+        let mut ledger = lock(&shared.ledger);
+        let (order, index) = ledger.refund(ask, |order| refundable(catalog, order), route, now)?;
+        (order.clone(), index)
+    };
+    saved(shared, &order)?;
+    let refund = order
+        .refunds
+        .get(index)
+        .ok_or_else(|| Refusal::new(Meaning::RefundFailed, "the refund was not recorded; try again"))?;
+    if refund.state == RefundState::Applied {
+        notifier::finish_applied_refund(shared, order.eft_trade_no.clone(), refund.refund_no.clone());
+    }
+    Ok(Facts::of_refund(&order, refund))
+}
+
+/// Closes an unpaid order.
+fn close(shared: &Shared, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+    let eft = request.text(Concept::EftTradeNo);
+    let out = request.text(Concept::OutTradeNo);
+    let order = {
+        let mut ledger = lock(&shared.ledger);
+        let found = ledger.find(eft, out).map(|o| o.eft_trade_no.clone()).ok_or_else(|| {
+            Refusal::new(
+                Meaning::NotFound,
+                format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
+            )
+        })?;
+        ledger.close(&found, now)?.clone()
+    };
+    saved(shared, &order)?;
+    Ok(Facts::of_order(&order))
+}
