@@ -6,18 +6,21 @@
 //! `cargo run -p eftpay-sandbox --example merchant_webhook`, then open the printed URL.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eftpay::notify::{self, Notification, axum::notification_route};
-use eftpay::{Amount, Client, Credentials, services, wallets};
+use eftpay::{Amount, Client, Credentials, SyncReturn, TradeStatus, services, wallets};
 use eftpay_sandbox::Sandbox;
 
 struct Shop {
     client: Client,
     credentials: Credentials,
     base: String,
+    /// Makes order numbers unique within a second, which the clock alone does not.
+    orders: AtomicU32,
 }
 
 #[tokio::main]
@@ -27,7 +30,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let client = Client::builder(credentials.clone()).base_url(sandbox.base_url()).build()?;
-    let shop = Arc::new(Shop { client, credentials: credentials.clone(), base: base.clone() });
+    let shop =
+        Arc::new(Shop { client, credentials: credentials.clone(), base: base.clone(), orders: AtomicU32::new(0) });
 
     let app = axum::Router::new()
         .route("/checkout", get(checkout))
@@ -37,7 +41,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             notification_route(credentials, |n| async move {
                 // Record idempotently by out_trade_no: eftPay re-delivers until acknowledged.
                 if let Notification::Payment(p) = n.message() {
-                    println!("notify: {:?} is {:?}", p.out_trade_no, p.trade_status);
+                    let status = p.trade_status.as_ref().map_or("-", |s| s.as_str());
+                    println!("notify: {} is {status}", p.out_trade_no.as_deref().unwrap_or("-"));
                 }
                 Ok::<(), std::convert::Infallible>(())
             }),
@@ -50,7 +55,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn checkout(State(shop): State<Arc<Shop>>) -> Response {
-    let order_no = format!("web-{}", eftpay::Clock::now(&eftpay::SystemClock).to_compact());
+    let sequence = shop.orders.fetch_add(1, Ordering::Relaxed);
+    let order_no = format!("web-{}-{sequence}", eftpay::Clock::now(&eftpay::SystemClock).to_compact());
     let order =
         services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(4200), order_no, "A good book")
             .notify_url(format!("{}/eftpay/notify", shop.base))
@@ -63,12 +69,21 @@ async fn checkout(State(shop): State<Arc<Shop>>) -> Response {
 
 async fn thanks(State(shop): State<Arc<Shop>>, body: String) -> Html<String> {
     // The synchronous return is for showing a page; the notification and Query decide.
-    match notify::verify_return(&body, &shop.credentials.secret) {
-        Ok(r) => Html(format!(
-            "<p>Thank you! Order {} is {:?}.</p>",
-            r.out_trade_no.as_deref().unwrap_or("?"),
-            r.trade_status
-        )),
+    match notify::verify_return::<SyncReturn>(&body, &shop.credentials.secret) {
+        Ok(r) => {
+            let paid = r.trade_status == Some(TradeStatus::TradeSuccess);
+            let order = html_escape(r.out_trade_no.as_deref().unwrap_or("?"));
+            Html(if paid {
+                format!("<p>Thank you! Order {order} is paid.</p>")
+            } else {
+                format!("<p>Order {order} is not paid yet; we will email you once it is confirmed.</p>")
+            })
+        }
         Err(_) => Html("<p>We could not read the payment result; we will email you once it is confirmed.</p>".into()),
     }
+}
+
+/// Text from a message, safe inside HTML.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{client, code, merchant, sandbox};
 use eftpay::notify::Notification;
 use eftpay::rules::{Concept, Meaning};
-use eftpay::{Amount, CATALOG, QueryRequest, ReturnStatus, TradeStatus, services, wallets};
+use eftpay::{Amount, CATALOG, QueryRequest, TradeStatus, services, wallets};
 use eftpay_sandbox::merchant::THANKS;
 use eftpay_sandbox::{DeliveryOutcome, Faults, Sandbox, SandboxConfig};
 
@@ -163,7 +163,7 @@ async fn refunds_are_refused_when_eftpay_would_refuse_them() {
         "rf_fps",
     );
     let not_refundable = c.refund(fps_refund).await.unwrap_err();
-    assert_eq!(not_refundable.gateway().unwrap().status().as_str(), code(Meaning::NotRefundable), "{not_refundable}");
+    assert_eq!(not_refundable.gateway().unwrap().code(), code(Meaning::NotRefundable), "{not_refundable}");
     let alipay = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_ali", "x")
         .return_url("https://merchant.example/r");
     let eft = c.place_order(alipay).await.unwrap().eft_trade_no.clone().unwrap();
@@ -177,11 +177,11 @@ async fn refunds_are_refused_when_eftpay_would_refuse_them() {
         )
     };
     let unpaid = c.refund(refund(10, "rf_0")).await.unwrap_err();
-    assert_eq!(unpaid.gateway().unwrap().status().as_str(), code(Meaning::NotRefundable), "{unpaid}");
+    assert_eq!(unpaid.gateway().unwrap().code(), code(Meaning::NotRefundable), "{unpaid}");
     sandbox.pay(&eft).unwrap();
     assert_eq!(c.refund(refund(60, "rf_1")).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
     let too_much = c.refund(refund(41, "rf_2")).await.unwrap_err();
-    assert_eq!(too_much.gateway().unwrap().status().as_str(), code(Meaning::RefundTooLarge), "{too_much}");
+    assert_eq!(too_much.gateway().unwrap().code(), code(Meaning::RefundTooLarge), "{too_much}");
     assert_eq!(c.refund(refund(40, "rf_3")).await.unwrap().trade_status, Some(TradeStatus::TradeClosed));
 }
 
@@ -196,7 +196,7 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
     c.place_order(order()).await.unwrap();
     c.place_order(order()).await.expect("the same request again is answered, not refused");
     let conflict = c.place_order(order().body("different")).await.unwrap_err();
-    assert_eq!(conflict.gateway().unwrap().status().as_str(), code(Meaning::Duplicate));
+    assert_eq!(conflict.gateway().unwrap().code(), code(Meaning::Duplicate));
 
     let wrong_secret = eftpay::Client::builder(eftpay::Credentials::new(
         sandbox.credentials().user_confirm_key.clone(),
@@ -207,7 +207,7 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
     .unwrap();
     let forged = wrong_secret.place_order(order()).await.unwrap_err();
     let gateway = forged.gateway().unwrap();
-    assert_eq!(gateway.status().as_str(), code(Meaning::BadSignature));
+    assert_eq!(gateway.code(), code(Meaning::BadSignature));
     assert!(!gateway.is_verified(), "negative codes come unsigned");
 
     let late = eftpay::Client::builder(sandbox.credentials().clone())
@@ -216,7 +216,7 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
         .build()
         .unwrap();
     let skewed = late.place_order(order()).await.unwrap_err();
-    assert_eq!(skewed.gateway().unwrap().status(), &ReturnStatus::TimeMismatch, "{skewed}");
+    assert_eq!(skewed.gateway().unwrap().meaning(), Some(Meaning::TimeMismatch), "{skewed}");
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::{client, sandbox};
-use eftpay::{Amount, Clock, FixedClock, ReturnCode, SystemClock, services, wallets};
+use eftpay::{Amount, Clock, FixedClock, SystemClock, services, wallets};
 use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, RefundState, Sandbox, SandboxConfig};
 
 async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
@@ -33,7 +33,13 @@ async fn a_signed_acknowledgement_six_years_old_is_not_a_delivery() {
             let credentials = credentials.clone();
             async move {
                 let six_years_ago = SystemClock.now().plus_seconds(-6 * 365 * 86_400).unwrap();
-                eftpay::notify::acknowledge(ReturnCode::Success, &credentials, &FixedClock::new(six_years_ago)).body
+                eftpay::notify::acknowledge(
+                    eftpay::notify::Answer::Handled,
+                    &credentials,
+                    &FixedClock::new(six_years_ago),
+                )
+                .unwrap()
+                .body
             }
         }),
     );

@@ -288,7 +288,7 @@ async fn qrcode_close(sandbox: &Sandbox, out: &str) {
     assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Closed);
     assert!(sandbox.pay(&eft).is_err(), "a closed order cannot be paid");
     let again = c.send(&services::WechatQrcodeClose::close(wallets::WeChatCn, unpaid).build()).await.unwrap_err();
-    assert_eq!(again.gateway().unwrap().status().as_str(), code(Meaning::CannotClose), "{again}");
+    assert_eq!(again.gateway().unwrap().code(), code(Meaning::CannotClose), "{again}");
 
     let paid = format!("{out}_paid");
     let order =
@@ -297,7 +297,7 @@ async fn qrcode_close(sandbox: &Sandbox, out: &str) {
     sandbox.pay(&sandbox.order_by_out_trade_no(&paid).unwrap().eft_trade_no).unwrap();
     let refused = c.send(&services::WechatQrcodeClose::close(wallets::WeChatCn, paid).build()).await.unwrap_err();
     let gateway = refused.gateway().unwrap();
-    assert_eq!(gateway.status().as_str(), code(Meaning::CannotClose), "{refused}");
+    assert_eq!(gateway.code(), code(Meaning::CannotClose), "{refused}");
     assert!(gateway.is_verified(), "a positive refusal is signed");
 }
 
