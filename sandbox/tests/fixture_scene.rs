@@ -24,7 +24,7 @@ mod kiosk {
 static KIOSK: &Catalog = &kiosk::CATALOG;
 
 fn interface(purpose: Purpose) -> &'static InterfaceInfo {
-    KIOSK.scene_interface(&KIOSK.scenes[0], purpose).unwrap()
+    KIOSK.scene_interface(KIOSK.scenes[0], purpose).unwrap()
 }
 
 /// A kiosk owner's notice endpoint: verifies each notice, reads it whole as the kiosk's notice,
