@@ -64,6 +64,7 @@ use tracing::field::Empty;
 pub use builder::{ClientBuilder, TEST_BASE_URL};
 pub use error::{ClientError, GatewayError};
 pub use redact::redact_url;
+pub use transport::http_client_builder;
 
 use crate::catalog::{Catalog, InterfaceInfo, TypedFields};
 use crate::credentials::Credentials;
@@ -247,7 +248,7 @@ impl Client {
             reason: "it has no endpoint, so it is not a request the merchant sends".to_owned(),
         })?;
         let call = Call::new(catalog, interface, endpoint)?;
-        let named = NamedFields::resolve(interface, fields)?;
+        let named = NamedFields::resolve(catalog, interface, fields)?;
         let write = |envelope: &Envelope<'_>| named.with_envelope(envelope);
         let read = |fields: ReceivedFields| verify::read_typed(interface, fields.labelled("reply"));
         self.exchange(&call, &write, &read).await

@@ -12,13 +12,19 @@
 //! - [`signing`] and [`verify`](mod@verify): the signature rule and its check.
 //! - [`Amount`] and [`HkTime`]: money in cents and Hong Kong time; no floats anywhere.
 
+// docs.rs builds with `--cfg docsrs` on nightly, where feature-gated items are marked as such.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // Generated code names runtime items as `::eftpay::…`, so it compiles here and in other crates.
 extern crate self as eftpay;
 
 pub mod amount;
 pub mod catalog;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 pub mod credentials;
+mod generated_support;
 pub mod json_text;
 pub mod message;
 pub mod notify;
@@ -31,7 +37,6 @@ mod unknown;
 pub mod validation;
 pub mod verify;
 pub mod wire;
-mod wire_enum;
 
 /// The API generated from `spec/` (re-exported at the crate root).
 mod generated {
@@ -39,6 +44,7 @@ mod generated {
 }
 
 pub use amount::{Amount, AmountError};
+#[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, ClientError, GatewayError};
 pub use credentials::{Credentials, Secret};
 pub use generated::*;

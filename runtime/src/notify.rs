@@ -32,6 +32,7 @@
 //! ```
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 
 use std::time::Duration;

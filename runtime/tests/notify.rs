@@ -350,7 +350,8 @@ mod route {
 
     async fn post(url: &str, body: String) -> (u16, String) {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let response = reqwest::Client::new().post(url).body(body).send().await.unwrap();
+        let response =
+            eftpay::client::http_client_builder().unwrap().build().unwrap().post(url).body(body).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 

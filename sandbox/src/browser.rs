@@ -104,7 +104,8 @@ pub enum BrowserError {
 /// The payer.
 #[derive(Clone, Debug)]
 pub struct Payer {
-    http: reqwest::Client,
+    /// The HTTP client, or why it could not start (reported by the first page opened).
+    http: Result<reqwest::Client, String>,
 }
 
 impl Default for Payer {
@@ -116,7 +117,11 @@ impl Default for Payer {
 impl Payer {
     /// A payer with its own HTTP client.
     pub fn new() -> Payer {
-        Payer { http: crate::notifier::http_client() }
+        Payer { http: crate::notifier::http_client().map_err(|e| e.to_string()) }
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, BrowserError> {
+        self.http.as_ref().map_err(|reason| BrowserError::Page(format!("the browser could not start: {reason}")))
     }
 
     /// Opens the pay link and returns the page.
@@ -124,7 +129,7 @@ impl Payer {
     /// # Errors
     /// The page cannot be loaded.
     pub async fn open(&self, link: &str) -> Result<String, BrowserError> {
-        let response = self.http.get(link).send().await.map_err(|e| load(link, &e))?;
+        let response = self.http()?.get(link).send().await.map_err(|e| load(link, &e))?;
         let status = response.status();
         let page = response.text().await.map_err(|e| load(link, &e))?;
         if status.is_success() { Ok(page) } else { Err(BrowserError::Page(format!("{link} answered HTTP {status}"))) }
@@ -171,7 +176,7 @@ impl Payer {
             body.append_pair(name, value);
         }
         let response = self
-            .http
+            .http()?
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(body.finish())

@@ -77,6 +77,9 @@ pub enum SandboxError {
     /// The data file could not be used.
     #[error("sandbox data file: {0}")]
     DataFile(String),
+    /// The HTTP client that delivers notifications could not start.
+    #[error("the sandbox's HTTP client could not start: {0}")]
+    Http(String),
 }
 
 /// How to run the sandbox. `Default` listens on `127.0.0.1:0` with generated credentials, the
@@ -273,7 +276,7 @@ impl Sandbox {
             deliveries: Mutex::new(Vec::new()),
             sent: Mutex::new(VecDeque::new()),
             store,
-            http: notifier::http_client(),
+            http: notifier::http_client()?,
             background: Background::on(tokio::runtime::Handle::try_current().ok()),
             config,
         });

@@ -14,6 +14,7 @@ use eftpay::rules::{Concept, Encoding, Meaning, Notifications};
 use eftpay::verify::verify_fields;
 use serde::{Deserialize, Serialize};
 
+use crate::SandboxError;
 use crate::faults::take;
 use crate::outgoing::{Fact, Facts, Sealed, compose};
 use crate::state::{Order, OrderState, RefundState};
@@ -56,14 +57,19 @@ pub struct Delivery {
     pub outcome: DeliveryOutcome,
 }
 
-/// The HTTP client deliveries use.
-pub fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+/// The HTTP client deliveries use: the SDK's TLS settings (nothing installed process-wide),
+/// no redirects, ten seconds per delivery.
+///
+/// # Errors
+/// The HTTP stack cannot start (no usable certificate store).
+pub fn http_client() -> Result<reqwest::Client, SandboxError> {
+    let http = |e: &dyn std::fmt::Display| SandboxError::Http(e.to_string());
+    eftpay::client::http_client_builder()
+        .map_err(|e| http(&e))?
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_default()
+        .map_err(|e| http(&e))
 }
 
 /// Work still owed after a restart with a data file: notifications never acknowledged, and

@@ -46,7 +46,11 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let driver = Driver { process, url: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new() };
+        let driver = Driver {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+            http: eftpay::client::http_client_builder().unwrap().build().unwrap(),
+        };
         for _ in 0..100 {
             if driver.http.get(format!("{}/status", driver.url)).send().await.is_ok() {
                 return driver;

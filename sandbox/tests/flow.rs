@@ -388,7 +388,7 @@ async fn control_api_pays_and_expires_over_http() {
     };
     let a = c.place_order(order("rrn_a")).await.unwrap().eft_trade_no.clone().unwrap();
     let b = c.place_order(order("rrn_b")).await.unwrap().eft_trade_no.clone().unwrap();
-    let http = reqwest::Client::new();
+    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
     let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
     let control =
         |path: String| http.post(format!("{root}/control/orders/{path}")).header("content-type", "application/json");

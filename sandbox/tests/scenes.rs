@@ -52,7 +52,7 @@ async fn query_status(sandbox: &Sandbox, place: &str, pay_type: Option<&str>, ou
 #[tokio::test]
 async fn every_place_order_service_of_every_scene_gets_a_signed_accepted_reply_with_a_working_link() {
     let sandbox = sandbox().await;
-    let http = reqwest::Client::new();
+    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
     let rows = place_order_rows();
     assert!(!rows.is_empty());
     for (i, (interface, row)) in rows.iter().enumerate() {

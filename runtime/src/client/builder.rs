@@ -51,6 +51,7 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     retry: RetrySchedule,
     reply_window: ReplyWindow,
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -64,6 +65,7 @@ impl fmt::Debug for ClientBuilder {
             .field("clock", &self.clock)
             .field("retry", &self.retry)
             .field("reply_window", &self.reply_window)
+            .field("http", &self.http.is_some())
             .finish()
     }
 }
@@ -81,7 +83,19 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             retry: RetrySchedule::DEFAULT,
             reply_window: ReplyWindow::DEFAULT,
+            http: None,
         }
+    }
+
+    /// Sends through the application's own reqwest client — for a proxy, a private CA or
+    /// middleware — instead of one the SDK builds. Its connect timeout and TLS settings apply;
+    /// [`timeout`](Self::timeout) is still set on every request. It should not follow
+    /// redirects: a redirected POST may be replayed as a GET without its body (build it with
+    /// `redirect(reqwest::redirect::Policy::none())`; [`http_client_builder`](super::http_client_builder)
+    /// starts from the SDK's own TLS settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> ClientBuilder {
+        self.http = Some(client);
+        self
     }
 
     /// Where eftPay is: `scheme://host[:port][/path]`, an `http` or `https` URL without
@@ -161,7 +175,10 @@ impl ClientBuilder {
                  leave it unset for the default (5 minutes)",
             ));
         }
-        let transport = Transport::new(self.connect_timeout, self.timeout)?;
+        let transport = match self.http {
+            Some(http) => Transport::with_client(http, self.timeout),
+            None => Transport::new(self.connect_timeout, self.timeout)?,
+        };
         Ok(Client {
             transport,
             base_url,

@@ -6,11 +6,12 @@
 
 use super::ClientError;
 use super::binding::quoted;
-use crate::catalog::{FieldInfo, InterfaceInfo};
+use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
 use crate::json_text::string as json_string;
 use crate::message::Envelope;
 use crate::received::{ReceivedFields, ReceivedValue};
-use crate::rules::{Concept, FieldKind};
+use crate::rules::{Concept, FieldKind, InterfaceKind};
+use crate::validation;
 use crate::wire::{OutgoingField, OutgoingFields};
 
 /// The caller's fields of one request, checked against its interface; the envelope is added
@@ -29,16 +30,19 @@ impl NamedFields {
     ///
     /// # Errors
     /// [`ClientError::Field`] for a name that cannot be sent, [`ClientError::Invalid`] for a
-    /// request that breaks a rule, [`ClientError::Unsupported`] for an interface without a
-    /// request validator.
+    /// request that breaks a rule, [`ClientError::Unsupported`] for an interface that is not a
+    /// request.
     pub(super) fn resolve(
+        catalog: &'static Catalog,
         interface: &'static InterfaceInfo,
         given: &[(&str, &str)],
     ) -> Result<NamedFields, ClientError> {
-        let check = interface.codec.check_request.ok_or_else(|| ClientError::Unsupported {
-            interface: interface.name,
-            reason: "the spec gives it no request validator, so it is not a request".to_owned(),
-        })?;
+        if interface.kind() != InterfaceKind::Request {
+            return Err(ClientError::Unsupported {
+                interface: interface.name,
+                reason: format!("it is a {} in the spec, not a request", interface.purpose.name()),
+            });
+        }
         let mut caller: Vec<(&'static FieldInfo, &str)> = Vec::with_capacity(given.len());
         for &(name, value) in given {
             let field = caller_field(interface, name, value)?;
@@ -52,13 +56,18 @@ impl NamedFields {
         let fixed = interface.fields.iter().filter_map(|field| Some((field, field.fixed?)));
         let all: Vec<(&'static FieldInfo, &str)> = caller.into_iter().chain(fixed).collect();
 
-        // What a gateway would receive, envelope aside: validated by the generated validator,
-        // the one `validate()` of the typed request uses.
+        // What a gateway would receive, envelope aside, checked by the rules `validate()` of the
+        // typed request uses — and, with the `gateway` feature, also read into the generated
+        // type, which catches a nested value of the wrong shape.
         let received =
             ReceivedFields::from_pairs(all.iter().map(|(field, value)| (field.wire, *value))).map_err(|error| {
                 refused(interface, "(the fields together)", format!("they cannot form a message ({error})"))
             })?;
-        check(&received).map_err(|violations| ClientError::Invalid { violations })?;
+        let checked = match interface.codec.check_request {
+            Some(check) => check(&received),
+            None => validation::check_fields(catalog, interface, |wire| received.text(wire)),
+        };
+        checked.map_err(|violations| ClientError::Invalid { violations })?;
 
         let fields =
             all.into_iter().map(|(field, value)| outgoing(interface, field, value)).collect::<Result<Vec<_>, _>>()?;

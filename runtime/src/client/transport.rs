@@ -25,17 +25,34 @@ pub(super) struct Exchange {
 #[derive(Clone, Debug)]
 pub(super) struct Transport {
     http: reqwest::Client,
+    /// How long one attempt may take, set on each request so it holds for an application's
+    /// own client too.
+    timeout: Duration,
+}
+
+/// A reqwest builder with the SDK's TLS: rustls with the `ring` provider handed to it
+/// directly and the platform's certificate verifier. Nothing is installed process-wide, so an
+/// application stays free to install a rustls default provider of its own.
+///
+/// # Errors
+/// [`ClientError::Config`] when the platform's certificate store cannot be used.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ClientError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let unusable = |e: rustls::Error| ClientError::Config { reason: format!("TLS could not be set up ({e})") };
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(unusable)?
+        .with_platform_verifier()
+        .map_err(unusable)?
+        .with_no_client_auth();
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
 }
 
 impl Transport {
     pub(super) fn new(connect_timeout: Duration, timeout: Duration) -> Result<Transport, ClientError> {
-        // reqwest is built without a TLS crypto provider of its own; rustls takes a process-wide
-        // default. Installing ring fails only when one is installed already (perhaps by the
-        // application), and then that one is used.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let http = http_client_builder()?
             .connect_timeout(connect_timeout)
-            .timeout(timeout)
             // A redirected POST may be replayed as a GET without its body; a redirect means a
             // wrong base URL, and is reported as the HTTP status it is.
             .redirect(reqwest::redirect::Policy::none())
@@ -43,7 +60,12 @@ impl Transport {
             .user_agent(concat!("eftpay-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Config { reason: format!("the HTTP client could not start ({e})") })?;
-        Ok(Transport { http })
+        Ok(Transport { http, timeout })
+    }
+
+    /// A transport over the application's own client (a proxy, a custom CA, middleware).
+    pub(super) fn with_client(http: reqwest::Client, timeout: Duration) -> Transport {
+        Transport { http, timeout }
     }
 
     /// POSTs `body` as `content_type` to `url` and reads the reply; `attempts` is the number of
@@ -57,8 +79,15 @@ impl Transport {
         attempts: u32,
     ) -> Result<Exchange, ClientError> {
         let failure = |error: reqwest::Error| transport_failure(error, url, interface, attempts);
-        let mut response =
-            self.http.post(url).header(CONTENT_TYPE, content_type).body(body).send().await.map_err(failure)?;
+        let mut response = self
+            .http
+            .post(url)
+            .timeout(self.timeout)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(failure)?;
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failure)? {
@@ -110,7 +139,7 @@ mod tests {
         // Port 1 refuses at once. The client never builds such a URL (the builder refuses it);
         // this holds the transport to redacting whatever it is given.
         let url = format!("http://merchant:{SENTINEL}@127.0.0.1:1/VMP?secret={SENTINEL}#{SENTINEL}");
-        let error = reqwest::Client::new().post(&url).send().await.unwrap_err();
+        let error = http_client_builder().unwrap().build().unwrap().post(&url).send().await.unwrap_err();
         assert!(every_text(&error).iter().any(|text| text.contains(SENTINEL)), "reqwest quotes the URL unredacted");
 
         let error = transport_failure(error, &url, "query", 1);

@@ -133,7 +133,10 @@ pub fn request_fields(
 pub async fn post_fields(sandbox: &Sandbox, interface: &InterfaceInfo, fields: &[(String, String)]) -> ReceivedFields {
     let body: serde_json::Map<String, serde_json::Value> =
         fields.iter().map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone()))).collect();
-    let text = reqwest::Client::new()
+    let text = eftpay::client::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(format!("{}{}", sandbox.base_url(), interface.endpoint.unwrap()))
         .header("content-type", "application/json")
         .body(serde_json::Value::Object(body).to_string())

@@ -197,7 +197,7 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
     let d = &i.doc;
     let check_request = if i.purpose.is_request() {
         let request = outgoing_name(i);
-        quote! { ::core::option::Option::Some(|fields| #request::from_received(fields).and_then(|request| request.validate())) }
+        quote! { ::eftpay::__gateway_fn!(|fields| #request::from_received(fields).and_then(|request| request.validate())) }
     } else {
         quote! { ::core::option::Option::None }
     };

@@ -142,21 +142,26 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             pub fn validate(&self) -> ::core::result::Result<(), ::eftpay::Violations> {
                 ::eftpay::validation::validate(self)
             }
+        }
 
-            /// Reads this message as a gateway receives it (the sandbox does): every field the
-            /// spec lists, typed; anything missing or malformed is reported, with the same
-            /// [`Violations`](::eftpay::Violations) `validate()` uses. Client-filled fields
-            /// (`user_confirm_key`, `time`, `sign`) stay in `fields`.
-            ///
-            /// # Errors
-            /// Every required field that is missing and every field that cannot be its type.
-            pub fn from_received(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::Violations> {
-                let mut violations = ::eftpay::Violations::new(#iface_name);
-                #(#reads)*
-                #(#missing)*
-                match (#(#names,)*) {
-                    (#(#patterns,)*) if violations.is_empty() => ::core::result::Result::Ok(#name { #(#names,)* }),
-                    _ => ::core::result::Result::Err(violations),
+        ::eftpay::__gateway! {
+            impl #name {
+                /// Reads this message as a gateway receives it (the sandbox does): every field
+                /// the spec lists, typed; anything missing or malformed is reported, with the
+                /// same [`Violations`](::eftpay::Violations) `validate()` uses. Client-filled
+                /// fields (`user_confirm_key`, `time`, `sign`) stay in `fields`. With the
+                /// `gateway` feature.
+                ///
+                /// # Errors
+                /// Every required field that is missing and every field that cannot be its type.
+                pub fn from_received(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::Violations> {
+                    let mut violations = ::eftpay::Violations::new(#iface_name);
+                    #(#reads)*
+                    #(#missing)*
+                    match (#(#names,)*) {
+                        (#(#patterns,)*) if violations.is_empty() => ::core::result::Result::Ok(#name { #(#names,)* }),
+                        _ => ::core::result::Result::Err(violations),
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
-//! What every generated enum has in common beyond its values, written once: the expansion
-//! defines the enum with its `Unknown` variant, `ALL`, `as_str`, `from_wire` and `is_known`,
-//! then invokes [`__wire_enum_traits!`](crate::__wire_enum_traits) for the trait impls.
+//! Macros the generated code invokes, so what is the same for every expansion is written once
+//! here: the trait impls every generated enum shares (the expansion defines the enum with its
+//! `Unknown` variant, `ALL`, `as_str`, `from_wire` and `is_known`), and the switch that keeps
+//! gateway-only code out of merchants' builds.
 
 /// Implements `WireEnum`, `FromStr`, `Display`, `Serialize` and `Deserialize` for a generated
 /// spec value set. Not part of the public API: its input is whatever the generator emits.
@@ -52,5 +53,44 @@ macro_rules! __wire_enum_traits {
                 ::core::result::Result::Ok($name::from_wire(&text))
             }
         }
+    };
+}
+
+/// Expands to its items when the crate's `gateway` feature is on, to nothing otherwise: what
+/// only a gateway needs (reading requests as received) is generated inside it, so a merchant's
+/// build does not compile it. The feature is this crate's, wherever the spec is expanded.
+#[cfg(feature = "gateway")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gateway {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// See the `gateway` variant: without the feature, nothing.
+#[cfg(not(feature = "gateway"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gateway {
+    ($($item:tt)*) => {};
+}
+
+/// `Some(f)` with the `gateway` feature, `None` without: a catalog entry of a gateway-only
+/// operation.
+#[cfg(feature = "gateway")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gateway_fn {
+    ($f:expr) => {
+        ::core::option::Option::Some($f)
+    };
+}
+
+/// See the `gateway` variant: without the feature, `None`.
+#[cfg(not(feature = "gateway"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gateway_fn {
+    ($f:expr) => {
+        ::core::option::Option::None
     };
 }
