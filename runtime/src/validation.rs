@@ -137,6 +137,13 @@ impl Violations {
         self.push(field, Rule::Malformed, error.to_string());
     }
 
+    /// A required field was received (`present`), unless it was already reported malformed.
+    pub fn require(&mut self, field: &'static str, present: bool) {
+        if !present && !self.has(field, Rule::Malformed) {
+            self.missing(field);
+        }
+    }
+
     /// A required field that was not received.
     pub fn missing(&mut self, field: &'static str) {
         self.push(field, Rule::Required, format!("`{field}` is required and was not sent"));

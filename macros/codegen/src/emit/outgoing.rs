@@ -76,7 +76,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let missing = mandatory.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
-        quote! { if #rust.is_none() && !violations.has(#wire, ::eftpay::Rule::Malformed) { violations.missing(#wire); } }
+        quote! { violations.require(#wire, #rust.is_some()); }
     });
     let walk = walk_body(i);
     let mut signed: Vec<&str> =
