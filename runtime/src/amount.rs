@@ -2,7 +2,7 @@
 //!
 //! eftPay carries every amount (`transaction_amount`, `total_fee`, `return_amount`, …) as
 //! decimal text with at most 2 decimals and at most 8 characters, so `"99999.99"` is the
-//! largest amount with cents and `"99999999"` the largest whole one (eftpay-api.md §3, field type
+//! largest amount with cents and `"99999999"` the largest whole one (`docs/protocol.md` §3, field type
 //! `String(8)`; §5 and §6 use the same type). [`Amount`] holds that value as integer minor units
 //! so that no floating-point rounding can ever change what a payer is charged or refunded, and
 //! [`Amount::parse`] rejects, with a message saying how to fix it, every text eftPay would not
@@ -17,7 +17,7 @@ use std::str::FromStr;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// eftPay's amount fields are `String(8)` (eftpay-api.md §3).
+/// eftPay's amount fields are `String(8)` (`docs/protocol.md` §3).
 const MAX_TEXT_LEN: usize = 8;
 
 /// eftPay's currencies (HKD, CNY) have two minor digits.
@@ -26,7 +26,7 @@ const MAX_DECIMALS: usize = 2;
 const CENTS_PER_UNIT: u64 = 100;
 
 /// With `serde_json`'s `arbitrary_precision` feature (which this workspace enables so that signatures
-/// can be checked over a number's literal text, eftpay-api.md §2), a JSON number that does not fit
+/// can be checked over a number's literal text, `docs/protocol.md` §2), a JSON number that does not fit
 /// an integer type reaches a visitor as a one-entry map under this key, holding the literal text.
 const SERDE_JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 

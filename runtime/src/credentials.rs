@@ -1,6 +1,6 @@
 //! The merchant's credentials. The secret is a password in all but name — the signature is
-//! `sha256(secret ‖ message)` (eftpay-api.md §2) — so it is redacted from every Debug and
-//! Display and zeroed when dropped (DESIGN principle 7).
+//! `sha256(secret ‖ message)` (`docs/protocol.md` §2) — so it is redacted from every Debug and
+//! Display and zeroed when dropped; the secret never leaks.
 
 use std::fmt;
 

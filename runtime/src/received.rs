@@ -1,6 +1,6 @@
 //! Messages as eftPay sends them, before typing: the raw fields of a JSON body or a
 //! form-encoded return, kept exactly as received, because verification must recompute the
-//! signature over every field as carried (eftpay-api.md §2) — never over a re-serialised struct.
+//! signature over every field as carried (`docs/protocol.md` §2) — never over a re-serialised struct.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -475,7 +475,7 @@ fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
 /// body itself is at most [`ReceiveLimits::max_body_bytes`].
 const MAX_NESTING: usize = 32;
 
-/// Re-writes a nested JSON value as compact text the way it is signed (eftpay-api.md §2):
+/// Re-writes a nested JSON value as compact text the way it is signed (`docs/protocol.md` §2):
 /// no white space, keys in received order, strings re-escaped minimally, numbers as written.
 fn write_compact(raw: &str, out: &mut String, depth: usize) -> Result<(), serde_json::Error> {
     if depth > MAX_NESTING {

@@ -26,7 +26,7 @@ pub enum Encoding {
     Form,
 }
 
-/// Whether the client may retry a request by itself (DESIGN principle 10).
+/// Whether the client may retry a request by itself: retries only where they are safe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RetryPolicy {
@@ -36,7 +36,7 @@ pub enum RetryPolicy {
     Never,
 }
 
-/// Whether eftPay notifies the merchant asynchronously for a service (eftpay-api.md §6).
+/// Whether eftPay notifies the merchant asynchronously for a service (`docs/protocol.md` §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Notifications {

@@ -2,7 +2,7 @@
 //!
 //! Every request carries `time` as `yyyyMMddHHmmss` in Hong Kong time (UTC+8, no daylight
 //! saving); eftPay compares it with its own clock and answers `return_status` `12` ("time
-//! mismatch") when it is off, and UTC was rejected live (eftpay-api.md §2). Replies use the same
+//! mismatch") when it is off, and UTC was rejected live (`docs/protocol.md` §2). Replies use the same
 //! compact form for `time` and `refund_time` (§5) and `yyyy-MM-dd HH:mm:ss` for `trade_time` (§4)
 //! and `gmt_payment` (§6). [`HkTime`] reads and writes both forms and converts to and from Unix
 //! seconds with a fixed +8 hour offset.
@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Hong Kong is UTC+8 all year (eftpay-api.md §2).
+/// Hong Kong is UTC+8 all year (`docs/protocol.md` §2).
 const HK_OFFSET_SECONDS: i64 = 8 * 60 * 60;
 const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
 
@@ -529,7 +529,7 @@ mod tests {
 
     #[test]
     fn matches_eftpay_example_timestamp() {
-        // eftpay-api.md §6: `time` 20230609110645 beside out_trade_no rrn_1686280005975, a
+        // `docs/protocol.md` §6: `time` 20230609110645 beside out_trade_no rrn_1686280005975, a
         // millisecond Unix timestamp taken at the same moment.
         assert_eq!(HkTime::parse_compact("20230609110645").unwrap().unix_seconds(), 1_686_280_005);
     }
@@ -711,7 +711,7 @@ mod tests {
 
     #[test]
     fn parses_dashed() {
-        // The form of `gmt_payment` in eftpay-api.md §6's example notification.
+        // The form of `gmt_payment` in `docs/protocol.md` §6's example notification.
         assert_eq!(HkTime::parse_dashed("2019-09-24 02:20:29"), Ok(time(2019, 9, 24, 2, 20, 29)));
     }
 

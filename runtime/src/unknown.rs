@@ -1,5 +1,5 @@
 //! The payload of every generated enum's `Unknown` variant: a wire value this version of the
-//! SDK does not know, kept verbatim (eftpay-api.md §1: eftPay adds values without notice).
+//! SDK does not know, kept verbatim (`docs/protocol.md` §1: eftPay adds values without notice).
 
 use std::fmt;
 

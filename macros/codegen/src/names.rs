@@ -1,5 +1,5 @@
 //! Rust names derived from wire names. Wire names stay verbatim on the wire; these are only
-//! what the generated code calls things (DESIGN principle 1).
+//! what the generated code calls things.
 
 /// `service.alipay.web.PreOrder` → `AlipayWebPreOrder`, `ONLINE_WEB` → `OnlineWeb`,
 /// `trade_status_sync` → `TradeStatusSync`, `payType` → `PayType`.
