@@ -269,6 +269,40 @@ impl TryFrom<SystemTime> for HkTime {
     }
 }
 
+/// With the `jiff` feature: the same instant as a [`jiff::Timestamp`].
+#[cfg(feature = "jiff")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
+impl From<HkTime> for jiff::Timestamp {
+    fn from(time: HkTime) -> jiff::Timestamp {
+        // HkTime's range (1970–9999) lies within jiff's; the fallback is never taken.
+        jiff::Timestamp::from_second(time.unix_seconds()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
+
+/// With the `jiff` feature: the Hong Kong wall-clock time of a [`jiff::Timestamp`], to the
+/// second.
+#[cfg(feature = "jiff")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
+impl TryFrom<jiff::Timestamp> for HkTime {
+    type Error = TimeError;
+
+    /// # Errors
+    /// [`TimeError::OutsideRange`] for a time before 1970 or after 9999 in Hong Kong.
+    fn try_from(time: jiff::Timestamp) -> Result<HkTime, TimeError> {
+        HkTime::from_unix_seconds(time.as_second()).ok_or(TimeError::OutsideRange)
+    }
+}
+
+#[cfg(feature = "jiff")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
+impl HkTime {
+    /// With the `jiff` feature: this time as a [`jiff::Zoned`] at Hong Kong's fixed `+08:00`.
+    pub fn to_zoned(self) -> jiff::Zoned {
+        let offset = jiff::tz::Offset::constant(8);
+        jiff::Timestamp::from(self).to_zoned(jiff::tz::TimeZone::fixed(offset))
+    }
+}
+
 /// Serialised as RFC 3339 with the `+08:00` offset (see [`HkTime::to_rfc3339`]).
 impl serde::Serialize for HkTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -843,4 +877,15 @@ mod tests {
         let time = time(2023, 6, 9, 11, 6, 45);
         assert_eq!(serde_json::to_string(&time).unwrap(), "\"2023-06-09T11:06:45+08:00\"");
     }
+
+    #[cfg(feature = "jiff")]
+    #[test]
+    fn converts_to_and_from_jiff_at_the_same_instant() {
+        let time = time(2023, 6, 9, 11, 6, 45);
+        let timestamp = jiff::Timestamp::from(time);
+        assert_eq!(timestamp.as_second(), 1_686_280_005);
+        assert_eq!(HkTime::try_from(timestamp), Ok(time));
+        assert_eq!(time.to_zoned().to_string(), "2023-06-09T11:06:45+08:00[+08:00]");
+    }
+
 }
