@@ -37,7 +37,7 @@ fn main() {
     let order = services::AlipayWebPreOrder::place_order(
         wallets::AlipayHk,
         Amount::from_cents(53),
-        "rrn_1686280005998",
+        eftpay::OutTradeNo::new("rrn_1686280005998"),
         "test",
     )
     .return_url("https://merchant.example/return")

@@ -7,10 +7,15 @@ use eftpay::{Amount, Credentials, HkTime, PlaceOrderRequest, services, wallets};
 
 fn main() {
     let order = match Amount::parse("0.53") {
-        Ok(amount) => services::AlipayWebPreOrder::place_order(wallets::AlipayHk, amount, "rrn_1686280005998", "test")
-            .return_url("https://merchant.example/return")
-            .notify_url("https://merchant.example/notify")
-            .build(),
+        Ok(amount) => services::AlipayWebPreOrder::place_order(
+            wallets::AlipayHk,
+            amount,
+            eftpay::OutTradeNo::new("rrn_1686280005998"),
+            "test",
+        )
+        .return_url("https://merchant.example/return")
+        .notify_url("https://merchant.example/notify")
+        .build(),
         Err(error) => return eprintln!("{error}"),
     };
     println!("1. Typed request for {} (wallet {}):", order.service, order.wallet);

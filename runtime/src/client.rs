@@ -31,11 +31,11 @@
 //! ```no_run
 //! use eftpay::services::AlipayWebPreOrder;
 //! use eftpay::wallets::AlipayHk;
-//! use eftpay::{Amount, Client, Credentials};
+//! use eftpay::{Amount, Client, Credentials, OutTradeNo};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new(Credentials::new("S0003469", "the secret eftPay issued"))?;
-//! let order = AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53")?, "rrn_1", "Coffee")
+//! let order = AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53")?, OutTradeNo::new("rrn_1"), "Coffee")
 //!     .return_url("https://merchant.example/return")
 //!     .notify_url("https://merchant.example/notify");
 //! let reply = client.place_order(order).await?;
@@ -150,7 +150,7 @@ impl Client {
     /// ```compile_fail
     /// # async fn f(client: eftpay::Client) {
     /// let order = eftpay::services::AlipayWebPreOrder::place_order(
-    ///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), "rrn_1", "x");
+    ///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), eftpay::OutTradeNo::new("rrn_1"), "x");
     /// let _ = client.refund(order).await;
     /// # }
     /// ```

@@ -887,5 +887,4 @@ mod tests {
         assert_eq!(HkTime::try_from(timestamp), Ok(time));
         assert_eq!(time.to_zoned().to_string(), "2023-06-09T11:06:45+08:00[+08:00]");
     }
-
 }

@@ -190,7 +190,7 @@ const QUERY_ANSWERED: &[(&str, &str)] = &[
 ];
 
 fn place_order() -> PlaceOrderRequest {
-    AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53").unwrap(), "rrn_1", "test")
+    AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53").unwrap(), eftpay::OutTradeNo::new("rrn_1"), "test")
         .return_url("https://merchant.example/return")
         .notify_url("https://merchant.example/notify")
         .into()
@@ -492,7 +492,14 @@ fn refund_accepted(out_refund_no: &'static str) -> Vec<(&'static str, &'static s
 }
 
 fn refund() -> RefundRequest {
-    AlipayWebRefund::refund(AlipayHk, amount("0.53"), amount("0.53"), "rrn_1", "refund_1").into()
+    AlipayWebRefund::refund(
+        AlipayHk,
+        eftpay::RefundAmount::new(amount("0.53")),
+        amount("0.53"),
+        eftpay::OutTradeNo::new("rrn_1"),
+        eftpay::RefundNo::new("refund_1"),
+    )
+    .into()
 }
 
 #[tokio::test]
@@ -762,7 +769,13 @@ async fn place_order_is_not_retried_on_5xx() {
 async fn refund_is_not_retried() {
     let gateway = FakeGateway::always(Reply::ok(String::new()).after(Duration::from_secs(10))).await;
     let client = gateway.client().query_attempts(5).timeout(Duration::from_millis(200)).build().unwrap();
-    let refund = AlipayWebRefund::refund(AlipayHk, amount("0.53"), amount("0.53"), "rrn_1", "refund_1");
+    let refund = AlipayWebRefund::refund(
+        AlipayHk,
+        eftpay::RefundAmount::new(amount("0.53")),
+        amount("0.53"),
+        eftpay::OutTradeNo::new("rrn_1"),
+        eftpay::RefundNo::new("refund_1"),
+    );
 
     let error = client.refund(refund).await.unwrap_err();
 
@@ -774,7 +787,13 @@ async fn refund_is_not_retried() {
 async fn apply_refund_is_not_retried() {
     let gateway = FakeGateway::always(Reply::status(503, "busy")).await;
     let client = gateway.client().query_attempts(5).build().unwrap();
-    let refund = WechatWebApplyRefund::apply_refund(WeChatHk, amount("0.53"), amount("1.00"), "rrn_1", "refund_1");
+    let refund = WechatWebApplyRefund::apply_refund(
+        WeChatHk,
+        eftpay::RefundAmount::new(amount("0.53")),
+        amount("1.00"),
+        eftpay::OutTradeNo::new("rrn_1"),
+        eftpay::RefundNo::new("refund_1"),
+    );
 
     let error = client.apply_refund(refund).await.unwrap_err();
 
@@ -943,7 +962,8 @@ async fn place_order_takes_an_order_of_any_scene() {
     ])))
     .await;
     let client = gateway.client().build().unwrap();
-    let order = AlipayQrcodePreOrder::place_order(AlipayBoth, amount("0.53"), "rrn_qr", "test");
+    let order =
+        AlipayQrcodePreOrder::place_order(AlipayBoth, amount("0.53"), eftpay::OutTradeNo::new("rrn_qr"), "test");
 
     let reply = client.place_order(order).await.unwrap();
 
@@ -956,7 +976,7 @@ async fn close_sends_a_close_request_once() {
     let gateway = FakeGateway::always(Reply::status(503, "busy")).await;
     let client = gateway.client().query_attempts(5).build().unwrap();
 
-    let error = client.close(AlipayQrcodeClose::close(AlipayHk, "rrn_1")).await.unwrap_err();
+    let error = client.close(AlipayQrcodeClose::close(AlipayHk, eftpay::OutTradeNo::new("rrn_1"))).await.unwrap_err();
 
     assert!(matches!(error, ClientError::HttpStatus { status: 503, attempts: 1, .. }), "{error:?}");
     assert_eq!(gateway.requests()[0].fields().text("out_trade_no"), Some("rrn_1"));

@@ -63,16 +63,20 @@ fn golden_messages_verify_once_their_sign_is_set() {
 #[test]
 fn streamed_request_signature_equals_the_sorted_rule() {
     let credentials = Credentials::new("S0003469", "test-secret-not-real-0001");
-    let order =
-        services::AtomeV2WapPreOrder::place_order(wallets::Atome, Amount::from_cents(11020), "rrn_1", "测试 & =")
-            .return_url("https://merchant.example/return")
-            .items(vec![eftpay::Item {
-                item_id: Some("P100".into()),
-                name: Some("iPhone".into()),
-                price: Some(11020),
-                quantity: Some(1),
-            }])
-            .build();
+    let order = services::AtomeV2WapPreOrder::place_order(
+        wallets::Atome,
+        Amount::from_cents(11020),
+        eftpay::OutTradeNo::new("rrn_1"),
+        "测试 & =",
+    )
+    .return_url("https://merchant.example/return")
+    .items(vec![eftpay::Item {
+        item_id: Some("P100".into()),
+        name: Some("iPhone".into()),
+        price: Some(11020),
+        quantity: Some(1),
+    }])
+    .build();
     let envelope = Envelope { user_confirm_key: "S0003469", time: "20230609110645" };
     let streamed = sign_message(&order, &envelope, &credentials.secret);
     let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());

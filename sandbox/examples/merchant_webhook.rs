@@ -57,10 +57,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn checkout(State(shop): State<Arc<Shop>>) -> Response {
     let sequence = shop.orders.fetch_add(1, Ordering::Relaxed);
     let order_no = format!("web-{}-{sequence}", eftpay::Clock::now(&eftpay::SystemClock).to_compact());
-    let order =
-        services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(4200), order_no, "A good book")
-            .notify_url(format!("{}/eftpay/notify", shop.base))
-            .return_url(format!("{}/thanks", shop.base));
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(4200),
+        eftpay::OutTradeNo::new(order_no),
+        "A good book",
+    )
+    .notify_url(format!("{}/eftpay/notify", shop.base))
+    .return_url(format!("{}/thanks", shop.base));
     match shop.client.place_order(order).await {
         Ok(reply) => Redirect::to(reply.pay_apptrade.as_deref().unwrap_or("/")).into_response(),
         Err(error) => Html(format!("<p>Could not start the payment: {error}</p>")).into_response(),

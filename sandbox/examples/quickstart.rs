@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let order = services::AlipayWebPreOrder::place_order(
         wallets::AlipayHk,
         Amount::parse("12.50")?,
-        "order-1001",
+        eftpay::OutTradeNo::new("order-1001"),
         "Coffee beans",
     )
     .notify_url(notify_url)
@@ -61,12 +61,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("query: {:?}", client.query(query).await?.trade_status);
     let refund = RefundRequest::new(
         Service::AlipayWebRefund,
-        Amount::parse("2.50")?,
+        eftpay::RefundAmount::new(Amount::parse("2.50")?),
         Amount::parse("12.50")?,
-        "order-1001",
+        eftpay::OutTradeNo::new("order-1001"),
         eftpay::PayType::Alipay,
         eftpay::Wallet::AlipayHk,
-        "refund-1",
+        eftpay::RefundNo::new("refund-1"),
     );
     println!("refund: {:?}", client.refund(refund).await?.trade_status);
     sandbox.shutdown().await;

@@ -228,10 +228,14 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
     let session = Session { driver: &driver, path: format!("/session/{session}") };
 
     // A web order: Pay, then the page's script carries the browser to the return address.
-    let order =
-        services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(4200), "rrn_browser", "A good book")
-            .notify_url(merchant.notify_url())
-            .return_url(merchant.return_url());
+    let order = services::PaymeWebPreOrder::place_order(
+        wallets::PayMe,
+        Amount::from_cents(4200),
+        eftpay::OutTradeNo::new("rrn_browser"),
+        "A good book",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let reply = client.place_order(order).await.unwrap();
     session.open(reply.pay_apptrade.as_deref().unwrap()).await;
     assert_eq!(session.text("#amount").await, "HKD 42.00");
@@ -250,9 +254,13 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
     assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess), "the merchant handler got a verified payment");
 
     // A qrcode order: the QR code's content is the page a phone camera opens; no return.
-    let order =
-        services::AlipayQrcodePreOrder::place_order(wallets::AlipayHk, Amount::from_cents(1500), "qr_browser", "Tea")
-            .notify_url(merchant.notify_url());
+    let order = services::AlipayQrcodePreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(1500),
+        eftpay::OutTradeNo::new("qr_browser"),
+        "Tea",
+    )
+    .notify_url(merchant.notify_url());
     let reply = client.send(&order.build()).await.unwrap();
     session.open(reply.qr_code.as_deref().unwrap()).await;
     session.click("#pay").await;
@@ -266,9 +274,13 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
 
     // A cashier order: the person chooses a wallet (not the one offered first), then pays.
     let wallet = *services::CashierPreOrder::rules().wallets.last().unwrap();
-    let order =
-        services::CashierPreOrder::place_order(Amount::from_cents(900), "cash_browser", "Cake", merchant.return_url())
-            .notify_url(merchant.notify_url());
+    let order = services::CashierPreOrder::place_order(
+        Amount::from_cents(900),
+        eftpay::OutTradeNo::new("cash_browser"),
+        "Cake",
+        merchant.return_url(),
+    )
+    .notify_url(merchant.notify_url());
     let reply = client.send(&order.build()).await.unwrap();
     session.open(reply.pay_apptrade.as_deref().unwrap()).await;
     session.click(&format!("#wallet-{wallet}")).await;

@@ -21,10 +21,14 @@ async fn the_whole_flow_runs_over_loopback() {
     let merchant = merchant(sandbox.credentials().clone()).await;
 
     // Place the order.
-    let order =
-        services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), "rrn_flow", "Coffee")
-            .notify_url(merchant.notify_url())
-            .return_url(merchant.return_url());
+    let order = services::WechatWebPreOrder::place_order(
+        wallets::WeChatHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_flow"),
+        "Coffee",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let reply = client.place_order(order).await.unwrap();
     let eft = reply.eft_trade_no.clone().unwrap();
 
@@ -49,10 +53,10 @@ async fn the_whole_flow_runs_over_loopback() {
     // Partial refund through apply-refund, with its notification.
     let refund = services::WechatWebApplyRefund::apply_refund(
         wallets::WeChatHk,
-        Amount::from_cents(30),
+        eftpay::RefundAmount::new(Amount::from_cents(30)),
         Amount::from_cents(100),
-        "rrn_flow",
-        "rf_1",
+        eftpay::OutTradeNo::new("rrn_flow"),
+        eftpay::RefundNo::new("rf_1"),
     )
     .notify_url(merchant.notify_url());
     let applied = client.apply_refund(refund).await.unwrap();
@@ -73,7 +77,12 @@ async fn the_whole_flow_runs_over_loopback() {
 }
 
 async fn status_of(sandbox: &Sandbox, out: &str) -> Option<TradeStatus> {
-    client(sandbox).query(QueryRequest::by_out_trade_no(out)).await.unwrap().trade_status.clone()
+    client(sandbox)
+        .query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new(out)))
+        .await
+        .unwrap()
+        .trade_status
+        .clone()
 }
 
 #[tokio::test]
@@ -81,9 +90,14 @@ async fn notifications_are_redelivered_until_acknowledged_and_duplicates_reach_t
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(2);
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_redo", "x")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_redo"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     assert_eq!(
@@ -104,9 +118,14 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     sandbox.set_faults(Faults { drop_notifications: 1, tamper_notifications: 1, ..Faults::default() });
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_fault", "x")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_fault"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     assert_eq!(
@@ -126,12 +145,22 @@ async fn once_services_notify_once_and_never_services_not_at_all() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(5);
-    let nuvei = services::NuveiWebPreOrder::place_order(wallets::Nuvei, Amount::from_cents(10), "rrn_once", "x")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
-    let octopus = services::OctOnlinePreOrder::place_order(wallets::Octopus, Amount::from_cents(10), "rrn_never", "x")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
+    let nuvei = services::NuveiWebPreOrder::place_order(
+        wallets::Nuvei,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_once"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
+    let octopus = services::OctOnlinePreOrder::place_order(
+        wallets::Octopus,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_never"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let c = client(&sandbox);
     let a = c.place_order(nuvei).await.unwrap().eft_trade_no.clone().unwrap();
     let b = c.place_order(octopus).await.unwrap().eft_trade_no.clone().unwrap();
@@ -149,31 +178,41 @@ async fn once_services_notify_once_and_never_services_not_at_all() {
 async fn refunds_are_refused_when_eftpay_would_refuse_them() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
-    let fps = services::FpsWebPreOrder::place_order(wallets::Fps, Amount::from_cents(100), "rrn_fps", "x")
-        .return_url("https://merchant.example/r");
+    let fps = services::FpsWebPreOrder::place_order(
+        wallets::Fps,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_fps"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     let eft = c.place_order(fps).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     // FPS has no refund service in the spec at all: a refund through another service is refused
     // as not refundable, whatever it names.
     let fps_refund = services::AlipayWebRefund::refund(
         wallets::AlipayHk,
-        Amount::from_cents(10),
+        eftpay::RefundAmount::new(Amount::from_cents(10)),
         Amount::from_cents(100),
-        "rrn_fps",
-        "rf_fps",
+        eftpay::OutTradeNo::new("rrn_fps"),
+        eftpay::RefundNo::new("rf_fps"),
     );
     let not_refundable = c.refund(fps_refund).await.unwrap_err();
     assert_eq!(not_refundable.gateway().unwrap().code(), code(Meaning::NotRefundable), "{not_refundable}");
-    let alipay = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_ali", "x")
-        .return_url("https://merchant.example/r");
+    let alipay = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_ali"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     let eft = c.place_order(alipay).await.unwrap().eft_trade_no.clone().unwrap();
     let refund = |cents: u64, no: &str| {
         services::AlipayWebRefund::refund(
             wallets::AlipayHk,
-            Amount::from_cents(cents),
+            eftpay::RefundAmount::new(Amount::from_cents(cents)),
             Amount::from_cents(100),
-            "rrn_ali",
-            no,
+            eftpay::OutTradeNo::new("rrn_ali"),
+            eftpay::RefundNo::new(no),
         )
     };
     let unpaid = c.refund(refund(10, "rf_0")).await.unwrap_err();
@@ -189,8 +228,13 @@ async fn refunds_are_refused_when_eftpay_would_refuse_them() {
 async fn requests_eftpay_would_refuse_get_its_codes() {
     let sandbox = sandbox().await;
     let order = || {
-        services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_dup", "x")
-            .return_url("https://merchant.example/r")
+        services::AlipayWebPreOrder::place_order(
+            wallets::AlipayHk,
+            Amount::from_cents(100),
+            eftpay::OutTradeNo::new("rrn_dup"),
+            "x",
+        )
+        .return_url("https://merchant.example/r")
     };
     let c = client(&sandbox);
     c.place_order(order()).await.unwrap();
@@ -241,8 +285,13 @@ async fn server_errors_are_retried_by_the_client_for_query_only() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
     sandbox.set_faults(Faults { server_errors: 1, ..Faults::default() });
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_5xx", "x")
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_5xx"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     assert!(c.place_order(order.clone()).await.is_err(), "place order is not retried");
     c.place_order(order).await.unwrap();
     sandbox.set_faults(Faults { server_errors: 2, ..Faults::default() });
@@ -267,8 +316,13 @@ async fn orders_survive_a_restart_with_a_data_file() {
     };
 
     let first = Sandbox::start_with(config()).await.unwrap();
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_keep", "x")
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_keep"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     first.shutdown().await;
@@ -310,9 +364,14 @@ async fn a_restart_owing_a_notification_answers_and_delivers_it() {
 
     // One attempt, refused: the notification is still owed when the sandbox stops.
     let first = Sandbox::start_with(config(1)).await.unwrap();
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_owed", "x")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_owed"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let refused = common::deliveries_at_least(&first, 1).await;
@@ -351,16 +410,21 @@ async fn a_restart_finishes_an_applied_refund_and_notifies_it() {
 
     // The refund is still APPLY_SUCCESS when the sandbox stops: it would finish in an hour.
     let first = Sandbox::start_with(config(Duration::from_secs(3600))).await.unwrap();
-    let order = services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), "rrn_apply", "x")
-        .return_url(merchant.return_url());
+    let order = services::WechatWebPreOrder::place_order(
+        wallets::WeChatHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_apply"),
+        "x",
+    )
+    .return_url(merchant.return_url());
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let refund = services::WechatWebApplyRefund::apply_refund(
         wallets::WeChatHk,
+        eftpay::RefundAmount::new(Amount::from_cents(100)),
         Amount::from_cents(100),
-        Amount::from_cents(100),
-        "rrn_apply",
-        "rf_apply",
+        eftpay::OutTradeNo::new("rrn_apply"),
+        eftpay::RefundNo::new("rf_apply"),
     )
     .notify_url(merchant.notify_url());
     let applied = client(&first).apply_refund(refund).await.unwrap();
@@ -383,8 +447,13 @@ async fn control_api_pays_and_expires_over_http() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
     let order = |out: &str| {
-        services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), out, "x")
-            .return_url("https://merchant.example/r")
+        services::AlipayWebPreOrder::place_order(
+            wallets::AlipayHk,
+            Amount::from_cents(100),
+            eftpay::OutTradeNo::new(out),
+            "x",
+        )
+        .return_url("https://merchant.example/r")
     };
     let a = c.place_order(order("rrn_a")).await.unwrap().eft_trade_no.clone().unwrap();
     let b = c.place_order(order("rrn_b")).await.unwrap().eft_trade_no.clone().unwrap();
@@ -408,9 +477,14 @@ async fn an_unsigned_or_wrongly_signed_acknowledgement_counts_as_not_delivered()
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_badack", "x")
-        .notify_url(notify_url)
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_badack"),
+        "x",
+    )
+    .notify_url(notify_url)
+    .return_url("https://merchant.example/r");
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     let deliveries = common::deliveries_at_least(&sandbox, 2).await;
@@ -433,8 +507,13 @@ async fn slow_responses_trip_the_clients_timeout() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_slow", "x")
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_slow"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     let error = impatient.place_order(order).await.unwrap_err();
     assert!(matches!(error, eftpay::ClientError::Timeout { .. }), "{error}");
 }
@@ -472,17 +551,22 @@ async fn a_data_file_of_the_first_format_is_upgraded_and_keeps_working() {
     assert_eq!(order.terminal.as_deref(), Some("T1"));
     assert_eq!(order.refunds[0].refund_no, "rf_v1");
     let c = client(&sandbox);
-    let query = c.query(QueryRequest::by_out_trade_no("rrn_v1")).await.unwrap();
+    let query = c.query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_v1"))).await.unwrap();
     assert_eq!(query.trade_status, Some(TradeStatus::TradeRefund));
-    let refund = c.query(QueryRequest::by_out_trade_no("rrn_v1").refund_no("rf_v1")).await.unwrap();
+    let refund = c
+        .query(
+            QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_v1")).refund_no(eftpay::RefundNo::new("rf_v1")),
+        )
+        .await
+        .unwrap();
     assert_eq!(refund.transaction_amount, Some(Amount::from_cents(30)));
     // It refunds on, through the refund interface of its scene.
     let more = services::AlipayWebRefund::refund(
         wallets::AlipayHk,
-        Amount::from_cents(70),
+        eftpay::RefundAmount::new(Amount::from_cents(70)),
         Amount::from_cents(100),
-        "rrn_v1",
-        "rf_v2",
+        eftpay::OutTradeNo::new("rrn_v1"),
+        eftpay::RefundNo::new("rf_v2"),
     );
     assert_eq!(c.refund(more).await.unwrap().trade_status, Some(TradeStatus::TradeClosed));
     sandbox.shutdown().await;

@@ -13,8 +13,13 @@ use eftpay::{Amount, Clock, FixedClock, SystemClock, services, wallets};
 use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, RefundState, Sandbox, SandboxConfig};
 
 async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), out_trade_no, "x")
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new(out_trade_no),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap()
 }
 
@@ -46,9 +51,14 @@ async fn a_signed_acknowledgement_six_years_old_is_not_a_delivery() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_oldack", "x")
-        .notify_url(notify_url)
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_oldack"),
+        "x",
+    )
+    .notify_url(notify_url)
+    .return_url("https://merchant.example/r");
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     let deliveries = common::deliveries_at_least(&sandbox, 2).await;
@@ -212,8 +222,13 @@ async fn a_sandbox_on_every_interface_links_to_loopback_not_0_0_0_0() {
     let sandbox = Sandbox::start_with(config).await.unwrap();
     assert!(sandbox.addr().ip().is_unspecified());
     assert_eq!(sandbox.base_url(), format!("http://127.0.0.1:{}/VMP", sandbox.addr().port()));
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_any", "x")
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_any"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     let link = client(&sandbox).place_order(order).await.unwrap().pay_apptrade.clone().unwrap();
     assert!(link.starts_with("http://127.0.0.1:"), "{link}");
     assert!(eftpay_sandbox::browser::Payer::new().open(&link).await.is_ok(), "the link opens");
@@ -283,9 +298,14 @@ async fn shutdown_stops_the_deliveries_still_under_way() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(10), "rrn_stop", "x")
-        .notify_url(notify_url)
-        .return_url("https://merchant.example/r");
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_stop"),
+        "x",
+    )
+    .notify_url(notify_url)
+    .return_url("https://merchant.example/r");
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     common::deliveries_at_least(&sandbox, 1).await;
@@ -311,16 +331,21 @@ async fn shutdown_stops_an_applied_refund_from_finishing() {
         ..common::fast_config()
     };
     let first = Sandbox::start_with(config(Duration::from_millis(200))).await.unwrap();
-    let order = services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), "rrn_timer", "x")
-        .return_url("https://merchant.example/r");
+    let order = services::WechatWebPreOrder::place_order(
+        wallets::WeChatHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_timer"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let refund = services::WechatWebApplyRefund::apply_refund(
         wallets::WeChatHk,
+        eftpay::RefundAmount::new(Amount::from_cents(100)),
         Amount::from_cents(100),
-        Amount::from_cents(100),
-        "rrn_timer",
-        "rf_timer",
+        eftpay::OutTradeNo::new("rrn_timer"),
+        eftpay::RefundNo::new("rf_timer"),
     );
     client(&first).apply_refund(refund).await.unwrap();
     first.shutdown().await;

@@ -73,14 +73,19 @@ async fn requests_and_deliveries_are_logged_without_secrets_or_signatures() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(1);
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), "rrn_log", "x")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_log"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     merchant.wait_for_notifications(2, Duration::from_secs(10)).await;
     common::deliveries_at_least(&sandbox, 2).await;
-    client(&sandbox).query(QueryRequest::by_out_trade_no("rrn_log")).await.unwrap();
+    client(&sandbox).query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_log"))).await.unwrap();
 
     let events = recorder.events.lock().unwrap().clone();
     let answered: Vec<&Fields> = events.iter().filter(|e| value(e, "message") == Some("request answered")).collect();

@@ -185,29 +185,34 @@ async fn orders_of_services_that_never_notify_deliver_nothing_and_are_queried() 
 /// refund → refund notification.
 async fn web_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     let c = client(sandbox);
-    let order = services::WechatWebPreOrder::place_order(wallets::WeChatHk, Amount::from_cents(100), out, "Coffee")
-        .notify_url(merchant.notify_url())
-        .return_url(merchant.return_url());
+    let order = services::WechatWebPreOrder::place_order(
+        wallets::WeChatHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new(out),
+        "Coffee",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
     let reply = c.send(&order.build()).await.unwrap();
     let paid = Payer::new().pay(reply.pay_apptrade.as_deref().unwrap()).await.unwrap();
     assert_eq!(paid.merchant_page.as_deref(), Some(THANKS));
     wait_for(merchant, |n| matches!(n, Notification::Payment(p) if p.out_trade_no.as_deref() == Some(out))).await;
-    let query = c.query(QueryRequest::by_out_trade_no(out)).await.unwrap();
+    let query = c.query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new(out))).await.unwrap();
     assert_eq!(query.trade_status, Some(TradeStatus::TradeSuccess));
     let refund = services::WechatWebRefund::refund(
         wallets::WeChatHk,
-        Amount::from_cents(10),
+        eftpay::RefundAmount::new(Amount::from_cents(10)),
         Amount::from_cents(100),
-        out,
-        format!("{out}_r"),
+        eftpay::OutTradeNo::new(out),
+        eftpay::RefundNo::new(format!("{out}_r")),
     );
     assert_eq!(c.refund(refund).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
     let apply = services::WechatWebApplyRefund::apply_refund(
         wallets::WeChatHk,
-        Amount::from_cents(20),
+        eftpay::RefundAmount::new(Amount::from_cents(20)),
         Amount::from_cents(100),
-        out,
-        format!("{out}_a"),
+        eftpay::OutTradeNo::new(out),
+        eftpay::RefundNo::new(format!("{out}_a")),
     )
     .notify_url(merchant.notify_url());
     assert_eq!(c.apply_refund(apply).await.unwrap().trade_status, Some(TradeStatus::ApplySuccess));
@@ -230,8 +235,13 @@ async fn wait_for(merchant: &Merchant, matching: impl Fn(&Notification) -> bool)
 /// acknowledged → query → refund → query of the refund.
 async fn qrcode_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     let c = client(sandbox);
-    let order = services::AlipayQrcodePreOrder::place_order(wallets::AlipayHk, Amount::from_cents(100), out, "Coffee")
-        .notify_url(merchant.notify_url());
+    let order = services::AlipayQrcodePreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new(out),
+        "Coffee",
+    )
+    .notify_url(merchant.notify_url());
     let reply = c.send(&order.build()).await.unwrap();
     // The QR code's content opens the pay page, as a phone camera would.
     let qr_code = reply.qr_code.clone().unwrap();
@@ -255,19 +265,27 @@ async fn qrcode_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     assert!(sandbox.order(&order.eft_trade_no).unwrap().notified, "the merchant's acknowledgement was taken");
     assert!(sandbox.deliveries().iter().any(|d| d.out_trade_no == out && d.outcome == DeliveryOutcome::Acknowledged));
 
-    let query = c.send(&services::AlipayQrcodeQuery::query(wallets::AlipayHk, out).build()).await.unwrap();
+    let query = c
+        .send(&services::AlipayQrcodeQuery::query(wallets::AlipayHk, eftpay::OutTradeNo::new(out)).build())
+        .await
+        .unwrap();
     assert_eq!(query.trade_status, Some(TradeStatus::TradeSuccess));
     assert_eq!(query.transaction_amount, Some(Amount::from_cents(100)));
     assert_eq!(query.trade_type, Some(TradeType::Sale));
 
     let refund_no = format!("{out}_r");
-    let refund =
-        services::AlipayQrcodeRefund::refund(wallets::AlipayHk, Amount::from_cents(30), out, refund_no.clone());
+    let refund = services::AlipayQrcodeRefund::refund(
+        wallets::AlipayHk,
+        eftpay::RefundAmount::new(Amount::from_cents(30)),
+        eftpay::OutTradeNo::new(out),
+        eftpay::RefundNo::new(refund_no.clone()),
+    );
     let refunded = c.send(&refund.build()).await.unwrap();
     assert_eq!(refunded.trade_status, Some(TradeStatus::TradeRefund));
     assert_eq!(refunded.transaction_amount, Some(Amount::from_cents(30)));
 
-    let query = services::AlipayQrcodeQuery::query(wallets::AlipayHk, out).refund_no(refund_no.clone());
+    let query = services::AlipayQrcodeQuery::query(wallets::AlipayHk, eftpay::OutTradeNo::new(out))
+        .refund_no(eftpay::RefundNo::new(refund_no.clone()));
     let refund_state = c.send(&query.build()).await.unwrap();
     assert_eq!(refund_state.refund_no.as_deref(), Some(refund_no.as_str()));
     assert_eq!(refund_state.trade_type, Some(TradeType::Refund));
@@ -279,23 +297,40 @@ async fn qrcode_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
 async fn qrcode_close(sandbox: &Sandbox, out: &str) {
     let c = client(sandbox);
     let unpaid = format!("{out}_open");
-    let order =
-        services::WechatQrcodePreOrder::place_order(wallets::WeChatCn, Amount::from_cents(50), unpaid.clone(), "Tea");
+    let order = services::WechatQrcodePreOrder::place_order(
+        wallets::WeChatCn,
+        Amount::from_cents(50),
+        eftpay::OutTradeNo::new(unpaid.clone()),
+        "Tea",
+    );
     c.send(&order.build()).await.unwrap();
-    let closed = c.send(&services::WechatQrcodeClose::close(wallets::WeChatCn, unpaid.clone()).build()).await.unwrap();
+    let closed = c
+        .send(&services::WechatQrcodeClose::close(wallets::WeChatCn, eftpay::OutTradeNo::new(unpaid.clone())).build())
+        .await
+        .unwrap();
     assert_eq!(closed.trade_status, Some(TradeStatus::TradeClosed));
     let eft = sandbox.order_by_out_trade_no(&unpaid).unwrap().eft_trade_no;
     assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Closed);
     assert!(sandbox.pay(&eft).is_err(), "a closed order cannot be paid");
-    let again = c.send(&services::WechatQrcodeClose::close(wallets::WeChatCn, unpaid).build()).await.unwrap_err();
+    let again = c
+        .send(&services::WechatQrcodeClose::close(wallets::WeChatCn, eftpay::OutTradeNo::new(unpaid)).build())
+        .await
+        .unwrap_err();
     assert_eq!(again.gateway().unwrap().code(), code(Meaning::CannotClose), "{again}");
 
     let paid = format!("{out}_paid");
-    let order =
-        services::WechatQrcodePreOrder::place_order(wallets::WeChatCn, Amount::from_cents(50), paid.clone(), "Tea");
+    let order = services::WechatQrcodePreOrder::place_order(
+        wallets::WeChatCn,
+        Amount::from_cents(50),
+        eftpay::OutTradeNo::new(paid.clone()),
+        "Tea",
+    );
     c.send(&order.build()).await.unwrap();
     sandbox.pay(&sandbox.order_by_out_trade_no(&paid).unwrap().eft_trade_no).unwrap();
-    let refused = c.send(&services::WechatQrcodeClose::close(wallets::WeChatCn, paid).build()).await.unwrap_err();
+    let refused = c
+        .send(&services::WechatQrcodeClose::close(wallets::WeChatCn, eftpay::OutTradeNo::new(paid)).build())
+        .await
+        .unwrap_err();
     let gateway = refused.gateway().unwrap();
     assert_eq!(gateway.code(), code(Meaning::CannotClose), "{refused}");
     assert!(gateway.is_verified(), "a positive refusal is signed");
@@ -308,7 +343,7 @@ async fn app_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     let order = services::AppWechatPreOrder::place_order(
         wallets::WeChatHk,
         Amount::from_cents(100),
-        out,
+        eftpay::OutTradeNo::new(out),
         BuyerType::Ios,
         "Coffee",
         "Beans",
@@ -325,12 +360,19 @@ async fn app_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
     assert_eq!(payment.wallet, Some(Wallet::WeChatHk));
 
-    let refund = services::AppRefund::refund_by_out_trade_no(Amount::from_cents(10), format!("{out}_r"), out);
+    let refund = services::AppRefund::refund_by_out_trade_no(
+        eftpay::RefundAmount::new(Amount::from_cents(10)),
+        eftpay::RefundNo::new(format!("{out}_r")),
+        eftpay::OutTradeNo::new(out),
+    );
     assert_eq!(c.send(&refund.build()).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
     let eft = sandbox.order_by_out_trade_no(out).unwrap().eft_trade_no;
-    let apply =
-        services::AppWechatApplyRefund::apply_refund_by_eft_trade_no(Amount::from_cents(40), format!("{out}_a"), eft)
-            .notify_url(merchant.notify_url());
+    let apply = services::AppWechatApplyRefund::apply_refund_by_eft_trade_no(
+        eftpay::RefundAmount::new(Amount::from_cents(40)),
+        eftpay::RefundNo::new(format!("{out}_a")),
+        eftpay::EftTradeNo::new(eft),
+    )
+    .notify_url(merchant.notify_url());
     let applied = c.send(&apply.build()).await.unwrap();
     assert_eq!(applied.trade_status, Some(TradeStatus::ApplySuccess));
     let Notification::Refund(refunded) =
@@ -351,8 +393,13 @@ async fn cashier_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     // Not the first wallet, which is what the page offers unchosen.
     let wallet = *row.wallets.last().unwrap();
     let pay_type = CATALOG.pay_type_of_wallet(wallet).unwrap();
-    let order = services::CashierPreOrder::place_order(Amount::from_cents(100), out, "Coffee", merchant.return_url())
-        .notify_url(merchant.notify_url());
+    let order = services::CashierPreOrder::place_order(
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new(out),
+        "Coffee",
+        merchant.return_url(),
+    )
+    .notify_url(merchant.notify_url());
     let reply = c.send(&order.build()).await.unwrap();
     let eft = reply.eft_trade_no.clone().unwrap();
     assert_eq!(sandbox.order(&eft).unwrap().wallet, None, "no wallet until the payer chooses");
@@ -366,11 +413,15 @@ async fn cashier_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
         unreachable!()
     };
     assert_eq!(payment.wallet.as_ref().map(Wallet::as_str), Some(wallet));
-    let query = c.query(QueryRequest::by_out_trade_no(out)).await.unwrap();
+    let query = c.query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new(out))).await.unwrap();
     assert_eq!(query.wallet.as_ref().map(Wallet::as_str), Some(wallet));
     assert_eq!(query.pay_type.as_ref().map(|p| p.as_str()), Some(pay_type));
     assert_eq!(query.trade_status, Some(TradeStatus::TradeSuccess));
-    let refund = services::CashierRefund::refund_by_out_trade_no(Amount::from_cents(100), format!("{out}_r"), out);
+    let refund = services::CashierRefund::refund_by_out_trade_no(
+        eftpay::RefundAmount::new(Amount::from_cents(100)),
+        eftpay::RefundNo::new(format!("{out}_r")),
+        eftpay::OutTradeNo::new(out),
+    );
     let refunded = c.send(&refund.build()).await.unwrap();
     assert_eq!(refunded.trade_status, Some(TradeStatus::TradeClosed));
     assert_eq!(refunded.wallet.as_ref().map(Wallet::as_str), Some(wallet));
@@ -409,7 +460,7 @@ async fn a_wallet_the_cashier_does_not_offer_cannot_be_chosen() {
     let c = client(&sandbox);
     let order = services::CashierPreOrder::place_order(
         Amount::from_cents(100),
-        "cash_bad",
+        eftpay::OutTradeNo::new("cash_bad"),
         "Coffee",
         "https://merchant.example/r",
     );
@@ -441,8 +492,8 @@ async fn every_message_the_sandbox_sends_verifies_and_reads_whole_into_its_type(
     .base_url(sandbox.base_url())
     .build()
     .unwrap();
-    assert!(forged.query(QueryRequest::by_out_trade_no("all_web")).await.is_err());
-    assert!(client(&sandbox).query(QueryRequest::by_out_trade_no("nobody")).await.is_err());
+    assert!(forged.query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("all_web"))).await.is_err());
+    assert!(client(&sandbox).query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("nobody"))).await.is_err());
 
     let sent = sandbox.sent();
     if std::env::var_os("SHOW_SENT").is_some() {

@@ -15,8 +15,13 @@ fn basket() -> Vec<BasketLine> {
 
 #[test]
 fn the_typed_api_takes_the_scenes_own_wire_names() {
-    let order =
-        services::KioskCoinOrder::place_order(wallets::CoinBox, "T-1", Amount::from_cents(450), basket()).build();
+    let order = services::KioskCoinOrder::place_order(
+        wallets::CoinBox,
+        eftpay::OutTradeNo::new("T-1"),
+        Amount::from_cents(450),
+        basket(),
+    )
+    .build();
     assert_eq!(order.method, kiosk::PayType::Coin, "the payment type comes from the row");
     assert_eq!(order.channel, kiosk::Wallet::CoinBox);
     assert_eq!(order.validate(), Ok(()));
@@ -26,21 +31,36 @@ fn the_typed_api_takes_the_scenes_own_wire_names() {
 
 #[test]
 fn a_field_is_required_only_for_the_channel_that_needs_it() {
-    let card = services::KioskCardOrder::place_order(wallets::KioskCard, "T-2", Amount::from_cents(450), basket());
+    let card = services::KioskCardOrder::place_order(
+        wallets::KioskCard,
+        eftpay::OutTradeNo::new("T-2"),
+        Amount::from_cents(450),
+        basket(),
+    );
     let violations = card.clone().build().validate().unwrap_err();
     assert!(violations.has("card_holder", Rule::Required), "{violations}");
     assert_eq!(card.card_holder("Chan Tai Man").build().validate(), Ok(()));
-    let gift = services::KioskCardOrder::place_order(wallets::GiftCard, "T-3", Amount::from_cents(450), basket());
+    let gift = services::KioskCardOrder::place_order(
+        wallets::GiftCard,
+        eftpay::OutTradeNo::new("T-3"),
+        Amount::from_cents(450),
+        basket(),
+    );
     assert_eq!(gift.build().validate(), Ok(()), "another channel of the same row needs no holder");
 }
 
 #[test]
 fn numeric_rules_of_the_scene_are_checked() {
     let order = |seconds: u32| {
-        services::KioskCoinOrder::place_order(wallets::CoinBox, "T-4", Amount::from_cents(450), basket())
-            .valid_for(seconds)
-            .build()
-            .validate()
+        services::KioskCoinOrder::place_order(
+            wallets::CoinBox,
+            eftpay::OutTradeNo::new("T-4"),
+            Amount::from_cents(450),
+            basket(),
+        )
+        .valid_for(seconds)
+        .build()
+        .validate()
     };
     assert_eq!(order(90), Ok(()));
     assert!(order(95).unwrap_err().has("valid_for", Rule::OutOfRange), "a multiple of 30");
@@ -50,8 +70,13 @@ fn numeric_rules_of_the_scene_are_checked() {
 
 #[test]
 fn a_row_is_found_by_payment_type_where_no_service_field_is_sent() {
-    let mut order =
-        services::KioskCoinOrder::place_order(wallets::CoinBox, "T-5", Amount::from_cents(450), basket()).build();
+    let mut order = services::KioskCoinOrder::place_order(
+        wallets::CoinBox,
+        eftpay::OutTradeNo::new("T-5"),
+        Amount::from_cents(450),
+        basket(),
+    )
+    .build();
     order.channel = kiosk::Wallet::GiftCard;
     let violations = order.validate().unwrap_err();
     assert!(violations.has("channel", Rule::NotForService), "{violations}");
@@ -59,8 +84,13 @@ fn a_row_is_found_by_payment_type_where_no_service_field_is_sent() {
 
 #[test]
 fn nested_arrays_of_objects_are_signed_as_compact_json_in_spec_order() {
-    let order =
-        services::KioskCoinOrder::place_order(wallets::CoinBox, "T-6", Amount::from_cents(450), basket()).build();
+    let order = services::KioskCoinOrder::place_order(
+        wallets::CoinBox,
+        eftpay::OutTradeNo::new("T-6"),
+        Amount::from_cents(450),
+        basket(),
+    )
+    .build();
     let credentials = eftpay::Credentials::new("KIOSK0000001", "test-secret-not-real");
     let body =
         eftpay::wire::signed_json(&order, &credentials, eftpay::HkTime::parse_compact("20261201120000").unwrap());

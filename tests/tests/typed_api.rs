@@ -7,9 +7,14 @@ use eftpay::{
 
 #[test]
 fn typed_order_fills_service_pay_type_and_default_scene() {
-    let order = services::AlipayWapPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(53), "rrn_1", "test")
-        .return_url("https://merchant.example/return")
-        .build();
+    let order = services::AlipayWapPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(53),
+        eftpay::OutTradeNo::new("rrn_1"),
+        "test",
+    )
+    .return_url("https://merchant.example/return")
+    .build();
     assert_eq!(order.service, Service::AlipayWapPreOrder);
     assert_eq!(order.pay_type, PayType::Alipay);
     assert_eq!(order.wallet, Wallet::AlipayCn);
@@ -19,10 +24,15 @@ fn typed_order_fills_service_pay_type_and_default_scene() {
 
 #[test]
 fn typed_pay_scene_choice_among_the_services_own() {
-    let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(81), "rrn_1", "test")
-        .pay_scene(pay_scenes::App)
-        .return_url("https://merchant.example/return")
-        .build();
+    let order = services::PaymeWebPreOrder::place_order(
+        wallets::PayMe,
+        Amount::from_cents(81),
+        eftpay::OutTradeNo::new("rrn_1"),
+        "test",
+    )
+    .pay_scene(pay_scenes::App)
+    .return_url("https://merchant.example/return")
+    .build();
     assert_eq!(order.pay_scene, PayScene::App);
     assert_eq!(order.validate(), Ok(()));
 }
@@ -31,10 +41,10 @@ fn typed_pay_scene_choice_among_the_services_own() {
 fn typed_refund_needs_no_pay_type_or_service() {
     let refund = services::AlipayWebRefund::refund(
         wallets::AlipayHk,
-        Amount::from_cents(50),
+        eftpay::RefundAmount::new(Amount::from_cents(50)),
         Amount::from_cents(100),
-        "rrn_1",
-        "refund_1",
+        eftpay::OutTradeNo::new("rrn_1"),
+        eftpay::RefundNo::new("refund_1"),
     )
     .reason("customer changed their mind")
     .build();
@@ -95,10 +105,15 @@ fn one_extra_service_row_yields_a_working_typed_service() {
 
 #[test]
 fn signed_body_carries_exactly_the_signed_fields() {
-    let order = services::AlipayWebPreOrder::place_order(wallets::AlipayHk, Amount::from_cents(53), "rrn_1", "test")
-        .return_url("https://merchant.example/return")
-        .tid("")
-        .build();
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(53),
+        eftpay::OutTradeNo::new("rrn_1"),
+        "test",
+    )
+    .return_url("https://merchant.example/return")
+    .tid("")
+    .build();
     let credentials = Credentials::new("S0003469", "test-secret-not-real");
     let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
     let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();

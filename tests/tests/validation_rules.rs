@@ -17,7 +17,7 @@ fn order() -> PlaceOrderRequest {
     let mut r = PlaceOrderRequest::new(
         Service::AlipayWebPreOrder,
         amount("0.53"),
-        "rrn_1686280005998",
+        eftpay::OutTradeNo::new("rrn_1686280005998"),
         PayType::Alipay,
         "test",
         Wallet::AlipayHk,
@@ -289,12 +289,12 @@ fn all_violations_are_reported_at_once() {
 fn refund() -> RefundRequest {
     RefundRequest::new(
         Service::AlipayWebRefund,
-        amount("0.50"),
+        eftpay::RefundAmount::new(amount("0.50")),
         amount("1.00"),
-        "rrn_1",
+        eftpay::OutTradeNo::new("rrn_1"),
         PayType::Alipay,
         Wallet::AlipayCn,
-        "refund_1",
+        eftpay::RefundNo::new("refund_1"),
     )
 }
 
@@ -324,12 +324,12 @@ fn refund_service_must_be_a_refund_service() {
 fn apply_refund_takes_a_notify_url() {
     let mut r = ApplyRefundRequest::new(
         Service::WechatWebApplyRefund,
-        amount("0.50"),
+        eftpay::RefundAmount::new(amount("0.50")),
         amount("1.00"),
-        "rrn_1",
+        eftpay::OutTradeNo::new("rrn_1"),
         PayType::WeChat,
         Wallet::WeChatHk,
-        "refund_1",
+        eftpay::RefundNo::new("refund_1"),
     );
     r.notify_url = Some("https://merchant.example/refund-notify".into());
     assert_eq!(r.validate(), Ok(()));
@@ -398,7 +398,7 @@ fn app_active_time_must_be_a_multiple_of_60() {
     use eftpay::{AppPreOrderRequest, BuyerType};
     let mut order = AppPreOrderRequest::new(
         amount("1.00"),
-        "rrn_app_1",
+        eftpay::OutTradeNo::new("rrn_app_1"),
         PayType::WeChat,
         BuyerType::Ios,
         "app order",
@@ -420,7 +420,7 @@ fn an_interface_without_a_service_field_still_checks_payment_type_and_wallet() {
     let order = |pay_type: PayType, wallet: Wallet| {
         AppPreOrderRequest::new(
             amount("1.00"),
-            "rrn_app_2",
+            eftpay::OutTradeNo::new("rrn_app_2"),
             pay_type,
             BuyerType::Android,
             "s",
@@ -442,7 +442,7 @@ fn a_cashier_order_carries_no_payment_type_or_wallet() {
     let mut order = CashierPreOrderRequest::new(
         Service::CashierPreOrder,
         amount("1.00"),
-        "rrn_cashier_1",
+        eftpay::OutTradeNo::new("rrn_cashier_1"),
         "s",
         PayScene::Wap,
         "https://merchant.example/return",
@@ -460,7 +460,7 @@ fn qrcode_requests_name_the_wallet_payment_type_on_the_wire() {
     let order = eftpay::services::AlipayQrcodePreOrder::place_order(
         eftpay::wallets::AlipayBoth,
         amount("2.00"),
-        "rrn_qr_1",
+        eftpay::OutTradeNo::new("rrn_qr_1"),
         "counter",
     )
     .build();

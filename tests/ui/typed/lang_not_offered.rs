@@ -1,7 +1,7 @@
 // The ICBC wap service is not in the lang table, so it takes no lang at all.
-use eftpay::{Amount, langs, services, wallets};
+use eftpay::{Amount, OutTradeNo, langs, services, wallets};
 
 fn main() {
-    let _ = services::IcbcWapPreOrder::place_order(wallets::IcbcWap, Amount::from_cents(53), "rrn_1", "test")
+    let _ = services::IcbcWapPreOrder::place_order(wallets::IcbcWap, Amount::from_cents(53), OutTradeNo::new("rrn_1"), "test")
         .lang(langs::En);
 }

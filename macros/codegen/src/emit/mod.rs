@@ -105,18 +105,40 @@ pub(crate) fn value_type(spec: &Spec, ty: FieldType) -> TokenStream {
     }
 }
 
-/// The type a constructor or setter takes for a field (`impl Into<String>` for text).
-pub(crate) fn param_type(spec: &Spec, ty: FieldType) -> TokenStream {
-    match ty {
-        FieldType::Text | FieldType::Url => quote! { impl ::core::convert::Into<::std::string::String> },
-        other => value_type(spec, other),
+/// The type a constructor or setter takes for a field: the runtime's own type for the numbers
+/// that identify an order or refund and for a refund's amount (so two of them cannot be passed
+/// swapped), `impl Into<String>` for other text, the field's type otherwise.
+pub(crate) fn param_type(spec: &Spec, f: &Field) -> TokenStream {
+    match (f.concept, f.ty) {
+        (Some(Concept::OutTradeNo), FieldType::Text) => quote! { ::eftpay::OutTradeNo },
+        (Some(Concept::EftTradeNo), FieldType::Text) => quote! { ::eftpay::EftTradeNo },
+        (Some(Concept::RefundNo), FieldType::Text) => quote! { ::eftpay::RefundNo },
+        (Some(Concept::RefundAmount), FieldType::Amount) => quote! { ::eftpay::RefundAmount },
+        (_, FieldType::Text | FieldType::Url) => quote! { impl ::core::convert::Into<::std::string::String> },
+        (_, other) => value_type(spec, other),
+    }
+}
+
+/// A struct-literal entry storing parameter `name` (of [`param_type`]) in its field.
+pub(crate) fn field_init(f: &Field, name: &Ident) -> TokenStream {
+    match (f.concept, f.ty) {
+        (Some(Concept::OutTradeNo | Concept::EftTradeNo | Concept::RefundNo | Concept::RefundAmount), _)
+        | (_, FieldType::Text | FieldType::Url) => {
+            let value = param_into(f, name);
+            quote! { #name: #value }
+        }
+        _ => quote! { #name },
     }
 }
 
 /// Converts a parameter of [`param_type`] into the stored value.
-pub(crate) fn param_into(ty: FieldType, name: &Ident) -> TokenStream {
-    match ty {
-        FieldType::Text | FieldType::Url => quote! { #name.into() },
+pub(crate) fn param_into(f: &Field, name: &Ident) -> TokenStream {
+    match (f.concept, f.ty) {
+        (Some(Concept::OutTradeNo | Concept::EftTradeNo | Concept::RefundNo), FieldType::Text) => {
+            quote! { #name.into_string() }
+        }
+        (Some(Concept::RefundAmount), FieldType::Amount) => quote! { #name.amount() },
+        (_, FieldType::Text | FieldType::Url) => quote! { #name.into() },
         _ => quote! { #name },
     }
 }

@@ -8,9 +8,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    concept_fields, doc, ident, incoming_name, info_path, outgoing_name, param_type, read_field, sink_step, value_type,
+    concept_fields, doc, field_init, ident, incoming_name, info_path, outgoing_name, param_type, read_field, sink_step,
+    value_type,
 };
-use crate::model::{Concept, Field, FieldType, Interface, Spec};
+use crate::model::{Concept, Field, Interface, Spec};
 
 pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let name = outgoing_name(i);
@@ -33,16 +34,14 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let mandatory: Vec<&&Field> = caller.iter().filter(|f| f.is_mandatory()).collect();
     let params = mandatory.iter().map(|f| {
         let rust = ident(&f.rust);
-        let ty = param_type(spec, f.ty);
+        let ty = param_type(spec, f);
         quote! { #rust: #ty }
     });
     let inits = caller.iter().map(|f| {
         let rust = ident(&f.rust);
         if f.is_mandatory() {
-            match f.ty {
-                FieldType::Text | FieldType::Url => quote! { #rust: #rust.into(), },
-                _ => quote! { #rust, },
-            }
+            let init = field_init(f, &rust);
+            quote! { #init, }
         } else {
             quote! { #rust: ::core::option::Option::None, }
         }

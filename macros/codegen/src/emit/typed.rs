@@ -30,7 +30,7 @@ fn columns(spec: &Spec) -> [Column; 3] {
             concept: Concept::Wallet,
             module: "wallets",
             marker: "WalletMarker",
-            of: "TakesWallet",
+            of: "WalletOf",
             konst: "WALLET",
             label: "wallet",
         },
@@ -39,7 +39,7 @@ fn columns(spec: &Spec) -> [Column; 3] {
             concept: Concept::PayScene,
             module: "pay_scenes",
             marker: "PaySceneMarker",
-            of: "TakesPayScene",
+            of: "PaySceneOf",
             konst: "PAY_SCENE",
             label: "pay_scene",
         },
@@ -48,7 +48,7 @@ fn columns(spec: &Spec) -> [Column; 3] {
             concept: Concept::Lang,
             module: "langs",
             marker: "LangMarker",
-            of: "TakesLang",
+            of: "LangOf",
             konst: "LANG",
             label: "lang",
         },
@@ -113,8 +113,10 @@ pub fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
-/// Marker types of one column and the `Takes…<M>` trait service markers implement for the
-/// values of their row — on the service, so a compile error lists that service's values only.
+/// Marker types of one column and the `…Of<S>` trait a value's marker implements for each
+/// service whose row lists it. The impls are `do_not_recommend`: a compile error says which
+/// value the service does not take, without listing the other services' impls (a list that
+/// would change with every row added).
 fn markers(spec: &Spec, c: &Column) -> TokenStream {
     let Some(enum_id) = c.enum_id else { return TokenStream::new() };
     let enum_ident = ident(&spec.enumeration(enum_id).rust);
@@ -135,12 +137,13 @@ fn markers(spec: &Spec, c: &Column) -> TokenStream {
     });
     let module_doc = doc(&format!("Marker types for each {label}, for the typed per-service API."));
     let marker_doc = doc(&format!("A marker type standing for one {label}."));
-    let of_doc =
-        doc(&format!("Implemented by a service marker for each {label} of its row (the spec's service table)."));
-    let message = format!("{label} `{{M}}` is not one that service `{{Self}}` takes");
+    let of_doc = doc(&format!(
+        "Implemented by a {label}'s marker for each service `S` whose row lists it (the spec's service table)."
+    ));
+    let message = format!("{label} `{{Self}}` is not one that service `{{S}}` takes");
     let label_text = format!("this {label} does not belong to the service");
     let note = format!(
-        "the service's {label}s are listed in its row of the spec's service table; `{{Self}}::rules()` returns them at run time"
+        "the service's {label}s are listed in its row of the spec's service table; `{{S}}::rules()` returns them at run time"
     );
     quote! {
         #module_doc
@@ -156,7 +159,7 @@ fn markers(spec: &Spec, c: &Column) -> TokenStream {
 
         #of_doc
         #[diagnostic::on_unimplemented(message = #message, label = #label_text, note = #note)]
-        pub trait #of<M: #marker> {}
+        pub trait #of<S>: #marker {}
 
         #(#marker_impls)*
     }
@@ -173,8 +176,8 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
     let row_decided = |f: &Field| matches!(f.concept, Some(Concept::Service | Concept::PayType)) && has_rows;
     let setters = caller.iter().filter(|f| !f.is_mandatory() && !typed_column(f) && !row_decided(f)).map(|f| {
         let rust = ident(&f.rust);
-        let ty = param_type(spec, f.ty);
-        let value = param_into(f.ty, &rust);
+        let ty = param_type(spec, f);
+        let value = param_into(f, &rust);
         let d = doc(&format!("Sets `{}` — {}", f.wire, f.doc));
         quote! {
             #d
@@ -186,7 +189,7 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
     });
     let typed_setters = caller.iter().filter(|f| typed_column(f)).filter_map(|f| {
         let column = columns(spec).into_iter().find(|c| Some(c.concept) == f.concept)?;
-        let (of, konst, marker) = (ident(column.of), ident(column.konst), ident(column.marker));
+        let (of, konst) = (ident(column.of), ident(column.konst));
         let rust = ident(&f.rust);
         let value = if f.is_mandatory() {
             quote! { M::#konst }
@@ -196,10 +199,7 @@ fn builder(i: &Interface, spec: &Spec) -> TokenStream {
         let d = doc(&format!("Sets `{}` to one the service takes (others do not compile).", f.wire));
         Some(quote! {
             #d
-            pub fn #rust<M: #marker>(mut self, _marker: M) -> Self
-            where
-                S: #of<M>,
-            {
+            pub fn #rust<M: #of<S>>(mut self, _marker: M) -> Self {
                 self.request.#rust = #value;
                 self
             }
@@ -267,15 +267,15 @@ fn rowless_constructors(i: &Interface, spec: &Spec, has_rows: bool) -> TokenStre
         let mut args = Vec::new();
         for f in i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()) {
             let rust = ident(&f.rust);
-            let ty = param_type(spec, f.ty);
+            let ty = param_type(spec, f);
             params.push(quote! { #rust: #ty });
-            args.push(param_into(f.ty, &rust));
+            args.push(quote! { #rust });
         }
         let set = pick.map(|f| {
             let rust = ident(&f.rust);
-            let ty = param_type(spec, f.ty);
+            let ty = param_type(spec, f);
             params.push(quote! { #rust: #ty });
-            let value = param_into(f.ty, &rust);
+            let value = param_into(f, &rust);
             quote! { request.#rust = ::core::option::Option::Some(#value); }
         });
         let method = ident(&method);
@@ -345,7 +345,10 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
             .iter()
             .map(|v| {
                 let value = ident(&spec.value(enum_id, *v).rust);
-                quote! { impl #of<#module::#value> for services::#name {} }
+                quote! {
+                    #[diagnostic::do_not_recommend]
+                    impl #of<services::#name> for #module::#value {}
+                }
             })
             .collect()
     });
@@ -398,10 +401,8 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                 if suffix == "start" { format_ident!("{purpose}") } else { format_ident!("{purpose}_{suffix}") };
             let mut params = Vec::new();
             let mut generics = Vec::new();
-            let mut bounds = Vec::new();
             if wallet_param {
-                generics.push(quote! { W: WalletMarker });
-                bounds.push(quote! { Self: TakesWallet<W> });
+                generics.push(quote! { W: WalletOf<Self> });
                 params.push(quote! { _wallet: W });
             }
             let mut args = Vec::new();
@@ -424,18 +425,18 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                         quote! { #e::#v }
                     }
                     _ => {
-                        let ty = param_type(spec, f.ty);
+                        let ty = param_type(spec, f);
                         params.push(quote! { #rust: #ty });
-                        param_into(f.ty, &rust)
+                        quote! { #rust }
                     }
                 };
                 args.push(arg);
             }
             let set = pick.map(|f| {
                 let rust = ident(&f.rust);
-                let ty = param_type(spec, f.ty);
+                let ty = param_type(spec, f);
                 params.push(quote! { #rust: #ty });
-                let value = param_into(f.ty, &rust);
+                let value = param_into(f, &rust);
                 quote! { request.#rust = ::core::option::Option::Some(#value); }
             });
             let wallets: Vec<String> = s.wallets.iter().map(|w| spec.value(b.wallet, *w).wire.clone()).collect();
@@ -448,10 +449,7 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
             Some(quote! {
                 #d
                 #[allow(clippy::too_many_arguments)]
-                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self>
-                where
-                    #(#bounds),*
-                {
+                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
                     #[allow(unused_mut)]
                     let mut request = #request::new(#(#args),*);
                     #set
