@@ -1,9 +1,10 @@
 //! Talking to the configured gateway: a client built from the environment (EFTPAY_BASE_URL,
 //! EFTPAY_USER_CONFIRM_KEY, EFTPAY_SECRET) and a single-threaded runtime to run one request on.
 //! Validating, signing, sending, verifying and the retry rules are the library's
-//! (`eftpay::Client`); this module only wires them to the command line.
+//! (`eftpay::Client::send_fields`); this module only wires them to the command line.
 
-use eftpay::{Client, Request, Verified};
+use eftpay::catalog::{Catalog, InterfaceInfo, TypedFields};
+use eftpay::{Client, Verified};
 use tokio::runtime::Runtime;
 
 use crate::failure::Failure;
@@ -31,12 +32,19 @@ impl Gateway {
         Ok(Gateway { client, runtime })
     }
 
-    /// Sends `request` and waits for its verified reply.
+    /// Sends the request `fields` make up through `interface` of `catalog` and waits for its
+    /// verified reply.
     ///
     /// # Errors
     /// The request is invalid (nothing sent), eftPay refused it, could not be reached, or its
     /// reply cannot be trusted.
-    pub fn send<R: Request>(&self, request: &R) -> Result<Verified<R::Response>, Failure> {
-        self.runtime.block_on(self.client.send(request)).map_err(Failure::from)
+    pub fn send(
+        &self,
+        catalog: &'static Catalog,
+        interface: &'static InterfaceInfo,
+        fields: &[(&'static str, String)],
+    ) -> Result<Verified<TypedFields>, Failure> {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        self.runtime.block_on(self.client.send_fields(catalog, interface, &pairs)).map_err(Failure::from)
     }
 }
