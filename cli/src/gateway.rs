@@ -8,7 +8,7 @@ use eftpay::{Client, Verified};
 use tokio::runtime::Runtime;
 
 use crate::failure::Failure;
-use crate::input;
+use crate::input::{self, Environment};
 
 /// The configured gateway, ready to send; building it sends nothing.
 pub struct Gateway {
@@ -23,9 +23,9 @@ impl Gateway {
     /// # Errors
     /// Credentials unset, empty or not UTF-8; a base URL or user key the client refuses; a
     /// runtime that cannot start.
-    pub fn from_env() -> Result<Gateway, Failure> {
-        let credentials = input::credentials_from_env()?;
-        let base_url = input::base_url_from_env()?;
+    pub fn from_env(env: &Environment) -> Result<Gateway, Failure> {
+        let credentials = input::credentials_from_env(env)?;
+        let base_url = input::base_url_from_env(env)?;
         let client = Client::builder(credentials).base_url(base_url).build()?;
         // One request per run: a current-thread runtime is all it needs, and starts no threads.
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(Failure::Runtime)?;

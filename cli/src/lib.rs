@@ -25,6 +25,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use eftpay::catalog::Catalog;
 
 pub use crate::exit::Status;
+pub use crate::input::Environment;
 
 /// `eftpay spec` as text or JSON, for any catalog.
 pub mod spec {
@@ -123,9 +124,19 @@ fn command(catalog: &'static Catalog) -> clap::Command {
 }
 
 /// Runs the `eftpay` command line on `args` (the program name first, as `std::env::args_os`
-/// gives them) with `catalog`, printing results on stdout and problems on stderr; the exit
-/// code is one of [`Status`]'s.
+/// gives them) with `catalog` and the process environment, printing results on stdout and
+/// problems on stderr; the exit code is one of [`Status`]'s.
 pub fn run<I, T>(catalog: &'static Catalog, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(catalog, args, &Environment::process())
+}
+
+/// [`run`] with the configuration variables (EFTPAY_SECRET, EFTPAY_USER_CONFIRM_KEY,
+/// EFTPAY_BASE_URL) taken from `env`.
+pub fn run_with<I, T>(catalog: &'static Catalog, args: I, env: &Environment) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -140,14 +151,14 @@ where
         }
     };
     let outcome = match &cli.command {
-        Command::Sign(args) => commands::sign::run(args),
-        Command::VerifyNotify(args) => commands::verify_notify::run(catalog, args),
+        Command::Sign(args) => commands::sign::run(args, env),
+        Command::VerifyNotify(args) => commands::verify_notify::run(catalog, args, env),
         Command::Spec(args) => commands::spec::run(catalog, args),
-        Command::PreOrder(args) => commands::pre_order::run(catalog, args),
-        Command::Query(args) => commands::query::run(catalog, args),
-        Command::Refund(args) => commands::refund::run(catalog, args),
-        Command::Close(args) => commands::close::run(catalog, args),
-        Command::Sandbox(args) => commands::sandbox::run(catalog, args),
+        Command::PreOrder(args) => commands::pre_order::run(catalog, args, env),
+        Command::Query(args) => commands::query::run(catalog, args, env),
+        Command::Refund(args) => commands::refund::run(catalog, args, env),
+        Command::Close(args) => commands::close::run(catalog, args, env),
+        Command::Sandbox(args) => commands::sandbox::run(catalog, args, env),
         Command::Demo(args) => commands::demo::run(catalog, args),
     };
     match outcome {

@@ -373,7 +373,7 @@ fn service_of_another_command(catalog: &Catalog, purpose: Purpose, text: &str, r
     let send_with =
         its.and_then(commands::command_for).map_or_else(String::new, |command| format!("; send it with `{command}`"));
     format!(
-        "--service {text} is a `{}` service{send_with}. This command takes:{}",
+        "--service {text} is for `{}`{send_with}. This command takes:{}",
         its.map_or(row.interface, Purpose::name),
         what_it_takes(catalog, purpose)
     )
@@ -603,6 +603,8 @@ fn take_row(draft: &mut Draft<'_>, fill: Fill) {
                 FieldKind::Amount => Some("1.00".to_owned()),
                 FieldKind::Seconds => Some(field.min.unwrap_or(0).max(field.multiple_of.unwrap_or(60)).to_string()),
                 FieldKind::Text => Some("eftpay demo".to_owned()),
+                FieldKind::Object => Some("{}".to_owned()),
+                FieldKind::ObjectArray => Some("[]".to_owned()),
                 _ => None,
             };
             if let Some(value) = plain {

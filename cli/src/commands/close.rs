@@ -6,6 +6,7 @@ use eftpay::rules::Purpose;
 
 use crate::commands::exchange;
 use crate::failure::Failure;
+use crate::input::Environment;
 use crate::request::RequestArgs;
 use crate::{output, reply};
 
@@ -22,7 +23,7 @@ pub struct Args {
 /// # Errors
 /// Not configured, an invalid request (nothing sent), the gateway's refusal (a paid order
 /// cannot be closed) or failure, or stdout closed.
-pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
-    let done = exchange(catalog, Purpose::Close, &args.request)?;
+pub fn run(catalog: &'static Catalog, args: &Args, env: &Environment) -> Result<(), Failure> {
+    let done = exchange(catalog, Purpose::Close, &args.request, env)?;
     output::print(&reply::render(&done.target, &done.sent, &done.reply))
 }

@@ -7,6 +7,7 @@ use eftpay::rules::Purpose;
 
 use crate::failure::Failure;
 use crate::gateway::Gateway;
+use crate::input::Environment;
 use crate::request::{self, Fill, RequestArgs, Target};
 
 pub mod close;
@@ -55,8 +56,13 @@ pub struct Exchange {
 ///
 /// # Errors
 /// Not configured, an invalid request (nothing sent), the gateway's refusal or failure.
-pub fn exchange(catalog: &'static Catalog, purpose: Purpose, args: &RequestArgs) -> Result<Exchange, Failure> {
-    let gateway = Gateway::from_env()?;
+pub fn exchange(
+    catalog: &'static Catalog,
+    purpose: Purpose,
+    args: &RequestArgs,
+    env: &Environment,
+) -> Result<Exchange, Failure> {
+    let gateway = Gateway::from_env(env)?;
     let target = request::target(catalog, purpose, args)?;
     let sent = request::fields(&target, &args.given(purpose), &args.fields, Fill::Nothing)?;
     let reply = gateway.send(catalog, target.interface, &sent)?;

@@ -8,6 +8,7 @@ use eftpay::rules::Purpose;
 
 use crate::commands::exchange;
 use crate::failure::Failure;
+use crate::input::Environment;
 use crate::request::RequestArgs;
 use crate::{output, qr, reply};
 
@@ -28,8 +29,8 @@ pub struct Args {
 /// # Errors
 /// Not configured, an invalid request (nothing sent), the gateway's refusal or failure, or
 /// stdout closed.
-pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
-    let done = exchange(catalog, Purpose::PlaceOrder, &args.request)?;
+pub fn run(catalog: &'static Catalog, args: &Args, env: &Environment) -> Result<(), Failure> {
+    let done = exchange(catalog, Purpose::PlaceOrder, &args.request, env)?;
     let mut text = reply::render(&done.target, &done.sent, &done.reply);
     if args.qr {
         text.push_str(&qr_code(done.target.interface, &done.reply));

@@ -7,6 +7,7 @@ use eftpay::rules::Purpose;
 
 use crate::commands::exchange;
 use crate::failure::Failure;
+use crate::input::Environment;
 use crate::request::RequestArgs;
 use crate::{output, reply};
 
@@ -23,7 +24,7 @@ pub struct Args {
 /// # Errors
 /// Not configured, an invalid request (nothing sent), the gateway's refusal or failure, or
 /// stdout closed.
-pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
-    let done = exchange(catalog, Purpose::Query, &args.request)?;
+pub fn run(catalog: &'static Catalog, args: &Args, env: &Environment) -> Result<(), Failure> {
+    let done = exchange(catalog, Purpose::Query, &args.request, env)?;
     output::print(&reply::render(&done.target, &done.sent, &done.reply))
 }

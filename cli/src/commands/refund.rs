@@ -8,6 +8,7 @@ use eftpay::rules::Purpose;
 
 use crate::commands::exchange;
 use crate::failure::Failure;
+use crate::input::Environment;
 use crate::request::RequestArgs;
 use crate::{output, reply};
 
@@ -28,8 +29,8 @@ pub struct Args {
 /// # Errors
 /// Not configured, an invalid request (nothing sent), the gateway's refusal or failure, or
 /// stdout closed.
-pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
+pub fn run(catalog: &'static Catalog, args: &Args, env: &Environment) -> Result<(), Failure> {
     let purpose = if args.apply { Purpose::ApplyRefund } else { Purpose::Refund };
-    let done = exchange(catalog, purpose, &args.request)?;
+    let done = exchange(catalog, purpose, &args.request, env)?;
     output::print(&reply::render(&done.target, &done.sent, &done.reply))
 }

@@ -76,10 +76,10 @@ fn log_events() {
 ///
 /// # Errors
 /// Half-configured credentials, an address that cannot be bound, an unusable data file.
-pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
+pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> Result<(), Failure> {
     // Credentials from the environment when both are set; otherwise the sandbox makes some up
     // and they are printed (they are the sandbox's own, not eftPay's).
-    let chosen = input::optional_credentials_from_env()?;
+    let chosen = input::optional_credentials_from_env(env)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Failure::Runtime)?;
     runtime.block_on(async {
         // Listening for the signals starts before anything is served, so an early one is not lost.
@@ -152,7 +152,7 @@ fn print_banner(args: &Args, sandbox: &Sandbox, chose_credentials: bool) -> Resu
     output::print(&format!(
         "eftPay sandbox gateway listening on {base}\n\
          Point the SDK or the other commands at it:\n  export {BASE_URL_VAR}={base}\n  export {USER_KEY_VAR}={key}\n{secret_line}\
-         Pay pages: the pay_apptrade link of each order. Control API (POSTs as JSON):\n  \
+         Pay pages: the pay link (or QR code content) of each order's reply. Control API (POSTs as JSON):\n  \
          curl -X POST {json} {root}/control/orders/<eft_trade_no>/pay   # or fail, cancel, expire\n  \
          curl {root}/control/orders   curl {root}/control/deliveries\n  \
          curl -X POST {json} -d '{{\"drop_notifications\":1,\"tamper_notifications\":0,\"delay_notifications_ms\":0,\"slow_responses_ms\":0,\"server_errors\":0}}' {root}/control/faults\n\

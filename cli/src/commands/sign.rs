@@ -23,8 +23,8 @@ pub struct Args {
 ///
 /// # Errors
 /// No usable secret, unreadable input, or stdout closed.
-pub fn run(args: &Args) -> Result<(), Failure> {
-    let secret = input::secret_from_env()?;
+pub fn run(args: &Args, env: &input::Environment) -> Result<(), Failure> {
+    let secret = input::secret_from_env(env)?;
     let fields = ReceivedFields::from_json_bytes(&input::read_stdin()?)?;
     let sign = sign_fields(&fields, &secret);
     let text = if args.explain { explained(&fields, &sign) } else { format!("{sign}\n") };

@@ -28,8 +28,8 @@ pub struct Args {
 ///
 /// # Errors
 /// No usable secret, unreadable input, a bad signature, or stdout closed.
-pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
-    let secret = input::secret_from_env()?;
+pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> Result<(), Failure> {
+    let secret = input::secret_from_env(env)?;
     let body = input::read_stdin()?;
     let summary =
         if args.form { verify_return(catalog, &body, &secret)? } else { verify_notification(catalog, &body, &secret)? };
