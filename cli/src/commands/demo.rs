@@ -292,6 +292,18 @@ impl Demo<'_> {
     }
 }
 
+/// A new order number from the time, short enough for the interface's order-number field with
+/// room for the `-r1` and `-2` the refund and the second order add.
+fn order_number(place: &InterfaceInfo, digits: &str) -> String {
+    let room = place.field_for(Concept::OutTradeNo).and_then(|f| f.max_len).unwrap_or(64).saturating_sub(3);
+    let long = format!("demo-{digits}");
+    if long.len() <= room {
+        return long;
+    }
+    let keep = room.saturating_sub(1).min(digits.len());
+    format!("d{}", digits.get(digits.len() - keep..).unwrap_or(digits))
+}
+
 /// An amount from `cents` up that chooses no outcome other than success in a test environment
 /// for `pay_type`, so the demo's payment is an ordinary one.
 fn ordinary_amount(catalog: &Catalog, pay_type: Option<&str>, cents: u64) -> Amount {
@@ -366,7 +378,7 @@ async fn demo(plan: &Plan, args: &Args) -> Result<(), Failure> {
     )?;
     demo.ok(&format!("notify_url {}   return_url {}", merchant.notify_url(), merchant.return_url()))?;
 
-    let out = format!("demo-{}", eftpay::Clock::now(&eftpay::SystemClock).to_compact());
+    let out = order_number(plan.place, &eftpay::Clock::now(&eftpay::SystemClock).to_compact());
     let outcome = flow(&mut demo, args, &out).await;
     let steps = demo.steps;
     sandbox.shutdown().await;
