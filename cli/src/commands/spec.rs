@@ -220,6 +220,15 @@ fn pairs_text(pairs: &[(&str, &str)]) -> String {
     }
 }
 
+/// A row without a payType serves every payType; where it offers wallets, the payer chooses.
+fn pay_type_text(row: &ServiceInfo) -> String {
+    match (row.pay_type, row.wallets.is_empty()) {
+        (Some(pay_type), _) => pay_type.to_owned(),
+        (None, false) => String::from("- (the payer chooses among the wallets)"),
+        (None, true) => String::from("- (any)"),
+    }
+}
+
 /// The first pay_scene is the one sent when none is chosen.
 fn pay_scenes_text(row: &ServiceInfo) -> String {
     match row.pay_scenes.split_first() {
@@ -247,10 +256,7 @@ fn services_text(catalog: &Catalog, services: &[&'static ServiceInfo]) -> String
             row("interface", interface.map_or_else(|| service.interface.to_owned(), interface_text)),
             row("purpose", interface.map_or_else(String::new, |i| i.purpose.name().to_owned())),
             row("scene", dash_if_empty(&scenes)),
-            row(
-                "payType",
-                service.pay_type.map_or_else(|| String::from("- (the payer chooses the wallet)"), str::to_owned),
-            ),
+            row("payType", pay_type_text(service)),
             row("wallets", dash_if_empty(service.wallets)),
             row("pay_scenes", pay_scenes_text(service)),
             row("langs", dash_if_empty(service.langs)),
