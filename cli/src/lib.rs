@@ -1,5 +1,5 @@
 //! The `eftpay` command line as a library: every subcommand works on a
-//! [`Catalog`](eftpay::catalog::Catalog) — the spec as data — and never on a service, wallet,
+//! [`eftpay::catalog::Catalog`] — the spec as data — and never on a service, wallet,
 //! code, field or interface name written here, so the same code serves eftPay's spec
 //! (`&eftpay::CATALOG`, what the binary passes) and any other spec expanded by
 //! `eftpay_macros::include_spec!`.
@@ -25,7 +25,9 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use eftpay::catalog::Catalog;
 
 pub use crate::exit::Status;
+pub use crate::failure::Failure;
 pub use crate::input::Environment;
+pub use crate::problems::Problems;
 
 /// `eftpay spec` as text or JSON, for any catalog.
 pub mod spec {

@@ -52,7 +52,7 @@ fn demo_walks_every_scene_of_the_catalog() {
         if has(Purpose::Close) {
             assert!(stdout.contains("Close an unpaid order"), "{what}");
             let refused = CATALOG.code(Meaning::CannotClose).unwrap().wire;
-            assert!(stdout.contains(&format!("is refused: ")) && stdout.contains(refused), "{what}");
+            assert!(stdout.contains("is refused: ") && stdout.contains(refused), "{what}");
         }
         if has(Purpose::Query) {
             assert!(stdout.contains("Query the order"), "{what}");

@@ -555,7 +555,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
                     format!("the order's state is {:?}", value(query, &state, Concept::TradeStatus)),
                 ));
             }
-            demo.ok(&format!("{paid_code}"))?;
+            demo.ok(&paid_code)?;
             Some((query, query_row))
         }
         None => None,
