@@ -470,3 +470,28 @@ fn verify_notify_escapes_signed_values_so_they_cannot_forge_a_line_or_reach_the_
     assert!(!out.contains('\u{1b}'), "{out:?}");
     assert!(out.contains(r"rrn_1\nverified:"), "{out}");
 }
+
+#[test]
+fn help_shows_only_the_flags_some_interface_of_the_command_takes() {
+    use eftpay::CATALOG;
+    use eftpay::rules::{Concept, Purpose};
+    let takes = |purpose: Purpose, concept: Concept| {
+        CATALOG
+            .interfaces
+            .iter()
+            .filter(|i| i.purpose == purpose)
+            .any(|i| i.fields_for(concept).any(|f| f.is_caller_set()))
+    };
+    for (command, purpose) in [("pre-order", Purpose::PlaceOrder), ("query", Purpose::Query), ("close", Purpose::Close)]
+    {
+        let text = stdout(&eftpay(&[command, "--help"], None, b""));
+        for (flag, concept) in [
+            ("--subject ", Concept::Subject),
+            ("--return-url ", Concept::ReturnUrl),
+            ("--refund-no ", Concept::RefundNo),
+        ] {
+            assert_eq!(text.contains(flag), takes(purpose, concept), "{command} {flag}: {text}");
+        }
+        assert!(text.contains("--field <NAME=VALUE>"), "{text}");
+    }
+}
