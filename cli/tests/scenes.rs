@@ -91,6 +91,8 @@ fn values(out: &str, row: &ServiceInfo, refund_no: &str) -> Vec<(&'static str, C
         ("--body", Concept::Body, "Beans".to_owned()),
         ("--return-url", Concept::ReturnUrl, "https://merchant.example/return".to_owned()),
         ("--refund-no", Concept::RefundNo, refund_no.to_owned()),
+        // Nobody listens there: the sandbox still composes and sends each notification.
+        ("--notify-url", Concept::NotifyUrl, "http://127.0.0.1:9/notify".to_owned()),
     ];
     if let Some(buyer_type) = buyer_type {
         values.push(("--buyer-type", Concept::BuyerType, buyer_type));
@@ -221,6 +223,72 @@ fn every_command_works_for_a_service_of_every_scene() {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
+    }
+}
+
+#[test]
+fn verify_notify_reads_every_notification_the_sandbox_sends_in_every_scene() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let running = sandbox();
+    let sandbox = &running.sandbox;
+    for (n, scene) in CATALOG.scenes.iter().enumerate() {
+        let place = CATALOG.scene_interface(scene, Purpose::PlaceOrder).unwrap();
+        let Some(row) =
+            CATALOG.services_of(place.name).find(|r| r.notifications != eftpay::rules::Notifications::Never)
+        else {
+            continue;
+        };
+        let out = format!("vn-{n}");
+        let values = values(&out, row, "unused");
+        ok(
+            sandbox,
+            &command(
+                "pre-order",
+                scene,
+                [service(place, Some(row)), flags(place, Purpose::PlaceOrder, &values)].concat(),
+            ),
+        );
+        sandbox.pay(&sandbox.order_by_out_trade_no(&out).unwrap().eft_trade_no).unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let notifications = loop {
+        let sent: Vec<_> = sandbox
+            .sent()
+            .into_iter()
+            .filter(|m| CATALOG.interface(m.interface).is_some_and(|i| i.purpose == Purpose::PaymentNotification))
+            .collect();
+        let kinds: std::collections::BTreeSet<&str> = sent.iter().map(|m| m.interface).collect();
+        let expected = CATALOG
+            .scenes
+            .iter()
+            .filter_map(|s| CATALOG.scene_interface(s, Purpose::PaymentNotification).map(|i| i.name))
+            .collect::<std::collections::BTreeSet<_>>();
+        if kinds == expected || std::time::Instant::now() > deadline {
+            assert_eq!(kinds, expected, "every scene's payment notification was sent");
+            break sent;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for message in notifications {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_eftpay"))
+            .arg("verify-notify")
+            .env("EFTPAY_SECRET", SECRET)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(message.body.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{}: {}", message.interface, String::from_utf8_lossy(&output.stderr));
+        let paid = CATALOG.code(Meaning::Paid).unwrap().wire;
+        assert!(
+            stdout.starts_with("verified: out_trade_no=vn-") && stdout.contains(&format!("trade_status={paid}")),
+            "{stdout}"
+        );
     }
 }
 
