@@ -23,11 +23,11 @@ pub enum Status {
     UnreadableInput,
     /// The result could not be written to stdout.
     OutputFailed,
-    /// The gateway did not accept the request: eftPay refused it (`return_status` other than
-    /// `00`), it could not be reached, or its reply could not be trusted.
+    /// The gateway did not accept the request: eftPay refused it (a return status other than
+    /// the one meaning accepted), it could not be reached, or its reply could not be trusted.
     Gateway,
-    /// The request breaks eftPay's rules (per `validate()` or unreadable arguments); nothing was
-    /// sent.
+    /// The request breaks the spec's rules (a flag its interface does not take, an unreadable
+    /// value, a rule `validate()` checks); nothing was sent.
     InvalidRequest,
     /// A step of `eftpay demo` did not check out.
     DemoFailed,
@@ -63,8 +63,8 @@ impl Status {
     fn meaning(self) -> &'static str {
         match self {
             Status::Ok => {
-                "ok (verify-notify: the signature is valid; pre-order, refund: eftPay accepted the request) — only \
-                 trade_status=TRADE_SUCCESS means paid"
+                "ok (verify-notify: the signature is valid; pre-order, query, refund, close: eftPay accepted the \
+                 request) — only the paid trade status means paid"
             }
             Status::VerificationFailed => "verification failed: missing, malformed or wrong signature",
             Status::Usage => {
@@ -77,11 +77,13 @@ impl Status {
             }
             Status::OutputFailed => "the result could not be written to stdout",
             Status::Gateway => {
-                "the gateway did not accept the request: eftPay refused it (return_status other than 00), could not \
-                 be reached, or sent a reply that cannot be trusted; the message says whether to query before \
-                 sending again"
+                "the gateway did not accept the request: eftPay refused it (a return status other than accepted), \
+                 could not be reached, or sent a reply that cannot be trusted; the message says whether to query \
+                 before sending again"
             }
-            Status::InvalidRequest => "invalid request: it breaks eftPay's rules, each listed; nothing was sent",
+            Status::InvalidRequest => {
+                "invalid request: it breaks the spec's rules, each listed by the flag to fix; nothing was sent"
+            }
             Status::DemoFailed => "demo: a step of the payment flow did not check out (the output says which and why)",
         }
     }
@@ -102,8 +104,8 @@ pub fn after_help() -> String {
     text.push_str("\nEnvironment:\n");
     let variables = [
         (SECRET_VAR, String::from("the merchant secret eftPay issued with your user_confirm_key (never printed)")),
-        (USER_KEY_VAR, String::from("your user_confirm_key (pre-order, query, refund)")),
-        (BASE_URL_VAR, format!("where the gateway is (pre-order, query, refund); default {TEST_BASE_URL}")),
+        (USER_KEY_VAR, String::from("your user_confirm_key (pre-order, query, refund, close)")),
+        (BASE_URL_VAR, format!("where the gateway is (pre-order, query, refund, close); default {TEST_BASE_URL}")),
     ];
     let width = variables.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     for (name, meaning) in variables {

@@ -1,5 +1,6 @@
 //! Why a command failed, worded for the person at the terminal, and which exit status that is.
-//! No variant carries the secret, a signature or the signed string (DESIGN principle 7).
+//! No variant carries the secret, a signature or the signed string: whoever reads a failure
+//! (a person, a log) must not learn either.
 
 use eftpay::{ClientError, IncomingError, ReceivedError, VerifyError};
 
@@ -24,7 +25,7 @@ pub enum Failure {
     SecretNotUtf8,
     /// Standard input could not be read.
     #[error("unreadable input: could not read stdin: {0}")]
-    ReadInput(std::io::Error),
+    ReadInput(#[source] std::io::Error),
     /// Stdin holds more than any eftPay message; only the limit and one byte more were read.
     #[error(
         "unreadable input: stdin holds more than {limit} bytes, the most eftpay reads; pipe in one eftPay message (a few KiB at most)"
@@ -44,7 +45,7 @@ pub enum Failure {
     Rejected(VerifyError),
     /// The result could not be written.
     #[error("could not write the result to stdout: {0}")]
-    WriteOutput(std::io::Error),
+    WriteOutput(#[source] std::io::Error),
     /// Credentials a gateway command needs are not configured; names every missing variable.
     #[error("{}", not_configured(missing))]
     NotConfigured {
@@ -61,20 +62,20 @@ pub enum Failure {
     /// credentials, a user key longer than eftPay issues). The message quotes the base URL
     /// redacted, so a password pasted into it is not printed.
     #[error("{0} (configured by {BASE_URL_VAR}, {USER_KEY_VAR} and {SECRET_VAR})")]
-    ClientConfig(ClientError),
+    ClientConfig(#[source] ClientError),
     /// The request breaks rules; it was not sent.
     #[error("{0}")]
     Invalid(Problems),
     /// The gateway refused the request, could not be reached, or replied with something that
     /// cannot be trusted. Its message says whether the request may have been acted on.
     #[error("{0}")]
-    Gateway(ClientError),
+    Gateway(#[source] ClientError),
     /// The async runtime the client runs on could not start; nothing was sent.
     #[error("could not start the network runtime ({0}); nothing was sent")]
-    Runtime(std::io::Error),
+    Runtime(#[source] std::io::Error),
     /// The sandbox could not start.
     #[error("the sandbox could not start: {0}")]
-    Sandbox(eftpay_sandbox::SandboxError),
+    Sandbox(#[source] eftpay_sandbox::SandboxError),
     /// A step of `eftpay demo` did not check out.
     #[error("demo step `{step}` did not check out: {reason}")]
     DemoStep {
@@ -88,6 +89,14 @@ pub enum Failure {
     NoServiceMatches {
         /// The filter as given.
         filter: String,
+    },
+    /// A scene the spec does not have.
+    #[error("--scene {scene} is not a scene of the spec; its scenes are: {known}")]
+    UnknownScene {
+        /// The name as given.
+        scene: String,
+        /// The spec's scenes, comma-separated.
+        known: String,
     },
 }
 
@@ -122,6 +131,7 @@ impl Failure {
             | Failure::EnvNotUtf8 { .. }
             | Failure::ClientConfig(_)
             | Failure::NoServiceMatches { .. }
+            | Failure::UnknownScene { .. }
             | Failure::Sandbox(_) => Status::Usage,
             Failure::DemoStep { .. } => Status::DemoFailed,
             Failure::ReadInput(_)

@@ -2,6 +2,7 @@
 //! (never from an argument, which other users of the machine can see in the process list) and
 //! the message from stdin.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Read};
 
 use eftpay::client::TEST_BASE_URL;
@@ -19,13 +20,39 @@ pub const USER_KEY_VAR: &str = "EFTPAY_USER_CONFIRM_KEY";
 /// The environment variable holding the gateway's base URL.
 pub const BASE_URL_VAR: &str = "EFTPAY_BASE_URL";
 
+/// Where the configuration variables come from: the process environment, or (for callers of the
+/// library, such as tests) exactly the variables given — the process's are then not read.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    given: Option<Vec<(String, OsString)>>,
+}
+
+impl Environment {
+    /// The process environment.
+    pub fn process() -> Environment {
+        Environment { given: None }
+    }
+
+    /// Exactly these variables (`("EFTPAY_SECRET", "…")`), none from the process.
+    pub fn of<K: Into<String>, V: Into<OsString>>(vars: impl IntoIterator<Item = (K, V)>) -> Environment {
+        Environment { given: Some(vars.into_iter().map(|(name, value)| (name.into(), value.into())).collect()) }
+    }
+
+    fn var(&self, name: &str) -> Option<OsString> {
+        match &self.given {
+            None => std::env::var_os(name),
+            Some(vars) => vars.iter().find(|(given, _)| given == name).map(|(_, value)| value.clone()),
+        }
+    }
+}
+
 /// The merchant secret, exactly as set: not trimmed, since leading or trailing spaces would be
 /// part of what eftPay signs with.
 ///
 /// # Errors
 /// Unset, empty, or not UTF-8.
-pub fn secret_from_env() -> Result<Secret, Failure> {
-    let value = std::env::var_os(SECRET_VAR).ok_or(Failure::MissingSecret)?;
+pub fn secret_from_env(env: &Environment) -> Result<Secret, Failure> {
+    let value = env.var(SECRET_VAR).ok_or(Failure::MissingSecret)?;
     if value.is_empty() {
         return Err(Failure::EmptySecret);
     }
@@ -38,8 +65,8 @@ pub fn secret_from_env() -> Result<Secret, Failure> {
 ///
 /// # Errors
 /// A variable unset, empty, or not UTF-8.
-pub fn credentials_from_env() -> Result<Credentials, Failure> {
-    match (setting(USER_KEY_VAR), setting(SECRET_VAR)) {
+pub fn credentials_from_env(env: &Environment) -> Result<Credentials, Failure> {
+    match (setting(env, USER_KEY_VAR), setting(env, SECRET_VAR)) {
         (Setting::Text(key), Setting::Text(secret)) => Ok(Credentials::new(key, secret)),
         (key, secret) => {
             let settings = [(USER_KEY_VAR, key), (SECRET_VAR, secret)];
@@ -60,10 +87,10 @@ pub fn credentials_from_env() -> Result<Credentials, Failure> {
 ///
 /// # Errors
 /// Only one of the two set, or a value that is not UTF-8.
-pub fn optional_credentials_from_env() -> Result<Option<Credentials>, Failure> {
-    match (setting(USER_KEY_VAR), setting(SECRET_VAR)) {
+pub fn optional_credentials_from_env(env: &Environment) -> Result<Option<Credentials>, Failure> {
+    match (setting(env, USER_KEY_VAR), setting(env, SECRET_VAR)) {
         (Setting::Missing, Setting::Missing) => Ok(None),
-        _ => credentials_from_env().map(Some),
+        _ => credentials_from_env(env).map(Some),
     }
 }
 
@@ -72,8 +99,8 @@ pub fn optional_credentials_from_env() -> Result<Option<Credentials>, Failure> {
 ///
 /// # Errors
 /// The variable is not UTF-8.
-pub fn base_url_from_env() -> Result<String, Failure> {
-    match setting(BASE_URL_VAR) {
+pub fn base_url_from_env(env: &Environment) -> Result<String, Failure> {
+    match setting(env, BASE_URL_VAR) {
         Setting::Text(url) => Ok(url),
         Setting::Missing => {
             // Said every time: an order placed in one environment does not exist in the other.
@@ -93,8 +120,8 @@ enum Setting {
     NotUtf8,
 }
 
-fn setting(name: &str) -> Setting {
-    match std::env::var_os(name) {
+fn setting(env: &Environment, name: &str) -> Setting {
+    match env.var(name) {
         Some(value) if !value.is_empty() => value.into_string().map_or(Setting::NotUtf8, Setting::Text),
         _ => Setting::Missing,
     }

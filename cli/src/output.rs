@@ -7,11 +7,8 @@
 //! terminal an escape sequence.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt::{Display, Write as _};
 use std::io::{IsTerminal, Write};
-
-use eftpay::{HkTime, ReceivedValue};
 
 use crate::failure::Failure;
 
@@ -75,15 +72,40 @@ pub fn report(failure: &Failure) {
     write_stderr(&reported(failure));
 }
 
-/// The text [`report`] writes. Only an invalid request's problem list is several lines by design
-/// (its lines are about the command's own arguments); in every other failure a line break can
-/// only have come from received data, and is escaped with the rest.
+/// The text [`report`] writes: the failure and every cause under it, so a refused connection,
+/// a name that does not resolve and a TLS failure read differently. Only an invalid request's
+/// problem list is several lines by design (its lines are about the command's own arguments);
+/// in every other failure a line break can only have come from received data, and is escaped
+/// with the rest.
 fn reported(failure: &Failure) -> String {
-    let text = format!("eftpay: {failure}");
     match failure {
-        Failure::Invalid(_) => text.split('\n').map(printable).collect::<Vec<_>>().join("\n"),
-        _ => printable(&text).into_owned(),
+        Failure::Invalid(_) => format!("eftpay: {failure}").split('\n').map(printable).collect::<Vec<_>>().join("\n"),
+        _ => printable(&format!("eftpay: {}", with_causes(failure))).into_owned(),
     }
+}
+
+/// How many causes [`with_causes`] follows: chains are short; the bound only keeps a
+/// (mistakenly) circular one from running for ever.
+const MOST_CAUSES: usize = 16;
+
+/// `error`'s message followed by each cause under it (`source()`) that it does not already
+/// quote: `…; cause: error sending request: client error (Connect): tcp connect error: Connection
+/// refused (os error 111)`.
+pub fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut separator = "; cause: ";
+    let mut next = error.source();
+    for _ in 0..MOST_CAUSES {
+        let Some(cause) = next else { break };
+        let said = cause.to_string();
+        if !said.is_empty() && !text.contains(&said) {
+            text.push_str(separator);
+            text.push_str(&said);
+            separator = ": ";
+        }
+        next = cause.source();
+    }
+    text
 }
 
 /// Writes `text` and a newline to stderr as it is.
@@ -130,34 +152,18 @@ pub fn columns(rows: &[Vec<String>], indent: &str) -> String {
     text
 }
 
-/// A reply's fields as aligned `name  value` lines, under their wire names so they can be
-/// looked up in eftPay's docs; fields the reply does not carry are left out. Names and values
-/// are shown through [`printable`] (by [`columns`]), since both come from the reply.
+/// A message's fields as aligned `name  value` lines, under their wire names so they can be
+/// looked up in eftPay's docs. Names and values are shown through [`printable`] (by
+/// [`columns`]), since both come from the message.
 #[derive(Debug, Default)]
 pub struct Fields {
     rows: Vec<Vec<String>>,
 }
 
 impl Fields {
-    /// Adds `name` when the reply carries it.
-    pub fn add(&mut self, name: &str, value: Option<impl Display>) -> &mut Fields {
-        if let Some(value) = value {
-            self.rows.push(vec![name.to_owned(), value.to_string()]);
-        }
-        self
-    }
-
-    /// Adds a time, written out and marked as Hong Kong time (eftPay's clock, UTC+8), since the
-    /// compact `20230609110645` is hard to read and easy to take for local time.
-    pub fn time(&mut self, name: &str, value: Option<HkTime>) -> &mut Fields {
-        self.add(name, value.map(|time| format!("{} (Hong Kong time)", time.to_dashed())))
-    }
-
-    /// Adds the fields the SDK does not model, verbatim: what eftPay sent must not be hidden.
-    pub fn extra(&mut self, extra: &BTreeMap<String, ReceivedValue>) -> &mut Fields {
-        for (name, value) in extra {
-            self.rows.push(vec![name.clone(), value.to_string()]);
-        }
+    /// Adds a line.
+    pub fn add(&mut self, name: &str, value: impl Display) -> &mut Fields {
+        self.rows.push(vec![name.to_owned(), value.to_string()]);
         self
     }
 
@@ -171,11 +177,9 @@ impl Fields {
 mod tests {
     use std::borrow::Cow;
 
-    use eftpay::Interface;
-
-    use super::{Fields, columns, printable, reported};
+    use super::{Fields, columns, printable, reported, with_causes};
     use crate::failure::Failure;
-    use crate::problems;
+    use crate::problems::Problems;
 
     #[test]
     fn a_newline_in_a_value_cannot_forge_a_line() {
@@ -214,7 +218,7 @@ mod tests {
     #[test]
     fn fields_show_received_names_and_values_on_one_line_each() {
         let mut fields = Fields::default();
-        fields.add("out_trade_no", Some("rrn_1\nreturn_status  00")).add("re\u{1b}[31mturn_char", Some("ok"));
+        fields.add("out_trade_no", "rrn_1\nreturn_status  00").add("re\u{1b}[31mturn_char", "ok");
         let text = fields.render();
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(text.contains("rrn_1\\nreturn_status  00"), "{text}");
@@ -240,13 +244,37 @@ mod tests {
 
     #[test]
     fn a_reported_problem_list_keeps_one_line_per_problem() {
-        let Err(failure) = problems::service("NO\u{1b}PE", Interface::PlaceOrder) else {
-            panic!("an unknown service is refused");
-        };
+        let mut problems = Problems::new("place_order");
+        problems.push("--service NO\u{1b}PE is not a service of the spec".to_owned());
+        problems.push("--amount: amount `x` contains `x`".to_owned());
+        let failure = Failure::Invalid(problems);
         let text = reported(&failure);
-        assert_eq!(text.lines().count(), format!("eftpay: {failure}").lines().count(), "{text}");
-        assert!(text.lines().count() > 2, "{text}");
+        assert_eq!(text.lines().count(), 3, "{text}");
         assert!(text.contains("--service NO\\u{1b}PE"), "{text}");
         assert!(!text.contains('\u{1b}'), "{text}");
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{text}")]
+    struct Layer {
+        text: &'static str,
+        #[source]
+        under: Option<Box<Layer>>,
+    }
+
+    #[test]
+    fn a_reported_failure_names_every_cause_it_does_not_already_quote() {
+        let refused = Layer { text: "Connection refused (os error 111)", under: None };
+        let connect = Layer { text: "tcp connect error", under: Some(Box::new(refused)) };
+        let top = Layer { text: "could not connect to http://127.0.0.1:1/VMP", under: Some(Box::new(connect)) };
+        assert_eq!(
+            with_causes(&top),
+            "could not connect to http://127.0.0.1:1/VMP; cause: tcp connect error: Connection refused (os error 111)"
+        );
+        let quoted = Layer {
+            text: "cannot listen: tcp connect error",
+            under: Some(Box::new(Layer { text: "tcp connect error", under: None })),
+        };
+        assert_eq!(with_causes(&quoted), "cannot listen: tcp connect error");
     }
 }

@@ -10,9 +10,10 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+use eftpay::rules::Purpose;
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
-use eftpay::{HkTime, ReceivedFields, Secret};
+use eftpay::{CATALOG, HkTime, ReceivedFields, Secret};
 
 const USER_KEY: &str = "TESTKEY00001";
 const SECRET: &str = "test-secret-not-real";
@@ -285,10 +286,11 @@ fn an_invalid_pre_order_lists_every_problem_and_is_not_sent() {
     assert_exit(&output, 6);
     let err = stderr(&output);
     assert!(err.contains("fix 3 problems"), "{err}");
-    assert!(err.contains("`wallet` WECHATHK is not one of service service.alipay.web.PreOrder's wallets"), "{err}");
+    assert!(err.contains("--wallet WECHATHK is not one of service service.alipay.web.PreOrder's wallets"), "{err}");
     assert!(err.contains("ALIPAYCN or ALIPAYHK"), "{err}");
     assert!(err.contains("--amount: amount `0.531` has 3 decimals"), "{err}");
-    assert!(err.contains("`return_url` cannot carry parameters"), "{err}");
+    assert!(err.contains("--return-url cannot carry parameters"), "{err}");
+    assert!(!err.contains("`wallet`") && !err.contains("`return_url`"), "problems name flags, not wire fields: {err}");
     assert!(output.stdout.is_empty());
     assert!(no_connection_was_made(&listener));
 }
@@ -301,7 +303,7 @@ fn an_unknown_wallet_name_lists_the_services_wallets() {
     let output = eftpay(&args, &base_url);
     assert_exit(&output, 6);
     let err = stderr(&output);
-    assert!(err.contains("--wallet alipayhk: not a wallet eftPay documents"), "{err}");
+    assert!(err.contains("--wallet alipayhk: not a wallet the spec documents"), "{err}");
     assert!(err.contains("takes ALIPAYCN or ALIPAYHK (did you mean `ALIPAYHK`?"), "{err}");
     assert_eq!(err.matches("alipayhk").count(), 1, "reported once, not again by validate(): {err}");
     assert!(no_connection_was_made(&listener));
@@ -315,11 +317,14 @@ fn an_unknown_service_lists_the_services_the_command_takes() {
     let output = eftpay(&args, &base_url);
     assert_exit(&output, 6);
     let err = stderr(&output);
-    assert!(err.contains("service.alipay.web.PreOrdr is not a service eftPay documents"), "{err}");
-    for rules in eftpay::SERVICES.iter().filter(|r| r.interface == eftpay::Interface::PlaceOrder) {
-        assert!(err.contains(rules.service.as_str()), "{} not offered: {err}", rules.service);
+    assert!(err.contains("service.alipay.web.PreOrdr is not a service of the spec"), "{err}");
+    let purpose_of = |row: &eftpay::catalog::ServiceInfo| CATALOG.interface(row.interface).map(|i| i.purpose);
+    for row in CATALOG.services.iter().filter(|row| purpose_of(row) == Some(Purpose::PlaceOrder)) {
+        assert!(err.lines().any(|line| line.trim() == row.name), "{} not offered: {err}", row.name);
     }
-    assert!(!err.contains("service.alipay.web.Refund"), "{err}");
+    for row in CATALOG.services.iter().filter(|row| purpose_of(row) != Some(Purpose::PlaceOrder)) {
+        assert!(!err.lines().any(|line| line.trim() == row.name), "{} offered: {err}", row.name);
+    }
     assert!(no_connection_was_made(&listener));
 }
 
@@ -354,12 +359,12 @@ fn an_invalid_refund_is_not_sent() {
     ];
     let output = eftpay(&args, &base_url);
     assert_exit(&output, 6);
-    assert!(stderr(&output).contains("`return_amount` 0.60 is more than `total_fee` 0.53"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--amount 0.60 is more than --total 0.53"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
 
 #[test]
-fn notify_url_on_a_plain_refund_is_a_usage_error() {
+fn a_flag_the_interface_does_not_take_is_refused_by_name() {
     let (listener, base_url) = silent_listener();
     let args = [
         "refund",
@@ -378,15 +383,21 @@ fn notify_url_on_a_plain_refund_is_a_usage_error() {
         "--notify-url",
         "https://m.example/notify",
     ];
-    assert_exit(&eftpay(&args, &base_url), 2);
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    assert!(stderr(&output).contains("refund takes no --notify-url"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
 
 #[test]
 fn query_needs_one_of_the_order_numbers() {
     let (listener, base_url) = silent_listener();
-    assert_exit(&eftpay(&["query"], &base_url), 2);
-    assert_exit(&eftpay(&["query", "--refund-no", "rf_1"], &base_url), 2);
+    for args in [&["query"][..], &["query", "--refund-no", "rf_1"][..]] {
+        let output = eftpay(args, &base_url);
+        assert_exit(&output, 6);
+        let err = stderr(&output);
+        assert!(err.contains("give at least one of --eft-trade-no or --out-trade-no"), "{err}");
+    }
     assert!(no_connection_was_made(&listener));
 }
 
@@ -590,7 +601,7 @@ fn a_gateway_refusal_exits_5_with_the_code_and_reason() {
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
     assert_exit(&output, 5);
     let err = stderr(&output);
-    assert!(err.contains("return_status -13"), "{err}");
+    assert!(err.contains(r#"return_status "-13""#), "{err}");
     assert!(err.contains("invalid service"), "{err}");
     assert!(err.contains("unsigned"), "an unsigned refusal is reported as unverified: {err}");
     assert!(output.stdout.is_empty());
@@ -676,4 +687,131 @@ fn credentials_in_the_base_url_are_refused_and_never_printed() {
         assert!(stderr(&output).contains("EFTPAY_BASE_URL"), "{}", stderr(&output));
     }
     assert!(no_connection_was_made(&listener), "nothing is sent to a URL that carries credentials");
+}
+
+// ---- flags, named in every problem ----
+
+#[test]
+fn an_amount_of_minus_one_is_read_as_a_value_and_refused_as_an_amount() {
+    let (listener, base_url) = silent_listener();
+    let mut args = pre_order(&["--return-url", "https://m.example/r"]);
+    args[6] = "-1".into();
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("--amount: amount `-1` has a sign"), "{err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn a_flag_the_interface_has_no_field_for_names_the_flag_and_the_interface() {
+    let (listener, base_url) = silent_listener();
+    let args = [
+        "pre-order",
+        "--service",
+        "AlipayQrcodePreOrder",
+        "--wallet",
+        "ALIPAYHK",
+        "--amount",
+        "1.00",
+        "--out-trade-no",
+        "q1",
+        "--subject",
+        "s",
+        "--return-url",
+        "https://m.example/r",
+        "--lang",
+        "en",
+    ];
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("qrcode_pre_order takes no --return-url"), "{err}");
+    assert!(err.contains("qrcode_pre_order takes no --lang"), "{err}");
+    assert!(err.contains("fix 2 problems"), "every problem at once: {err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn a_field_a_service_needs_is_named_by_its_flag_not_by_the_specs_words() {
+    let (listener, base_url) = silent_listener();
+    let output = eftpay(&pre_order(&[]), &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("--return-url is required for service service.alipay.web.PreOrder"), "{err}");
+    for flag in CATALOG.flags {
+        assert!(!err.contains(flag.name), "the spec's flag {} leaked into: {err}", flag.name);
+    }
+    assert!(!err.contains("seed"), "{err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn field_sets_any_field_by_its_wire_name_and_refuses_names_the_interface_lacks() {
+    let gateway = accepted_order();
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r", "--field", "tid=T-9"]), &gateway.base_url);
+    assert_exit(&output, 0);
+    assert_eq!(gateway.only_request().field("tid").as_deref(), Some("T-9"));
+
+    let (listener, base_url) = silent_listener();
+    let args = pre_order(&["--return-url", "https://m.example/r", "--field", "tidd=1", "--field", "sign=x"]);
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains("--field tidd: place_order has no field `tidd`"), "{err}");
+    assert!(err.contains("--field sign: the command fills it in"), "{err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn a_field_given_by_flag_and_by_name_is_refused() {
+    let (listener, base_url) = silent_listener();
+    let args = pre_order(&["--return-url", "https://m.example/r", "--field", "subject=other"]);
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    assert!(stderr(&output).contains("--field subject and --subject both set `subject`"), "{}", stderr(&output));
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
+fn refund_amount_and_amount_are_one_flag_in_a_refund() {
+    let (listener, base_url) = silent_listener();
+    let args = [
+        "refund",
+        "--service",
+        "service.alipay.web.Refund",
+        "--wallet",
+        "ALIPAYHK",
+        "--amount",
+        "0.10",
+        "--refund-amount",
+        "0.20",
+        "--total",
+        "0.53",
+        "--out-trade-no",
+        "rrn_1",
+        "--refund-no",
+        "rf_1",
+    ];
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    assert!(stderr(&output).contains("--amount and --refund-amount both set `return_amount`"), "{}", stderr(&output));
+    assert!(no_connection_was_made(&listener));
+}
+
+// ---- errors name their causes ----
+
+#[test]
+fn a_refused_connection_and_an_unknown_host_read_differently() {
+    let refused = eftpay(&["query", "--out-trade-no", "h1"], "http://127.0.0.1:1/VMP");
+    assert_exit(&refused, 5);
+    let refused = stderr(&refused);
+    assert!(refused.contains("cause:") && refused.contains("refused"), "{refused}");
+
+    let unknown = eftpay(&["query", "--out-trade-no", "h1"], "http://no-such-host.invalid/VMP");
+    assert_exit(&unknown, 5);
+    let unknown = stderr(&unknown);
+    assert!(unknown.contains("cause:") && unknown.to_lowercase().contains("dns"), "{unknown}");
+    assert_ne!(refused.split("cause:").nth(1), unknown.split("cause:").nth(1));
+    assert_eq!(unknown.lines().count(), 1, "{unknown}");
 }

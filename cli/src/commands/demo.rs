@@ -1,25 +1,33 @@
-//! `eftpay demo`: the whole payment flow on this machine, explained as it runs — an embedded
-//! sandbox gateway, an embedded merchant, and the SDK between them. Every step is checked; the
+//! `eftpay demo`: one scene's whole payment flow on this machine, explained as it runs — an
+//! embedded sandbox gateway, an embedded shop, and the SDK between them. The steps follow from
+//! the purposes the scene's interfaces serve (a scene with a close interface gets a close step,
+//! one whose service notifies gets a notification step …); every step is checked, and the
 //! command exits 0 only if all of them check out.
 
 use std::time::Duration;
 
-use eftpay::notify::Notification;
-use eftpay::{
-    Amount, ApplyRefundRequest, Client, PayType, QueryRequest, ReturnStatus, Service, TradeStatus, Wallet, services,
-    wallets,
-};
+use eftpay::catalog::{Catalog, InterfaceInfo, SceneInfo, ServiceInfo, TypedFields};
+use eftpay::rules::{Concept, Meaning, Notifications, Purpose};
+use eftpay::{Amount, Client, ClientError, Verified};
 use eftpay_sandbox::browser::Payer;
-use eftpay_sandbox::merchant::Merchant;
-use eftpay_sandbox::{DeliveryOutcome, NotificationKind, OrderState, Sandbox, SandboxConfig};
+use eftpay_sandbox::merchant::{Merchant, Received};
+use eftpay_sandbox::{DeliveryOutcome, OrderState, Sandbox, SandboxConfig};
 
 use crate::failure::Failure;
-use crate::output;
-use crate::qr;
+use crate::problems::{Problems, one_of};
+use crate::request::{self, Fill, Given, Target};
+use crate::{output, qr, reply};
 
 /// Arguments of `eftpay demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The scene to walk through (default: the spec's first); `eftpay spec` lists them.
+    #[arg(long, value_name = "SCENE")]
+    scene: Option<String>,
+    /// The place-order service to pay with (default: the scene's first that notifies until
+    /// acknowledged and can be refunded in the scene).
+    #[arg(long, value_name = "SERVICE")]
+    service: Option<String>,
     /// Wait for you to open the pay link in a browser and press Pay, instead of paying through
     /// the page's form automatically.
     #[arg(long)]
@@ -32,56 +40,297 @@ pub struct Args {
 /// How long the automatic parts may take before a step counts as failed.
 const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// How often the demo looks again while it waits.
+const POLL: Duration = Duration::from_millis(20);
+
 /// Runs the demo.
 ///
 /// # Errors
-/// A step did not check out, the sandbox could not start, or output could not be written.
-pub fn run(args: &Args) -> Result<(), Failure> {
+/// An unknown scene or service, a step that did not check out, a sandbox that could not start,
+/// or output that could not be written.
+pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
+    let scene = request::find_scene(catalog, args.scene.as_deref())?;
+    let plan = Plan::of(catalog, scene, args.service.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Failure::Runtime)?;
-    runtime.block_on(demo(args))
+    runtime.block_on(demo(&plan, args))
 }
 
-/// Prints one step heading.
-fn step(number: u32, title: &str, detail: &str) -> Result<(), Failure> {
-    output::print(&format!("\n{number:>2}. {title}\n    {detail}\n"))
+fn fail(step: &'static str, reason: impl Into<String>) -> Failure {
+    Failure::DemoStep { step, reason: reason.into() }
 }
 
-/// Prints a checked fact.
-fn ok(line: &str) -> Result<(), Failure> {
-    output::print(&format!("    ✓ {line}\n"))
+/// The interfaces and service rows the scene's flow goes through, chosen from the catalog.
+struct Plan {
+    catalog: &'static Catalog,
+    scene: &'static SceneInfo,
+    place: &'static InterfaceInfo,
+    row: &'static ServiceInfo,
+    query: Option<&'static InterfaceInfo>,
+    /// The refund interface (apply-refund where the scene has one for the row's payType) and its
+    /// row for the order's payType.
+    refund: Option<(&'static InterfaceInfo, Option<&'static ServiceInfo>)>,
+    close: Option<&'static InterfaceInfo>,
 }
 
-/// Waits until the sandbox saw the shop acknowledge a notification of `kind` for the order.
-async fn acknowledged(sandbox: &Sandbox, eft_trade_no: &str, kind: NotificationKind) -> bool {
-    let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
-    while tokio::time::Instant::now() < deadline {
-        let done = sandbox
-            .deliveries()
-            .iter()
-            .any(|d| d.eft_trade_no == eft_trade_no && d.kind == kind && d.outcome == DeliveryOutcome::Acknowledged);
-        if done {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+/// The row of `interface` for orders of `pay_type`: the one of that payType, else the one for
+/// every payType; `Err` when the interface has rows but none fits.
+fn row_for_pay_type(
+    catalog: &Catalog,
+    interface: &InterfaceInfo,
+    pay_type: Option<&str>,
+) -> Result<Option<&'static ServiceInfo>, ()> {
+    let rows: Vec<&'static ServiceInfo> = catalog.services_of(interface.name).collect();
+    if rows.is_empty() {
+        return Ok(None);
     }
-    false
+    let own = rows.iter().find(|row| row.pay_type.is_some() && row.pay_type == pay_type);
+    own.or_else(|| rows.iter().find(|row| row.pay_type.is_none())).map(|row| Some(*row)).ok_or(())
+}
+
+impl Plan {
+    fn of(catalog: &'static Catalog, scene: &'static SceneInfo, service: Option<&str>) -> Result<Plan, Failure> {
+        let at = |purpose| catalog.scene_interface(scene, purpose);
+        let Some(place) = at(Purpose::PlaceOrder) else {
+            let mut problems = Problems::new(Purpose::PlaceOrder.name());
+            problems
+                .push(format!("the {} scene has no place-order interface, so there is no payment to walk", scene.name));
+            return Err(Failure::Invalid(problems));
+        };
+        let refunds: Vec<&'static InterfaceInfo> =
+            [Purpose::ApplyRefund, Purpose::Refund].into_iter().filter_map(at).collect();
+        let refund_for = |row: &ServiceInfo| {
+            refunds.iter().find_map(|i| row_for_pay_type(catalog, i, row.pay_type).ok().map(|r| (*i, r)))
+        };
+        let rows: Vec<&'static ServiceInfo> = catalog.services_of(place.name).collect();
+        let row = match service {
+            Some(text) => match request::find_row(catalog, text).filter(|row| row.interface == place.name) {
+                Some(row) => row,
+                None => {
+                    let names: Vec<&str> = rows.iter().map(|row| row.name).collect();
+                    let mut problems = Problems::new(place.name);
+                    problems.push(format!(
+                        "--service {text} is not a place-order service of the {} scene; it has {}",
+                        scene.name,
+                        one_of(&names)
+                    ));
+                    return Err(Failure::Invalid(problems));
+                }
+            },
+            None => {
+                // The refund interface the scene prefers (apply-refund first) decides, so the
+                // flow shows the most the scene has; then any refundable row; then any row.
+                let refundable_by = |row: &ServiceInfo, interface: &InterfaceInfo| {
+                    row_for_pay_type(catalog, interface, row.pay_type).is_ok()
+                };
+                let chosen = refunds
+                    .iter()
+                    .find_map(|interface| {
+                        rows.iter().find(|row| {
+                            row.notifications == Notifications::UntilAcknowledged && refundable_by(row, interface)
+                        })
+                    })
+                    .or_else(|| rows.iter().find(|row| refund_for(row).is_some()))
+                    .or_else(|| rows.first());
+                let Some(row) = chosen.copied() else {
+                    let mut problems = Problems::new(place.name);
+                    problems.push(format!("the {} scene's {} has no service to order with", scene.name, place.name));
+                    return Err(Failure::Invalid(problems));
+                };
+                row
+            }
+        };
+        Ok(Plan {
+            catalog,
+            scene,
+            place,
+            row,
+            query: at(Purpose::Query),
+            refund: refund_for(row),
+            close: at(Purpose::Close),
+        })
+    }
+
+    fn target(&self, interface: &'static InterfaceInfo, row: Option<&'static ServiceInfo>) -> Target {
+        Target { catalog: self.catalog, purpose: interface.purpose, interface, row, scene: Some(self.scene) }
+    }
+}
+
+/// The value of the reply's field standing for `concept`.
+fn value<'a>(interface: &InterfaceInfo, reply: &'a Verified<TypedFields>, concept: Concept) -> Option<&'a str> {
+    interface
+        .response
+        .iter()
+        .filter(|f| f.concept == Some(concept))
+        .find_map(|f| reply.message().fields.iter().find(|(name, _)| *name == f.wire))
+        .map(|(_, value)| value.as_str())
+}
+
+/// What the reply's value standing for `concept` means.
+fn meaning(
+    catalog: &Catalog,
+    interface: &InterfaceInfo,
+    reply: &Verified<TypedFields>,
+    concept: Concept,
+) -> Option<Meaning> {
+    let field = interface.response_field_for(concept)?;
+    catalog.meaning_of(field.enum_name?, value(interface, reply, concept)?)
+}
+
+/// What a received message's value standing for `concept` means.
+fn received_meaning(catalog: &Catalog, received: &Received, concept: Concept) -> Option<Meaning> {
+    let field = received.interface.field_for(concept)?;
+    catalog.meaning_of(field.enum_name?, received.value(concept)?)
+}
+
+/// `TRADE_SUCCESS`: the spec's code for `meaning` in the value set of `interface`'s field for
+/// `concept`, for the person reading along.
+fn code(catalog: &Catalog, interface: &InterfaceInfo, concept: Concept, meaning: Meaning) -> String {
+    interface
+        .response_field_for(concept)
+        .or_else(|| interface.field_for(concept))
+        .and_then(|field| catalog.wire_for(field.enum_name?, meaning))
+        .map_or_else(|| format!("{meaning:?}"), str::to_owned)
+}
+
+/// The flag values of a request, for the concepts its interface takes.
+struct Ask {
+    interface: &'static InterfaceInfo,
+    given: Vec<Given>,
+}
+
+impl Ask {
+    fn new(interface: &'static InterfaceInfo) -> Ask {
+        Ask { interface, given: Vec::new() }
+    }
+
+    /// Sets `concept` when the interface has a field for it; `flag` names it if it is refused.
+    fn set(mut self, flag: &'static str, concept: Concept, value: Option<impl Into<String>>) -> Ask {
+        let takes = self.interface.fields_for(concept).any(|f| f.is_caller_set());
+        if let (true, Some(value)) = (takes, value) {
+            self.given.push(Given { flag, concept, value: value.into() });
+        }
+        self
+    }
+}
+
+/// The printed steps and checks, and the parts the flow runs on.
+struct Demo<'a> {
+    plan: &'a Plan,
+    sandbox: &'a Sandbox,
+    merchant: &'a Merchant,
+    client: Client,
+    steps: u32,
+}
+
+impl Demo<'_> {
+    fn step(&mut self, title: &str, detail: &str) -> Result<(), Failure> {
+        self.steps += 1;
+        output::print(&format!("\n{:>2}. {title}\n    {}\n", self.steps, output::printable(detail)))
+    }
+
+    fn ok(&self, line: &str) -> Result<(), Failure> {
+        output::print(&format!("    ✓ {}\n", output::printable(line)))
+    }
+
+    /// Builds, checks and sends a request; its reply, verified.
+    async fn send(
+        &self,
+        step: &'static str,
+        target: &Target,
+        ask: Ask,
+    ) -> Result<(Vec<(&'static str, String)>, Verified<TypedFields>), Failure> {
+        self.try_send(step, target, ask).await?.map_err(|e| fail(step, output::with_causes(&e)))
+    }
+
+    /// Builds and checks a request (a problem fails `step`), sends it, and hands back what the
+    /// client made of it.
+    async fn try_send(
+        &self,
+        step: &'static str,
+        target: &Target,
+        ask: Ask,
+    ) -> Result<Result<(Vec<(&'static str, String)>, Verified<TypedFields>), ClientError>, Failure> {
+        let sent = request::fields(target, &ask.given, &[], Fill::Required).map_err(|e| fail(step, e.to_string()))?;
+        let pairs: Vec<(&str, &str)> = sent.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        let reply = self.client.send_fields(self.plan.catalog, target.interface, &pairs).await;
+        Ok(reply.map(|reply| (sent, reply)))
+    }
+
+    /// Waits for the merchant to receive a verified message of `purpose` about `out`.
+    async fn received(&self, purpose: Purpose, out: &str) -> Option<Received> {
+        let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
+        loop {
+            let found = self
+                .merchant
+                .received()
+                .into_iter()
+                .find(|r| r.interface.purpose == purpose && r.value(Concept::OutTradeNo) == Some(out));
+            if found.is_some() || tokio::time::Instant::now() >= deadline {
+                return found;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the sandbox saw the shop acknowledge a delivery of `notification` about
+    /// `out` (of the refund `refund_no`, if given).
+    async fn acknowledged(&self, notification: &str, out: &str, refund_no: Option<&str>) -> bool {
+        let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
+        while tokio::time::Instant::now() < deadline {
+            let done = self.sandbox.deliveries().iter().any(|d| {
+                d.interface == notification
+                    && d.out_trade_no == out
+                    && (refund_no.is_none() || d.refund_no.as_deref() == refund_no)
+                    && d.outcome == DeliveryOutcome::Acknowledged
+            });
+            if done {
+                return true;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        false
+    }
+}
+
+/// A new order number from the time, short enough for the interface's order-number field with
+/// room for the `-r1` and `-2` the refund and the second order add.
+fn order_number(place: &InterfaceInfo, digits: &str) -> String {
+    let room = place.field_for(Concept::OutTradeNo).and_then(|f| f.max_len).unwrap_or(64).saturating_sub(3);
+    let long = format!("demo-{digits}");
+    if long.len() <= room {
+        return long;
+    }
+    let keep = room.saturating_sub(1).min(digits.len());
+    format!("d{}", digits.get(digits.len() - keep..).unwrap_or(digits))
+}
+
+/// An amount from `cents` up that chooses no outcome other than success in a test environment
+/// for `pay_type`, so the demo's payment is an ordinary one.
+fn ordinary_amount(catalog: &Catalog, pay_type: Option<&str>, cents: u64) -> Amount {
+    (cents..cents + 100)
+        .map(Amount::from_cents)
+        .find(|amount| {
+            pay_type
+                .and_then(|p| catalog.test_amount(p, *amount))
+                .is_none_or(|t| t.outcome == eftpay::rules::TestOutcome::Success)
+        })
+        .unwrap_or(Amount::from_cents(cents))
 }
 
 /// Waits up to `wait` for the person at the terminal to pay on the pay page, watching the
-/// order at the sandbox: the gateway's own record says whether it was paid, while the
-/// notification that should follow is checked by the next step.
+/// order at the sandbox: the gateway's own record says whether it was paid.
 ///
 /// # Errors
 /// The order was settled some other way (failed, cancelled, expired), or not at all in time.
-async fn paid_by_hand(sandbox: &Sandbox, eft_trade_no: &str, wait: Duration) -> Result<(), Failure> {
+async fn paid_by_hand(sandbox: &Sandbox, out_trade_no: &str, wait: Duration) -> Result<(), Failure> {
     // A --wait too large to add to the clock (`--wait 18446744073709551615`) waits for ever.
     let deadline = tokio::time::Instant::now().checked_add(wait);
     loop {
-        match sandbox.order(eft_trade_no).map(|order| order.state) {
+        match sandbox.order_by_out_trade_no(out_trade_no).map(|order| order.state) {
             Some(OrderState::Paid) => return Ok(()),
             Some(OrderState::Pending) => {}
             Some(state) => return Err(fail("payment", format!("the order was not paid: it is {state:?}"))),
-            None => return Err(fail("payment", format!("the sandbox has no order {eft_trade_no}"))),
+            None => return Err(fail("payment", format!("the sandbox has no order {out_trade_no}"))),
         }
         if deadline.is_some_and(|deadline| tokio::time::Instant::now() >= deadline) {
             return Err(fail(
@@ -96,162 +345,362 @@ async fn paid_by_hand(sandbox: &Sandbox, eft_trade_no: &str, wait: Duration) -> 
     }
 }
 
-fn fail(step: &'static str, reason: impl Into<String>) -> Failure {
-    Failure::DemoStep { step, reason: reason.into() }
-}
+async fn demo(plan: &Plan, args: &Args) -> Result<(), Failure> {
+    let catalog = plan.catalog;
+    output::print(&format!(
+        "eftpay demo --scene {} — {}\nA sandbox gateway stands in for eftPay, a small web server for your shop; the SDK \
+         sits between them.\n",
+        plan.scene.name,
+        output::printable(&plan.scene.doc.split_whitespace().collect::<Vec<_>>().join(" "))
+    ))?;
 
-async fn demo(args: &Args) -> Result<(), Failure> {
-    output::print(
-        "eftpay demo — a payment from order to refund, on this machine.\n\
-         A sandbox gateway stands in for eftPay, a small web server for your shop; the SDK sits between them.\n",
-    )?;
-
-    step(1, "Start the sandbox gateway", "eftPay's endpoints, built from the same spec as the SDK, on 127.0.0.1.")?;
     let config = SandboxConfig {
+        catalog,
         notification_backoff: Duration::from_millis(200),
         apply_refund_delay: Duration::from_millis(300),
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start_with(config).await.map_err(Failure::Sandbox)?;
     let credentials = sandbox.credentials().clone();
-    ok(&format!(
+    let merchant = Merchant::start(credentials.clone()).await.map_err(Failure::Sandbox)?;
+    let client = Client::builder(credentials.clone()).base_url(sandbox.base_url()).build()?;
+    let mut demo = Demo { plan, sandbox: &sandbox, merchant: &merchant, client, steps: 0 };
+
+    demo.step("Start the sandbox gateway", "eftPay's endpoints, built from the same spec as the SDK, on 127.0.0.1.")?;
+    demo.ok(&format!(
         "listening at {}; test merchant key {} with a generated secret",
         sandbox.base_url(),
         credentials.user_confirm_key
     ))?;
-
-    step(2, "Start the shop", "Its notify_url verifies what eftPay sends and answers with a signed acknowledgement.")?;
-    let merchant = Merchant::start(credentials.clone()).await.map_err(Failure::Sandbox)?;
-    ok(&format!("notify_url {}   return_url {}", merchant.notify_url(), merchant.return_url()))?;
-    let client = Client::builder(credentials).base_url(sandbox.base_url()).build()?;
-
-    let out_trade_no = format!("demo-{}", eftpay::Clock::now(&eftpay::SystemClock).to_compact());
-    let total = Amount::from_cents(1250);
-    step(
-        3,
-        "Place an order",
-        &format!("WeChat Pay (WECHATHK), HKD {total}, order {out_trade_no}: typed, validated, signed, sent."),
+    demo.step(
+        "Start the shop",
+        "Its notify_url verifies what eftPay sends and answers with a signed acknowledgement.",
     )?;
-    let order =
-        services::WechatWebPreOrder::place_order(wallets::WeChatHk, total, out_trade_no.clone(), "Coffee beans, 250 g")
-            .notify_url(merchant.notify_url())
-            .return_url(merchant.return_url());
-    let reply = client.place_order(order).await.map_err(|e| fail("place order", e.to_string()))?;
-    if reply.return_status != Some(ReturnStatus::Accepted) {
-        return Err(fail("place order", format!("return_status {:?}", reply.return_status)));
+    demo.ok(&format!("notify_url {}   return_url {}", merchant.notify_url(), merchant.return_url()))?;
+
+    let out = order_number(plan.place, &eftpay::Clock::now(&eftpay::SystemClock).to_compact());
+    let outcome = flow(&mut demo, args, &out).await;
+    let steps = demo.steps;
+    sandbox.shutdown().await;
+    outcome?;
+    output::print(&format!(
+        "\nAll {steps} steps checked out. Next: `eftpay sandbox` to keep a gateway running, `eftpay spec` for every \
+         service, `eftpay demo --scene NAME` for the other scenes ({}).\n",
+        catalog.scenes.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+    ))
+}
+
+/// The steps after the start-up: order, pay, notification, return, query, refund, close.
+async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure> {
+    let plan = demo.plan;
+    let catalog = plan.catalog;
+    let (place, row) = (plan.place, plan.row);
+    let total = ordinary_amount(catalog, row.pay_type, 1250);
+    let part = Amount::from_cents(total.cents() / 5);
+    let notify_url = demo.merchant.notify_url();
+    let return_url = demo.merchant.return_url();
+
+    // ---- place the order ----
+    let forbids_return =
+        place.field_for(Concept::ReturnUrl).and_then(|f| f.forbidden_with).is_some_and(|flag| row.has_flag(flag));
+    demo.step(
+        "Place an order",
+        &format!(
+            "Service {} ({}), {total}, order {out}: checked against the spec, signed, sent through {}.",
+            row.name,
+            row.pay_type.unwrap_or("the payer chooses the wallet"),
+            place.name
+        ),
+    )?;
+    let order = Ask::new(place)
+        .set("--amount", Concept::Amount, Some(total.to_string()))
+        .set("--out-trade-no", Concept::OutTradeNo, Some(out))
+        .set("--subject", Concept::Subject, Some("Coffee beans, 250 g"))
+        .set("--body", Concept::Body, Some("Single origin, whole beans"))
+        .set("--notify-url", Concept::NotifyUrl, Some(notify_url.clone()))
+        .set("--return-url", Concept::ReturnUrl, (!forbids_return).then(|| return_url.clone()));
+    let target = plan.target(place, Some(row));
+    let (sent, placed) = demo.send("place order", &target, order).await?;
+    if meaning(catalog, place, &placed, Concept::ReturnStatus) != Some(Meaning::Accepted) {
+        return Err(fail("place order", "the reply does not say the order was accepted"));
     }
-    let eft_trade_no = reply.eft_trade_no.clone().ok_or_else(|| fail("place order", "no eft_trade_no in the reply"))?;
-    ok(&format!("accepted (return_status 00, reply signature verified); eftPay order number {eft_trade_no}"))?;
-    ok("accepted is not paid: only TRADE_SUCCESS means paid")?;
+    let sent_wallet = place
+        .field_for(Concept::Wallet)
+        .and_then(|f| sent.iter().find(|(name, _)| *name == f.wire))
+        .map(|(_, value)| value.clone());
+    demo.ok(&format!(
+        "accepted ({} {}, reply signature verified){}",
+        place.response_field_for(Concept::ReturnStatus).map_or("return status", |f| f.wire),
+        code(catalog, place, Concept::ReturnStatus, Meaning::Accepted),
+        value(place, &placed, Concept::EftTradeNo).map_or_else(String::new, |n| format!("; eftPay order number {n}"))
+    ))?;
+    let paid_code = plan
+        .query
+        .map_or_else(|| format!("{:?}", Meaning::Paid), |q| code(catalog, q, Concept::TradeStatus, Meaning::Paid));
+    demo.ok(&format!("accepted is not paid: only {paid_code} means paid"))?;
 
-    let link = reply.pay_apptrade.clone().ok_or_else(|| fail("pay link", "no pay_apptrade in the reply"))?;
-    step(4, "Send the payer to the pay link", &format!("pay_apptrade = {link}"))?;
+    // ---- send the payer to the link ----
+    let link_field =
+        reply::link_field(place).ok_or_else(|| fail("pay link", "the reply has no link or QR code field"))?;
+    let link = value(place, &placed, link_field.concept.unwrap_or(Concept::PayLink))
+        .ok_or_else(|| fail("pay link", format!("no {} in the reply", link_field.wire)))?
+        .to_owned();
+    let how = if link_field.concept == Some(Concept::QrCode) {
+        "Show the payer the QR code"
+    } else {
+        "Send the payer to the pay link"
+    };
+    demo.step(how, &format!("{} = {link}", link_field.wire))?;
 
+    // ---- pay ----
+    let chosen_wallet = if row.pay_type.is_none() { row.wallets.first().copied() } else { None };
     if args.interactive {
         output::print(&format!(
             "\n{}\n    Open the link above (or scan it), press Pay. Waiting up to {} s…\n",
             qr::render(&link, output::stdout_takes_colour()).unwrap_or_default(),
             args.wait
         ))?;
-        paid_by_hand(&sandbox, &eft_trade_no, Duration::from_secs(args.wait)).await?;
-        step(5, "Payment", "You paid on the pay page.")?;
+        paid_by_hand(demo.sandbox, out, Duration::from_secs(args.wait)).await?;
+        demo.step("Payment", "You paid on the pay page.")?;
     } else {
-        step(5, "Pay", "Open the pay page and press Pay, through the page's own HTML form, as a browser would.")?;
-        let paid = Payer::new().pay(&link).await.map_err(|e| fail("pay", e.to_string()))?;
-        match (&paid.returned_to, merchant.returns().first()) {
-            (Some(to), Some(back)) if back.trade_status == Some(TradeStatus::TradeSuccess) => {
-                ok(&format!(
-                    "the browser was sent to {to} with a signed synchronous return: TRADE_SUCCESS (for the payer's eyes only)"
-                ))?;
+        let detail = match chosen_wallet {
+            Some(wallet) => format!(
+                "Open the pay page, choose {wallet} among the wallets it offers and press Pay, as a browser would."
+            ),
+            None => "Open the pay page and press Pay, through the page's own HTML form, as a browser would.".to_owned(),
+        };
+        demo.step("Pay", &detail)?;
+        let payer = Payer::new();
+        let paid = match chosen_wallet {
+            Some(wallet) => payer.pay_with(&link, wallet).await,
+            None => payer.pay(&link).await,
+        }
+        .map_err(|e| fail("pay", output::with_causes(&e)))?;
+        let state = demo.sandbox.order_by_out_trade_no(out).map(|order| order.state);
+        if state != Some(OrderState::Paid) {
+            return Err(fail("pay", format!("the gateway has the order as {state:?}, not paid")));
+        }
+        demo.ok("paid at the gateway")?;
+        // ---- the synchronous return ----
+        if place.sync_return.is_some() && !forbids_return && place.field_for(Concept::ReturnUrl).is_some() {
+            let back = demo.received(Purpose::SyncReturn, out).await;
+            match (&paid.returned_to, back) {
+                (Some(to), Some(back))
+                    if received_meaning(catalog, &back, Concept::TradeStatus) == Some(Meaning::Paid) =>
+                {
+                    demo.ok(&format!(
+                        "the browser was sent to {to} with a signed synchronous return ({}): {paid_code}, for the \
+                         payer's eyes only",
+                        back.interface.name
+                    ))?;
+                }
+                _ => return Err(fail("pay", "the browser did not come back to return_url with a verified return")),
             }
-            _ => return Err(fail("pay", "the browser did not come back to return_url with a verified return")),
+        }
+    }
+    let wallet = sent_wallet.or_else(|| demo.sandbox.order_by_out_trade_no(out).and_then(|order| order.wallet));
+    if let (Some(wallet), true) = (&wallet, row.pay_type.is_none()) {
+        demo.ok(&format!("the payer chose {wallet} on eftPay's page"))?;
+    }
+    let pay_type = row.pay_type.or_else(|| wallet.as_deref().and_then(|w| catalog.pay_type_of_wallet(w)));
+
+    // ---- the notification ----
+    match place.notification.filter(|_| row.notifications != Notifications::Never) {
+        Some(notification) => {
+            demo.step(
+                "Receive the notification",
+                &format!("eftPay POSTs a signed {notification} to notify_url until the shop acknowledges it."),
+            )?;
+            let Some(got) = demo.received(Purpose::PaymentNotification, out).await else {
+                return Err(fail("notification", format!("no verified {notification} about {out} arrived")));
+            };
+            let amount_ok = got.value(Concept::Amount).and_then(|a| Amount::parse(a).ok()) == Some(total);
+            if received_meaning(catalog, &got, Concept::TradeStatus) != Some(Meaning::Paid) || !amount_ok {
+                return Err(fail(
+                    "notification",
+                    format!("expected {paid_code} for {total}, got {:?}", got.fields.fields),
+                ));
+            }
+            demo.ok(&format!("verified {}: {out} {paid_code}, {total}", got.interface.name))?;
+            if row.notifications == Notifications::UntilAcknowledged {
+                if !demo.acknowledged(got.interface.name, out, None).await {
+                    return Err(fail("notification", "the gateway never received a correctly signed acknowledgement"));
+                }
+                demo.ok("the shop's signed acknowledgement verified at the gateway: no more re-deliveries")?;
+            }
+        }
+        None => {
+            demo.step("No notification", &format!("Service {} does not notify: the shop queries instead.", row.name))?;
+            demo.ok("nothing to wait for")?;
         }
     }
 
-    step(
-        6,
-        "Receive the notification",
-        "eftPay POSTs a signed notification to notify_url until the shop acknowledges it.",
-    )?;
-    let notifications = merchant.wait_for_notifications(1, STEP_TIMEOUT).await;
-    match notifications.first() {
-        Some(Notification::Payment(p))
-            if p.trade_status == Some(TradeStatus::TradeSuccess) && p.total_fee == Some(total) =>
-        {
-            ok(&format!("verified payment notification: {out_trade_no} TRADE_SUCCESS, HKD {total}"))?;
+    // ---- query ----
+    let query = match plan.query {
+        Some(query) => {
+            let query_row = row_for_pay_type(catalog, query, pay_type).ok().flatten();
+            demo.step(
+                "Query the order",
+                &format!("{}: query is authoritative; use it whenever a notification may be missing.", query.name),
+            )?;
+            let ask = Ask::new(query).set("--out-trade-no", Concept::OutTradeNo, Some(out)).set(
+                "--wallet",
+                Concept::Wallet,
+                wallet.clone(),
+            );
+            let (_, state) = demo.send("query", &plan.target(query, query_row), ask).await?;
+            if meaning(catalog, query, &state, Concept::TradeStatus) != Some(Meaning::Paid) {
+                return Err(fail(
+                    "query",
+                    format!("the order's state is {:?}", value(query, &state, Concept::TradeStatus)),
+                ));
+            }
+            demo.ok(&paid_code)?;
+            Some((query, query_row))
         }
-        other => {
-            return Err(fail("notification", format!("expected a verified TRADE_SUCCESS notification, got {other:?}")));
-        }
-    }
+        None => None,
+    };
 
-    if !acknowledged(&sandbox, &eft_trade_no, NotificationKind::Payment).await {
-        return Err(fail("notification", "the gateway never received a correctly signed `success` acknowledgement"));
-    }
-    ok("the shop's signed `success` acknowledgement verified at the gateway: no more re-deliveries")?;
-
-    step(7, "Query the order", "Query is authoritative; use it whenever a notification may be missing.")?;
-    let mut query = QueryRequest::new();
-    query.out_trade_no = Some(out_trade_no.clone());
-    let state = client.query(query.clone()).await.map_err(|e| fail("query", e.to_string()))?;
-    if state.trade_status != Some(TradeStatus::TradeSuccess) {
-        return Err(fail("query", format!("trade_status {:?}", state.trade_status)));
-    }
-    ok("trade_status TRADE_SUCCESS")?;
-
-    let part = Amount::from_cents(250);
-    let refund_no = format!("{out_trade_no}-r1");
-    step(8, "Refund part of it", &format!("apply-refund HKD {part} of HKD {total}, refund number {refund_no}."))?;
-    let mut refund = ApplyRefundRequest::new(
-        Service::WechatWebApplyRefund,
-        part,
-        total,
-        out_trade_no.clone(),
-        PayType::WeChat,
-        Wallet::WeChatHk,
-        refund_no.clone(),
-    );
-    refund.notify_url = Some(merchant.notify_url());
-    let applied = client.apply_refund(refund).await.map_err(|e| fail("refund", e.to_string()))?;
-    if applied.trade_status != Some(TradeStatus::ApplySuccess) {
-        return Err(fail("refund", format!("trade_status {:?}", applied.trade_status)));
-    }
-    ok("accepted as APPLY_SUCCESS: eftPay finishes it later and notifies")?;
-
-    step(9, "Receive the refund notification", "Sent to the apply-refund request's notify_url.")?;
-    let notifications = merchant.wait_for_notifications(2, STEP_TIMEOUT).await;
-    match notifications.iter().find(|n| matches!(n, Notification::Refund(_))) {
-        Some(Notification::Refund(r))
-            if r.return_amount == Some(part) && r.trade_status == Some(TradeStatus::TradeRefund) =>
-        {
-            ok(&format!("verified refund notification: HKD {part} refunded, TRADE_REFUND"))?;
-        }
-        other => {
+    // ---- refund part of it ----
+    if let Some((refund, refund_row)) = plan.refund {
+        let refund_no = format!("{out}-r1");
+        let apply = refund.purpose == Purpose::ApplyRefund;
+        demo.step(
+            if apply { "Apply for a partial refund" } else { "Refund part of it" },
+            &format!("{}: {part} of {total}, refund number {refund_no}.", refund.name),
+        )?;
+        let ask = Ask::new(refund)
+            .set("--amount", Concept::RefundAmount, Some(part.to_string()))
+            .set("--total", Concept::Amount, Some(total.to_string()))
+            .set("--out-trade-no", Concept::OutTradeNo, Some(out))
+            .set("--refund-no", Concept::RefundNo, Some(refund_no.clone()))
+            .set("--wallet", Concept::Wallet, wallet.clone())
+            .set("--notify-url", Concept::NotifyUrl, Some(notify_url.clone()));
+        let (_, refunded) = demo.send("refund", &plan.target(refund, refund_row), ask).await?;
+        let expected = if apply { Meaning::ApplyAccepted } else { Meaning::PartlyRefunded };
+        if meaning(catalog, refund, &refunded, Concept::TradeStatus) != Some(expected) {
             return Err(fail(
-                "refund notification",
-                format!("expected a verified TRADE_REFUND notification, got {other:?}"),
+                "refund",
+                format!("the refund's state is {:?}", value(refund, &refunded, Concept::TradeStatus)),
             ));
         }
-    }
-    if !acknowledged(&sandbox, &eft_trade_no, NotificationKind::Refund).await {
-        return Err(fail("refund notification", "the gateway never received a correctly signed acknowledgement"));
-    }
-    ok("acknowledged with a signed `success`")?;
+        let state = code(catalog, refund, Concept::TradeStatus, expected);
+        demo.ok(&if apply {
+            format!("accepted as {state}: eftPay finishes it later")
+        } else {
+            format!("refunded: {state}")
+        })?;
+        let refunded_code = code(catalog, refund, Concept::TradeStatus, Meaning::PartlyRefunded);
 
-    step(10, "Query the refund", &format!("Query with refund_no {refund_no}."))?;
-    query.refund_no = Some(refund_no);
-    let refunded = client.query(query).await.map_err(|e| fail("refund query", e.to_string()))?;
-    if refunded.trade_status != Some(TradeStatus::TradeRefund) || refunded.transaction_amount != Some(part) {
-        return Err(fail(
-            "refund query",
-            format!("trade_status {:?}, amount {:?}", refunded.trade_status, refunded.transaction_amount),
-        ));
-    }
-    ok(&format!("refund TRADE_REFUND, HKD {part}; the order stays partly refunded"))?;
+        let notifies = refund_row.map_or(Notifications::UntilAcknowledged, |r| r.notifications) != Notifications::Never;
+        if let Some(notification) = refund.notification.filter(|_| notifies) {
+            demo.step(
+                "Receive the refund notification",
+                &format!("A signed {notification}, sent to the request's notify_url."),
+            )?;
+            let Some(got) = demo.received(Purpose::RefundNotification, out).await else {
+                return Err(fail("refund notification", format!("no verified {notification} about {out} arrived")));
+            };
+            let amount_ok = got.value(Concept::RefundAmount).and_then(|a| Amount::parse(a).ok()) == Some(part);
+            if received_meaning(catalog, &got, Concept::TradeStatus) != Some(Meaning::PartlyRefunded) || !amount_ok {
+                return Err(fail(
+                    "refund notification",
+                    format!("expected {refunded_code} for {part}, got {:?}", got.fields.fields),
+                ));
+            }
+            demo.ok(&format!("verified {}: {part} refunded, {refunded_code}", got.interface.name))?;
+            if !demo.acknowledged(got.interface.name, out, None).await {
+                return Err(fail(
+                    "refund notification",
+                    "the gateway never received a correctly signed acknowledgement",
+                ));
+            }
+            demo.ok("acknowledged with a signed answer")?;
+        }
 
-    output::print(
-        "\nAll 10 steps checked out. Next: `eftpay sandbox` to keep a gateway running, `eftpay spec` for every service.\n",
-    )?;
-    sandbox.shutdown().await;
+        if let Some((query, query_row)) = query.filter(|(q, _)| q.field_for(Concept::RefundNo).is_some()) {
+            demo.step("Query the refund", &format!("{} with refund number {refund_no}.", query.name))?;
+            // An applied refund finishes a moment later: ask until it has.
+            let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
+            let state = loop {
+                let ask = Ask::new(query)
+                    .set("--out-trade-no", Concept::OutTradeNo, Some(out))
+                    .set("--refund-no", Concept::RefundNo, Some(refund_no.clone()))
+                    .set("--wallet", Concept::Wallet, wallet.clone());
+                let (_, state) = demo.send("refund query", &plan.target(query, query_row), ask).await?;
+                let done = meaning(catalog, query, &state, Concept::TradeStatus) == Some(Meaning::PartlyRefunded);
+                if done || tokio::time::Instant::now() >= deadline {
+                    break state;
+                }
+                tokio::time::sleep(POLL).await;
+            };
+            let status = meaning(catalog, query, &state, Concept::TradeStatus);
+            let amount = value(query, &state, Concept::TradeAmount).and_then(|a| Amount::parse(a).ok());
+            let kind = meaning(catalog, query, &state, Concept::TradeType);
+            if status != Some(Meaning::PartlyRefunded)
+                || query.response_field_for(Concept::TradeAmount).is_some() && amount != Some(part)
+                || query.response_field_for(Concept::TradeType).is_some() && kind != Some(Meaning::RefundTrade)
+            {
+                return Err(fail("refund query", format!("the refund is {status:?} for {amount:?} ({kind:?})")));
+            }
+            demo.ok(&format!("the refund is {refunded_code}, {part}; the order stays partly refunded"))?;
+        }
+    }
+
+    // ---- close ----
+    if let Some(close) = plan.close {
+        let close_row = row_for_pay_type(catalog, close, pay_type).ok().flatten();
+        let open = format!("{out}-2");
+        demo.step(
+            "Close an unpaid order",
+            &format!("A second order, {open}, is placed and closed with {} before it is paid.", close.name),
+        )?;
+        let second = Ask::new(place)
+            .set("--amount", Concept::Amount, Some(total.to_string()))
+            .set("--out-trade-no", Concept::OutTradeNo, Some(open.as_str()))
+            .set("--subject", Concept::Subject, Some("Coffee beans, 250 g"))
+            .set("--body", Concept::Body, Some("Single origin, whole beans"))
+            .set("--return-url", Concept::ReturnUrl, (!forbids_return).then(|| return_url.clone()))
+            .set("--wallet", Concept::Wallet, wallet.clone());
+        demo.send("close", &plan.target(place, Some(row)), second).await?;
+        let ask = |number: &str| {
+            Ask::new(close).set("--out-trade-no", Concept::OutTradeNo, Some(number)).set(
+                "--wallet",
+                Concept::Wallet,
+                wallet.clone(),
+            )
+        };
+        let target = plan.target(close, close_row);
+        let (_, closed) = demo.send("close", &target, ask(&open)).await?;
+        if close.response_field_for(Concept::TradeStatus).is_some()
+            && meaning(catalog, close, &closed, Concept::TradeStatus) != Some(Meaning::Closed)
+        {
+            return Err(fail(
+                "close",
+                format!("the closed order is {:?}", value(close, &closed, Concept::TradeStatus)),
+            ));
+        }
+        if demo.sandbox.order_by_out_trade_no(&open).map(|order| order.state) != Some(OrderState::Closed) {
+            return Err(fail("close", "the gateway does not have the order as closed"));
+        }
+        demo.ok(&format!("{open} closed: {}", code(catalog, close, Concept::TradeStatus, Meaning::Closed)))?;
+        match demo.try_send("close", &target, ask(out)).await? {
+            Err(refused) if refused.gateway().and_then(|r| r.meaning()) == Some(Meaning::CannotClose) => {
+                let refusal = refused.gateway();
+                demo.ok(&format!(
+                    "closing the paid order {out} is refused: {} {} — refund it instead",
+                    refusal.map_or("return status", |r| r.field()),
+                    refusal.map_or("", |r| r.code())
+                ))?;
+            }
+            Err(other) => {
+                return Err(fail(
+                    "close",
+                    format!("closing the paid order was refused otherwise: {}", output::with_causes(&other)),
+                ));
+            }
+            Ok(_) => return Err(fail("close", "the gateway closed a paid order")),
+        }
+    }
     Ok(())
 }

@@ -1,8 +1,16 @@
 //! One module per subcommand. Each exposes its clap `Args` and a `run` that reads its input,
-//! does the work through the `eftpay` library and writes its result.
+//! does the work through the `eftpay` library on the catalog it is given, and writes its result.
 
-use eftpay::Interface;
+use eftpay::Verified;
+use eftpay::catalog::{Catalog, TypedFields};
+use eftpay::rules::Purpose;
 
+use crate::failure::Failure;
+use crate::gateway::Gateway;
+use crate::input::Environment;
+use crate::request::{self, Fill, RequestArgs, Target};
+
+pub mod close;
 pub mod demo;
 pub mod pre_order;
 pub mod query;
@@ -12,14 +20,51 @@ pub mod sign;
 pub mod spec;
 pub mod verify_notify;
 
-/// The command that sends requests of `interface`, for messages that point a service given to
-/// the wrong command at the right one; `None` for interfaces no command sends.
-pub fn command_for(interface: Interface) -> Option<&'static str> {
-    match interface {
-        Interface::PlaceOrder => Some("eftpay pre-order"),
-        Interface::Query => Some("eftpay query"),
-        Interface::Refund => Some("eftpay refund"),
-        Interface::ApplyRefund => Some("eftpay refund --apply"),
+/// The commands that send a request, and the purposes of the interfaces each sends.
+pub const REQUEST_COMMANDS: [(&str, &[Purpose]); 4] = [
+    ("pre-order", &[Purpose::PlaceOrder]),
+    ("query", &[Purpose::Query]),
+    ("refund", &[Purpose::Refund, Purpose::ApplyRefund]),
+    ("close", &[Purpose::Close]),
+];
+
+/// The command that sends requests of `purpose`, for messages that point a service given to
+/// the wrong command at the right one; `None` for purposes no command sends.
+pub fn command_for(purpose: Purpose) -> Option<&'static str> {
+    match purpose {
+        Purpose::PlaceOrder => Some("eftpay pre-order"),
+        Purpose::Query => Some("eftpay query"),
+        Purpose::Refund => Some("eftpay refund"),
+        Purpose::ApplyRefund => Some("eftpay refund --apply"),
+        Purpose::Close => Some("eftpay close"),
         _ => None,
     }
+}
+
+/// What a request command sent and what came back.
+pub struct Exchange {
+    /// The interface and row chosen.
+    pub target: Target,
+    /// The fields sent (envelope and signature aside).
+    pub sent: Vec<(&'static str, String)>,
+    /// The verified reply.
+    pub reply: Verified<TypedFields>,
+}
+
+/// Reads the configuration, chooses the interface and row, builds and checks the request, and
+/// sends it — nothing is sent when anything is wrong.
+///
+/// # Errors
+/// Not configured, an invalid request (nothing sent), the gateway's refusal or failure.
+pub fn exchange(
+    catalog: &'static Catalog,
+    purpose: Purpose,
+    args: &RequestArgs,
+    env: &Environment,
+) -> Result<Exchange, Failure> {
+    let gateway = Gateway::from_env(env)?;
+    let target = request::target(catalog, purpose, args)?;
+    let sent = request::fields(&target, &args.given(purpose), &args.fields, Fill::Nothing)?;
+    let reply = gateway.send(catalog, target.interface, &sent)?;
+    Ok(Exchange { target, sent, reply })
 }

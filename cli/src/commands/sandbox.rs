@@ -1,10 +1,12 @@
-//! `eftpay sandbox`: runs the sandbox gateway until Ctrl-C or SIGTERM, and prints how to point
-//! the other commands (and any client) at it.
+//! `eftpay sandbox`: runs the sandbox gateway until Ctrl-C or SIGTERM, prints how to point the
+//! other commands (and any client) at it, and logs each request it answers and each
+//! notification it delivers on stderr, as they happen.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use eftpay::Credentials;
+use eftpay::catalog::Catalog;
 use eftpay_sandbox::{Sandbox, SandboxConfig, SandboxError};
 
 use crate::failure::Failure;
@@ -26,12 +28,13 @@ pub struct Args {
     data: Option<PathBuf>,
 }
 
-/// `--addr` resolved: the addresses to try in turn, IPv4 first (so the links read 127.0.0.1
-/// for `localhost`).
+/// `--addr` resolved: the addresses to try in turn, IPv4 first, and the host name it was given
+/// by (not an address), which the sandbox then answers to and links with.
 #[derive(Clone, Debug)]
 struct ListenAddr {
     first: SocketAddr,
     others: Vec<SocketAddr>,
+    host: Option<String>,
 }
 
 fn listen_addr(text: &str) -> Result<ListenAddr, String> {
@@ -45,7 +48,27 @@ fn listen_addr(text: &str) -> Result<ListenAddr, String> {
     all.dedup();
     let mut all = all.into_iter();
     let first = all.next().ok_or_else(|| format!("`{text}` resolves to no address; {hint}"))?;
-    Ok(ListenAddr { first, others: all.collect() })
+    Ok(ListenAddr { first, others: all.collect(), host: host_name(text) })
+}
+
+/// The host part of `HOST:PORT` when it is a name, not an IP address: the sandbox refuses
+/// requests addressed to names that are not its own, so a name it listens by must be its own.
+fn host_name(text: &str) -> Option<String> {
+    let (host, _port) = text.rsplit_once(':')?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() { None } else { Some(host.to_owned()) }
+}
+
+/// Logs the sandbox's events (a line per request answered and per notification delivery) on
+/// stderr, like `stripe listen`: at `info` for the sandbox, `warn` for the rest, unless
+/// `RUST_LOG` says otherwise. The events carry no secret or signature (the sandbox's own tests
+/// check that), so nothing here needs to filter them.
+fn log_events() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,eftpay_sandbox=info"));
+    // Already installed (a second run in one process, a test): keep the one there is.
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
 }
 
 /// Runs the sandbox until Ctrl-C or SIGTERM, then stops once the requests in flight are
@@ -53,15 +76,16 @@ fn listen_addr(text: &str) -> Result<ListenAddr, String> {
 ///
 /// # Errors
 /// Half-configured credentials, an address that cannot be bound, an unusable data file.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> Result<(), Failure> {
     // Credentials from the environment when both are set; otherwise the sandbox makes some up
     // and they are printed (they are the sandbox's own, not eftPay's).
-    let chosen = input::optional_credentials_from_env()?;
+    let chosen = input::optional_credentials_from_env(env)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Failure::Runtime)?;
     runtime.block_on(async {
         // Listening for the signals starts before anything is served, so an early one is not lost.
         let mut stop = StopSignals::listen().map_err(Failure::Runtime)?;
-        let sandbox = start(args, chosen.as_ref()).await?;
+        let sandbox = start(catalog, args, chosen.as_ref()).await?;
+        log_events();
         if !sandbox.addr().ip().is_loopback() {
             output::note(&exposure_warning(sandbox.addr()));
         }
@@ -79,9 +103,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
 }
 
 /// Starts the sandbox on the first of the resolved addresses that can be bound.
-async fn start(args: &Args, chosen: Option<&Credentials>) -> Result<Sandbox, Failure> {
+async fn start(catalog: &'static Catalog, args: &Args, chosen: Option<&Credentials>) -> Result<Sandbox, Failure> {
     let config = |addr: SocketAddr| SandboxConfig {
         addr,
+        host: args.addr.host.clone(),
+        catalog,
         credentials: chosen.cloned(),
         data_file: args.data.clone(),
         ..SandboxConfig::default()
@@ -126,7 +152,7 @@ fn print_banner(args: &Args, sandbox: &Sandbox, chose_credentials: bool) -> Resu
     output::print(&format!(
         "eftPay sandbox gateway listening on {base}\n\
          Point the SDK or the other commands at it:\n  export {BASE_URL_VAR}={base}\n  export {USER_KEY_VAR}={key}\n{secret_line}\
-         Pay pages: the pay_apptrade link of each order. Control API (POSTs as JSON):\n  \
+         Pay pages: the pay link (or QR code content) of each order's reply. Control API (POSTs as JSON):\n  \
          curl -X POST {json} {root}/control/orders/<eft_trade_no>/pay   # or fail, cancel, expire\n  \
          curl {root}/control/orders   curl {root}/control/deliveries\n  \
          curl -X POST {json} -d '{{\"drop_notifications\":1,\"tamper_notifications\":0,\"delay_notifications_ms\":0,\"slow_responses_ms\":0,\"server_errors\":0}}' {root}/control/faults\n\

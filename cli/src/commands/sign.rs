@@ -1,10 +1,10 @@
 //! `eftpay sign`: the `sign` of a JSON message, for people building or debugging requests by
-//! hand. The rule itself is the library's (`eftpay::signing`, eftpay-api.md §2); this module
+//! hand. The rule itself is the library's (`eftpay::signing`); this module
 //! only reads the message and, with `--explain`, shows what the rule did with each field.
 
 use std::fmt::Write as _;
 
-use eftpay::signing::{canonical_string, sign_fields};
+use eftpay::signing::{SIGN_FIELD, canonical_string, sign_fields};
 use eftpay::{ReceivedFields, ReceivedValue};
 
 use crate::failure::Failure;
@@ -23,8 +23,8 @@ pub struct Args {
 ///
 /// # Errors
 /// No usable secret, unreadable input, or stdout closed.
-pub fn run(args: &Args) -> Result<(), Failure> {
-    let secret = input::secret_from_env()?;
+pub fn run(args: &Args, env: &input::Environment) -> Result<(), Failure> {
+    let secret = input::secret_from_env(env)?;
     let fields = ReceivedFields::from_json_bytes(&input::read_stdin()?)?;
     let sign = sign_fields(&fields, &secret);
     let text = if args.explain { explained(&fields, &sign) } else { format!("{sign}\n") };
@@ -52,10 +52,10 @@ fn explained(fields: &ReceivedFields, sign: &str) -> String {
     text
 }
 
-/// Why the signing rule (eftpay-api.md §2, steps 1 and 2) leaves a field out, or `None` if it
-/// is signed. Mirrors `eftpay::signing` for display only: the sign itself never depends on it.
+/// Why the signing rule leaves a field out (the signature itself, null and empty values), or
+/// `None` if it is signed. Mirrors `eftpay::signing` for display only: the sign itself never depends on it.
 fn left_out_because(name: &str, value: &ReceivedValue) -> Option<&'static str> {
-    if name == "sign" {
+    if name == SIGN_FIELD {
         return Some("the signature field itself is never signed (its value here is ignored)");
     }
     match value {

@@ -1,13 +1,16 @@
-//! `eftpay verify-notify`: checks the signature of a notification or synchronous return
-//! (eftpay-api.md §6) the way a merchant's handler must — over every field received — and
-//! prints what it says. Verification is the library's (`eftpay::verify`); this module picks
-//! the message type and words the outcome.
+//! `eftpay verify-notify`: checks the signature of a notification or synchronous return the way
+//! a merchant's handler must — over every field received — and prints what it says.
+//! Verification and recognition are the library's (`eftpay::notify::verify_notification_in`:
+//! any notification of the catalog, told apart by the spec's rules); this module words the
+//! outcome, naming values by what they stand for.
 
 use std::fmt;
 
-use eftpay::notify::{self, Notification};
-use eftpay::verify::verify;
-use eftpay::{Amount, ReceivedError, ReceivedFields, Secret, SyncReturn, TradeStatus};
+use eftpay::catalog::{Catalog, InterfaceInfo, TypedFields};
+use eftpay::notify;
+use eftpay::rules::{Concept, Encoding, Purpose};
+use eftpay::verify::{self, VerifyError};
+use eftpay::{ReceivedError, ReceivedFields, Secret};
 
 use crate::failure::Failure;
 use crate::{input, output};
@@ -25,56 +28,68 @@ pub struct Args {
 ///
 /// # Errors
 /// No usable secret, unreadable input, a bad signature, or stdout closed.
-pub fn run(args: &Args) -> Result<(), Failure> {
-    let secret = input::secret_from_env()?;
+pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> Result<(), Failure> {
+    let secret = input::secret_from_env(env)?;
     let body = input::read_stdin()?;
-    let summary = if args.form { verify_return(&body, &secret)? } else { verify_notification(&body, &secret)? };
+    let summary =
+        if args.form { verify_return(catalog, &body, &secret)? } else { verify_notification(catalog, &body, &secret)? };
     output::print(&format!("{summary}\n"))
 }
 
-/// A JSON notification, read by the library's one rule (`eftpay::notify::verify_notification`,
-/// from the spec's recognition rules): every received field is verified, and a signed body that
-/// is not a notification (a reply, an acknowledgement) is refused.
-fn verify_notification(body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
+/// A JSON notification of any kind the catalog has: every received field is verified, and a
+/// signed body that no rule recognises as a notification (a reply, an acknowledgement) is
+/// refused.
+fn verify_notification(catalog: &'static Catalog, body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
     let text = std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8)?;
-    let verified = notify::verify_notification(text, secret)?;
-    let notification = verified.message();
-    let refund_amount = match notification {
-        Notification::Refund(refund) => Some(refund.return_amount),
-        _ => None,
-    };
-    Ok(Summary {
-        out_trade_no: notification.out_trade_no().map(ToOwned::to_owned),
-        trade_status: notification.trade_status().cloned(),
-        amount: notification.total_fee(),
-        refund_amount,
-    })
+    let recognised = notify::verify_notification_in(catalog, text, secret)?;
+    Ok(Summary::of(recognised.interface, recognised.verified.message()))
 }
 
-/// The synchronous return, a form-encoded POST of the payment's fields (§6).
-fn verify_return(body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
+/// The synchronous return, a form-encoded POST of the payment's fields, read as the catalog's
+/// form-encoded return.
+fn verify_return(catalog: &'static Catalog, body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
     let text = std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8)?;
     // A form body has no raw line breaks (they are encoded as %0A), so trailing ones can only
     // come from `echo` or a saved file; left in, they would become part of the last value.
     let text = text.trim_end_matches(['\r', '\n']);
-    let sync = verify::<SyncReturn>(ReceivedFields::from_form(text)?, secret)?;
-    Ok(Summary {
-        out_trade_no: sync.out_trade_no.clone(),
-        trade_status: sync.trade_status.clone(),
-        amount: sync.total_fee,
-        refund_amount: None,
-    })
+    let fields = ReceivedFields::from_form(text)?;
+    let interface = catalog
+        .interfaces
+        .iter()
+        .copied()
+        .find(|i| i.purpose == Purpose::SyncReturn && i.encoding == Encoding::Form)
+        .ok_or(VerifyError::Unrecognised { expected: "synchronous return of this spec" })?;
+    let verified = verify::verify_typed(interface, fields, secret)?;
+    Ok(Summary::of(interface, verified.message()))
 }
 
-/// What a verified message says, as one line of `name=value` words (`-` when absent). Every
-/// value is escaped ([`output::printable`]): a signed value with a line break or a terminal
-/// escape must not forge a second `verified:` line or reach the terminal as a control sequence.
+/// What a verified message says, as one line of `name=value` words (`-` when absent), named by
+/// what each value stands for. Every value is escaped ([`output::printable`]): a signed value
+/// with a line break or a terminal escape must not forge a second `verified:` line or reach the
+/// terminal as a control sequence.
 struct Summary {
     out_trade_no: Option<String>,
-    trade_status: Option<TradeStatus>,
-    amount: Option<Amount>,
+    trade_status: Option<String>,
+    amount: Option<String>,
     /// `Some` for refund notifications: the refund's amount, which may be absent.
-    refund_amount: Option<Option<Amount>>,
+    refund_amount: Option<Option<String>>,
+}
+
+impl Summary {
+    fn of(interface: &InterfaceInfo, typed: &TypedFields) -> Summary {
+        let value = |concept: Concept| {
+            interface
+                .fields_for(concept)
+                .find_map(|field| typed.fields.iter().find(|(name, _)| *name == field.wire))
+                .map(|(_, value)| value.clone())
+        };
+        Summary {
+            out_trade_no: value(Concept::OutTradeNo),
+            trade_status: value(Concept::TradeStatus),
+            amount: value(Concept::Amount),
+            refund_amount: (interface.purpose == Purpose::RefundNotification).then(|| value(Concept::RefundAmount)),
+        }
+    }
 }
 
 impl fmt::Display for Summary {
@@ -82,17 +97,17 @@ impl fmt::Display for Summary {
         write!(
             f,
             "verified: out_trade_no={} trade_status={} amount={}",
-            or_dash(self.out_trade_no.as_ref()),
-            or_dash(self.trade_status.as_ref()),
-            or_dash(self.amount.as_ref()),
+            or_dash(self.out_trade_no.as_deref()),
+            or_dash(self.trade_status.as_deref()),
+            or_dash(self.amount.as_deref()),
         )?;
         if let Some(refund_amount) = &self.refund_amount {
-            write!(f, " refund_amount={}", or_dash(refund_amount.as_ref()))?;
+            write!(f, " refund_amount={}", or_dash(refund_amount.as_deref()))?;
         }
         Ok(())
     }
 }
 
-fn or_dash<T: fmt::Display>(value: Option<&T>) -> String {
-    value.map_or_else(|| String::from("-"), |value| output::printable(&value.to_string()).into_owned())
+fn or_dash(value: Option<&str>) -> String {
+    value.map_or_else(|| String::from("-"), |value| output::printable(value).into_owned())
 }

@@ -1,0 +1,675 @@
+//! A gateway request from the command line: which interface and service row the flags mean, the
+//! fields they set — found in the interface's field table by concept, never by a wire name
+//! written here — and every problem with them, worded by the flag to fix.
+//!
+//! The flags are the same for every request command; what a flag sets depends on the command's
+//! purpose only for amounts (`refund --amount` is the amount refunded, `--total` the order's).
+//! A flag whose concept the chosen interface does not have is refused by name, and `--field
+//! NAME=VALUE` sets any field by its wire name.
+
+use eftpay::Amount;
+use eftpay::catalog::{Catalog, FieldInfo, InterfaceInfo, SceneInfo, ServiceInfo};
+use eftpay::rules::{Concept, FieldKind, Purpose};
+use eftpay::validation::{Rule, Violation, check_fields};
+
+use crate::commands;
+use crate::failure::Failure;
+use crate::problems::{Problems, did_you_mean, one_of};
+
+/// The options every request command (pre-order, query, refund, close) shares.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RequestArgs {
+    /// The service: its name as `eftpay spec` lists it (the `service` sent, or the row's name for
+    /// interfaces without one, like app.wechat.PreOrder), or its Rust name (AlipayQrcodePreOrder).
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Without --service: the scene whose interface to use (default: the spec's first scene);
+    /// `eftpay spec` lists them.
+    #[arg(long, value_name = "SCENE")]
+    pub scene: Option<String>,
+    /// The order's amount, decimal text with at most two decimals (0.53); for `refund`, the
+    /// amount refunded.
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    /// The order's total amount (refunds name the total of the sale they refund).
+    #[arg(long, visible_alias = "total-fee", value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub total: Option<String>,
+    /// The amount refunded (the same as `refund --amount`).
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub refund_amount: Option<String>,
+    /// Your order number, new for every order.
+    #[arg(long, value_name = "NUMBER")]
+    pub out_trade_no: Option<String>,
+    /// eftPay's order number.
+    #[arg(long, value_name = "NUMBER")]
+    pub eft_trade_no: Option<String>,
+    /// Your refund number, whatever its wire name: new for every refund; `eftpay query
+    /// --refund-no` follows it.
+    #[arg(long, visible_alias = "out-refund-no", value_name = "NUMBER")]
+    pub refund_no: Option<String>,
+    /// What is paid for, shown to the payer.
+    #[arg(long, value_name = "TEXT")]
+    pub subject: Option<String>,
+    /// A description of the goods.
+    #[arg(long, value_name = "TEXT")]
+    pub body: Option<String>,
+    /// The wallet, one of the service's (`eftpay spec SERVICE`); a service with one wallet
+    /// needs none.
+    #[arg(long, value_name = "WALLET")]
+    pub wallet: Option<String>,
+    /// The payment scene; default: the service's first (`eftpay spec SERVICE`).
+    #[arg(long, value_name = "PAY_SCENE")]
+    pub pay_scene: Option<String>,
+    /// The payment page's language, for services that take one.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Where eftPay sends the notification.
+    #[arg(long, value_name = "URL")]
+    pub notify_url: Option<String>,
+    /// Where the payer's browser returns after paying; no `?` parameters.
+    #[arg(long, value_name = "URL")]
+    pub return_url: Option<String>,
+    /// The payer's device type.
+    #[arg(long, value_name = "TYPE")]
+    pub buyer_type: Option<String>,
+    /// The currency.
+    #[arg(long, visible_alias = "fee-type", value_name = "CURRENCY")]
+    pub currency: Option<String>,
+    /// How long the order may be paid, in seconds.
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    pub active_time: Option<String>,
+    /// Why the money goes back.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Your terminal number.
+    #[arg(long, value_name = "TERMINAL")]
+    pub tid: Option<String>,
+    /// Any field of the request by its wire name (repeatable), for fields no flag above sets.
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = named_field)]
+    pub fields: Vec<NamedField>,
+}
+
+/// `--field NAME=VALUE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedField {
+    /// The wire name.
+    pub name: String,
+    /// The value, verbatim.
+    pub value: String,
+}
+
+fn named_field(text: &str) -> Result<NamedField, String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok(NamedField { name: name.to_owned(), value: value.to_owned() }),
+        _ => Err(format!("`{text}` is not NAME=VALUE; give the field's wire name, `=` and its value")),
+    }
+}
+
+/// A value given by a flag, and the concept it stands for in the command's purpose.
+#[derive(Debug, Clone)]
+pub struct Given {
+    /// The flag as typed (`--amount`).
+    pub flag: &'static str,
+    /// What it sets.
+    pub concept: Concept,
+    /// The value, verbatim.
+    pub value: String,
+}
+
+/// Whether the purpose moves money back, where `--amount` is the amount refunded.
+fn refunds(purpose: Purpose) -> bool {
+    matches!(purpose, Purpose::Refund | Purpose::ApplyRefund)
+}
+
+/// Each flag and the concept it sets for `purpose`, in the order messages prefer them: the first
+/// flag of a concept is the one named when a field nothing set is missing.
+pub fn flag_table(purpose: Purpose) -> [(&'static str, Concept); 19] {
+    let amounts = if refunds(purpose) {
+        [("--amount", Concept::RefundAmount), ("--refund-amount", Concept::RefundAmount), ("--total", Concept::Amount)]
+    } else {
+        [("--amount", Concept::Amount), ("--total", Concept::Amount), ("--refund-amount", Concept::RefundAmount)]
+    };
+    let [first, second, third] = amounts;
+    [
+        first,
+        second,
+        third,
+        ("--out-trade-no", Concept::OutTradeNo),
+        ("--eft-trade-no", Concept::EftTradeNo),
+        ("--refund-no", Concept::RefundNo),
+        ("--subject", Concept::Subject),
+        ("--body", Concept::Body),
+        ("--wallet", Concept::Wallet),
+        ("--pay-scene", Concept::PayScene),
+        ("--lang", Concept::Lang),
+        ("--notify-url", Concept::NotifyUrl),
+        ("--return-url", Concept::ReturnUrl),
+        ("--buyer-type", Concept::BuyerType),
+        ("--currency", Concept::Currency),
+        ("--active-time", Concept::ActiveTime),
+        ("--reason", Concept::RefundReason),
+        ("--tid", Concept::Terminal),
+        // The row decides these; the flag is only named when the row's value is refused.
+        ("--service", Concept::Service),
+    ]
+}
+
+impl RequestArgs {
+    /// The flags given, with what they set for `purpose`.
+    pub fn given(&self, purpose: Purpose) -> Vec<Given> {
+        let values: [(&'static str, &Option<String>); 18] = [
+            ("--amount", &self.amount),
+            ("--total", &self.total),
+            ("--refund-amount", &self.refund_amount),
+            ("--out-trade-no", &self.out_trade_no),
+            ("--eft-trade-no", &self.eft_trade_no),
+            ("--refund-no", &self.refund_no),
+            ("--subject", &self.subject),
+            ("--body", &self.body),
+            ("--wallet", &self.wallet),
+            ("--pay-scene", &self.pay_scene),
+            ("--lang", &self.lang),
+            ("--notify-url", &self.notify_url),
+            ("--return-url", &self.return_url),
+            ("--buyer-type", &self.buyer_type),
+            ("--currency", &self.currency),
+            ("--active-time", &self.active_time),
+            ("--reason", &self.reason),
+            ("--tid", &self.tid),
+        ];
+        let table = flag_table(purpose);
+        values
+            .into_iter()
+            .filter_map(|(flag, value)| {
+                let concept = table.iter().find(|(name, _)| *name == flag)?.1;
+                Some(Given { flag, concept, value: value.clone()? })
+            })
+            .collect()
+    }
+}
+
+/// Hides the flags of a request command that no interface of its purposes takes in `catalog`, so
+/// `--help` shows what can be used; a hidden flag is still read, and refused by name.
+pub fn hide_unused_flags(command: clap::Command, catalog: &Catalog, purposes: &[Purpose]) -> clap::Command {
+    let Some(purpose) = purposes.first() else { return command };
+    let mut command = command;
+    for (flag, concept) in flag_table(*purpose) {
+        if concept == Concept::Service {
+            continue;
+        }
+        let used = catalog
+            .interfaces
+            .iter()
+            .filter(|i| purposes.contains(&i.purpose))
+            .any(|i| caller_field(i, concept).is_some());
+        if !used {
+            let id = flag.trim_start_matches('-').replace('-', "_");
+            command = command.mut_arg(id, |arg| arg.hide(true));
+        }
+    }
+    command
+}
+
+/// The field of `interface` the caller sets for `concept`.
+fn caller_field(interface: &InterfaceInfo, concept: Concept) -> Option<&'static FieldInfo> {
+    interface.fields_for(concept).find(|f| f.is_caller_set())
+}
+
+/// The interface and service row a command's flags chose.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// The spec.
+    pub catalog: &'static Catalog,
+    /// What the request is for.
+    pub purpose: Purpose,
+    /// The interface sent.
+    pub interface: &'static InterfaceInfo,
+    /// Its service row; `None` when the interface has none.
+    pub row: Option<&'static ServiceInfo>,
+    /// The scene it was chosen in (the first with the interface, when chosen by service).
+    pub scene: Option<&'static SceneInfo>,
+}
+
+/// The row named `text`: its name, or its Rust marker's (`AlipayQrcodePreOrder`,
+/// `services::AlipayQrcodePreOrder`).
+pub fn find_row(catalog: &Catalog, text: &str) -> Option<&'static ServiceInfo> {
+    let rust = text.strip_prefix("services::").unwrap_or(text);
+    catalog.services.iter().copied().find(|row| row.name == text || row.rust == rust)
+}
+
+/// The scene named `text`, or without one the spec's first.
+///
+/// # Errors
+/// [`Failure::UnknownScene`] naming the spec's scenes.
+pub fn find_scene(catalog: &Catalog, text: Option<&str>) -> Result<&'static SceneInfo, Failure> {
+    let found = match text {
+        Some(name) => catalog.scene(name),
+        None => catalog.scenes.first().copied(),
+    };
+    found.ok_or_else(|| Failure::UnknownScene {
+        scene: text.unwrap_or_default().to_owned(),
+        known: catalog.scenes.iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Every row of an interface of one of `purposes`.
+fn rows_for(catalog: &Catalog, purposes: &[Purpose]) -> Vec<&'static ServiceInfo> {
+    catalog
+        .services
+        .iter()
+        .copied()
+        .filter(|row| catalog.interface(row.interface).is_some_and(|i| purposes.contains(&i.purpose)))
+        .collect()
+}
+
+/// The interface and row `args` choose for a request of `purpose`: the row named by --service,
+/// or the interface of `purpose` in --scene (default: the first) and its only row (or, for an
+/// interface with a row per payType, the row of --wallet's payType).
+///
+/// # Errors
+/// [`Failure::Invalid`] for a service that is not one of `purpose`, a scene without such an
+/// interface, or a choice only --service can make; [`Failure::UnknownScene`].
+pub fn target(catalog: &'static Catalog, purpose: Purpose, args: &RequestArgs) -> Result<Target, Failure> {
+    let mut problems = Problems::new(purpose.name());
+    if let Some(text) = &args.service {
+        let Some(row) = find_row(catalog, text) else {
+            problems.push(unknown_service(catalog, purpose, text));
+            return Err(Failure::Invalid(problems));
+        };
+        let Some(interface) = catalog.interface(row.interface).filter(|i| i.purpose == purpose) else {
+            problems.push(service_of_another_command(catalog, purpose, text, row));
+            return Err(Failure::Invalid(problems));
+        };
+        let scene = match &args.scene {
+            Some(name) => {
+                let scene = find_scene(catalog, Some(name))?;
+                if !scene.interfaces.contains(&interface.name) {
+                    let its: Vec<&str> = catalog.scenes_of(interface.name).map(|s| s.name).collect();
+                    problems.push(format!(
+                        "--service {text} is a service of the {} scene, not of --scene {name}; leave --scene out",
+                        one_of(&its)
+                    ));
+                    return Err(Failure::Invalid(problems));
+                }
+                Some(scene)
+            }
+            None => catalog.scenes_of(interface.name).next(),
+        };
+        return Ok(Target { catalog, purpose, interface, row: Some(row), scene });
+    }
+    let scene = find_scene(catalog, args.scene.as_deref())?;
+    let Some(interface) = catalog.scene_interface(scene, purpose) else {
+        let with: Vec<&str> =
+            catalog.scenes.iter().filter(|s| catalog.scene_interface(s, purpose).is_some()).map(|s| s.name).collect();
+        let hint = if with.is_empty() {
+            "no scene of the spec has one".to_owned()
+        } else {
+            format!("use --scene {}", one_of(&with))
+        };
+        problems.push(format!("the {} scene has no {} request; {hint}", scene.name, purpose.name()));
+        return Err(Failure::Invalid(problems));
+    };
+    let rows: Vec<&'static ServiceInfo> = catalog.services_of(interface.name).collect();
+    let row = match rows.as_slice() {
+        [] => None,
+        [only] => Some(*only),
+        _ => {
+            // A wallet belongs to one payType, and the rows of such an interface differ by payType.
+            let by_wallet =
+                args.wallet.as_deref().and_then(|wallet| catalog.pay_type_of_wallet(wallet)).and_then(|pay| {
+                    let mut of_pay = rows.iter().filter(|row| row.pay_type == Some(pay));
+                    match (of_pay.next(), of_pay.next()) {
+                        (Some(row), None) => Some(*row),
+                        _ => None,
+                    }
+                });
+            match by_wallet {
+                Some(row) => Some(row),
+                None => {
+                    let names: Vec<String> = rows.iter().map(|row| format!("\n      {}", row.name)).collect();
+                    let wallet = if interface.field_for(Concept::Wallet).is_some() { " (or a --wallet)" } else { "" };
+                    problems.push(format!(
+                        "--service is required{wallet}: the {} scene's {} request has a service per payment type:{}",
+                        scene.name,
+                        purpose.name(),
+                        names.concat()
+                    ));
+                    return Err(Failure::Invalid(problems));
+                }
+            }
+        }
+    };
+    Ok(Target { catalog, purpose, interface, row, scene: Some(scene) })
+}
+
+/// What this command takes, one per line: its services, and the scenes it needs none in.
+fn what_it_takes(catalog: &Catalog, purpose: Purpose) -> String {
+    let mut text: String = rows_for(catalog, &[purpose]).iter().map(|row| format!("\n      {}", row.name)).collect();
+    let free: Vec<&str> = catalog
+        .scenes
+        .iter()
+        .filter(|scene| {
+            catalog.scene_interface(scene, purpose).is_some_and(|i| catalog.services_of(i.name).nth(1).is_none())
+        })
+        .map(|scene| scene.name)
+        .collect();
+    if !free.is_empty() {
+        text.push_str(&format!("\n      (or no --service, with --scene {})", one_of(&free)));
+    }
+    text
+}
+
+fn unknown_service(catalog: &Catalog, purpose: Purpose, text: &str) -> String {
+    let all: Vec<&str> = catalog.services.iter().map(|row| row.name).collect();
+    format!(
+        "--service {text} is not a service of the spec{}. This command takes:{}",
+        did_you_mean(text, &all),
+        what_it_takes(catalog, purpose)
+    )
+}
+
+fn service_of_another_command(catalog: &Catalog, purpose: Purpose, text: &str, row: &ServiceInfo) -> String {
+    let its = catalog.interface(row.interface).map(|i| i.purpose);
+    let send_with =
+        its.and_then(commands::command_for).map_or_else(String::new, |command| format!("; send it with `{command}`"));
+    format!(
+        "--service {text} is for `{}`{send_with}. This command takes:{}",
+        its.map_or(row.interface, Purpose::name),
+        what_it_takes(catalog, purpose)
+    )
+}
+
+/// Whether the fields nothing set are filled in with plain values (the demo) or left to the
+/// rules to report (the commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Leave them out.
+    Nothing,
+    /// Fill every required field nothing set: the row's first value, or a plain value of its kind.
+    Required,
+}
+
+/// Who set a field, for naming it in a problem.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Flag(&'static str),
+    Named,
+    Row,
+}
+
+/// The fields of a request being built, with who set each.
+struct Draft<'a> {
+    target: &'a Target,
+    fields: Vec<(&'static FieldInfo, String, Source)>,
+    /// Wires whose problem is already reported; what the rules say about them would say less.
+    reported: Vec<&'static str>,
+    problems: Problems,
+}
+
+impl Draft<'_> {
+    fn get(&self, wire: &str) -> Option<&str> {
+        self.fields.iter().find(|(f, _, _)| f.wire == wire).map(|(_, v, _)| v.as_str())
+    }
+
+    fn source(&self, wire: &str) -> Option<Source> {
+        self.fields.iter().find(|(f, _, _)| f.wire == wire).map(|(_, _, s)| *s)
+    }
+
+    /// The words that name `wire` for the person at the terminal: the flag that set it, or the
+    /// flag (or `--field`) that would.
+    fn label(&self, wire: &str) -> String {
+        match self.source(wire) {
+            Some(Source::Flag(flag)) => flag.to_owned(),
+            Some(Source::Named) => format!("--field {wire}"),
+            Some(Source::Row) => "--service".to_owned(),
+            None => {
+                let concept = self.target.interface.field(wire).and_then(|f| f.concept);
+                flag_table(self.target.purpose)
+                    .iter()
+                    .find(|(_, c)| Some(*c) == concept)
+                    .map_or_else(|| format!("--field {wire}=…"), |(flag, _)| (*flag).to_owned())
+            }
+        }
+    }
+
+    fn set(&mut self, field: &'static FieldInfo, value: String, source: Source) {
+        self.fields.push((field, value, source));
+    }
+}
+
+/// The fields of a request: the flags by concept, `--field`s by name, the row's service, payType
+/// and defaults, checked by every rule of the interface before anything is sent.
+///
+/// # Errors
+/// [`Failure::Invalid`] listing every problem, each naming the flag to fix.
+pub fn fields(
+    target: &Target,
+    given: &[Given],
+    named: &[NamedField],
+    fill: Fill,
+) -> Result<Vec<(&'static str, String)>, Failure> {
+    let interface = target.interface;
+    let mut draft = Draft { target, fields: Vec::new(), reported: Vec::new(), problems: Problems::new(interface.name) };
+    for item in given {
+        take_flag(&mut draft, item);
+    }
+    for item in named {
+        take_named(&mut draft, item);
+    }
+    take_row(&mut draft, fill);
+    let mut problems = std::mem::replace(&mut draft.problems, Problems::new(interface.name));
+    if let Err(violations) = check_fields(target.catalog, interface, |wire| draft.get(wire)) {
+        for violation in violations.iter().filter(|v| !draft.reported.contains(&v.field)) {
+            problems.push(phrase(&draft, violation));
+        }
+    }
+    problems.into_result()?;
+    Ok(draft.fields.into_iter().map(|(field, value, _)| (field.wire, value)).collect())
+}
+
+/// A flag's value, by its concept.
+fn take_flag(draft: &mut Draft<'_>, item: &Given) {
+    let interface = draft.target.interface;
+    let Some(field) = caller_field(interface, item.concept) else {
+        draft.problems.push(format!("{} takes no {}; leave it out", interface.name, item.flag));
+        return;
+    };
+    if let Some(Source::Flag(other)) = draft.source(field.wire) {
+        draft.problems.push(format!("{other} and {} both set `{}`; give one", item.flag, field.wire));
+        return;
+    }
+    match field.kind {
+        FieldKind::Amount => {
+            if let Err(error) = Amount::parse(&item.value) {
+                draft.problems.push(format!("{}: {error}", item.flag));
+                draft.reported.push(field.wire);
+            }
+        }
+        FieldKind::Enum => check_choice(draft, field, item),
+        _ => {}
+    }
+    draft.set(field, item.value.clone(), Source::Flag(item.flag));
+}
+
+/// A value of a value set: one the spec does not know is reported with the values the service
+/// (or the spec) takes; a known one outside the row is left to the rules.
+fn check_choice(draft: &mut Draft<'_>, field: &'static FieldInfo, item: &Given) {
+    let catalog = draft.target.catalog;
+    let Some(values) = field.enum_name.and_then(|name| catalog.enumeration(name)) else { return };
+    let known: Vec<&str> = values.values.iter().map(|v| v.wire).collect();
+    if known.contains(&item.value.as_str()) {
+        return;
+    }
+    let noun = item.flag.trim_start_matches('-').replace('-', " ");
+    let column: Option<&[&str]> = draft.target.row.and_then(|row| match item.concept {
+        Concept::Wallet => Some(row.wallets),
+        Concept::PayScene => Some(row.pay_scenes),
+        Concept::Lang => Some(row.langs),
+        _ => None,
+    });
+    let (flag, value) = (item.flag, &item.value);
+    let message = match (column, draft.target.row) {
+        (Some([]), Some(row)) => format!("{flag} {value}: service {} takes no {flag}; leave it out", row.name),
+        (Some(allowed), Some(row)) => format!(
+            "{flag} {value}: not a {noun} the spec documents; service {} takes {}{}",
+            row.name,
+            one_of(allowed),
+            did_you_mean(value, &known)
+        ),
+        _ => format!(
+            "{flag} {value}: not a {noun} the spec documents; use {}{}",
+            one_of(&known),
+            did_you_mean(value, &known)
+        ),
+    };
+    draft.problems.push(message);
+    draft.reported.push(field.wire);
+}
+
+/// `--field NAME=VALUE`.
+fn take_named(draft: &mut Draft<'_>, item: &NamedField) {
+    let interface = draft.target.interface;
+    let name = &item.name;
+    let Some(field) = interface.field(name) else {
+        let known: Vec<&str> = interface.fields.iter().filter(|f| f.is_caller_set()).map(|f| f.wire).collect();
+        let names: Vec<&str> = interface.fields.iter().map(|f| f.wire).collect();
+        draft.problems.push(format!(
+            "--field {name}: {} has no field `{name}`{}; its fields are: {}",
+            interface.name,
+            did_you_mean(name, &names),
+            known.join(", ")
+        ));
+        return;
+    };
+    if field.concept.is_some_and(Concept::is_envelope) {
+        draft.problems.push(format!(
+            "--field {name}: the command fills it in (user key and time from the configuration and the clock, the \
+             signature from EFTPAY_SECRET); leave it out"
+        ));
+        return;
+    }
+    match field.fixed {
+        Some(fixed) if fixed != item.value => {
+            draft
+                .problems
+                .push(format!("--field {name}: it is always `{fixed}` and the command sends it; leave it out"));
+            return;
+        }
+        Some(_) => return,
+        None => {}
+    }
+    if draft.source(field.wire).is_some() {
+        let other = draft.label(field.wire);
+        draft.problems.push(format!("--field {name} and {other} both set `{name}`; give one"));
+        return;
+    }
+    draft.set(field, item.value.clone(), Source::Named);
+}
+
+/// What the row decides (service, payType), its defaults (the first pay_scene, its only
+/// wallet), and with [`Fill::Required`] a plain value for every other required field.
+fn take_row(draft: &mut Draft<'_>, fill: Fill) {
+    let target = draft.target;
+    let catalog = target.catalog;
+    for field in target.interface.fields.iter().filter(|f| f.is_caller_set()) {
+        if draft.get(field.wire).is_some() {
+            continue;
+        }
+        let required = field.is_mandatory();
+        let row = target.row;
+        let from_row = match field.concept {
+            Some(Concept::Service) => row.map(|r| r.name),
+            Some(Concept::PayType) => row.and_then(|r| r.pay_type),
+            Some(Concept::PayScene) if required || fill == Fill::Required => {
+                row.and_then(ServiceInfo::default_pay_scene)
+            }
+            Some(Concept::Wallet) if row.is_some_and(|r| r.wallets.len() == 1) || fill == Fill::Required => {
+                row.and_then(|r| r.wallets.first().copied())
+            }
+            Some(Concept::Lang) if fill == Fill::Required && required => row.and_then(|r| r.langs.first().copied()),
+            _ => None,
+        };
+        if let Some(value) = from_row {
+            draft.set(field, value.to_owned(), Source::Row);
+            continue;
+        }
+        if fill == Fill::Required && required {
+            let plain = match field.kind {
+                FieldKind::Enum => field
+                    .enum_name
+                    .and_then(|name| catalog.enumeration(name))
+                    .and_then(|e| e.values.first())
+                    .map(|v| v.wire.to_owned()),
+                FieldKind::Amount => Some("1.00".to_owned()),
+                FieldKind::Seconds => Some(field.min.unwrap_or(0).max(field.multiple_of.unwrap_or(60)).to_string()),
+                FieldKind::Text => Some("eftpay demo".to_owned()),
+                FieldKind::Object => Some("{}".to_owned()),
+                FieldKind::ObjectArray => Some("[]".to_owned()),
+                _ => None,
+            };
+            if let Some(value) = plain {
+                draft.set(field, value, Source::Row);
+            }
+        }
+    }
+}
+
+/// A broken rule in terms of the flags: the field's flag (or `--field`) where the rule names a
+/// field, and the service's words rather than the spec's flag names.
+fn phrase(draft: &Draft<'_>, violation: &Violation) -> String {
+    let target = draft.target;
+    let field = target.interface.field(violation.field);
+    let label = draft.label(violation.field);
+    match (violation.rule, field) {
+        (Rule::Required, Some(field)) => {
+            if field.required_unless.is_some()
+                && let Some(row) = target.row
+            {
+                return format!("{label} is required for service {}", row.name);
+            }
+            if let Some((other, _)) = field.required_when
+                && let Some(value) = draft.get(other)
+            {
+                return format!("{label} is required when {} is {value}", draft.label(other));
+            }
+            format!("{label} is required")
+        }
+        (Rule::AtLeastOneOf, _) => {
+            let group = target.interface.at_least_one_of.iter().find(|g| g.contains(&violation.field));
+            let labels: Vec<String> = group.map_or_else(Vec::new, |g| g.iter().map(|wire| draft.label(wire)).collect());
+            format!("give at least one of {}", one_of(&labels))
+        }
+        (Rule::NotAllowedForService, Some(field)) => match target.row {
+            Some(row) => match row.fixed.iter().find(|(wire, _)| *wire == field.wire) {
+                Some((_, value)) => format!("service {} fixes {label} at {value}; leave it out", row.name),
+                None => format!("service {} takes no {label}; leave it out", row.name),
+            },
+            None => format!("{} takes no {label}; leave it out", target.interface.name),
+        },
+        _ => {
+            // The rule's own words, with every field it quotes named by its flag.
+            let mut message = violation.message.clone();
+            for field in target.interface.fields {
+                let quoted = format!("`{}`", field.wire);
+                if message.contains(&quoted) {
+                    message = message.replace(&quoted, &draft.label(field.wire));
+                }
+            }
+            message
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_field;
+
+    #[test]
+    fn a_named_field_splits_at_the_first_equals_sign() {
+        let field = named_field("items=[{\"a\":\"b=c\"}]").unwrap();
+        assert_eq!((field.name.as_str(), field.value.as_str()), ("items", "[{\"a\":\"b=c\"}]"));
+        assert_eq!(named_field("tid=").unwrap().value, "");
+        assert!(named_field("=x").is_err());
+        assert!(named_field("tid").is_err());
+    }
+}
