@@ -567,49 +567,69 @@ fn take_named(draft: &mut Draft<'_>, item: &NamedField) {
 }
 
 /// What the row decides (service, payType), its defaults (the first pay_scene, its only
-/// wallet), and with [`Fill::Required`] a plain value for every other required field.
+/// wallet), and with [`Fill::Required`] a plain value for every other field the message needs.
+/// A field required only when another field has some value is filled after the others, so the
+/// value it depends on is already known.
 fn take_row(draft: &mut Draft<'_>, fill: Fill) {
+    let caller_set: Vec<&'static FieldInfo> =
+        draft.target.interface.fields.iter().filter(|f| f.is_caller_set()).collect();
+    let (conditional, unconditional): (Vec<_>, Vec<_>) =
+        caller_set.into_iter().partition(|f| f.required_when.is_some());
+    for field in unconditional.into_iter().chain(conditional) {
+        take_row_field(draft, field, fill);
+    }
+}
+
+/// Whether this message must carry `field`: always, for this service, or because of the value
+/// another field already has.
+fn required_here(draft: &Draft<'_>, field: &FieldInfo) -> bool {
+    if field.is_mandatory() {
+        return true;
+    }
+    if let Some(flag) = field.required_unless {
+        return field.required && draft.target.row.is_some_and(|row| !row.has_flag(flag));
+    }
+    field.required_when.is_some_and(|(other, values)| draft.get(other).is_some_and(|v| values.contains(&v)))
+}
+
+fn take_row_field(draft: &mut Draft<'_>, field: &'static FieldInfo, fill: Fill) {
     let target = draft.target;
     let catalog = target.catalog;
-    for field in target.interface.fields.iter().filter(|f| f.is_caller_set()) {
-        if draft.get(field.wire).is_some() {
-            continue;
+    if draft.get(field.wire).is_some() {
+        return;
+    }
+    let required = required_here(draft, field);
+    let row = target.row;
+    let from_row = match field.concept {
+        Some(Concept::Service) => row.map(|r| r.name),
+        Some(Concept::PayType) => row.and_then(|r| r.pay_type),
+        Some(Concept::PayScene) if required || fill == Fill::Required => row.and_then(ServiceInfo::default_pay_scene),
+        Some(Concept::Wallet) if row.is_some_and(|r| r.wallets.len() == 1) || fill == Fill::Required => {
+            row.and_then(|r| r.wallets.first().copied())
         }
-        let required = field.is_mandatory();
-        let row = target.row;
-        let from_row = match field.concept {
-            Some(Concept::Service) => row.map(|r| r.name),
-            Some(Concept::PayType) => row.and_then(|r| r.pay_type),
-            Some(Concept::PayScene) if required || fill == Fill::Required => {
-                row.and_then(ServiceInfo::default_pay_scene)
-            }
-            Some(Concept::Wallet) if row.is_some_and(|r| r.wallets.len() == 1) || fill == Fill::Required => {
-                row.and_then(|r| r.wallets.first().copied())
-            }
-            Some(Concept::Lang) if fill == Fill::Required && required => row.and_then(|r| r.langs.first().copied()),
+        Some(Concept::Lang) if fill == Fill::Required && required => row.and_then(|r| r.langs.first().copied()),
+        _ => None,
+    };
+    if let Some(value) = from_row {
+        draft.set(field, value.to_owned(), Source::Row);
+        return;
+    }
+    if fill == Fill::Required && required {
+        let plain = match field.kind {
+            FieldKind::Enum => field
+                .enum_name
+                .and_then(|name| catalog.enumeration(name))
+                .and_then(|e| e.values.first())
+                .map(|v| v.wire.to_owned()),
+            FieldKind::Amount => Some("1.00".to_owned()),
+            FieldKind::Seconds => Some(field.min.unwrap_or(0).max(field.multiple_of.unwrap_or(60)).to_string()),
+            FieldKind::Text => Some("eftpay demo".to_owned()),
+            FieldKind::Object => Some("{}".to_owned()),
+            FieldKind::ObjectArray => Some("[]".to_owned()),
             _ => None,
         };
-        if let Some(value) = from_row {
-            draft.set(field, value.to_owned(), Source::Row);
-            continue;
-        }
-        if fill == Fill::Required && required {
-            let plain = match field.kind {
-                FieldKind::Enum => field
-                    .enum_name
-                    .and_then(|name| catalog.enumeration(name))
-                    .and_then(|e| e.values.first())
-                    .map(|v| v.wire.to_owned()),
-                FieldKind::Amount => Some("1.00".to_owned()),
-                FieldKind::Seconds => Some(field.min.unwrap_or(0).max(field.multiple_of.unwrap_or(60)).to_string()),
-                FieldKind::Text => Some("eftpay demo".to_owned()),
-                FieldKind::Object => Some("{}".to_owned()),
-                FieldKind::ObjectArray => Some("[]".to_owned()),
-                _ => None,
-            };
-            if let Some(value) = plain {
-                draft.set(field, value, Source::Row);
-            }
+        if let Some(value) = plain {
+            draft.set(field, value, Source::Row);
         }
     }
 }

@@ -129,6 +129,12 @@ fn the_request_commands_run_on_the_kiosk_spec() {
 }
 
 #[test]
+fn the_demo_walks_the_kiosk_scene_with_its_default_service() {
+    let code = run_with(KIOSK, ["eftpay", "demo", "--scene", "kiosk"], &Environment::of::<String, String>([]));
+    assert_eq!(code, exit(Status::Ok));
+}
+
+#[test]
 fn the_demo_walks_the_kiosk_scene_with_a_service_that_does_not_notify() {
     let coin = KIOSK.services.iter().find(|row| row.notifications == eftpay::rules::Notifications::Never).unwrap();
     let code = run_with(KIOSK, ["eftpay", "demo", "--service", coin.name], &Environment::of::<String, String>([]));

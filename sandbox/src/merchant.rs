@@ -1,7 +1,7 @@
-//! A stand-in merchant on 127.0.0.1: the SDK's ready notify endpoint (which recognises every
-//! notification of the spec, whatever the scene) and a return page that verifies the
-//! synchronous return with the SDK's verification and the spec's return interface, recording
-//! what arrives. The demo and the tests run the flow against it; merchants can use it to watch
+//! A stand-in merchant on 127.0.0.1: a notify endpoint that verifies every notification of its
+//! spec's catalog, whatever the scene, with the SDK's catalog-driven verification and answers
+//! with the catalog's signed acknowledgement, and a return page that verifies the synchronous
+//! return with the spec's return interface, recording what arrives. The demo and the tests run the flow against it; merchants can use it to watch
 //! what the sandbox sends before their own endpoint exists.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -9,12 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use eftpay::catalog::{InterfaceInfo, TypedFields};
-use eftpay::notify::{Notification, axum::notification_route};
+use eftpay::catalog::{Catalog, InterfaceInfo, TypedFields};
+use eftpay::notify::{self, Answer, Notification};
 use eftpay::rules::{Concept, Encoding, Purpose};
 use eftpay::verify::verify_fields;
-use eftpay::{CATALOG, Credentials, ReceivedFields};
+use eftpay::{Credentials, IncomingMessage, ReceivedFields, SystemClock};
 use tokio::sync::oneshot;
 
 use crate::{SandboxError, lock};
@@ -46,7 +48,8 @@ impl Received {
 
 #[derive(Default)]
 struct Seen {
-    notifications: Mutex<Vec<Notification>>,
+    /// Every verified notification body, as received.
+    notifications: Mutex<Vec<ReceivedFields>>,
     received: Mutex<Vec<Received>>,
     returns: Mutex<Vec<Received>>,
     refuse: AtomicU32,
@@ -69,33 +72,32 @@ impl std::fmt::Debug for Merchant {
 pub const THANKS: &str = "thanks for your order";
 
 impl Merchant {
-    /// Starts on `127.0.0.1:0`, verifying with `credentials`.
+    /// Starts on `127.0.0.1:0` for the SDK's spec, verifying with `credentials`.
     ///
     /// # Errors
     /// No loopback port could be bound.
     pub async fn start(credentials: Credentials) -> Result<Merchant, SandboxError> {
+        Merchant::start_in(&eftpay::CATALOG, credentials).await
+    }
+
+    /// Starts on `127.0.0.1:0` for the spec of `catalog` (a fixture's included), verifying with
+    /// `credentials` and acknowledging with the catalog's acknowledgement.
+    ///
+    /// # Errors
+    /// No loopback port could be bound.
+    pub async fn start_in(catalog: &'static Catalog, credentials: Credentials) -> Result<Merchant, SandboxError> {
         let seen = Arc::new(Seen::default());
         let for_notify = Arc::clone(&seen);
         let for_return = Arc::clone(&seen);
         let secret = credentials.secret.clone();
+        let credentials = Arc::new(credentials);
         let app = Router::new()
             .route(
                 "/notify",
-                notification_route(credentials, move |verified| {
+                post(move |body: String| {
                     let seen = Arc::clone(&for_notify);
-                    async move {
-                        let received = CATALOG
-                            .recognise_notification(verified.fields())
-                            .and_then(|interface| Received::read(interface, verified.fields()));
-                        if let Some(received) = received {
-                            lock(&seen.received).push(received);
-                        }
-                        lock(&seen.notifications).push(verified.into_message());
-                        // Answer "not handled" while asked to, so re-delivery can be watched.
-                        let refused =
-                            seen.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-                        if refused { Err("refused on purpose") } else { Ok(()) }
-                    }
+                    let credentials = Arc::clone(&credentials);
+                    async move { notified(catalog, &seen, &credentials, &body) }
                 }),
             )
             .route(
@@ -104,7 +106,7 @@ impl Merchant {
                     let seen = Arc::clone(&for_return);
                     let secret = secret.clone();
                     async move {
-                        match read_return(&body, &secret) {
+                        match read_return(catalog, &body, &secret) {
                             Some(received) => {
                                 lock(&seen.returns).push(received.clone());
                                 lock(&seen.received).push(received);
@@ -140,9 +142,10 @@ impl Merchant {
         format!("{}/return", self.base)
     }
 
-    /// Every verified notification received, duplicates included, typed.
+    /// Every verified notification received, duplicates included, typed as the SDK's
+    /// [`Notification`] (a fixture spec's notifications are in [`received`](Self::received)).
     pub fn notifications(&self) -> Vec<Notification> {
-        lock(&self.seen.notifications).clone()
+        lock(&self.seen.notifications).iter().filter_map(|fields| Notification::from_fields(fields).ok()).collect()
     }
 
     /// Every verified synchronous return received.
@@ -161,7 +164,8 @@ impl Merchant {
         self.seen.refuse.store(n, Ordering::SeqCst);
     }
 
-    /// Waits until at least `n` notifications arrived, or `timeout` passed; returns them all.
+    /// Waits until at least `n` notifications arrived, or `timeout` passed; returns them all
+    /// (typed as the SDK's; see [`notifications`](Self::notifications)).
     pub async fn wait_for_notifications(&self, n: usize, timeout: Duration) -> Vec<Notification> {
         let deadline = tokio::time::Instant::now() + timeout;
         while lock(&self.seen.notifications).len() < n && tokio::time::Instant::now() < deadline {
@@ -171,11 +175,33 @@ impl Merchant {
     }
 }
 
+/// A notification: verified and recognised through the catalog, recorded, and answered with
+/// the catalog's signed acknowledgement — "not handled" while asked to refuse, so re-delivery can
+/// be watched, and for anything that does not verify.
+fn notified(catalog: &'static Catalog, seen: &Seen, credentials: &Credentials, body: &str) -> Response {
+    let answer = match notify::verify_notification_in(catalog, body, &credentials.secret) {
+        Ok(recognised) => {
+            let fields = recognised.verified.fields().clone();
+            if let Some(received) = Received::read(recognised.interface, &fields) {
+                lock(&seen.received).push(received);
+            }
+            lock(&seen.notifications).push(fields);
+            let refused = seen.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+            if refused { Answer::NotHandled } else { Answer::Handled }
+        }
+        Err(_) => Answer::NotHandled,
+    };
+    match notify::acknowledge_with(catalog, answer, credentials, &SystemClock) {
+        Ok(ack) => ([(header::CONTENT_TYPE, ack.content_type())], ack.body).into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
+}
+
 /// A synchronous return, verified and read as the spec's return interface.
-fn read_return(body: &str, secret: &eftpay::Secret) -> Option<Received> {
+fn read_return(catalog: &'static Catalog, body: &str, secret: &eftpay::Secret) -> Option<Received> {
     let fields = ReceivedFields::from_form(body).ok()?;
     verify_fields(&fields, secret).ok()?;
-    CATALOG
+    catalog
         .interfaces
         .iter()
         .copied()

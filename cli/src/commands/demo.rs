@@ -362,7 +362,7 @@ async fn demo(plan: &Plan, args: &Args) -> Result<(), Failure> {
     };
     let sandbox = Sandbox::start_with(config).await.map_err(Failure::Sandbox)?;
     let credentials = sandbox.credentials().clone();
-    let merchant = Merchant::start(credentials.clone()).await.map_err(Failure::Sandbox)?;
+    let merchant = Merchant::start_in(catalog, credentials.clone()).await.map_err(Failure::Sandbox)?;
     let client = Client::builder(credentials.clone()).base_url(sandbox.base_url()).build()?;
     let mut demo = Demo { plan, sandbox: &sandbox, merchant: &merchant, client, steps: 0 };
 
