@@ -1,7 +1,9 @@
 //! An invented scene (`tests/fixtures/kiosk`), unlike every real one in shape, written as TOML
 //! alone — no Rust was written for it — driven through every layer: the typed API and its
-//! compile-time checks, `validate()`, signing, the notification dispatch, the client and the
-//! sandbox, and `eftpay spec`.
+//! compile-time checks, `validate()`, signing, the notification dispatch, and the client, the
+//! sandbox and the axum notify route together. The sandbox's own view of the scene is in
+//! `sandbox/tests/fixture_scene.rs`, the CLI's (every command, `eftpay spec`, the demo) in
+//! `cli/tests/fixture_scene.rs`.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
 use eftpay::rules::Purpose;
@@ -135,4 +137,103 @@ fn the_scenes_notification_is_recognised_by_its_own_rule() {
     let reply = eftpay::notify::sign_for_test(r#"{"status":"OK","ticket":"T-7","event":"paid"}"#, &secret).unwrap();
     let fields = eftpay::ReceivedFields::from_json(&reply).unwrap();
     assert!(kiosk::CATALOG.recognise_notification(&fields).is_none(), "a reply is not an event");
+}
+
+/// The whole flow of the invented scene through the typed API: the SDK's client sends the
+/// kiosk's generated requests to a sandbox running on the kiosk's catalog, the shop's
+/// `notify_url` is the SDK's axum route reading the kiosk's own `Notification` type, and every
+/// reply comes back as the kiosk's generated response type.
+#[tokio::test]
+async fn the_scene_runs_end_to_end_through_the_client_the_sandbox_and_the_notify_route() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use eftpay::notify::axum::notification_route_for;
+    use eftpay::verify::Verified;
+    use eftpay::{Client, ClientError, OutTradeNo, RefundAmount, RefundNo, SystemClock};
+    use eftpay_sandbox::{Sandbox, SandboxConfig};
+
+    let config = SandboxConfig {
+        catalog: &kiosk::CATALOG,
+        notification_backoff: Duration::from_millis(20),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let credentials = sandbox.credentials().clone();
+
+    // The shop: the SDK's notify route, typed by the kiosk's own notification enum.
+    let events: Arc<Mutex<Vec<kiosk::Notification>>> = Arc::default();
+    let seen = Arc::clone(&events);
+    let route = notification_route_for(
+        &kiosk::CATALOG,
+        credentials.clone(),
+        Arc::new(SystemClock),
+        move |event: Verified<kiosk::Notification>| {
+            let seen = Arc::clone(&seen);
+            async move {
+                seen.lock().unwrap().push(event.message().clone());
+                Ok::<(), std::convert::Infallible>(())
+            }
+        },
+    );
+    let shop = axum::Router::new().route("/notify", route);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, shop).await });
+
+    let client = Client::builder(credentials).base_url(sandbox.base_url()).build().unwrap();
+
+    // Order by card: the conditional holder is set, the event is asked for.
+    let order = services::KioskCardOrder::place_order(
+        wallets::KioskCard,
+        OutTradeNo::new("E2E-1"),
+        Amount::from_cents(1250),
+        basket(),
+    )
+    .card_holder("Chan Tai Man")
+    .notify(notify_url.as_str());
+    let placed = client.place_order(order).await.unwrap();
+    let reply = placed.message();
+    assert_eq!(reply.status, Some(kiosk::Status::Ok));
+    assert!(reply.scan.as_deref().is_some_and(|scan| scan.starts_with(sandbox.base_url())), "{reply:?}");
+    let kiosk_ref = reply.kiosk_ref.clone().unwrap();
+    sandbox.pay(&kiosk_ref).unwrap();
+
+    // The event arrives as the kiosk's typed notification and is acknowledged.
+    for _ in 0..500 {
+        if sandbox.order(&kiosk_ref).is_some_and(|o| o.notified) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(sandbox.order(&kiosk_ref).unwrap().notified, "{:?}", sandbox.deliveries());
+    let event = events.lock().unwrap().first().cloned().unwrap();
+    let kiosk::Notification::KioskEvent(event) = event else { panic!("a kiosk event") };
+    assert_eq!((event.ticket.as_deref(), event.state), (Some("E2E-1"), Some(kiosk::State::Paid)));
+
+    // Look up, give part back, and cancel: each the kiosk's own typed request and reply.
+    let looked = client.query(services::KioskLookup::query(OutTradeNo::new("E2E-1"))).await.unwrap();
+    assert_eq!(looked.message().state, Some(kiosk::State::Paid));
+    assert_eq!(looked.message().kiosk_ref.as_deref(), Some(kiosk_ref.as_str()));
+    let back = services::KioskRefund::refund(
+        OutTradeNo::new("E2E-1"),
+        RefundAmount::new(Amount::from_cents(250)),
+        RefundNo::new("V-1"),
+    );
+    let refunded = client.refund(back).await.unwrap();
+    assert_eq!(refunded.message().state, Some(kiosk::State::Part));
+    let refused = client.close(services::KioskCancel::close(OutTradeNo::new("E2E-1"))).await.unwrap_err();
+    let ClientError::Gateway(refusal) = &refused else { panic!("{refused}") };
+    assert_eq!(refusal.meaning(), Some(eftpay::rules::Meaning::CannotClose), "a paid ticket cannot be cancelled");
+
+    let coin = services::KioskCoinOrder::place_order(
+        wallets::CoinBox,
+        OutTradeNo::new("E2E-2"),
+        Amount::from_cents(300),
+        basket(),
+    );
+    client.place_order(coin).await.unwrap();
+    let cancelled = client.close(services::KioskCancel::close(OutTradeNo::new("E2E-2"))).await.unwrap();
+    assert_eq!(cancelled.message().state, Some(kiosk::State::Void));
+    sandbox.shutdown().await;
 }
