@@ -1,5 +1,6 @@
 //! Compile-fail cases: spec mistakes are compile errors that point into the TOML, and misuse of
-//! the typed API (a wallet, pay_scene or lang the service does not take) does not compile.
+//! the typed API (a wallet, pay_scene or lang the service does not take) does not compile, and a
+//! misspelt option of `include_spec!` is refused by name.
 //!
 //! Spec cases are the minimal fixture with one mistake each, staged into trybuild's scratch
 //! crate (its CARGO_MANIFEST_DIR) before the run, so the macro finds them by relative path.
@@ -55,5 +56,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/spec/*.rs");
     t.compile_fail("ui/typed/*.rs");
+    t.compile_fail("ui/macro/*.rs");
     t.pass("ui/pass/*.rs");
 }

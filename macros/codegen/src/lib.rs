@@ -47,16 +47,37 @@ pub fn check(files: &[SpecFile]) -> Checked {
     Checked { spec, errors, files: files.iter().map(|f| f.path.clone()).collect() }
 }
 
+/// How an expansion is written, beyond what the spec says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The path another crate reaches the generated items at (`eftpay` for the SDK, which
+    /// re-exports its generated API at the crate root). When set, every `services::…` page
+    /// carries an example written with that path, compiled and run as a doc test of the crate;
+    /// left unset (a fixture spec inside a test module), no example is written, since none
+    /// could be compiled.
+    pub doc_examples_at: Option<String>,
+}
+
 /// The generated items of a checked spec, without error or tracking items (what the expansion
 /// snapshots show).
 pub fn items(spec: &Spec) -> TokenStream {
-    emit::spec_items(spec)
+    items_with(spec, &Options::default())
+}
+
+/// [`items`] written with `options`.
+pub fn items_with(spec: &Spec, options: &Options) -> TokenStream {
+    emit::spec_items(spec, options)
 }
 
 /// Everything the macro expands to: one `compile_error!` per spec error, the items (so one
 /// error does not cascade into "cannot find type"), and an `include_bytes!` per spec file so
 /// that editing the spec rebuilds the crate.
 pub fn expand_files(files: &[SpecFile]) -> TokenStream {
+    expand_files_with(files, &Options::default())
+}
+
+/// [`expand_files`] written with `options`.
+pub fn expand_files_with(files: &[SpecFile], options: &Options) -> TokenStream {
     let checked = check(files);
     let errors = checked.errors.iter().map(|e| quote! { ::core::compile_error!(#e); });
     let tracked = checked
@@ -64,7 +85,7 @@ pub fn expand_files(files: &[SpecFile]) -> TokenStream {
         .iter()
         .filter_map(|p| p.to_str())
         .map(|p| quote! { const _: &[u8] = ::core::include_bytes!(#p); });
-    let items = items(&checked.spec);
+    let items = items_with(&checked.spec, options);
     quote! {
         #(#errors)*
         #(#tracked)*
@@ -75,6 +96,11 @@ pub fn expand_files(files: &[SpecFile]) -> TokenStream {
 /// Expands the spec folder `spec_path`, relative to `manifest_dir` (the invoking crate's
 /// `CARGO_MANIFEST_DIR`, never the working directory).
 pub fn expand_dir(manifest_dir: &Path, spec_path: &str) -> TokenStream {
+    expand_dir_with(manifest_dir, spec_path, &Options::default())
+}
+
+/// [`expand_dir`] written with `options`.
+pub fn expand_dir_with(manifest_dir: &Path, spec_path: &str, options: &Options) -> TokenStream {
     let joined = manifest_dir.join(spec_path);
     let dir = joined.canonicalize().unwrap_or(joined);
     let root = display_root(manifest_dir);
@@ -86,7 +112,7 @@ pub fn expand_dir(manifest_dir: &Path, spec_path: &str) -> TokenStream {
             );
             quote! { ::core::compile_error!(#message); }
         }
-        Ok(files) => expand_files(&files),
+        Ok(files) => expand_files_with(&files, options),
         Err(message) => quote! { ::core::compile_error!(#message); },
     }
 }

@@ -8,6 +8,7 @@
 
 mod catalog;
 mod enums;
+mod examples;
 mod incoming;
 mod notifications;
 mod objects;
@@ -17,11 +18,12 @@ mod typed;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::Options;
 use crate::model::{Concept, Field, FieldType, Interface, Spec};
 use crate::names;
 
 /// Every item the spec describes.
-pub fn spec_items(spec: &Spec) -> TokenStream {
+pub fn spec_items(spec: &Spec, options: &Options) -> TokenStream {
     let enums = spec.enums.iter().enumerate().map(|(id, e)| enums::emit(id, e, spec));
     let objects = spec.objects.iter().map(|o| objects::emit(o, spec));
     let messages = spec.interfaces.iter().map(|i| {
@@ -30,7 +32,7 @@ pub fn spec_items(spec: &Spec) -> TokenStream {
         quote! { #outgoing #incoming }
     });
     let notifications = notifications::emit(spec);
-    let typed = typed::emit(spec);
+    let typed = typed::emit(spec, options);
     let catalog = catalog::emit(spec);
     quote! {
         #(#enums)*

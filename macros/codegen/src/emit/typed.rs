@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::catalog::notifications;
+use super::examples;
 use super::{builder_name, doc, ident, outgoing_name, param_into, param_type};
+use crate::Options;
 use crate::model::{Concept, EnumId, Field, Interface, Service, Spec};
 
 /// The value sets the row decides, each with its marker module and traits.
@@ -63,11 +65,16 @@ fn row_values(s: &Service, concept: Concept) -> &[usize] {
     }
 }
 
-pub fn emit(spec: &Spec) -> TokenStream {
+pub fn emit(spec: &Spec, options: &Options) -> TokenStream {
     let markers = columns(spec).iter().map(|c| markers(spec, c)).collect::<Vec<_>>();
     let service_structs = spec.services.iter().map(|s| {
         let name = ident(&s.rust);
-        let d = doc(&format!("`{}` — {}", s.wire, s.doc));
+        let example = options.doc_examples_at.as_deref().and_then(|at| examples::service_example(s, spec, at));
+        let page = match example {
+            Some(example) => format!("`{}` — {}\n\n{example}", s.wire, s.doc),
+            None => format!("`{}` — {}", s.wire, s.doc),
+        };
+        let d = doc(&page);
         quote! {
             #d
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -385,20 +392,62 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     }
 }
 
+/// One constructor of a row: its name and its parameters in order.
+pub(super) struct RowConstructor<'a> {
+    /// `place_order`, or `query_by_out_trade_no` per at-least-one-of member.
+    pub method: String,
+    /// What the caller passes, in order.
+    pub params: Vec<Param<'a>>,
+}
+
+/// A parameter of a row constructor.
+pub(super) enum Param<'a> {
+    /// A marker of one of the row's wallets (`wallets::AlipayHk`).
+    Wallet,
+    /// The value of a field.
+    Field(&'a Field),
+}
+
+/// The constructors of row `s` (of interface `i`): one per at-least-one-of member, or one.
+/// The caller passes the wallet (when the request must carry one) and every mandatory field the
+/// row does not decide, in field order, then the member picked.
+pub(super) fn row_constructor_signatures<'a>(i: &'a Interface) -> Vec<RowConstructor<'a>> {
+    let purpose = i.purpose.name();
+    let wallet_param =
+        i.fields.iter().any(|f| f.is_caller_set() && f.is_mandatory() && f.concept == Some(Concept::Wallet));
+    constructor_variants(i)
+        .into_iter()
+        .map(|(suffix, pick)| {
+            let method = if suffix == "start" { purpose.to_owned() } else { format!("{purpose}_{suffix}") };
+            let mut params = Vec::new();
+            if wallet_param {
+                params.push(Param::Wallet);
+            }
+            let row_decided = |f: &Field| {
+                matches!(f.concept, Some(Concept::Service | Concept::PayType | Concept::Wallet | Concept::PayScene))
+            };
+            params.extend(
+                i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory() && !row_decided(f)).map(Param::Field),
+            );
+            params.extend(pick.map(Param::Field));
+            RowConstructor { method, params }
+        })
+        .collect()
+}
+
 /// The row's constructors: `services::X::place_order(wallet, …)` (or `…_by_out_trade_no`
 /// per at-least-one-of member), passing the row's values and the caller's to the request's `new`.
 fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream> {
     let b = spec.builtin;
     let request = outgoing_name(i);
     let builder = builder_name(i);
-    let purpose = i.purpose.name();
-    let wallet_param =
-        i.fields.iter().any(|f| f.is_caller_set() && f.is_mandatory() && f.concept == Some(Concept::Wallet));
-    constructor_variants(i)
+    let variants = constructor_variants(i);
+    row_constructor_signatures(i)
         .into_iter()
-        .filter_map(|(suffix, pick)| {
-            let method =
-                if suffix == "start" { format_ident!("{purpose}") } else { format_ident!("{purpose}_{suffix}") };
+        .zip(variants)
+        .filter_map(|(signature, (_, pick))| {
+            let method = format_ident!("{}", signature.method);
+            let wallet_param = signature.params.iter().any(|p| matches!(p, Param::Wallet));
             let mut params = Vec::new();
             let mut generics = Vec::new();
             if wallet_param {

@@ -1,0 +1,148 @@
+//! The example on each `services::…` page: the row's constructor called with a plain value
+//! of every argument's type, the Rust names of the wallets it takes, the fields the row needs
+//! beyond the constructor's, and `validate()` passing — written as a doc test, so rustdoc
+//! compiles and runs every one and an example cannot drift from the API it shows.
+//!
+//! Values are chosen by the field's type and rules alone (its maximum length, its bounds), never
+//! by its name: a new service gets its example with no change here.
+
+use std::fmt::Write as _;
+
+use super::typed::{Param, row_constructor_signatures};
+use crate::model::{Concept, Field, FieldType, Interface, Service, Spec};
+
+/// The `# Example` section of row `s`'s page, its paths starting at `at` (`eftpay`); `None`
+/// when an argument has a type no plain value is written for.
+pub(super) fn service_example(s: &Service, spec: &Spec, at: &str) -> Option<String> {
+    let i = spec.interface(s.interface);
+    let signature = row_constructor_signatures(i).into_iter().next()?;
+    let wallet = s.wallets.first().map(|w| spec.value(spec.builtin.wallet, *w));
+    let mut args = Vec::new();
+    for param in &signature.params {
+        args.push(match param {
+            Param::Wallet => format!("{at}::wallets::{}", wallet?.rust),
+            Param::Field(f) => sample(f, spec, at)?,
+        });
+    }
+    let mut code = format!("let request = {at}::services::{}::{}(\n", s.rust, signature.method);
+    for arg in &args {
+        let _ = writeln!(code, "    {arg},");
+    }
+    code.push(')');
+    for (setter, value) in setters(s, i, spec, at, &signature.params)? {
+        let _ = write!(code, "\n.{setter}({value})");
+    }
+    code.push_str("\n.build();\n");
+    code.push_str("// The checks the client runs before sending it:\nassert_eq!(request.validate(), Ok(()));\n");
+    let _ = writeln!(code, "// Sent with `client.{}(request).await?`.", i.purpose.name());
+
+    let mut text = String::from("# Example\n\n");
+    if !s.wallets.is_empty() {
+        let names: Vec<String> = s
+            .wallets
+            .iter()
+            .map(|w| {
+                let v = spec.value(spec.builtin.wallet, *w);
+                format!("`wallets::{}` ({})", v.rust, v.wire)
+            })
+            .collect();
+        let names = names.join(", ");
+        if i.fields.iter().any(|f| f.is_caller_set() && f.concept == Some(Concept::Wallet)) {
+            let _ = writeln!(text, "Wallets it takes: {names}; any other does not compile.\n");
+        } else {
+            let _ = writeln!(text, "The request names no wallet: the payer chooses among {names}.\n");
+        }
+    }
+    let _ = write!(text, "```\n{code}```");
+    Some(text)
+}
+
+/// Setters for the fields the row needs besides the constructor's: those required unless a
+/// flag the row lacks, or required when a field the row decides has a value it takes; and the
+/// wallet, where the request takes one but the constructor does not.
+fn setters(s: &Service, i: &Interface, spec: &Spec, at: &str, params: &[Param<'_>]) -> Option<Vec<(String, String)>> {
+    let passes_wallet = params.iter().any(|p| matches!(p, Param::Wallet));
+    let mut set = Vec::new();
+    for f in i.fields.iter().filter(|f| f.is_caller_set() && !f.is_mandatory()) {
+        let needed = match (f.required_unless, &f.required_when) {
+            (Some(flag), _) => f.required && !s.flags.contains(&flag),
+            (None, Some(when)) => {
+                let other = i.fields.get(when.field)?;
+                row_value(s, spec, other).is_some_and(|value| when.values.contains(&value))
+            }
+            (None, None) => false,
+        };
+        let wallet_setter = f.concept == Some(Concept::Wallet) && !passes_wallet && !s.wallets.is_empty();
+        if wallet_setter {
+            let wallet = spec.value(spec.builtin.wallet, *s.wallets.first()?);
+            set.push((f.rust.clone(), format!("{at}::wallets::{}", wallet.rust)));
+        } else if needed {
+            set.push((f.rust.clone(), sample(f, spec, at)?));
+        }
+    }
+    Some(set)
+}
+
+/// The wire value the row gives `field`, for the fields a row decides.
+fn row_value(s: &Service, spec: &Spec, field: &Field) -> Option<String> {
+    let b = spec.builtin;
+    let value = match field.concept? {
+        Concept::Service => return Some(s.wire.clone()),
+        Concept::PayType => spec.value(b.pay_type, s.pay_type?),
+        Concept::Wallet => spec.value(b.wallet, *s.wallets.first()?),
+        Concept::PayScene => spec.value(b.pay_scene?, *s.pay_scenes.first()?),
+        _ => return None,
+    };
+    Some(value.wire.clone())
+}
+
+/// A plain value of `f`'s parameter type that keeps its rules, as Rust source.
+fn sample(f: &Field, spec: &Spec, at: &str) -> Option<String> {
+    let text = |plain: &str| {
+        let cut: String = plain.chars().take(f.max_len.unwrap_or(usize::MAX)).collect();
+        format!("{cut:?}")
+    };
+    Some(match (f.concept, f.ty) {
+        (Some(Concept::OutTradeNo), FieldType::Text) => format!("{at}::OutTradeNo::new({})", text("order-1")),
+        (Some(Concept::EftTradeNo), FieldType::Text) => format!("{at}::EftTradeNo::new({})", text("EFT0001")),
+        (Some(Concept::RefundNo), FieldType::Text) => format!("{at}::RefundNo::new({})", text("refund-1")),
+        (Some(Concept::RefundAmount), FieldType::Amount) => {
+            format!("{at}::RefundAmount::new({at}::Amount::from_cents(100))")
+        }
+        (_, FieldType::Text) => text("example"),
+        (_, FieldType::Url) => text("https://merchant.example/eftpay"),
+        (_, FieldType::Amount) => format!("{at}::Amount::from_cents(100)"),
+        (_, FieldType::Seconds) => seconds(f.multiple_of, f.min, f.max)?.to_string(),
+        (_, FieldType::Enum(id)) => {
+            let e = spec.enumeration(id);
+            let v = e.values.iter().find(|v| !v.sandbox_only)?;
+            format!("{at}::{}::{}", e.rust, v.rust)
+        }
+        (_, FieldType::Object(id)) => format!("{at}::{}::default()", spec.object(id).rust),
+        (_, FieldType::ObjectArray(_)) => "Vec::new()".to_owned(),
+        (_, FieldType::Time | FieldType::DateTime) => {
+            format!("{at}::HkTime::from_parts(2026, 12, 1, 12, 0, 0).expect(\"a valid time\")")
+        }
+    })
+}
+
+/// The smallest positive number of seconds within a field's bounds and a multiple of its step.
+fn seconds(step: Option<u32>, min: Option<u32>, max: Option<u32>) -> Option<u32> {
+    let step = step.unwrap_or(1).max(1);
+    let least = min.unwrap_or(step).max(1);
+    let value = least.div_ceil(step).checked_mul(step)?;
+    (value <= max.unwrap_or(u32::MAX)).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_keep_the_fields_bounds_and_step() {
+        assert_eq!(seconds(None, None, None), Some(1));
+        assert_eq!(seconds(Some(60), Some(61), None), Some(120));
+        assert_eq!(seconds(Some(60), None, None), Some(60));
+        assert_eq!(seconds(Some(60), Some(61), Some(100)), None, "no multiple of 60 between 61 and 100");
+    }
+}
