@@ -2,15 +2,97 @@
 //!
 //! eftPay (Hong Kong: Alipay, WeChat Pay, PayMe, FPS, Octopus, UnionPay, ATOME, card schemes)
 //! publishes its API as tables. This crate's types are generated from those tables, kept as
-//! TOML in the repository's `spec/` folder, at compile time; the hand-written part signs,
-//! verifies, sends and receives.
+//! TOML in its `spec/` folder, at compile time; the hand-written part signs, verifies, sends
+//! and receives. What the code relies on about the protocol is written down in
+//! `docs/protocol.md`, which the crate carries, and cited by section.
+//!
+//! ## Quickstart
+//!
+//! Place an order: pick the service, pass one of its wallets (another does not compile), and
+//! send it. The client validates, signs and posts it, and verifies the reply before you see it.
+//!
+//! ```no_run
+//! use eftpay::{Amount, Client, Credentials, OutTradeNo, services, wallets};
+//!
+//! # async fn checkout() -> Result<(), Box<dyn std::error::Error>> {
+//! // eftPay gives each merchant a key and a secret; read them from your configuration.
+//! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
+//! // eftPay's test environment; `Client::builder(credentials).base_url(…)` for production.
+//! let client = Client::new(credentials)?;
+//!
+//! let order = services::AlipayWebPreOrder::place_order(
+//!     wallets::AlipayHk,
+//!     Amount::from_cents(1250),
+//!     OutTradeNo::new("order-1001"),
+//!     "Coffee beans, 250 g",
+//! )
+//! .return_url("https://shop.example/paid")
+//! .notify_url("https://shop.example/eftpay/notify");
+//! let reply = client.place_order(order).await?;
+//! // Accepted is not paid: send the payer to the link, and wait for the notification.
+//! println!("pay at {:?}", reply.pay_apptrade);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Then eftPay posts the result to `notify_url`. Verify it, record it (idempotently: eftPay
+//! delivers it again until acknowledged), and answer with the signed acknowledgement:
+//!
+//! ```
+//! use eftpay::notify::{self, Answer, Notification};
+//! use eftpay::{Credentials, SystemClock};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
+//! # let body = notify::sign_for_test(
+//! #     r#"{"notify_type":"trade_status_sync","out_trade_no":"order-1001","eft_trade_no":"E1","total_fee":"12.50","trade_status":"TRADE_SUCCESS","time":"20261201120000","user_confirm_key":"TESTKEY00001"}"#,
+//! #     &credentials.secret,
+//! # )?;
+//! // `body` is the request body eftPay posted.
+//! let answer = match notify::verify_notification(&body, &credentials.secret) {
+//!     Ok(verified) => match verified.message() {
+//!         Notification::Payment(payment) => {
+//!             assert_eq!(payment.out_trade_no.as_deref(), Some("order-1001"));
+//!             Answer::Handled // after marking the order paid, if its trade_status says so
+//!         }
+//!         _ => Answer::Handled,
+//!     },
+//!     Err(_) => Answer::NotHandled, // not from eftPay, or damaged: never trust it
+//! };
+//! let ack = notify::acknowledge(answer, &credentials, &SystemClock)?;
+//! // Respond with `ack.body`, content type `ack.content_type()`.
+//! # assert!(ack.body.contains("sign"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! With the `axum` feature, `notify::axum::notification_route` is that endpoint ready-made.
+//! Every service's page under [`services`] shows its own constructor and wallets.
+//!
+//! ## Where things are
 //!
 //! - [`services`]: the typed entry point — one marker per service, whose constructor only
-//!   accepts that service's wallets (a wrong wallet does not compile).
+//!   accepts that service's wallets; [`wallets`] holds their markers.
 //! - Requests ([`PlaceOrderRequest`], [`QueryRequest`], [`RefundRequest`], …) with
 //!   `validate()`, responses and notifications ([`PaymentNotification`], …).
+//! - [`Client`]: sends any request and verifies its reply; [`notify`]: notifications and their
+//!   acknowledgement.
 //! - [`signing`] and [`verify`](mod@verify): the signature rule and its check.
 //! - [`Amount`] and [`HkTime`]: money in cents and Hong Kong time; no floats anywhere.
+//! - [`CATALOG`]: the whole spec as data (scenes, interfaces, services, codes and what they
+//!   mean), which the client, the notification handling, the sandbox and the CLI read.
+//!
+//! ## Features
+//!
+//! | feature | what it adds | default |
+//! |---|---|---|
+//! | `client` | [`Client`], over `reqwest` with rustls (no process-wide TLS provider is installed) | yes |
+//! | `axum` | `notify::axum`: a ready notification endpoint | no |
+//! | `jiff` | [`HkTime`] to and from `jiff` types | no |
+//! | `gateway` | reading requests as eftPay does, for gateways and test doubles such as `eftpay-sandbox` | no |
+//!
+//! Without `client`, the crate is types, signing, verification and notifications, with no HTTP
+//! stack: what a webhook-only service needs.
 
 // docs.rs builds with `--cfg docsrs` on nightly, where feature-gated items are marked as such.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -41,7 +123,7 @@ pub mod wire;
 
 /// The API generated from `spec/` (re-exported at the crate root).
 mod generated {
-    eftpay_macros::include_spec!("spec");
+    eftpay_macros::include_spec!("spec", doc_examples_at = "eftpay");
 }
 
 pub use amount::{Amount, AmountError};
@@ -58,7 +140,7 @@ pub use validation::{Rule, Violation, Violations, WireEnum};
 pub use verify::{Verified, VerifyError};
 
 /// The README's examples, compiled and run as doc tests so they cannot go stale.
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
