@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostics;
-use crate::keywords::Keywords;
+use crate::keywords::{self, Keywords};
 use crate::model::{EnumId, Spec, ValueId};
 use crate::names;
 use crate::schema::{Document, Text};
@@ -55,12 +55,7 @@ pub fn resolve(files: &[SpecFile], diags: &mut Diagnostics) -> Spec {
             Err(error) => {
                 unreadable = true;
                 let span = error.span().unwrap_or(0..0);
-                diags.error(
-                    index,
-                    span,
-                    toml_message(&error),
-                    "fix the TOML syntax or the table's keys (see spec/README.md for each table's schema)",
-                );
+                diags.error(index, span, toml_message(&error), read_help(&error));
             }
         }
     }
@@ -74,6 +69,26 @@ pub fn resolve(files: &[SpecFile], diags: &mut Diagnostics) -> Spec {
         return spec;
     }
     Resolver::new(diags).run(&docs)
+}
+
+/// The fix for a table that does not read: for a missing key, the key to add (and the words it
+/// takes, where the schema has a keyword table for it); otherwise the syntax or the keys.
+fn read_help(error: &toml::de::Error) -> String {
+    let missing = error.message().strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    let Some(key) = missing else {
+        return "fix the TOML syntax or the table's keys (see spec/README.md for each table's schema)".to_owned();
+    };
+    let words = match key {
+        "notifications" => Some(keywords::NOTIFICATIONS.words()),
+        "purpose" => Some(keywords::PURPOSES.words()),
+        "encoding" => Some(keywords::ENCODINGS.words()),
+        "type" => Some(keywords::FIELD_TYPES.words()),
+        _ => None,
+    };
+    match words {
+        Some(words) => format!("add `{key} = \"…\"` to this table, one of: {}", words.join(", ")),
+        None => format!("add `{key}` to this table (spec/README.md describes each table's keys)"),
+    }
 }
 
 fn toml_message(error: &toml::de::Error) -> String {

@@ -32,6 +32,14 @@ fn a_missing_table_key_is_named() {
     let e = Case::minimal().edit("services.toml", "doc = \"Demo web interface.\"\n", "").one_error();
     assert!(e.location.starts_with("minimal/services.toml:5:"), "{}", e.text);
     assert!(e.message.contains("missing field `doc`"), "{}", e.text);
+    e.helps("add `doc` to this table");
+}
+
+#[test]
+fn a_missing_keyword_key_is_named_with_the_words_it_takes() {
+    let e = Case::minimal().edit("services.toml", "notifications = \"until_acknowledged\"\n", "").one_error();
+    assert!(e.message.contains("missing field `notifications`"), "{}", e.text);
+    e.helps("add `notifications = \"…\"` to this table, one of: until_acknowledged, once, never");
 }
 
 #[test]
