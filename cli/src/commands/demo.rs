@@ -383,10 +383,15 @@ async fn demo(plan: &Plan, args: &Args) -> Result<(), Failure> {
     let steps = demo.steps;
     sandbox.shutdown().await;
     outcome?;
+    let others: Vec<&str> = catalog.scenes.iter().map(|s| s.name).filter(|name| *name != plan.scene.name).collect();
+    let other_scenes = if others.is_empty() {
+        String::new()
+    } else {
+        format!(", `eftpay demo --scene NAME` for the other scenes ({})", others.join(", "))
+    };
     output::print(&format!(
         "\nAll {steps} steps checked out. Next: `eftpay sandbox` to keep a gateway running, `eftpay spec` for every \
-         service, `eftpay demo --scene NAME` for the other scenes ({}).\n",
-        catalog.scenes.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+         service{other_scenes}.\n"
     ))
 }
 
