@@ -278,13 +278,7 @@ fn rowless_constructors(i: &Interface, spec: &Spec, has_rows: bool) -> TokenStre
             params.push(quote! { #rust: #ty });
             args.push(quote! { #rust });
         }
-        let set = pick.map(|f| {
-            let rust = ident(&f.rust);
-            let ty = param_type(spec, f);
-            params.push(quote! { #rust: #ty });
-            let value = param_into(f, &rust);
-            quote! { request.#rust = ::core::option::Option::Some(#value); }
-        });
+        let set = pick.map(|f| picked(spec, f, &mut params));
         let method = ident(&method);
         let d = doc(&format!("Starts a `{}` request.", i.name));
         quote! {
@@ -392,6 +386,16 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     }
 }
 
+/// The parameter of a `by_…` constructor's picked at-least-one-of member, pushed onto `params`;
+/// the statement setting it on the request.
+fn picked(spec: &Spec, f: &Field, params: &mut Vec<TokenStream>) -> TokenStream {
+    let rust = ident(&f.rust);
+    let ty = param_type(spec, f);
+    params.push(quote! { #rust: #ty });
+    let value = param_into(f, &rust);
+    quote! { request.#rust = ::core::option::Option::Some(#value); }
+}
+
 /// One constructor of a row: its name and its parameters in order.
 pub(super) struct RowConstructor<'a> {
     /// `place_order`, or `query_by_out_trade_no` per at-least-one-of member.
@@ -481,13 +485,7 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                 };
                 args.push(arg);
             }
-            let set = pick.map(|f| {
-                let rust = ident(&f.rust);
-                let ty = param_type(spec, f);
-                params.push(quote! { #rust: #ty });
-                let value = param_into(f, &rust);
-                quote! { request.#rust = ::core::option::Option::Some(#value); }
-            });
+            let set = pick.map(|f| picked(spec, f, &mut params));
             let wallets: Vec<String> = s.wallets.iter().map(|w| spec.value(b.wallet, *w).wire.clone()).collect();
             let what = if wallet_param {
                 format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", "))
