@@ -11,7 +11,8 @@ use eftpay::{ReceivedFields, Secret};
 const SECRET: &str = "test-secret-not-real";
 const OTHER_SECRET: &str = "test-secret-not-real-other";
 
-/// The payment notification example of eftpay-api.md §6, signed with a secret nobody has.
+/// eftPay's published payment notification example (the shape of `docs/protocol.md` §6), signed
+/// with a secret nobody has.
 const DOC_NOTIFICATION: &str = r#"{"currency":"HKD","eft_trade_no":"20005269520084311t5rutcv1734","eftpay_trade_no":"20005269520084311t5rutcv1734","gmt_payment":"2019-09-24 02:20:29","notify_type":"trade_status_sync","out_trade_no":"rrn_1686280005975","sign":"9fdff8df93645e4b24919543f46c6b1219f80e7f47341d0c04834ee303903449","time":"20230609110645","total_fee":"1","trade_no":"2019082422001386450540290447","trade_status":"TRADE_SUCCESS","user_confirm_key":"S0003469","wallet":"ALIPAYCN","transaction_id":"2020012022001386451433772415","trade_type":"SALE"}"#;
 
 const REFUND_NOTIFICATION: &str = r#"{"notify_type":"trade_status_sync","user_confirm_key":"S0003469","out_trade_no":"rrn_1686280005998","eft_trade_no":"08520005269190824010701722","total_fee":"0.53","return_amount":"0.20","refund_no":"rf_1686280009001","trade_status":"TRADE_REFUND","trade_type":"REFUND","currency":"HKD","time":"20230609120500"}"#;

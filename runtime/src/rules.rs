@@ -356,3 +356,7 @@ impl Recognition {
 pub fn recognise<'a>(rules: &[Recognition], text: impl Fn(&str) -> Option<&'a str> + Copy) -> Option<usize> {
     rules.iter().position(|rule| rule.matches(text))
 }
+
+// The generator names these enums' variants from its own word tables; this expands to a
+// compile-time proof that both sides have the same variants (and a test of the purpose words).
+eftpay_macros::__vocabulary_check!();

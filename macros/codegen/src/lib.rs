@@ -47,6 +47,12 @@ pub fn check(files: &[SpecFile]) -> Checked {
     Checked { spec, errors, files: files.iter().map(|f| f.path.clone()).collect() }
 }
 
+/// The runtime's vocabulary checked against the generator's: expanded once, inside the
+/// runtime's `rules` module (see `emit/vocabulary.rs`).
+pub fn vocabulary_check() -> TokenStream {
+    emit::vocabulary::check()
+}
+
 /// How an expansion is written, beyond what the spec says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {

@@ -14,6 +14,7 @@ mod notifications;
 mod objects;
 mod outgoing;
 mod typed;
+pub(crate) mod vocabulary;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
