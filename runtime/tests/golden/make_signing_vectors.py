@@ -537,6 +537,70 @@ VECTORS: list[dict[str, str]] = [
         "secret": SECRET_NON_ASCII,
         "message": SEED_PLACE_ORDER,
     },
+    # One place-order request per scene, as the SDK's typed API builds it (the Rust test
+    # `each_scene_signs_a_typed_request_as_the_independent_signer_does` compares field by field):
+    # each scene's own wire names (qrcode's lowercase `paytype` and `payment_type`, app's missing
+    # `service`, cashier's missing payType and wallet).
+    {
+        "name": "scene_web_place_order",
+        "secret": SECRET_1,
+        "message": (
+            '{"notify_url":"https://merchant.example/eftpay/notify","out_trade_no":"rrn_web_1",'
+            '"payType":"Alipay","pay_scene":"WEB","return_url":"https://merchant.example/paid",'
+            '"service":"service.alipay.web.PreOrder","subject":"Web sale","time":"20261201120000",'
+            '"transaction_amount":"0.53","user_confirm_key":"S0003469","wallet":"ALIPAYHK"}'
+        ),
+        "expect": (
+            "notify_url=https://merchant.example/eftpay/notify&out_trade_no=rrn_web_1"
+            "&payType=Alipay&pay_scene=WEB&return_url=https://merchant.example/paid"
+            "&service=service.alipay.web.PreOrder&subject=Web sale&time=20261201120000"
+            "&transaction_amount=0.53&user_confirm_key=S0003469&wallet=ALIPAYHK"
+        ),
+    },
+    {
+        "name": "scene_qrcode_place_order",
+        "secret": SECRET_1,
+        "message": (
+            '{"notify_url":"https://merchant.example/eftpay/notify","out_trade_no":"rrn_qr_1",'
+            '"payment_type":"ALIPAYBOTH","paytype":"Alipay","service":"service.alipay.qrcode.PreOrder",'
+            '"subject":"Counter sale","time":"20261201120000","transaction_amount":"2.00",'
+            '"user_confirm_key":"S0003469"}'
+        ),
+        "expect": (
+            "notify_url=https://merchant.example/eftpay/notify&out_trade_no=rrn_qr_1"
+            "&payment_type=ALIPAYBOTH&paytype=Alipay&service=service.alipay.qrcode.PreOrder"
+            "&subject=Counter sale&time=20261201120000&transaction_amount=2.00"
+            "&user_confirm_key=S0003469"
+        ),
+    },
+    {
+        "name": "scene_app_place_order",
+        "secret": SECRET_1,
+        "message": (
+            '{"body":"Coffee beans","buyerType":"ios","out_trade_no":"rrn_app_1","payType":"WeChat",'
+            '"pay_scene":"APP","subject":"In-app sale","time":"20261201120000",'
+            '"transaction_amount":"3.00","user_confirm_key":"S0003469","wallet":"WECHATHK"}'
+        ),
+        "expect": (
+            "body=Coffee beans&buyerType=ios&out_trade_no=rrn_app_1&payType=WeChat&pay_scene=APP"
+            "&subject=In-app sale&time=20261201120000&transaction_amount=3.00"
+            "&user_confirm_key=S0003469&wallet=WECHATHK"
+        ),
+    },
+    {
+        "name": "scene_cashier_place_order",
+        "secret": SECRET_1,
+        "message": (
+            '{"out_trade_no":"rrn_cashier_1","pay_scene":"WAP","return_url":"https://merchant.example/paid",'
+            '"service":"service.united.wap.PreOrder","subject":"Cashier sale","time":"20261201120000",'
+            '"transaction_amount":"4.00","user_confirm_key":"S0003469"}'
+        ),
+        "expect": (
+            "out_trade_no=rrn_cashier_1&pay_scene=WAP&return_url=https://merchant.example/paid"
+            "&service=service.united.wap.PreOrder&subject=Cashier sale&time=20261201120000"
+            "&transaction_amount=4.00&user_confirm_key=S0003469"
+        ),
+    },
     {
         "name": "secret_with_spaces",
         "secret": SECRET_SPACES,
