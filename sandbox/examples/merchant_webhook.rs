@@ -30,10 +30,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let client = Client::builder(credentials.clone()).base_url(sandbox.base_url()).build()?;
-    let shop =
-        Arc::new(Shop { client, credentials: credentials.clone(), base: base.clone(), orders: AtomicU32::new(0) });
+    println!("open {base}/checkout (Ctrl-C to stop)");
+    axum::serve(listener, shop(client, credentials, base))
+        .with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap_or(()) })
+        .await?;
+    sandbox.shutdown().await;
+    Ok(())
+}
 
-    let app = axum::Router::new()
+/// The shop's routes, served at `base`, sending orders through `client`.
+pub fn shop(client: Client, credentials: Credentials, base: String) -> axum::Router {
+    let shop = Arc::new(Shop { client, credentials: credentials.clone(), base, orders: AtomicU32::new(0) });
+    axum::Router::new()
         .route("/checkout", get(checkout))
         .route("/thanks", post(thanks))
         .route(
@@ -47,11 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Ok::<(), std::convert::Infallible>(())
             }),
         )
-        .with_state(shop);
-    println!("open {base}/checkout (Ctrl-C to stop)");
-    axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await?;
-    sandbox.shutdown().await;
-    Ok(())
+        .with_state(shop)
 }
 
 async fn checkout(State(shop): State<Arc<Shop>>) -> Response {
