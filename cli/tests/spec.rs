@@ -170,7 +170,8 @@ fn spec_json_has_every_scene_and_one_object_per_service() {
         assert_eq!(object["flags"], serde_json::json!(row.flags));
         assert_eq!(object["defaults"].as_object().unwrap().len(), row.defaults.len());
         assert_eq!(object["fixed"].as_object().unwrap().len(), row.fixed.len());
-        assert!(object["notifications"].is_string() && object["doc"].is_string(), "{object}");
+        assert_eq!(object["notifications"], row.notifications.name());
+        assert!(object["doc"].is_string(), "{object}");
     }
 }
 
@@ -239,6 +240,9 @@ fn spec_test_amounts_lists_the_catalogs_table() {
     assert_eq!(amounts.as_array().unwrap().len(), CATALOG.test_amounts.len());
     assert_eq!(amounts[0]["payType"], CATALOG.test_amounts[0].pay_type);
     assert_eq!(amounts[0]["cents"], CATALOG.test_amounts[0].cents);
+    for (object, amount) in amounts.as_array().unwrap().iter().zip(CATALOG.test_amounts) {
+        assert_eq!(object["outcome"], amount.outcome.name());
+    }
 }
 
 #[test]

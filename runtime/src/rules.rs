@@ -48,6 +48,17 @@ pub enum Notifications {
     Never,
 }
 
+impl Notifications {
+    /// The spec's word for it (`until_acknowledged`), as the service tables write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Notifications::UntilAcknowledged => "until_acknowledged",
+            Notifications::Once => "once",
+            Notifications::Never => "never",
+        }
+    }
+}
+
 /// What a test amount makes a test environment do (seed: PAYME UAT test amounts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -62,6 +73,19 @@ pub enum TestOutcome {
     ServerErrorNoQrCode,
     /// A server error: a transaction with no state.
     ServerErrorNoState,
+}
+
+impl TestOutcome {
+    /// The spec's word for it (`server_error_no_qr_code`), as the test-amount table writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TestOutcome::Success => "success",
+            TestOutcome::Timeout => "timeout",
+            TestOutcome::Failed => "failed",
+            TestOutcome::ServerErrorNoQrCode => "server_error_no_qr_code",
+            TestOutcome::ServerErrorNoState => "server_error_no_state",
+        }
+    }
 }
 
 /// What a field stands for beyond its own value, whatever its wire name in a scene
@@ -360,3 +384,17 @@ pub fn recognise<'a>(rules: &[Recognition], text: impl Fn(&str) -> Option<&'a st
 // The generator names these enums' variants from its own word tables; this expands to a
 // compile-time proof that both sides have the same variants (and a test of the purpose words).
 eftpay_macros::__vocabulary_check!();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notification_and_test_outcome_words_are_the_spec_words() {
+        assert_eq!(Notifications::UntilAcknowledged.name(), "until_acknowledged");
+        assert_eq!(Notifications::Once.name(), "once");
+        assert_eq!(Notifications::Never.name(), "never");
+        assert_eq!(TestOutcome::ServerErrorNoQrCode.name(), "server_error_no_qr_code");
+        assert_eq!(TestOutcome::ServerErrorNoState.name(), "server_error_no_state");
+    }
+}

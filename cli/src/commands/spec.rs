@@ -4,7 +4,7 @@
 //! Rust names a developer types for each.
 
 use eftpay::catalog::{Catalog, InterfaceInfo, SceneInfo, ServiceInfo};
-use eftpay::rules::{Concept, Notifications, TestOutcome};
+use eftpay::rules::Concept;
 use serde_json::{Map, Value, json};
 
 use crate::failure::Failure;
@@ -261,7 +261,7 @@ fn services_text(catalog: &Catalog, services: &[&'static ServiceInfo]) -> String
             row("pay_scenes", pay_scenes_text(service)),
             row("langs", dash_if_empty(service.langs)),
             row("flags", dash_if_empty(service.flags)),
-            row("notifications", notifications_word(service.notifications).to_owned()),
+            row("notifications", service.notifications.name().to_owned()),
             row("defaults", pairs_text(service.defaults)),
             row("fixed", pairs_text(service.fixed)),
             row("rust", format!("services::{}", service.rust)),
@@ -301,7 +301,7 @@ fn service_json(catalog: &Catalog, service: &ServiceInfo) -> Value {
         "default_pay_scene": service.default_pay_scene(),
         "langs": service.langs,
         "flags": service.flags,
-        "notifications": notifications_word(service.notifications),
+        "notifications": service.notifications.name(),
         "defaults": pairs(service.defaults),
         "fixed": pairs(service.fixed),
         "doc": one_line(service.doc),
@@ -331,16 +331,6 @@ fn count_line(services: &[&ServiceInfo]) -> String {
     let parts: Vec<String> = interfaces.iter().map(|(name, count)| format!("{count} {name}")).collect();
     let noun = if services.len() == 1 { "service" } else { "services" };
     format!("{} {noun}: {}\n", services.len(), parts.join(", "))
-}
-
-/// The spec's word for how a service notifies.
-fn notifications_word(notifications: Notifications) -> &'static str {
-    match notifications {
-        Notifications::UntilAcknowledged => "until_acknowledged",
-        Notifications::Once => "once",
-        Notifications::Never => "never",
-        _ => "unknown",
-    }
 }
 
 // ---- wallets ----
@@ -384,7 +374,7 @@ fn test_amounts_text(catalog: &Catalog) -> String {
         rows.push(vec![
             amount.pay_type.to_owned(),
             format!(".{:02}", amount.cents),
-            outcome_word(amount.outcome).to_owned(),
+            amount.outcome.name().to_owned(),
             one_line(amount.doc),
         ]);
     }
@@ -399,22 +389,10 @@ fn test_amounts_json(catalog: &Catalog) -> Value {
             json!({
                 "payType": amount.pay_type,
                 "cents": amount.cents,
-                "outcome": outcome_word(amount.outcome),
+                "outcome": amount.outcome.name(),
                 "doc": one_line(amount.doc),
             })
         })
         .collect();
     Value::Array(amounts)
-}
-
-/// The spec's word for a test outcome.
-fn outcome_word(outcome: TestOutcome) -> &'static str {
-    match outcome {
-        TestOutcome::Success => "success",
-        TestOutcome::Timeout => "timeout",
-        TestOutcome::Failed => "failed",
-        TestOutcome::ServerErrorNoQrCode => "server_error_no_qr_code",
-        TestOutcome::ServerErrorNoState => "server_error_no_state",
-        _ => "unknown",
-    }
 }
