@@ -28,10 +28,11 @@ impl Refusal {
 }
 
 /// Whether a reply with `code` is signed: eftPay signs replies whose code is `00` or above and
-/// sends the negative ones bare, so a refusal of an unreadable or forged request carries nothing
-/// an attacker could learn a signature from.
+/// sends the negative ones bare (the rule, with the client, in
+/// [`is_negative_return_status`](eftpay::rules::is_negative_return_status)), so a refusal of an
+/// unreadable or forged request carries nothing an attacker could learn a signature from.
 pub fn is_signed(code: &str) -> bool {
-    !code.trim_start().starts_with('-')
+    !eftpay::rules::is_negative_return_status(code)
 }
 
 #[cfg(test)]
@@ -43,6 +44,13 @@ mod tests {
         assert!(is_signed("00"));
         assert!(is_signed("25"));
         assert!(!is_signed("-13"));
+    }
+
+    #[test]
+    fn a_code_that_is_not_a_negative_number_is_signed_as_the_client_requires() {
+        assert!(is_signed("-x"));
+        assert!(is_signed("-0"));
+        assert!(is_signed(""));
     }
 
     #[test]

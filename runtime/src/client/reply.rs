@@ -141,9 +141,10 @@ fn judge(shape: &ReplyShape, fields: ReceivedFields, secret: &Secret) -> Result<
     Ok(Answer::Refused(refusal, fields))
 }
 
-/// Whether a return status is a negative number (`-13`), which eftPay sends unsigned.
+/// Whether a return status is negative (`-13`), which eftPay sends unsigned; the rule is
+/// [`is_negative_return_status`](crate::rules::is_negative_return_status), shared with the sandbox.
 fn is_negative(code: &str) -> bool {
-    code.parse::<i64>().is_ok_and(|n| n < 0)
+    crate::rules::is_negative_return_status(code)
 }
 
 /// The start of a body for an error message: lossy UTF-8, at most [`EXCERPT_CHARS`]
