@@ -366,14 +366,25 @@ impl Catalog {
         if interface.has_service_field() {
             return service.and_then(|name| self.services_of(interface.name).find(|s| s.name == name));
         }
+        self.row_for_pay_type(interface, pay_type)
+    }
+
+    /// The row of `interface` that handles orders of `pay_type`: the first row of that payType,
+    /// else the row for every payType (one that names none). Without a payType, the interface's
+    /// only row; `None` when it has several (or none), since nothing tells them apart.
+    pub fn row_for_pay_type(&self, interface: &InterfaceInfo, pay_type: Option<&str>) -> Option<&'static ServiceInfo> {
         let mut rows = self.services_of(interface.name);
         match pay_type {
             Some(pay_type) => {
-                let rows: Vec<_> = rows.collect();
-                rows.iter()
-                    .find(|s| s.pay_type == Some(pay_type))
-                    .or_else(|| rows.iter().find(|s| s.pay_type.is_none()))
-                    .copied()
+                let mut for_every = None;
+                for row in rows {
+                    match row.pay_type {
+                        Some(own) if own == pay_type => return Some(row),
+                        None if for_every.is_none() => for_every = Some(row),
+                        _ => {}
+                    }
+                }
+                for_every
             }
             None => {
                 let first = rows.next();
@@ -456,5 +467,58 @@ impl Catalog {
     /// A flag by name.
     pub fn flag(&self, name: &str) -> Option<&'static FlagInfo> {
         self.flags.iter().find(|f| f.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CATALOG;
+
+    /// An interface without a `service` field whose rows differ by payType.
+    fn told_apart_by_pay_type() -> &'static InterfaceInfo {
+        CATALOG
+            .interfaces
+            .iter()
+            .copied()
+            .find(|i| {
+                !i.has_service_field()
+                    && CATALOG.services_of(i.name).filter(|row| row.pay_type.is_some()).count() > 1
+                    && CATALOG.services_of(i.name).all(|row| row.pay_type.is_some())
+            })
+            .expect("the spec has an interface with a row per payType")
+    }
+
+    #[test]
+    fn the_row_for_a_pay_type_is_its_own_and_no_other() {
+        let interface = told_apart_by_pay_type();
+        for row in CATALOG.services_of(interface.name) {
+            let found = CATALOG.row_for_pay_type(interface, row.pay_type).unwrap();
+            assert_eq!(found.pay_type, row.pay_type, "{}", row.name);
+            assert_eq!(CATALOG.row_for(interface, None, row.pay_type).map(|r| r.name), Some(found.name));
+        }
+        // A payType none of its rows handles, and no payType among several rows, find nothing.
+        assert_eq!(CATALOG.row_for_pay_type(interface, Some("NOT-A-PAY-TYPE")), None);
+        assert_eq!(CATALOG.row_for_pay_type(interface, None), None);
+    }
+
+    #[test]
+    fn a_row_naming_no_pay_type_handles_every_pay_type_and_none() {
+        let (interface, row) = CATALOG
+            .interfaces
+            .iter()
+            .copied()
+            .find_map(|i| {
+                let mut rows = CATALOG.services_of(i.name);
+                match (rows.next(), rows.next()) {
+                    (Some(only), None) if only.pay_type.is_none() => Some((i, only)),
+                    _ => None,
+                }
+            })
+            .expect("the spec has an interface whose only row names no payType");
+        for pay_type in CATALOG.pay_types {
+            assert_eq!(CATALOG.row_for_pay_type(interface, Some(pay_type.wire)).map(|r| r.name), Some(row.name));
+        }
+        assert_eq!(CATALOG.row_for_pay_type(interface, None).map(|r| r.name), Some(row.name));
     }
 }

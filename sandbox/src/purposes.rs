@@ -141,16 +141,15 @@ fn query(shared: &Shared, request: Incoming<'_>) -> Result<Facts, Refusal> {
     }
 }
 
-/// Whether orders like `order` can be refunded at all: some refund service of its scene serves
-/// its payType (or every payType). The spec gives no refund service for payTypes eftPay cannot
-/// refund, such as FPS.
+/// Whether orders like `order` can be refunded at all: some refund interface of its scene has a
+/// row for its payType. The spec gives no refund service for payTypes eftPay cannot refund,
+/// such as FPS.
 pub fn refundable(catalog: &Catalog, order: &Order) -> bool {
     catalog.scenes_of(&order.interface).any(|scene| {
         [Purpose::Refund, Purpose::ApplyRefund]
             .into_iter()
             .filter_map(|purpose| catalog.scene_interface(scene, purpose))
-            .flat_map(|interface| catalog.services_of(interface.name))
-            .any(|row| row.pay_type.is_none() || row.pay_type == order.pay_type.as_deref())
+            .any(|interface| catalog.row_for_pay_type(interface, order.pay_type.as_deref()).is_some())
     })
 }
 
@@ -212,4 +211,60 @@ fn close(shared: &Shared, request: Incoming<'_>, now: HkTime) -> Result<Facts, R
     };
     saved(shared, &order)?;
     Ok(Facts::of_order(&order))
+}
+
+#[cfg(test)]
+mod tests {
+    use eftpay::{Amount, CATALOG};
+
+    use super::*;
+
+    fn order(interface: &str, pay_type: Option<&str>) -> Order {
+        Order {
+            eft_trade_no: "SBX1".into(),
+            out_trade_no: "rrn_1".into(),
+            interface: interface.to_owned(),
+            service: String::new(),
+            pay_type: pay_type.map(str::to_owned),
+            wallet: None,
+            amount: Amount::from_cents(100),
+            currency: None,
+            subject: None,
+            terminal: None,
+            buyer_type: None,
+            notify_url: None,
+            return_url: None,
+            notification: None,
+            sync_return: None,
+            fingerprint: String::new(),
+            created: 0,
+            expires: None,
+            state: OrderState::Paid,
+            paid_at: Some(0),
+            transaction_id: None,
+            refunds: Vec::new(),
+            notified: false,
+        }
+    }
+
+    #[test]
+    fn an_order_is_refundable_where_a_refund_interface_of_its_scene_has_a_row_for_its_pay_type() {
+        let (mut refundable_rows, mut other_rows) = (0, 0);
+        for scene in CATALOG.scenes {
+            let Some(place) = CATALOG.scene_interface(scene, Purpose::PlaceOrder) else { continue };
+            let refunds: Vec<_> = [Purpose::Refund, Purpose::ApplyRefund]
+                .into_iter()
+                .filter_map(|purpose| CATALOG.scene_interface(scene, purpose))
+                .collect();
+            for row in CATALOG.services_of(place.name) {
+                let expected = refunds.iter().any(|refund| {
+                    CATALOG.services_of(refund.name).any(|r| r.pay_type.is_none() || r.pay_type == row.pay_type)
+                });
+                assert_eq!(refundable(&CATALOG, &order(place.name, row.pay_type)), expected, "{}", row.name);
+                if expected { refundable_rows += 1 } else { other_rows += 1 }
+            }
+        }
+        // The spec has both: payTypes with a refund service and one without (FPS).
+        assert!(refundable_rows > 0 && other_rows > 0, "{refundable_rows} {other_rows}");
+    }
 }

@@ -72,19 +72,17 @@ struct Plan {
     close: Option<&'static InterfaceInfo>,
 }
 
-/// The row of `interface` for orders of `pay_type`: the one of that payType, else the one for
-/// every payType; `Err` when the interface has rows but none fits.
+/// The row of `interface` for orders of `pay_type` ([`Catalog::row_for_pay_type`]); an
+/// interface without rows takes every order rowless. `Err` when it has rows but none fits.
 fn row_for_pay_type(
     catalog: &Catalog,
     interface: &InterfaceInfo,
     pay_type: Option<&str>,
 ) -> Result<Option<&'static ServiceInfo>, ()> {
-    let rows: Vec<&'static ServiceInfo> = catalog.services_of(interface.name).collect();
-    if rows.is_empty() {
+    if catalog.services_of(interface.name).next().is_none() {
         return Ok(None);
     }
-    let own = rows.iter().find(|row| row.pay_type.is_some() && row.pay_type == pay_type);
-    own.or_else(|| rows.iter().find(|row| row.pay_type.is_none())).map(|row| Some(*row)).ok_or(())
+    catalog.row_for_pay_type(interface, pay_type).map(Some).ok_or(())
 }
 
 impl Plan {
