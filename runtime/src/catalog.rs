@@ -72,6 +72,13 @@ pub struct TypedFields {
     pub extra: Vec<String>,
 }
 
+impl TypedFields {
+    /// A field's value by wire name, if the message holds it.
+    pub fn text(&self, wire: &str) -> Option<&str> {
+        self.fields.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
+    }
+}
+
 /// One interface: one message exchange.
 #[derive(Debug)]
 pub struct InterfaceInfo {
@@ -132,10 +139,83 @@ impl InterfaceInfo {
         self.response.iter().find(|f| f.concept == Some(concept))
     }
 
+    /// The fields of what eftPay sends for this interface, which [`Codec::typed`] reads: the
+    /// response's for a request, the message's otherwise.
+    pub fn incoming_fields(&self) -> &'static [FieldInfo] {
+        if self.kind() == InterfaceKind::Request { self.response } else { self.fields }
+    }
+
+    /// The value of the field standing for `concept` in `message`, a message of this interface
+    /// as its generated incoming type holds it ([`incoming_fields`](Self::incoming_fields)).
+    pub fn value_of<'a>(&self, message: &'a TypedFields, concept: Concept) -> Option<&'a str> {
+        self.incoming_value(concept, |wire| message.text(wire))
+    }
+
+    /// The value of the field standing for `concept` in a message of this interface held some
+    /// other way: `text` gives a field's value by wire name. Where several fields stand for the
+    /// concept, the first the message carries.
+    pub fn incoming_value<'a>(&self, concept: Concept, text: impl Fn(&str) -> Option<&'a str>) -> Option<&'a str> {
+        value_in(self.incoming_fields(), concept, text)
+    }
+
+    /// The value of the request's field standing for `concept` among the fields `sent` (wire
+    /// name, value).
+    pub fn sent_value<'a>(&self, sent: &'a [(&'static str, String)], concept: Concept) -> Option<&'a str> {
+        value_in(self.fields, concept, |wire| {
+            sent.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
+        })
+    }
+
+    /// The field `name` names, if a caller may set it to `value`: it is a field of the message,
+    /// not one the sender fills in (user key, time, signature), and not fixed at another value.
+    /// A fixed field given its own value is allowed; the sender sends it anyway.
+    ///
+    /// # Errors
+    /// Why the caller may not set it.
+    pub fn caller_field(&self, name: &str, value: &str) -> Result<&'static FieldInfo, FieldRefusal> {
+        let field = self.field(name).ok_or(FieldRefusal::Unknown)?;
+        if field.concept.is_some_and(Concept::is_envelope) {
+            return Err(FieldRefusal::FilledIn);
+        }
+        match field.fixed {
+            Some(fixed) if fixed != value => Err(FieldRefusal::Fixed { value: fixed }),
+            _ => Ok(field),
+        }
+    }
+
     /// Whether requests carry a `service` field, which tells the interfaces of one endpoint apart.
     pub fn has_service_field(&self) -> bool {
         self.field_for(Concept::Service).is_some()
     }
+}
+
+/// The text of the first field of `table` standing for `concept` that `text` finds.
+fn value_in<'a>(
+    table: &'static [FieldInfo],
+    concept: Concept,
+    text: impl Fn(&str) -> Option<&'a str>,
+) -> Option<&'a str> {
+    table.iter().filter(|f| f.concept == Some(concept)).find_map(|f| text(f.wire))
+}
+
+/// Why a caller may not set a field of a message by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldRefusal {
+    /// The message has no field of that name.
+    #[error("the message has no such field; name one of its fields")]
+    Unknown,
+    /// The sender fills it in: the user key, the time, the signature.
+    #[error(
+        "the sender fills it in (user key and time from the credentials and the clock, the signature from the secret); leave it out"
+    )]
+    FilledIn,
+    /// It always has one value, which the sender sends; another was given.
+    #[error("it is always `{value}` and the sender sends it; leave it out")]
+    Fixed {
+        /// Its one value.
+        value: &'static str,
+    },
 }
 
 /// One field of a message.
@@ -520,5 +600,44 @@ mod tests {
             assert_eq!(CATALOG.row_for_pay_type(interface, Some(pay_type.wire)).map(|r| r.name), Some(row.name));
         }
         assert_eq!(CATALOG.row_for_pay_type(interface, None).map(|r| r.name), Some(row.name));
+    }
+
+    #[test]
+    fn a_caller_may_set_its_own_fields_but_not_the_envelope_or_another_fixed_value() {
+        let place = CATALOG.interfaces.iter().find(|i| i.purpose == Purpose::PlaceOrder).unwrap();
+        assert_eq!(place.caller_field("no-such-field", "x"), Err(FieldRefusal::Unknown));
+        for field in place.fields.iter().filter(|f| f.concept.is_some_and(Concept::is_envelope)) {
+            assert_eq!(place.caller_field(field.wire, "x"), Err(FieldRefusal::FilledIn), "{}", field.wire);
+        }
+        let amount = place.field_for(Concept::Amount).unwrap();
+        assert_eq!(place.caller_field(amount.wire, "1.00"), Ok(amount));
+        let (interface, fixed) = CATALOG
+            .interfaces
+            .iter()
+            .filter(|i| i.kind() == InterfaceKind::Request)
+            .find_map(|i| i.fields.iter().find(|f| f.fixed.is_some()).map(|f| (i, f)))
+            .expect("the spec has a request with a fixed field");
+        let value = fixed.fixed.unwrap();
+        assert_eq!(interface.caller_field(fixed.wire, value), Ok(fixed));
+        assert_eq!(interface.caller_field(fixed.wire, "something else"), Err(FieldRefusal::Fixed { value }));
+    }
+
+    #[test]
+    fn a_concepts_value_is_read_from_the_table_of_the_message_held() {
+        let place = CATALOG.interfaces.iter().find(|i| i.purpose == Purpose::PlaceOrder).unwrap();
+        let reply_no = place.response_field_for(Concept::OutTradeNo).unwrap();
+        let reply = TypedFields { fields: vec![(reply_no.wire, "reply-1".to_owned())], extra: Vec::new() };
+        assert_eq!(reply.text(reply_no.wire), Some("reply-1"));
+        assert_eq!(place.value_of(&reply, Concept::OutTradeNo), Some("reply-1"));
+        assert_eq!(place.value_of(&reply, Concept::EftTradeNo), None);
+        let request_no = place.field_for(Concept::OutTradeNo).unwrap();
+        let sent = vec![(request_no.wire, "sent-1".to_owned())];
+        assert_eq!(place.sent_value(&sent, Concept::OutTradeNo), Some("sent-1"));
+
+        let notification = CATALOG.interfaces.iter().find(|i| i.purpose == Purpose::PaymentNotification).unwrap();
+        assert_eq!(notification.incoming_fields(), notification.fields);
+        let no = notification.field_for(Concept::OutTradeNo).unwrap();
+        let message = TypedFields { fields: vec![(no.wire, "n-1".to_owned())], extra: Vec::new() };
+        assert_eq!(notification.value_of(&message, Concept::OutTradeNo), Some("n-1"));
     }
 }
