@@ -37,9 +37,11 @@ impl OutgoingFields {
         OutgoingFields::from_fields(collected.0)
     }
 
-    /// Fields in any order (fields given by name); empty values are left out and the rest put
-    /// in byte order of name. The caller ensures each name appears once.
-    pub(crate) fn from_fields(mut fields: Vec<OutgoingField>) -> OutgoingFields {
+    /// Fields in any order (fields given by name, or a gateway's reply written back from its
+    /// generated type); empty values are left out and the rest put in byte order of name. The
+    /// caller ensures each name appears once (two of one name would both be signed and sent, and
+    /// a receiver refuses such a body) and that a nested value is its compact JSON text.
+    pub fn from_fields(mut fields: Vec<OutgoingField>) -> OutgoingFields {
         fields.retain(|field| !field.value.is_empty());
         // Generated messages write in byte order already; checking costs one pass.
         if !fields.is_sorted_by(|a, b| a.name.as_bytes() <= b.name.as_bytes()) {
@@ -65,7 +67,13 @@ impl OutgoingFields {
 
     /// The JSON body: every field, then the signature under `secret`.
     pub fn signed_json(&self, secret: &Secret) -> String {
-        let sign = self.sign(secret);
+        self.json_with(Some((SIGN_FIELD, &self.sign(secret))))
+    }
+
+    /// The JSON body: every field, then `signature` (its field's name and value) when given —
+    /// `None` for a reply sent unsigned (a negative return status), or a signature computed
+    /// elsewhere (a gateway that forges one to test a merchant).
+    pub fn json_with(&self, signature: Option<(&str, &str)>) -> String {
         let mut body = JsonBody { out: String::from("{") };
         for field in &self.fields {
             if field.nested {
@@ -74,7 +82,9 @@ impl OutgoingFields {
                 body.text(field.name, &field.value);
             }
         }
-        body.text(SIGN_FIELD, &sign);
+        if let Some((name, value)) = signature {
+            body.text(name, value);
+        }
         body.out.push('}');
         body.out
     }

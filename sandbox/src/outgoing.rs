@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use eftpay::catalog::{Catalog, FieldInfo, InterfaceInfo};
 use eftpay::rules::{Concept, Encoding, FieldKind, Meaning};
-use eftpay::signing::sign_fields;
+use eftpay::wire::{OutgoingField, OutgoingFields};
 use eftpay::{Amount, HkTime, ReceivedFields, Secret};
 
 use crate::state::{Order, Refund};
@@ -168,15 +168,16 @@ fn render(catalog: &Catalog, field: &FieldInfo, fact: &Fact) -> Option<String> {
 pub struct Sealed {
     /// The interface whose type it is (for a reply: the request's interface).
     pub interface: &'static InterfaceInfo,
-    /// Its fields, as the type wrote them.
-    pub fields: Vec<(&'static str, String)>,
+    /// Its fields, as the type wrote them: what is signed and what the body carries.
+    pub fields: OutgoingFields,
     /// The signature field's wire name and value; `None` for an unsigned reply.
     pub sign: Option<(&'static str, String)>,
 }
 
 impl Sealed {
     /// Reads `fields` into `interface`'s generated type and writes them back from it, then signs
-    /// them when `secret` is given (under the table's signature field).
+    /// them when `secret` is given (under the table's signature field). A field `table` types as
+    /// an object or an array of objects goes out as JSON, the others as text.
     ///
     /// # Errors
     /// The type refuses a field, or does not model one.
@@ -195,24 +196,29 @@ impl Sealed {
         if !typed.extra.is_empty() {
             return Err(OutgoingError::Unmodelled { interface: interface.name, fields: typed.extra });
         }
-        let fields: Vec<(&'static str, String)> = typed.fields.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let nested = |name: &str| {
+            table.iter().any(|f| f.wire == name && matches!(f.kind, FieldKind::Object | FieldKind::ObjectArray))
+        };
+        let fields = OutgoingFields::from_fields(
+            typed.fields.into_iter().map(|(name, value)| OutgoingField { name, nested: nested(name), value }).collect(),
+        );
         let sign = match (secret, table.iter().find(|f| f.concept == Some(Concept::Sign))) {
-            (Some(secret), Some(field)) => {
-                let signed = ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (*n, v.as_str())))
-                    .map_err(|e| OutgoingError::Unreadable { interface: interface.name, reason: e.to_string() })?;
-                Some((field.wire, sign_fields(&signed, secret)))
-            }
+            (Some(secret), Some(field)) => Some((field.wire, fields.sign(secret))),
             _ => None,
         };
         Ok(Sealed { interface, fields, sign })
     }
 
-    /// Every field with the signature last.
+    /// Every field with the signature last, as text (a nested value as its JSON text).
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields.iter().map(|(n, v)| (*n, v.as_str())).chain(self.sign.iter().map(|(n, v)| (*n, v.as_str())))
+        self.fields
+            .iter()
+            .map(|field| (field.name, field.value.as_str()))
+            .chain(self.sign.iter().map(|(n, v)| (*n, v.as_str())))
     }
 
-    /// The body in `encoding`.
+    /// The body in `encoding`: JSON as the SDK writes it (nested values as JSON), or a form for
+    /// the synchronous return the payer's browser carries.
     pub fn body(&self, encoding: Encoding) -> String {
         match encoding {
             Encoding::Form => {
@@ -222,11 +228,7 @@ impl Sealed {
                 }
                 form.finish()
             }
-            _ => {
-                let map: serde_json::Map<String, serde_json::Value> =
-                    self.pairs().map(|(n, v)| (n.to_owned(), serde_json::Value::String(v.to_owned()))).collect();
-                serde_json::Value::Object(map).to_string()
-            }
+            _ => self.fields.json_with(self.sign.as_ref().map(|(name, value)| (*name, value.as_str()))),
         }
     }
 
@@ -242,14 +244,7 @@ impl Sealed {
 
     /// The value of the field standing for `concept`, if the message carries it.
     pub fn value(&self, concept: Concept) -> Option<&str> {
-        let table = match self.interface.kind() {
-            eftpay::rules::InterfaceKind::Request => self.interface.response,
-            _ => self.interface.fields,
-        };
-        table
-            .iter()
-            .filter(|f| f.concept == Some(concept))
-            .find_map(|f| self.fields.iter().find(|(n, _)| *n == f.wire).map(|(_, v)| v.as_str()))
+        self.interface.incoming_value(concept, |wire| self.fields.text(wire))
     }
 }
 
@@ -334,6 +329,105 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A message the real spec's gateway never sends but a spec may: a notification carrying an
+    /// array of objects that hold arrays of objects.
+    mod nested {
+        use eftpay::IncomingError;
+        use eftpay::catalog::{Codec, TypedFields};
+        use eftpay::rules::RetryPolicy;
+
+        use super::*;
+
+        const fn field(wire: &'static str, kind: FieldKind, concept: Option<Concept>) -> FieldInfo {
+            FieldInfo {
+                wire,
+                rust: wire,
+                kind,
+                enum_name: None,
+                concept,
+                required: false,
+                required_unless: None,
+                required_when: None,
+                forbidden_with: None,
+                only_when: None,
+                not_above: None,
+                no_query: false,
+                multiple_of: None,
+                min: None,
+                max: None,
+                max_len: None,
+                fixed: None,
+                default: None,
+                doc: "",
+            }
+        }
+
+        const MODELLED: [&str; 3] = ["basket", "ticket", "time"];
+
+        static FIELDS: [FieldInfo; 4] = [
+            field("basket", FieldKind::ObjectArray, None),
+            field("ticket", FieldKind::Text, Some(Concept::OutTradeNo)),
+            field("time", FieldKind::Time, Some(Concept::Time)),
+            field("sign", FieldKind::Text, Some(Concept::Sign)),
+        ];
+
+        /// What a generated type does with the fields it models: keeps each, a nested one as its
+        /// compact JSON text.
+        fn typed(fields: &ReceivedFields) -> Result<TypedFields, IncomingError> {
+            let kept = MODELLED.iter().filter_map(|wire| fields.text(wire).map(|text| (*wire, text.to_owned())));
+            Ok(TypedFields { fields: kept.collect(), extra: fields.unknown(&MODELLED).into_keys().collect() })
+        }
+
+        pub(super) static BASKET_EVENT: InterfaceInfo = InterfaceInfo {
+            name: "basket_event",
+            rust: "BasketEvent",
+            purpose: Purpose::PaymentNotification,
+            endpoint: None,
+            encoding: Encoding::Json,
+            retry: RetryPolicy::Never,
+            fields: &FIELDS,
+            response: &[],
+            at_least_one_of: &[],
+            notification: None,
+            sync_return: None,
+            reply: None,
+            doc: "",
+            codec: Codec { check_request: None, typed: Some(typed) },
+        };
+    }
+
+    #[test]
+    fn a_nested_field_goes_out_as_json_not_as_a_quoted_string_and_verifies() {
+        let secret = Secret::new("test-secret-not-real");
+        let basket = r#"[{"sku":"A1","options":[{"name":"size","value":"L"}]}]"#;
+        let interface = &nested::BASKET_EVENT;
+        let fields =
+            vec![("ticket", "T1".to_owned()), ("basket", basket.to_owned()), ("time", "20240101120000".to_owned())];
+        let sealed = Sealed::new(interface, interface.fields, fields, Some(&secret)).unwrap();
+        let body = sealed.body(Encoding::Json);
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(json["basket"].is_array(), "{body}");
+        assert_eq!(json["basket"][0]["options"][0]["value"], "L", "{body}");
+        let received = ReceivedFields::from_json(&body).unwrap();
+        eftpay::verify::verify_fields(&received, &secret).unwrap();
+        assert_eq!(sealed.value(Concept::OutTradeNo), Some("T1"));
+    }
+
+    #[test]
+    fn an_unsigned_reply_goes_out_without_a_signature() {
+        let interface = CATALOG.interfaces.iter().find(|i| i.purpose == Purpose::PlaceOrder).unwrap();
+        let mut facts = Facts::default();
+        facts.meaning(Concept::ReturnStatus, Some(Meaning::InvalidService));
+        let fields = compose(&CATALOG, interface.response, &facts);
+        let sealed = Sealed::new(interface, interface.response, fields, None).unwrap();
+        let body = sealed.body(Encoding::Json);
+        let received = ReceivedFields::from_json(&body).unwrap();
+        let status = interface.response_field_for(Concept::ReturnStatus).unwrap();
+        assert_eq!(received.text(status.wire), CATALOG.code(Meaning::InvalidService).map(|v| v.wire), "{body}");
+        let sign = interface.response_field_for(Concept::Sign).unwrap();
+        assert_eq!(received.get(sign.wire), None, "{body}");
     }
 
     #[test]
