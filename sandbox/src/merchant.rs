@@ -40,9 +40,7 @@ impl Received {
 
     /// The value of the field standing for `concept`, if the message carries it.
     pub fn value(&self, concept: Concept) -> Option<&str> {
-        self.interface
-            .fields_for(concept)
-            .find_map(|f| self.fields.fields.iter().find(|(n, _)| *n == f.wire).map(|(_, v)| v.as_str()))
+        self.interface.value_of(&self.fields, concept)
     }
 }
 
@@ -181,11 +179,10 @@ impl Merchant {
 fn notified(catalog: &'static Catalog, seen: &Seen, credentials: &Credentials, body: &str) -> Response {
     let answer = match notify::verify_notification_in(catalog, body, &credentials.secret) {
         Ok(recognised) => {
-            let fields = recognised.verified.fields().clone();
-            if let Some(received) = Received::read(recognised.interface, &fields) {
-                lock(&seen.received).push(received);
-            }
-            lock(&seen.notifications).push(fields);
+            // Verifying read it as its interface's type already; that reading is what is kept.
+            let received = Received { interface: recognised.interface, fields: recognised.verified.message().clone() };
+            lock(&seen.received).push(received);
+            lock(&seen.notifications).push(recognised.verified.fields().clone());
             let refused = seen.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
             if refused { Answer::NotHandled } else { Answer::Handled }
         }
