@@ -21,7 +21,7 @@ pub fn fields(interface: &InterfaceInfo, reply: &Verified<TypedFields>) -> Strin
     let typed = reply.message();
     let mut lines = output::Fields::default();
     for field in interface.response.iter().filter(|f| f.concept != Some(Concept::Sign)) {
-        if let Some((_, value)) = typed.fields.iter().find(|(name, _)| *name == field.wire) {
+        if let Some(value) = typed.text(field.wire) {
             lines.add(field.wire, shown(field, value));
         }
     }
@@ -43,12 +43,6 @@ fn shown(field: &FieldInfo, value: &str) -> String {
         _ => None,
     };
     time.map_or_else(|| value.to_owned(), |time| format!("{} (Hong Kong time)", time.to_dashed()))
-}
-
-/// The value of the field standing for `concept` among what was sent.
-fn sent_value<'a>(interface: &InterfaceInfo, sent: &'a [(&'static str, String)], concept: Concept) -> Option<&'a str> {
-    let field = interface.field_for(concept)?;
-    sent.iter().find(|(name, _)| *name == field.wire).map(|(_, value)| value.as_str())
 }
 
 /// The response field that links the payer to the payment: a QR code's content, else a link.
@@ -87,18 +81,18 @@ fn follow_up(target: &Target, sent: &[(&'static str, String)]) -> Option<String>
     }
     let mut rows = catalog.services_of(query.name);
     if rows.next().is_some() && rows.next().is_some() {
-        match sent_value(target.interface, sent, Concept::Wallet) {
+        match target.interface.sent_value(sent, Concept::Wallet) {
             Some(wallet) => command.push_str(&format!(" --wallet {wallet}")),
             None => command.push_str(" --service SERVICE"),
         }
     }
-    match sent_value(target.interface, sent, Concept::OutTradeNo) {
+    match target.interface.sent_value(sent, Concept::OutTradeNo) {
         Some(number) => command.push_str(&format!(" --out-trade-no {number}")),
         None => {
-            command.push_str(&format!(" --eft-trade-no {}", sent_value(target.interface, sent, Concept::EftTradeNo)?))
+            command.push_str(&format!(" --eft-trade-no {}", target.interface.sent_value(sent, Concept::EftTradeNo)?))
         }
     }
-    if let Some(refund) = sent_value(target.interface, sent, Concept::RefundNo)
+    if let Some(refund) = target.interface.sent_value(sent, Concept::RefundNo)
         && query.field_for(Concept::RefundNo).is_some()
     {
         command.push_str(&format!(" --refund-no {refund}"));

@@ -155,12 +155,7 @@ impl Plan {
 
 /// The value of the reply's field standing for `concept`.
 fn value<'a>(interface: &InterfaceInfo, reply: &'a Verified<TypedFields>, concept: Concept) -> Option<&'a str> {
-    interface
-        .response
-        .iter()
-        .filter(|f| f.concept == Some(concept))
-        .find_map(|f| reply.message().fields.iter().find(|(name, _)| *name == f.wire))
-        .map(|(_, value)| value.as_str())
+    interface.value_of(reply.message(), concept)
 }
 
 /// What the reply's value standing for `concept` means.
@@ -427,10 +422,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
     if meaning(catalog, place, &placed, Concept::ReturnStatus) != Some(Meaning::Accepted) {
         return Err(fail("place order", "the reply does not say the order was accepted"));
     }
-    let sent_wallet = place
-        .field_for(Concept::Wallet)
-        .and_then(|f| sent.iter().find(|(name, _)| *name == f.wire))
-        .map(|(_, value)| value.clone());
+    let sent_wallet = place.sent_value(&sent, Concept::Wallet).map(str::to_owned);
     demo.ok(&format!(
         "accepted ({} {}, reply signature verified){}",
         place.response_field_for(Concept::ReturnStatus).map_or("return status", |f| f.wire),

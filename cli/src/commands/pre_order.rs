@@ -41,9 +41,7 @@ pub fn run(catalog: &'static Catalog, args: &Args, env: &Environment) -> Result<
 /// The link as a QR code, or why there is none; the order exists either way, so neither case is
 /// a failure of the command.
 fn qr_code(interface: &eftpay::catalog::InterfaceInfo, reply: &Verified<TypedFields>) -> String {
-    let link = reply::link_field(interface)
-        .and_then(|field| reply.message().fields.iter().find(|(name, _)| *name == field.wire))
-        .map(|(_, value)| value.as_str());
+    let link = reply::link_field(interface).and_then(|field| reply.message().text(field.wire));
     let Some(link) = link else {
         output::note("eftpay: the reply has no QR code content or pay link, so there is no QR code to show");
         return String::new();
