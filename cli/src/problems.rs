@@ -29,16 +29,6 @@ impl Problems {
         }
     }
 
-    /// Whether nothing was recorded.
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// The problems, in the order found.
-    pub fn messages(&self) -> &[String] {
-        &self.list
-    }
-
     /// `Ok` when nothing is wrong.
     ///
     /// # Errors
@@ -108,7 +98,6 @@ mod tests {
         let mut problems = Problems::new("x");
         problems.push("a".into());
         problems.push("a".into());
-        assert_eq!(problems.messages().len(), 1);
         assert_eq!(problems.to_string(), "the x request was not sent; fix 1 problem and run the command again:\n  - a");
     }
 }

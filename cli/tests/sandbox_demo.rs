@@ -278,3 +278,94 @@ fn sandbox_refuses_an_address_that_does_not_resolve() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("HOST:PORT"));
 }
+
+#[test]
+fn sandbox_banner_shows_a_faults_example_the_control_api_takes() {
+    let (running, banner) = start_sandbox(&["--addr", "127.0.0.1:0"]);
+    drop(running);
+    let line = banner.iter().find(|l| l.contains("/control/faults")).unwrap();
+    let example = line.split('\'').nth(3).unwrap();
+    let faults: eftpay_sandbox::Faults = serde_json::from_str(example).unwrap();
+    assert_eq!(faults, eftpay_sandbox::Faults { drop_notifications: 1, ..eftpay_sandbox::Faults::default() });
+    // Every fault is named, so the example shows what can be switched on.
+    let fields = serde_json::to_value(eftpay_sandbox::Faults::default()).unwrap();
+    let shown: serde_json::Value = serde_json::from_str(example).unwrap();
+    let keys = |value: &serde_json::Value| value.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&shown), keys(&fields), "{line}");
+}
+
+/// A notification owed when a sandbox with a data file stopped is delivered again as soon as
+/// `eftpay sandbox --data` starts on that file; that first delivery is logged like any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_logs_the_deliveries_it_resumes_at_start() {
+    use eftpay::{Amount, services, wallets};
+    use eftpay_sandbox::merchant::Merchant;
+    use eftpay_sandbox::{DeliveryOutcome, Sandbox, SandboxConfig};
+
+    let path = std::env::temp_dir().join(format!("eftpay-cli-resumed-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+    let merchant = Merchant::start(credentials.clone()).await.unwrap();
+    merchant.refuse_next(u32::MAX);
+
+    // One attempt, refused: the notification is still owed when this sandbox stops.
+    let first = Sandbox::start_with(SandboxConfig {
+        data_file: Some(path.clone()),
+        credentials: Some(credentials.clone()),
+        notification_attempts: 1,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = eftpay::Client::builder(credentials.clone()).base_url(first.base_url()).build().unwrap();
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("resumed-1"),
+        "x",
+    )
+    .notify_url(merchant.notify_url())
+    .return_url(merchant.return_url());
+    let eft = client.place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    first.pay(&eft).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !first.deliveries().iter().any(|d| matches!(d.outcome, DeliveryOutcome::NotAcknowledged { .. })) {
+        assert!(Instant::now() < deadline, "the first delivery never happened");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.shutdown().await;
+    merchant.refuse_next(0);
+
+    let mut child = eftpay()
+        .env("EFTPAY_SECRET", "test-secret-not-real")
+        .env("EFTPAY_USER_CONFIRM_KEY", "TESTKEY00001")
+        .args(["sandbox", "--addr", "127.0.0.1:0", "--data"])
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let running = Running(child);
+    let (lines, logged) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let delivered = loop {
+        match logged.try_recv() {
+            Ok(line) if line.contains("notification delivery") && line.contains("resumed-1") => break true,
+            Ok(line) => seen.push(line),
+            Err(std::sync::mpsc::TryRecvError::Empty) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(_) => break false,
+        }
+    };
+    drop(running);
+    let _ = std::fs::remove_file(&path);
+    assert!(delivered, "the resumed delivery was not logged: {seen:?}");
+}

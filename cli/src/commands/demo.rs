@@ -266,15 +266,12 @@ impl Demo<'_> {
     }
 
     /// Waits until the sandbox saw the shop acknowledge a delivery of `notification` about
-    /// `out` (of the refund `refund_no`, if given).
-    async fn acknowledged(&self, notification: &str, out: &str, refund_no: Option<&str>) -> bool {
+    /// `out`.
+    async fn acknowledged(&self, notification: &str, out: &str) -> bool {
         let deadline = tokio::time::Instant::now() + STEP_TIMEOUT;
         while tokio::time::Instant::now() < deadline {
             let done = self.sandbox.deliveries().iter().any(|d| {
-                d.interface == notification
-                    && d.out_trade_no == out
-                    && (refund_no.is_none() || d.refund_no.as_deref() == refund_no)
-                    && d.outcome == DeliveryOutcome::Acknowledged
+                d.interface == notification && d.out_trade_no == out && d.outcome == DeliveryOutcome::Acknowledged
             });
             if done {
                 return true;
@@ -518,7 +515,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
             }
             demo.ok(&format!("verified {}: {out} {paid_code}, {total}", got.interface.name))?;
             if row.notifications == Notifications::UntilAcknowledged {
-                if !demo.acknowledged(got.interface.name, out, None).await {
+                if !demo.acknowledged(got.interface.name, out).await {
                     return Err(fail("notification", "the gateway never received a correctly signed acknowledgement"));
                 }
                 demo.ok("the shop's signed acknowledgement verified at the gateway: no more re-deliveries")?;
@@ -604,7 +601,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
                 ));
             }
             demo.ok(&format!("verified {}: {part} refunded, {refunded_code}", got.interface.name))?;
-            if !demo.acknowledged(got.interface.name, out, None).await {
+            if !demo.acknowledged(got.interface.name, out).await {
                 return Err(fail(
                     "refund notification",
                     "the gateway never received a correctly signed acknowledgement",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use eftpay::Credentials;
 use eftpay::catalog::Catalog;
-use eftpay_sandbox::{Sandbox, SandboxConfig, SandboxError};
+use eftpay_sandbox::{Faults, Sandbox, SandboxConfig, SandboxError};
 
 use crate::failure::Failure;
 use crate::input::{self, BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
@@ -84,8 +84,10 @@ pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> 
     runtime.block_on(async {
         // Listening for the signals starts before anything is served, so an early one is not lost.
         let mut stop = StopSignals::listen().map_err(Failure::Runtime)?;
-        let sandbox = start(catalog, args, chosen.as_ref()).await?;
+        // Logging starts before the sandbox does: with a data file it resumes deliveries owed
+        // at once, and their first lines would otherwise go nowhere.
         log_events();
+        let sandbox = start(catalog, args, chosen.as_ref()).await?;
         if !sandbox.addr().ip().is_loopback() {
             output::note(&exposure_warning(sandbox.addr()));
         }
@@ -149,13 +151,17 @@ fn print_banner(args: &Args, sandbox: &Sandbox, chose_credentials: bool) -> Resu
     };
     // The control API takes its POSTs as JSON only (so a page on another site cannot send them).
     let json = "-H 'content-type: application/json'";
+    // Written from the sandbox's own type, so the example names every fault there is. A struct
+    // of numbers always serialises; were it ever not to, the example would show `{}`.
+    let faults = serde_json::to_string(&Faults { drop_notifications: 1, ..Faults::default() })
+        .unwrap_or_else(|_| "{}".to_owned());
     output::print(&format!(
         "eftPay sandbox gateway listening on {base}\n\
          Point the SDK or the other commands at it:\n  export {BASE_URL_VAR}={base}\n  export {USER_KEY_VAR}={key}\n{secret_line}\
          Pay pages: the pay link (or QR code content) of each order's reply. Control API (POSTs as JSON):\n  \
          curl -X POST {json} {root}/control/orders/<eft_trade_no>/pay   # or fail, cancel, expire\n  \
          curl {root}/control/orders   curl {root}/control/deliveries\n  \
-         curl -X POST {json} -d '{{\"drop_notifications\":1,\"tamper_notifications\":0,\"delay_notifications_ms\":0,\"slow_responses_ms\":0,\"server_errors\":0}}' {root}/control/faults\n\
+         curl -X POST {json} -d '{faults}' {root}/control/faults\n\
          Data: {data}\nCtrl-C (or SIGTERM) stops it once the requests in flight are answered.\n",
         base = sandbox.base_url(),
         key = credentials.user_confirm_key,
