@@ -121,68 +121,91 @@ fn refunds(purpose: Purpose) -> bool {
     matches!(purpose, Purpose::Refund | Purpose::ApplyRefund)
 }
 
-/// Each flag and the concept it sets for `purpose`, in the order messages prefer them: the first
-/// flag of a concept is the one named when a field nothing set is missing.
-pub fn flag_table(purpose: Purpose) -> [(&'static str, Concept); 19] {
-    let amounts = if refunds(purpose) {
-        [("--amount", Concept::RefundAmount), ("--refund-amount", Concept::RefundAmount), ("--total", Concept::Amount)]
-    } else {
-        [("--amount", Concept::Amount), ("--total", Concept::Amount), ("--refund-amount", Concept::RefundAmount)]
-    };
-    let [first, second, third] = amounts;
-    [
-        first,
-        second,
-        third,
-        ("--out-trade-no", Concept::OutTradeNo),
-        ("--eft-trade-no", Concept::EftTradeNo),
-        ("--refund-no", Concept::RefundNo),
-        ("--subject", Concept::Subject),
-        ("--body", Concept::Body),
-        ("--wallet", Concept::Wallet),
-        ("--pay-scene", Concept::PayScene),
-        ("--lang", Concept::Lang),
-        ("--notify-url", Concept::NotifyUrl),
-        ("--return-url", Concept::ReturnUrl),
-        ("--buyer-type", Concept::BuyerType),
-        ("--currency", Concept::Currency),
-        ("--active-time", Concept::ActiveTime),
-        ("--reason", Concept::RefundReason),
-        ("--tid", Concept::Terminal),
-        // The row decides these; the flag is only named when the row's value is refused.
-        ("--service", Concept::Service),
-    ]
+/// One request flag: the one place that says what it sets and where its value is, so reading the
+/// flags given, naming a field's flag and hiding unused flags cannot disagree.
+#[derive(Clone, Copy)]
+pub struct Flag {
+    /// The flag as typed (`--amount`).
+    pub name: &'static str,
+    /// The clap id of its argument: the [`RequestArgs`] field it is read into.
+    id: &'static str,
+    /// What it sets.
+    concept: Concept,
+    /// What it sets in a request that moves money back, where that differs: `refund --amount`
+    /// is the amount refunded.
+    when_refunding: Option<Concept>,
+    /// Its value; `None` for `--service`, which chooses the row rather than setting a field.
+    value: Option<fn(&RequestArgs) -> Option<&String>>,
+}
+
+impl Flag {
+    /// What the flag sets in a request of `purpose`.
+    pub fn concept(&self, purpose: Purpose) -> Concept {
+        match self.when_refunding {
+            Some(concept) if refunds(purpose) => concept,
+            _ => self.concept,
+        }
+    }
+}
+
+impl std::fmt::Debug for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flag").field("name", &self.name).field("concept", &self.concept).finish_non_exhaustive()
+    }
+}
+
+/// A flag that sets a field.
+const fn sets(
+    name: &'static str,
+    id: &'static str,
+    concept: Concept,
+    value: fn(&RequestArgs) -> Option<&String>,
+) -> Flag {
+    Flag { name, id, concept, when_refunding: None, value: Some(value) }
+}
+
+/// Every request flag, in the order messages prefer them: the first flag setting a concept is the
+/// one named when a field nothing set is missing (`refund`: `--amount` for the amount refunded,
+/// `--total` for the order's).
+pub const FLAGS: [Flag; 19] = [
+    Flag {
+        when_refunding: Some(Concept::RefundAmount),
+        ..sets("--amount", "amount", Concept::Amount, |args| args.amount.as_ref())
+    },
+    sets("--total", "total", Concept::Amount, |args| args.total.as_ref()),
+    sets("--refund-amount", "refund_amount", Concept::RefundAmount, |args| args.refund_amount.as_ref()),
+    sets("--out-trade-no", "out_trade_no", Concept::OutTradeNo, |args| args.out_trade_no.as_ref()),
+    sets("--eft-trade-no", "eft_trade_no", Concept::EftTradeNo, |args| args.eft_trade_no.as_ref()),
+    sets("--refund-no", "refund_no", Concept::RefundNo, |args| args.refund_no.as_ref()),
+    sets("--subject", "subject", Concept::Subject, |args| args.subject.as_ref()),
+    sets("--body", "body", Concept::Body, |args| args.body.as_ref()),
+    sets("--wallet", "wallet", Concept::Wallet, |args| args.wallet.as_ref()),
+    sets("--pay-scene", "pay_scene", Concept::PayScene, |args| args.pay_scene.as_ref()),
+    sets("--lang", "lang", Concept::Lang, |args| args.lang.as_ref()),
+    sets("--notify-url", "notify_url", Concept::NotifyUrl, |args| args.notify_url.as_ref()),
+    sets("--return-url", "return_url", Concept::ReturnUrl, |args| args.return_url.as_ref()),
+    sets("--buyer-type", "buyer_type", Concept::BuyerType, |args| args.buyer_type.as_ref()),
+    sets("--currency", "currency", Concept::Currency, |args| args.currency.as_ref()),
+    sets("--active-time", "active_time", Concept::ActiveTime, |args| args.active_time.as_ref()),
+    sets("--reason", "reason", Concept::RefundReason, |args| args.reason.as_ref()),
+    sets("--tid", "tid", Concept::Terminal, |args| args.tid.as_ref()),
+    // The row decides the service; the flag is only named when the row's value is refused.
+    Flag { name: "--service", id: "service", concept: Concept::Service, when_refunding: None, value: None },
+];
+
+/// The flag named for `concept` in a request of `purpose`.
+fn flag_for(purpose: Purpose, concept: Concept) -> Option<&'static Flag> {
+    FLAGS.iter().find(|flag| flag.concept(purpose) == concept)
 }
 
 impl RequestArgs {
     /// The flags given, with what they set for `purpose`.
     pub fn given(&self, purpose: Purpose) -> Vec<Given> {
-        let values: [(&'static str, &Option<String>); 18] = [
-            ("--amount", &self.amount),
-            ("--total", &self.total),
-            ("--refund-amount", &self.refund_amount),
-            ("--out-trade-no", &self.out_trade_no),
-            ("--eft-trade-no", &self.eft_trade_no),
-            ("--refund-no", &self.refund_no),
-            ("--subject", &self.subject),
-            ("--body", &self.body),
-            ("--wallet", &self.wallet),
-            ("--pay-scene", &self.pay_scene),
-            ("--lang", &self.lang),
-            ("--notify-url", &self.notify_url),
-            ("--return-url", &self.return_url),
-            ("--buyer-type", &self.buyer_type),
-            ("--currency", &self.currency),
-            ("--active-time", &self.active_time),
-            ("--reason", &self.reason),
-            ("--tid", &self.tid),
-        ];
-        let table = flag_table(purpose);
-        values
-            .into_iter()
-            .filter_map(|(flag, value)| {
-                let concept = table.iter().find(|(name, _)| *name == flag)?.1;
-                Some(Given { flag, concept, value: value.clone()? })
+        FLAGS
+            .iter()
+            .filter_map(|flag| {
+                let value = (flag.value?)(self)?;
+                Some(Given { flag: flag.name, concept: flag.concept(purpose), value: value.clone() })
             })
             .collect()
     }
@@ -193,7 +216,8 @@ impl RequestArgs {
 pub fn hide_unused_flags(command: clap::Command, catalog: &Catalog, purposes: &[Purpose]) -> clap::Command {
     let Some(purpose) = purposes.first() else { return command };
     let mut command = command;
-    for (flag, concept) in flag_table(*purpose) {
+    for flag in &FLAGS {
+        let concept = flag.concept(*purpose);
         if concept == Concept::Service {
             continue;
         }
@@ -203,8 +227,7 @@ pub fn hide_unused_flags(command: clap::Command, catalog: &Catalog, purposes: &[
             .filter(|i| purposes.contains(&i.purpose))
             .any(|i| caller_field(i, concept).is_some());
         if !used {
-            let id = flag.trim_start_matches('-').replace('-', "_");
-            command = command.mut_arg(id, |arg| arg.hide(true));
+            command = command.mut_arg(flag.id, |arg| arg.hide(true));
         }
     }
     command
@@ -424,10 +447,9 @@ impl Draft<'_> {
             Some(Source::Row) => "--service".to_owned(),
             None => {
                 let concept = self.target.interface.field(wire).and_then(|f| f.concept);
-                flag_table(self.target.purpose)
-                    .iter()
-                    .find(|(_, c)| Some(*c) == concept)
-                    .map_or_else(|| format!("--field {wire}=…"), |(flag, _)| (*flag).to_owned())
+                concept
+                    .and_then(|concept| flag_for(self.target.purpose, concept))
+                    .map_or_else(|| format!("--field {wire}=…"), |flag| flag.name.to_owned())
             }
         }
     }
@@ -682,7 +704,59 @@ fn phrase(draft: &Draft<'_>, violation: &Violation) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::named_field;
+    use clap::{Args, FromArgMatches};
+    use eftpay::rules::{Concept, Purpose};
+
+    use super::{FLAGS, RequestArgs, flag_for, named_field};
+
+    fn command() -> clap::Command {
+        RequestArgs::augment_args(clap::Command::new("request"))
+    }
+
+    #[test]
+    fn every_request_flag_is_in_the_one_table_under_its_clap_id_and_name() {
+        let command = command();
+        // `--scene` chooses the scene and `--field` sets fields by name: neither sets a concept.
+        let mut ids: Vec<&str> = command
+            .get_arguments()
+            .map(|arg| arg.get_id().as_str())
+            .filter(|id| !["scene", "fields"].contains(id))
+            .collect();
+        let mut table: Vec<&str> = FLAGS.iter().map(|flag| flag.id).collect();
+        ids.sort_unstable();
+        table.sort_unstable();
+        assert_eq!(ids, table);
+        for flag in &FLAGS {
+            let arg = command.get_arguments().find(|arg| arg.get_id() == flag.id).unwrap();
+            assert_eq!(arg.get_long().map(|long| format!("--{long}")).as_deref(), Some(flag.name));
+        }
+    }
+
+    #[test]
+    fn every_flag_given_is_read_with_its_own_value() {
+        let mut argv = vec!["request".to_owned()];
+        for flag in &FLAGS {
+            argv.push(flag.name.to_owned());
+            argv.push(format!("value of {}", flag.name));
+        }
+        let matches = command().try_get_matches_from(argv).unwrap();
+        let args = RequestArgs::from_arg_matches(&matches).unwrap();
+        let given = args.given(Purpose::PlaceOrder);
+        let setting: Vec<_> =
+            FLAGS.iter().filter(|flag| flag.concept(Purpose::PlaceOrder) != Concept::Service).collect();
+        assert_eq!(given.len(), setting.len(), "{given:?}");
+        for (given, flag) in given.iter().zip(setting) {
+            assert_eq!((given.flag, given.value.as_str()), (flag.name, format!("value of {}", flag.name).as_str()));
+        }
+    }
+
+    #[test]
+    fn amount_is_the_amount_refunded_in_a_refund_and_the_orders_total_otherwise() {
+        assert_eq!(flag_for(Purpose::PlaceOrder, Concept::Amount).map(|f| f.name), Some("--amount"));
+        assert_eq!(flag_for(Purpose::PlaceOrder, Concept::RefundAmount).map(|f| f.name), Some("--refund-amount"));
+        assert_eq!(flag_for(Purpose::Refund, Concept::RefundAmount).map(|f| f.name), Some("--amount"));
+        assert_eq!(flag_for(Purpose::ApplyRefund, Concept::Amount).map(|f| f.name), Some("--total"));
+    }
 
     #[test]
     fn a_named_field_splits_at_the_first_equals_sign() {
