@@ -8,7 +8,7 @@
 //! NAME=VALUE` sets any field by its wire name.
 
 use eftpay::Amount;
-use eftpay::catalog::{Catalog, FieldInfo, InterfaceInfo, SceneInfo, ServiceInfo};
+use eftpay::catalog::{Catalog, FieldInfo, FieldRefusal, InterfaceInfo, SceneInfo, ServiceInfo};
 use eftpay::rules::{Concept, FieldKind, Purpose};
 use eftpay::validation::{Rule, Violation, check_fields};
 
@@ -548,37 +548,21 @@ fn check_choice(draft: &mut Draft<'_>, field: &'static FieldInfo, item: &Given) 
     draft.reported.push(field.wire);
 }
 
-/// `--field NAME=VALUE`.
+/// `--field NAME=VALUE`: what the caller may set by name is the catalog's rule
+/// ([`InterfaceInfo::caller_field`]), worded here for the flag.
 fn take_named(draft: &mut Draft<'_>, item: &NamedField) {
     let interface = draft.target.interface;
     let name = &item.name;
-    let Some(field) = interface.field(name) else {
-        let known: Vec<&str> = interface.fields.iter().filter(|f| f.is_caller_set()).map(|f| f.wire).collect();
-        let names: Vec<&str> = interface.fields.iter().map(|f| f.wire).collect();
-        draft.problems.push(format!(
-            "--field {name}: {} has no field `{name}`{}; its fields are: {}",
-            interface.name,
-            did_you_mean(name, &names),
-            known.join(", ")
-        ));
-        return;
-    };
-    if field.concept.is_some_and(Concept::is_envelope) {
-        draft.problems.push(format!(
-            "--field {name}: the command fills it in (user key and time from the configuration and the clock, the \
-             signature from EFTPAY_SECRET); leave it out"
-        ));
-        return;
-    }
-    match field.fixed {
-        Some(fixed) if fixed != item.value => {
-            draft
-                .problems
-                .push(format!("--field {name}: it is always `{fixed}` and the command sends it; leave it out"));
+    let field = match interface.caller_field(name, &item.value) {
+        Ok(field) => field,
+        Err(refusal) => {
+            draft.problems.push(refused_by_name(interface, name, refusal));
             return;
         }
-        Some(_) => return,
-        None => {}
+    };
+    if field.fixed.is_some() {
+        // Its own fixed value: the command sends it anyway.
+        return;
     }
     if draft.source(field.wire).is_some() {
         let other = draft.label(field.wire);
@@ -586,6 +570,30 @@ fn take_named(draft: &mut Draft<'_>, item: &NamedField) {
         return;
     }
     draft.set(field, item.value.clone(), Source::Named);
+}
+
+/// Why `--field NAME=…` may not be given, in the command's words.
+fn refused_by_name(interface: &InterfaceInfo, name: &str, refusal: FieldRefusal) -> String {
+    match refusal {
+        FieldRefusal::Unknown => {
+            let known: Vec<&str> = interface.fields.iter().filter(|f| f.is_caller_set()).map(|f| f.wire).collect();
+            let names: Vec<&str> = interface.fields.iter().map(|f| f.wire).collect();
+            format!(
+                "--field {name}: {} has no field `{name}`{}; its fields are: {}",
+                interface.name,
+                did_you_mean(name, &names),
+                known.join(", ")
+            )
+        }
+        FieldRefusal::FilledIn => format!(
+            "--field {name}: the command fills it in (user key and time from the configuration and the clock, the \
+             signature from EFTPAY_SECRET); leave it out"
+        ),
+        FieldRefusal::Fixed { value } => {
+            format!("--field {name}: it is always `{value}` and the command sends it; leave it out")
+        }
+        other => format!("--field {name}: {other}"),
+    }
 }
 
 /// What the row decides (service, payType), its defaults (the first pay_scene, its only

@@ -764,6 +764,28 @@ fn field_sets_any_field_by_its_wire_name_and_refuses_names_the_interface_lacks()
 }
 
 #[test]
+fn field_refuses_another_value_for_a_fixed_field_and_takes_its_own() {
+    let (query, fixed) = CATALOG
+        .interfaces
+        .iter()
+        .filter(|i| i.purpose == Purpose::Query && CATALOG.services_of(i.name).next().is_none())
+        .find_map(|i| i.fields.iter().find(|f| f.fixed.is_some()).map(|f| (i, f)))
+        .expect("a query without rows has a fixed field");
+    let scene = CATALOG.scenes_of(query.name).next().unwrap();
+    let value = fixed.fixed.unwrap();
+    let (listener, base_url) = silent_listener();
+    let other = format!("{}=NOT-{value}", fixed.wire);
+    let own = format!("{}={value}", fixed.wire);
+    let args = ["query", "--scene", scene.name, "--out-trade-no", "rrn_1", "--field", &other, "--field", &own];
+    let output = eftpay(&args, &base_url);
+    assert_exit(&output, 6);
+    let err = stderr(&output);
+    assert!(err.contains(&format!("--field {}: it is always `{value}`", fixed.wire)), "{err}");
+    assert_eq!(err.matches(&format!("--field {}", fixed.wire)).count(), 1, "its own value is taken: {err}");
+    assert!(no_connection_was_made(&listener));
+}
+
+#[test]
 fn a_field_given_by_flag_and_by_name_is_refused() {
     let (listener, base_url) = silent_listener();
     let args = pre_order(&["--return-url", "https://m.example/r", "--field", "subject=other"]);
