@@ -186,3 +186,35 @@ pub fn place_order_rows() -> Vec<(&'static InterfaceInfo, &'static ServiceInfo)>
         .flat_map(|interface| CATALOG.services_of(interface.name).map(move |row| (interface, row)))
         .collect()
 }
+
+/// An address that answers every request with 200 and a body that never ends (chunks of `x`,
+/// no announced length), on threads of its own; its root URL. A reader that does not stop at a
+/// limit reads until its timeout.
+pub fn endless_answer() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let root = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(mut socket) = socket else { return };
+            std::thread::spawn(move || {
+                let mut request = [0_u8; 4096];
+                let _ = socket.read(&mut request);
+                let chunk = [b'x'; 8192];
+                let mut answer =
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+                // Until the reader hangs up, which fails the write.
+                loop {
+                    answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    answer.extend_from_slice(&chunk);
+                    answer.extend_from_slice(b"\r\n");
+                    if socket.write_all(&answer).is_err() {
+                        return;
+                    }
+                    answer.clear();
+                }
+            });
+        }
+    });
+    root
+}
