@@ -1,8 +1,7 @@
 //! The control API, for tests and people driving the sandbox by hand: pay (choosing the wallet
-//! where the payer chooses), fail or expire an order; read orders and the notification log;
-//! switch faults on. Over HTTP under `/control`
-//! (POSTs as JSON, so a page on another site cannot send them), and as methods of
-//! [`Sandbox`](crate::Sandbox).
+//! where the payer chooses), fail or expire an order; read orders and the notification log (its
+//! latest entries); switch faults on. Over HTTP under `/control` (POSTs as JSON, so a page on
+//! another site cannot send them), and as methods of [`Sandbox`](crate::Sandbox).
 
 use std::sync::Arc;
 
@@ -124,7 +123,7 @@ async fn act(
 }
 
 async fn deliveries(State(shared): State<Arc<Shared>>) -> Json<Vec<notifier::Delivery>> {
-    Json(lock(&shared.deliveries).clone())
+    Json(shared.deliveries())
 }
 
 async fn faults(State(shared): State<Arc<Shared>>) -> Json<Faults> {

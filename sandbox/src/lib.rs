@@ -62,6 +62,11 @@ use crate::store::Store;
 /// not grow without bound.
 pub const SENT_KEPT: usize = 10_000;
 
+/// How many notification delivery attempts [`Sandbox::deliveries`] keeps: the latest, so a
+/// long-running sandbox (or a merchant that never acknowledges) does not grow the log without
+/// bound.
+pub const DELIVERIES_KEPT: usize = 10_000;
+
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -158,7 +163,7 @@ pub(crate) struct Shared {
     pub addr: SocketAddr,
     pub ledger: Mutex<Ledger>,
     pub faults: Mutex<Faults>,
-    pub deliveries: Mutex<Vec<Delivery>>,
+    pub deliveries: Mutex<VecDeque<Delivery>>,
     pub sent: Mutex<VecDeque<Sent>>,
     pub store: Option<Mutex<Store>>,
     pub http: reqwest::Client,
@@ -205,12 +210,26 @@ impl Shared {
 
     /// Keeps a copy of a message as it went out.
     pub fn record(&self, interface: &'static str, encoding: Encoding, body: &str) {
-        let mut sent = lock(&self.sent);
-        if sent.len() >= SENT_KEPT {
-            sent.pop_front();
-        }
-        sent.push_back(Sent { interface, encoding, body: body.to_owned() });
+        keep_latest(&mut lock(&self.sent), Sent { interface, encoding, body: body.to_owned() }, SENT_KEPT);
     }
+
+    /// Logs a notification delivery attempt.
+    pub fn log_delivery(&self, delivery: Delivery) {
+        keep_latest(&mut lock(&self.deliveries), delivery, DELIVERIES_KEPT);
+    }
+
+    /// The delivery log, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        lock(&self.deliveries).iter().cloned().collect()
+    }
+}
+
+/// Appends `item`, dropping the oldest so that at most `kept` remain.
+fn keep_latest<T>(log: &mut VecDeque<T>, item: T, kept: usize) {
+    while log.len() >= kept.max(1) {
+        log.pop_front();
+    }
+    log.push_back(item);
 }
 
 /// A running sandbox gateway.
@@ -273,7 +292,7 @@ impl Sandbox {
             addr,
             ledger: Mutex::new(Ledger::with_orders(orders)),
             faults: Mutex::new(Faults::default()),
-            deliveries: Mutex::new(Vec::new()),
+            deliveries: Mutex::new(VecDeque::new()),
             sent: Mutex::new(VecDeque::new()),
             store,
             http: notifier::http_client()?,
@@ -394,9 +413,9 @@ impl Sandbox {
         lock(&self.shared.faults).clone()
     }
 
-    /// Every notification delivery attempt so far.
+    /// The latest notification delivery attempts (at most [`DELIVERIES_KEPT`]), oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        lock(&self.shared.deliveries).clone()
+        self.shared.deliveries()
     }
 
     /// The latest messages the sandbox sent (at most [`SENT_KEPT`]), oldest first: every reply,

@@ -226,7 +226,7 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
             "notification delivery"
         );
         let acknowledged = outcome == DeliveryOutcome::Acknowledged;
-        lock(&shared.deliveries).push(Delivery {
+        shared.log_delivery(Delivery {
             interface: target.interface.name.to_owned(),
             eft_trade_no: target.eft_trade_no.clone(),
             out_trade_no: order.out_trade_no.clone(),
@@ -246,7 +246,13 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
             return;
         }
         if attempt < attempts {
-            tokio::time::sleep(backoff).await;
+            // A timer waits at least its tick even for no time; without a backoff, only let
+            // other work run.
+            if backoff.is_zero() {
+                tokio::task::yield_now().await;
+            } else {
+                tokio::time::sleep(backoff).await;
+            }
             backoff = backoff.saturating_mul(2);
         }
     }

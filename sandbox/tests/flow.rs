@@ -12,7 +12,7 @@ use eftpay::notify::Notification;
 use eftpay::rules::{Concept, Meaning};
 use eftpay::{Amount, CATALOG, QueryRequest, TradeStatus, services, wallets};
 use eftpay_sandbox::merchant::THANKS;
-use eftpay_sandbox::{DeliveryOutcome, Faults, Sandbox, SandboxConfig};
+use eftpay_sandbox::{DELIVERIES_KEPT, DeliveryOutcome, Faults, Sandbox, SandboxConfig};
 
 #[tokio::test]
 async fn the_whole_flow_runs_over_loopback() {
@@ -138,6 +138,42 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
     assert_eq!(outcomes[0], DeliveryOutcome::Dropped);
     assert!(matches!(outcomes[1], DeliveryOutcome::Tampered { .. }), "{outcomes:?}");
     assert_eq!(outcomes[2], DeliveryOutcome::Acknowledged);
+}
+
+#[tokio::test]
+async fn the_delivery_log_keeps_only_the_latest_deliveries() {
+    // Every attempt lost on the way: nothing is sent, each attempt is logged at once.
+    let attempts = DELIVERIES_KEPT + 5;
+    let config = SandboxConfig {
+        notification_attempts: u32::try_from(attempts).unwrap(),
+        notification_backoff: Duration::ZERO,
+        ..common::fast_config()
+    };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    sandbox.set_faults(Faults { drop_notifications: u32::MAX, ..Faults::default() });
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_log"),
+        "x",
+    )
+    .notify_url("http://127.0.0.1:9/notify")
+    .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    let last = u32::try_from(attempts).unwrap();
+    let mut deliveries = Vec::new();
+    for _ in 0..3000 {
+        deliveries = sandbox.deliveries();
+        if deliveries.last().is_some_and(|d| d.attempt == last) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(deliveries.last().map(|d| d.attempt), Some(last), "every attempt was made");
+    assert_eq!(deliveries.len(), DELIVERIES_KEPT, "only the latest are kept");
+    assert_eq!(deliveries.first().map(|d| d.attempt), Some(last + 1 - u32::try_from(DELIVERIES_KEPT).unwrap()));
+    assert!(deliveries.windows(2).all(|w| w[0].attempt + 1 == w[1].attempt), "oldest first, none missing");
 }
 
 #[tokio::test]
