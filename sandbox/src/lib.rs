@@ -29,6 +29,7 @@ mod incoming;
 pub mod merchant;
 mod notifier;
 mod outgoing;
+mod paths;
 mod pay_page;
 mod purposes;
 mod reply;
@@ -85,6 +86,20 @@ pub enum SandboxError {
     /// The HTTP client that delivers notifications could not start.
     #[error("the sandbox's HTTP client could not start: {0}")]
     Http(String),
+    /// The spec has a request endpoint the sandbox cannot serve: one of its own paths, or one
+    /// its router would read as a pattern. Nothing was started.
+    #[error(
+        "cannot serve the spec's {interface} interface at its endpoint {endpoint}: {reason}; give {interface} \
+         another endpoint in the spec"
+    )]
+    Endpoint {
+        /// The interface (spec name).
+        interface: &'static str,
+        /// Its endpoint, as the spec gives it.
+        endpoint: &'static str,
+        /// Why it cannot be served.
+        reason: String,
+    },
 }
 
 /// How to run the sandbox. `Default` listens on `127.0.0.1:0` with generated credentials, the
@@ -205,7 +220,12 @@ impl Shared {
 
     /// The pay page of an order.
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
-        format!("{}/web/payPage?order={eft_trade_no}", self.base_url)
+        format!("{}{}?order={eft_trade_no}", self.base_url, paths::PAY_PAGE)
+    }
+
+    /// The sandbox's own origin (`http://HOST:PORT`): its base URL without the gateway root.
+    pub fn origin(&self) -> &str {
+        self.base_url.strip_suffix(paths::GATEWAY_ROOT).unwrap_or(&self.base_url)
     }
 
     /// Keeps a copy of a message as it went out.
@@ -259,8 +279,10 @@ impl Sandbox {
     /// Starts a sandbox as configured.
     ///
     /// # Errors
-    /// The address cannot be bound, or the data file cannot be used.
+    /// The spec has an endpoint the sandbox cannot serve ([`SandboxError::Endpoint`]), the
+    /// address cannot be bound, or the data file cannot be used.
     pub async fn start_with(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        paths::check_endpoints(config.catalog)?;
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|source| SandboxError::Bind { addr: config.addr, source })?;
@@ -282,8 +304,8 @@ impl Sandbox {
         };
         let host = config.host.as_deref().map(cross_site::host_name).filter(|h| !h.is_empty());
         let base_url = match host {
-            Some(host) => format!("http://{host}:{}/VMP", addr.port()),
-            None => format!("http://{}/VMP", linkable(addr)),
+            Some(host) => format!("http://{host}:{}{}", addr.port(), paths::GATEWAY_ROOT),
+            None => format!("http://{}{}", linkable(addr), paths::GATEWAY_ROOT),
         };
         let shared = Arc::new(Shared {
             catalog: config.catalog,
