@@ -8,8 +8,9 @@ mod common;
 use std::time::Duration;
 
 use common::{client, code, merchant, sandbox};
+use eftpay::catalog::{InterfaceInfo, ServiceInfo};
 use eftpay::notify::Notification;
-use eftpay::rules::{Concept, Meaning};
+use eftpay::rules::{Concept, Meaning, Notifications, Purpose};
 use eftpay::{Amount, CATALOG, QueryRequest, TradeStatus, services, wallets};
 use eftpay_sandbox::merchant::THANKS;
 use eftpay_sandbox::{DELIVERIES_KEPT, DeliveryOutcome, Faults, Sandbox, SandboxConfig};
@@ -176,64 +177,104 @@ async fn the_delivery_log_keeps_only_the_latest_deliveries() {
     assert!(deliveries.windows(2).all(|w| w[0].attempt + 1 == w[1].attempt), "oldest first, none missing");
 }
 
+/// Places an order of `row` through `interface` with the fields built from the catalog; its
+/// eftPay number.
+async fn place_generic(
+    sandbox: &Sandbox,
+    interface: &'static InterfaceInfo,
+    row: &'static ServiceInfo,
+    out: &str,
+    notify_url: Option<&str>,
+) -> String {
+    let ask = common::Ask {
+        out_trade_no: Some(out),
+        amount: Some(Amount::from_cents(100)),
+        notify_url,
+        return_url: Some("https://merchant.example/return"),
+        ..common::Ask::default()
+    };
+    let reply =
+        common::post_fields(sandbox, interface, &common::request_fields(sandbox, interface, Some(row), &ask)).await;
+    assert_eq!(common::reply_meaning(interface, &reply, Concept::ReturnStatus), Some(Meaning::Accepted), "{reply:?}");
+    sandbox.order_by_out_trade_no(out).unwrap().eft_trade_no
+}
+
 #[tokio::test]
 async fn once_services_notify_once_and_never_services_not_at_all() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(5);
-    let nuvei = services::NuveiWebPreOrder::place_order(
-        wallets::Nuvei,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_once"),
-        "x",
-    )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
-    let octopus = services::OctOnlinePreOrder::place_order(
-        wallets::Octopus,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_never"),
-        "x",
-    )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
-    let c = client(&sandbox);
-    let a = c.place_order(nuvei).await.unwrap().eft_trade_no.clone().unwrap();
-    let b = c.place_order(octopus).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&a).unwrap();
-    sandbox.pay(&b).unwrap();
-    common::deliveries_at_least(&sandbox, 1).await;
+    // A place-order row of each policy the spec has, and how many deliveries it makes to a
+    // merchant that refuses them all.
+    let mut orders = Vec::new();
+    for (policy, expected) in [(Notifications::Once, 1), (Notifications::Never, 0)] {
+        let rows = common::place_order_rows();
+        let Some((interface, row)) = rows.into_iter().find(|(_, row)| row.notifications == policy) else { continue };
+        let out = format!("rrn_{policy:?}");
+        let eft = place_generic(&sandbox, interface, row, &out, Some(&merchant.notify_url())).await;
+        sandbox.pay(&eft).unwrap();
+        orders.push((row.name, eft, expected));
+    }
+    common::deliveries_at_least(&sandbox, orders.iter().map(|(_, _, n)| n).sum()).await;
     // Long enough for several re-deliveries at the test backoff (20 ms, doubling), were any due.
     tokio::time::sleep(Duration::from_millis(400)).await;
     let deliveries = sandbox.deliveries();
-    assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == a).count(), 1, "NUVEI notifies once, refused or not");
-    assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == b).count(), 0, "Octopus never notifies");
+    for (service, eft, expected) in orders {
+        let made = deliveries.iter().filter(|d| d.eft_trade_no == eft).count();
+        assert_eq!(made, expected, "{service}: {deliveries:?}");
+    }
+}
+
+/// Whether the spec has a refund (or apply-refund) row, in a scene of `interface`, for orders of
+/// `pay_type`: one for that payType or for every payType.
+fn has_refund_row(interface: &InterfaceInfo, pay_type: Option<&str>) -> bool {
+    CATALOG.scenes_of(interface.name).any(|scene| {
+        [Purpose::Refund, Purpose::ApplyRefund]
+            .into_iter()
+            .filter_map(|purpose| CATALOG.scene_interface(scene, purpose))
+            .flat_map(|refund| CATALOG.services_of(refund.name))
+            .any(|row| row.pay_type.is_none() || row.pay_type == pay_type)
+    })
+}
+
+#[tokio::test]
+async fn orders_of_a_pay_type_without_a_refund_row_are_not_refundable() {
+    let sandbox = sandbox().await;
+    let without: Vec<_> =
+        common::place_order_rows().into_iter().filter(|(i, row)| !has_refund_row(i, row.pay_type)).collect();
+    for (i, (interface, row)) in without.into_iter().enumerate() {
+        // Refunded through the refund interface of its scene, whichever row that names: refused
+        // as not refundable, whatever it names.
+        let Some(refund) = CATALOG.scenes_of(interface.name).find_map(|s| CATALOG.scene_interface(s, Purpose::Refund))
+        else {
+            continue;
+        };
+        let out = format!("rrn_norefund_{i}");
+        let eft = place_generic(&sandbox, interface, row, &out, None).await;
+        sandbox.pay(&eft).unwrap();
+        let ask = common::Ask {
+            out_trade_no: Some(&out),
+            amount: Some(Amount::from_cents(100)),
+            refund_amount: Some(Amount::from_cents(10)),
+            refund_no: Some("rf_1"),
+            ..common::Ask::default()
+        };
+        let fields = common::request_fields(&sandbox, refund, CATALOG.services_of(refund.name).next(), &ask);
+        let reply = common::post_fields(&sandbox, refund, &fields).await;
+        assert_eq!(
+            common::reply_meaning(refund, &reply, Concept::ReturnStatus),
+            Some(Meaning::NotRefundable),
+            "{}: {reply:?}",
+            row.name
+        );
+        assert!(sandbox.order(&eft).unwrap().refunds.is_empty(), "{}", row.name);
+    }
 }
 
 #[tokio::test]
 async fn refunds_are_refused_when_eftpay_would_refuse_them() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
-    let fps = services::FpsWebPreOrder::place_order(
-        wallets::Fps,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_fps"),
-        "x",
-    )
-    .return_url("https://merchant.example/r");
-    let eft = c.place_order(fps).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
-    // FPS has no refund service in the spec at all: a refund through another service is refused
-    // as not refundable, whatever it names.
-    let fps_refund = services::AlipayWebRefund::refund(
-        wallets::AlipayHk,
-        eftpay::RefundAmount::new(Amount::from_cents(10)),
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_fps"),
-        eftpay::RefundNo::new("rf_fps"),
-    );
-    let not_refundable = c.refund(fps_refund).await.unwrap_err();
-    assert_eq!(not_refundable.gateway().unwrap().code(), code(Meaning::NotRefundable), "{not_refundable}");
     let alipay = services::AlipayWebPreOrder::place_order(
         wallets::AlipayHk,
         Amount::from_cents(100),
