@@ -372,8 +372,7 @@ async fn server_errors_are_retried_by_the_client_for_query_only() {
     assert!(c.place_order(order.clone()).await.is_err(), "place order is not retried");
     c.place_order(order).await.unwrap();
     sandbox.set_faults(Faults { server_errors: 2, ..Faults::default() });
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some("rrn_5xx".into());
+    let q = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_5xx"));
     assert_eq!(
         c.query(q).await.unwrap().trade_status,
         Some(TradeStatus::TradeProcessing),
@@ -407,8 +406,7 @@ async fn orders_survive_a_restart_with_a_data_file() {
     let second = Sandbox::start_with(config()).await.unwrap();
     let kept = second.order(&eft).expect("the order is still there");
     assert_eq!(kept.trade_status(), Some(Meaning::Paid));
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some("rrn_keep".into());
+    let q = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_keep"));
     assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
     second.shutdown().await;
     let _ = std::fs::remove_file(&path);
@@ -459,8 +457,7 @@ async fn a_restart_owing_a_notification_answers_and_delivers_it() {
     let second = start_within(config(8), Duration::from_secs(20))
         .await
         .expect("the restart answers (it hung with a notification owed)");
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some("rrn_owed".into());
+    let q = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_owed"));
     assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
     let deliveries = common::deliveries_at_least(&second, 1).await;
     assert!(
