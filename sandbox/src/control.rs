@@ -41,6 +41,8 @@ pub fn settle(
     to: OrderState,
     wallet: Option<&str>,
 ) -> Result<Order, Refusal> {
+    // An order past its active time is expired (and saved so) before it is refused.
+    shared.expire_due();
     let now = shared.now();
     let choice = match to {
         OrderState::Paid => choice(shared, eft_trade_no, wallet)?,

@@ -412,6 +412,52 @@ async fn orders_survive_a_restart_with_a_data_file() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// A clock the test moves.
+#[derive(Debug)]
+struct Dial(std::sync::Mutex<eftpay::HkTime>);
+
+impl eftpay::Clock for Dial {
+    fn now(&self) -> eftpay::HkTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// The state of an order as the data file at `path` holds it.
+fn saved_state(path: &std::path::Path, eft_trade_no: &str) -> String {
+    let json: String = rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("SELECT json FROM orders WHERE eft_trade_no = ?1", [eft_trade_no], |row| row.get(0))
+        .unwrap();
+    serde_json::from_str::<serde_json::Value>(&json).unwrap()["state"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_order_refused_as_expired_is_saved_expired() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-expired-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let dial = std::sync::Arc::new(Dial(std::sync::Mutex::new(eftpay::Clock::now(&eftpay::SystemClock))));
+    let config = SandboxConfig { data_file: Some(path.clone()), clock: dial.clone(), ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_late"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let placed = sandbox.order(&eft).unwrap();
+    let active = placed.expires.expect("the row gives an active time") - placed.created;
+
+    // Past its active time, paying it is refused: it is expired, in the books and in the file.
+    let late = eftpay::Clock::now(&*dial).plus_seconds(active).unwrap();
+    *dial.0.lock().unwrap() = late;
+    assert!(sandbox.pay(&eft).is_err(), "an expired order cannot be paid");
+    sandbox.shutdown().await;
+    assert_eq!(saved_state(&path, &eft), format!("{:?}", eftpay_sandbox::OrderState::Expired));
+    let _ = std::fs::remove_file(&path);
+}
+
 /// Starts a sandbox on a thread of its own and waits at most `limit` for it: a start that
 /// deadlocks blocks its thread for good, so the test gives up on the thread instead of hanging.
 async fn start_within(config: SandboxConfig, limit: Duration) -> Option<Sandbox> {
