@@ -159,7 +159,7 @@ impl Order {
     /// Where it stands at `now`: a pending order whose active time has passed is expired,
     /// whether or not the books have recorded that yet (only [`Ledger::expire_due`] records it,
     /// so that whoever records it also saves it).
-    pub fn state_at(&self, now: HkTime) -> OrderState {
+    pub(crate) fn state_at(&self, now: HkTime) -> OrderState {
         match self.expires {
             Some(expires) if self.state == OrderState::Pending && expires <= now.unix_seconds() => OrderState::Expired,
             _ => self.state,
