@@ -14,7 +14,8 @@
 //! Each part has its own room:
 //! - [`ClientBuilder`] (`builder`): base URL, timeouts, clock, retry bounds — checked once;
 //! - `named`: requests given as fields by name;
-//! - `transport`: the HTTP exchange itself (reqwest over rustls);
+//! - `transport`: the HTTP exchange itself (reqwest over rustls), and [`read_limited`], which
+//!   reads any body from outside up to a limit;
 //! - `reply`: what the HTTP status, the body, the return status and the signature of a reply mean;
 //! - `binding`: whether an accepted reply is about the order, refund and merchant asked about;
 //! - `freshness`: whether a signed reply's `time` lies close enough to its request's;
@@ -64,7 +65,7 @@ use tracing::field::Empty;
 pub use builder::{ClientBuilder, TEST_BASE_URL};
 pub use error::{ClientError, GatewayError};
 pub use redact::redact_url;
-pub use transport::http_client_builder;
+pub use transport::{BodyError, http_client_builder, read_limited};
 
 use crate::catalog::{Catalog, InterfaceInfo, TypedFields};
 use crate::credentials::Credentials;

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use eftpay::notify::{Notification, axum::notification_route};
-use eftpay::{Amount, Client, QueryRequest, RefundRequest, Service, services, wallets};
+use eftpay::{Amount, Client, QueryRequest, services, wallets};
 use eftpay_sandbox::Sandbox;
 
 #[tokio::main]
@@ -55,17 +55,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         received.lock().map_err(|_| "poisoned")?.first().and_then(|n| n.trade_status().cloned())
     );
 
-    // 5. Query is authoritative; then refund part of it.
-    let mut query = QueryRequest::new();
-    query.out_trade_no = Some("order-1001".into());
+    // 5. Query is authoritative; then refund part of it, with the sale's wallet (the refund
+    //    service fills in its payType).
+    let query = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("order-1001"));
     println!("query: {:?}", client.query(query).await?.trade_status);
-    let refund = RefundRequest::new(
-        Service::AlipayWebRefund,
+    let refund = services::AlipayWebRefund::refund(
+        wallets::AlipayHk,
         eftpay::RefundAmount::new(Amount::parse("2.50")?),
         Amount::parse("12.50")?,
         eftpay::OutTradeNo::new("order-1001"),
-        eftpay::PayType::Alipay,
-        eftpay::Wallet::AlipayHk,
         eftpay::RefundNo::new("refund-1"),
     );
     println!("refund: {:?}", client.refund(refund).await?.trade_status);

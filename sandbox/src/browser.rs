@@ -4,6 +4,8 @@
 //! return address as the page's script would. The demo and the tests pay this way; the Chromium
 //! test does the same with a real browser.
 
+use eftpay::client::BodyError;
+
 /// An HTML form: where it posts and its named fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Form {
@@ -60,6 +62,12 @@ impl Form {
     }
 }
 
+/// The largest page the payer reads, in bytes; a larger one is a [`BrowserError::TooLarge`].
+/// A sandbox pay page, QR code included, is about a dozen KiB and a shop's return page rarely
+/// more than a few hundred: a page past a MiB is not one the payer should be shown, and reading
+/// stops there rather than holding whatever the other end sends.
+pub const MAX_PAGE_BYTES: usize = 1024 * 1024;
+
 /// The name of the pay page's wallet choice.
 const WALLET_CHOICE: &str = "wallet";
 
@@ -99,6 +107,17 @@ pub enum BrowserError {
     /// The page is not what the sandbox serves for a pending order.
     #[error("{0}")]
     Page(String),
+    /// The page is larger than [`MAX_PAGE_BYTES`]; reading stopped there.
+    #[error(
+        "{url} answered a page larger than {limit} bytes, which is no pay page or shop page; it was not read \
+         further — check the link"
+    )]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 /// The payer.
@@ -131,7 +150,7 @@ impl Payer {
     pub async fn open(&self, link: &str) -> Result<String, BrowserError> {
         let response = self.http()?.get(link).send().await.map_err(|e| load(link, &e))?;
         let status = response.status();
-        let page = response.text().await.map_err(|e| load(link, &e))?;
+        let page = read_page(link, response).await?;
         if status.is_success() { Ok(page) } else { Err(BrowserError::Page(format!("{link} answered HTTP {status}"))) }
     }
 
@@ -183,12 +202,22 @@ impl Payer {
             .send()
             .await
             .map_err(|e| load(url, &e))?;
-        response.text().await.map_err(|e| load(url, &e))
+        read_page(url, response).await
     }
 }
 
-fn load(url: &str, error: &reqwest::Error) -> BrowserError {
+fn load(url: &str, error: &dyn std::fmt::Display) -> BrowserError {
     BrowserError::Load { url: url.to_owned(), reason: error.to_string() }
+}
+
+/// A page's text, read up to [`MAX_PAGE_BYTES`].
+async fn read_page(url: &str, response: reqwest::Response) -> Result<String, BrowserError> {
+    let bytes = eftpay::client::read_limited(response, MAX_PAGE_BYTES).await.map_err(|error| match error {
+        BodyError::TooLarge { limit } => BrowserError::TooLarge { url: url.to_owned(), limit },
+        other => load(url, &other),
+    })?;
+    // Browsers show a page with bad bytes rather than none; so does the payer.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! The control API, for tests and people driving the sandbox by hand: pay (choosing the wallet
-//! where the payer chooses), fail or expire an order; read orders and the notification log;
-//! switch faults on. Over HTTP under `/control`
-//! (POSTs as JSON, so a page on another site cannot send them), and as methods of
-//! [`Sandbox`](crate::Sandbox).
+//! where the payer chooses), fail or expire an order; read orders and the notification log (its
+//! latest entries); switch faults on. Over HTTP under `/control` (POSTs as JSON, so a page on
+//! another site cannot send them), and as methods of [`Sandbox`](crate::Sandbox).
 
 use std::sync::Arc;
 
@@ -42,6 +41,8 @@ pub fn settle(
     to: OrderState,
     wallet: Option<&str>,
 ) -> Result<Order, Refusal> {
+    // An order past its active time is expired (and saved so) before it is refused.
+    shared.expire_due();
     let now = shared.now();
     let choice = match to {
         OrderState::Paid => choice(shared, eft_trade_no, wallet)?,
@@ -124,7 +125,7 @@ async fn act(
 }
 
 async fn deliveries(State(shared): State<Arc<Shared>>) -> Json<Vec<notifier::Delivery>> {
-    Json(lock(&shared.deliveries).clone())
+    Json(shared.deliveries())
 }
 
 async fn faults(State(shared): State<Arc<Shared>>) -> Json<Faults> {

@@ -38,7 +38,7 @@ pub async fn refuse_other_origins(State(shared): State<Arc<Shared>>, request: Re
                     "refused: this sandbox does not answer to the host name {}; open it at {} (or start it with that \
                      name as its configured host)",
                     printable(host),
-                    shared.base_url.trim_end_matches("/VMP")
+                    shared.origin()
                 ),
             )
                 .into_response();
@@ -54,7 +54,7 @@ pub async fn refuse_other_origins(State(shared): State<Arc<Shared>>, request: Re
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("(not text)");
-        let own = shared.base_url.trim_end_matches("/VMP");
+        let own = shared.origin();
         let addressed = addressed_origin(&shared, headers);
         let same = origin.eq_ignore_ascii_case(own)
             || addressed.as_deref().is_some_and(|addressed| origin.eq_ignore_ascii_case(addressed));

@@ -20,17 +20,19 @@ use eftpay::{HkTime, ReceivedFields};
 use crate::codes::Refusal;
 use crate::faults::take;
 use crate::incoming::Incoming;
+use crate::paths::GATEWAY_ROOT;
 use crate::reply::{self, About};
 use crate::{Shared, lock, purposes, time_window};
 
-/// The gateway's routes: one per endpoint the catalog's request interfaces name, under `/VMP`.
+/// The gateway's routes: one per endpoint the catalog's request interfaces name, under the
+/// gateway root (the endpoints were checked not to take a path of the sandbox's own).
 pub fn routes(catalog: &'static Catalog) -> Router<Arc<Shared>> {
     let mut endpoints: Vec<&'static str> = catalog.interfaces.iter().filter_map(|i| i.endpoint).collect();
     endpoints.sort_unstable();
     endpoints.dedup();
     let mut router = Router::new();
     for endpoint in endpoints {
-        let path = format!("/VMP{endpoint}");
+        let path = format!("{GATEWAY_ROOT}{endpoint}");
         router = router.route(&path, post(move |state: State<Arc<Shared>>, body: Bytes| handle(state, endpoint, body)));
     }
     router

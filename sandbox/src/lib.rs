@@ -29,6 +29,7 @@ mod incoming;
 pub mod merchant;
 mod notifier;
 mod outgoing;
+mod paths;
 mod pay_page;
 mod purposes;
 mod reply;
@@ -62,6 +63,11 @@ use crate::store::Store;
 /// not grow without bound.
 pub const SENT_KEPT: usize = 10_000;
 
+/// How many notification delivery attempts [`Sandbox::deliveries`] keeps: the latest, so a
+/// long-running sandbox (or a merchant that never acknowledges) does not grow the log without
+/// bound.
+pub const DELIVERIES_KEPT: usize = 10_000;
+
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -80,6 +86,20 @@ pub enum SandboxError {
     /// The HTTP client that delivers notifications could not start.
     #[error("the sandbox's HTTP client could not start: {0}")]
     Http(String),
+    /// The spec has a request endpoint the sandbox cannot serve: one of its own paths, or one
+    /// its router would read as a pattern. Nothing was started.
+    #[error(
+        "cannot serve the spec's {interface} interface at its endpoint {endpoint}: {reason}; give {interface} \
+         another endpoint in the spec"
+    )]
+    Endpoint {
+        /// The interface (spec name).
+        interface: &'static str,
+        /// Its endpoint, as the spec gives it.
+        endpoint: &'static str,
+        /// Why it cannot be served.
+        reason: String,
+    },
 }
 
 /// How to run the sandbox. `Default` listens on `127.0.0.1:0` with generated credentials, the
@@ -158,7 +178,7 @@ pub(crate) struct Shared {
     pub addr: SocketAddr,
     pub ledger: Mutex<Ledger>,
     pub faults: Mutex<Faults>,
-    pub deliveries: Mutex<Vec<Delivery>>,
+    pub deliveries: Mutex<VecDeque<Delivery>>,
     pub sent: Mutex<VecDeque<Sent>>,
     pub store: Option<Mutex<Store>>,
     pub http: reqwest::Client,
@@ -200,17 +220,36 @@ impl Shared {
 
     /// The pay page of an order.
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
-        format!("{}/web/payPage?order={eft_trade_no}", self.base_url)
+        format!("{}{}?order={eft_trade_no}", self.base_url, paths::PAY_PAGE)
+    }
+
+    /// The sandbox's own origin (`http://HOST:PORT`): its base URL without the gateway root.
+    pub fn origin(&self) -> &str {
+        self.base_url.strip_suffix(paths::GATEWAY_ROOT).unwrap_or(&self.base_url)
     }
 
     /// Keeps a copy of a message as it went out.
     pub fn record(&self, interface: &'static str, encoding: Encoding, body: &str) {
-        let mut sent = lock(&self.sent);
-        if sent.len() >= SENT_KEPT {
-            sent.pop_front();
-        }
-        sent.push_back(Sent { interface, encoding, body: body.to_owned() });
+        keep_latest(&mut lock(&self.sent), Sent { interface, encoding, body: body.to_owned() }, SENT_KEPT);
     }
+
+    /// Logs a notification delivery attempt.
+    pub fn log_delivery(&self, delivery: Delivery) {
+        keep_latest(&mut lock(&self.deliveries), delivery, DELIVERIES_KEPT);
+    }
+
+    /// The delivery log, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        lock(&self.deliveries).iter().cloned().collect()
+    }
+}
+
+/// Appends `item`, dropping the oldest so that at most `kept` remain.
+fn keep_latest<T>(log: &mut VecDeque<T>, item: T, kept: usize) {
+    while log.len() >= kept.max(1) {
+        log.pop_front();
+    }
+    log.push_back(item);
 }
 
 /// A running sandbox gateway.
@@ -240,8 +279,10 @@ impl Sandbox {
     /// Starts a sandbox as configured.
     ///
     /// # Errors
-    /// The address cannot be bound, or the data file cannot be used.
+    /// The spec has an endpoint the sandbox cannot serve ([`SandboxError::Endpoint`]), the
+    /// address cannot be bound, or the data file cannot be used.
     pub async fn start_with(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        paths::check_endpoints(config.catalog)?;
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|source| SandboxError::Bind { addr: config.addr, source })?;
@@ -263,8 +304,8 @@ impl Sandbox {
         };
         let host = config.host.as_deref().map(cross_site::host_name).filter(|h| !h.is_empty());
         let base_url = match host {
-            Some(host) => format!("http://{host}:{}/VMP", addr.port()),
-            None => format!("http://{}/VMP", linkable(addr)),
+            Some(host) => format!("http://{host}:{}{}", addr.port(), paths::GATEWAY_ROOT),
+            None => format!("http://{}{}", linkable(addr), paths::GATEWAY_ROOT),
         };
         let shared = Arc::new(Shared {
             catalog: config.catalog,
@@ -273,7 +314,7 @@ impl Sandbox {
             addr,
             ledger: Mutex::new(Ledger::with_orders(orders)),
             faults: Mutex::new(Faults::default()),
-            deliveries: Mutex::new(Vec::new()),
+            deliveries: Mutex::new(VecDeque::new()),
             sent: Mutex::new(VecDeque::new()),
             store,
             http: notifier::http_client()?,
@@ -394,9 +435,9 @@ impl Sandbox {
         lock(&self.shared.faults).clone()
     }
 
-    /// Every notification delivery attempt so far.
+    /// The latest notification delivery attempts (at most [`DELIVERIES_KEPT`]), oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        lock(&self.shared.deliveries).clone()
+        self.shared.deliveries()
     }
 
     /// The latest messages the sandbox sent (at most [`SENT_KEPT`]), oldest first: every reply,

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use eftpay::ReceivedFields;
 use eftpay::catalog::InterfaceInfo;
+use eftpay::client::BodyError;
+use eftpay::received::MAX_BODY_BYTES;
 use eftpay::rules::{Concept, Encoding, Meaning, Notifications};
 use eftpay::verify::verify_fields;
 use serde::{Deserialize, Serialize};
@@ -224,7 +226,7 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
             "notification delivery"
         );
         let acknowledged = outcome == DeliveryOutcome::Acknowledged;
-        lock(&shared.deliveries).push(Delivery {
+        shared.log_delivery(Delivery {
             interface: target.interface.name.to_owned(),
             eft_trade_no: target.eft_trade_no.clone(),
             out_trade_no: order.out_trade_no.clone(),
@@ -244,7 +246,13 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
             return;
         }
         if attempt < attempts {
-            tokio::time::sleep(backoff).await;
+            // A timer waits at least its tick even for no time; without a backoff, only let
+            // other work run.
+            if backoff.is_zero() {
+                tokio::task::yield_now().await;
+            } else {
+                tokio::time::sleep(backoff).await;
+            }
             backoff = backoff.saturating_mul(2);
         }
     }
@@ -267,10 +275,18 @@ async fn post(shared: &Shared, target: &Target, body: String) -> Result<(), Stri
         .await
         .map_err(|e| format!("no answer: {}", e.without_url()))?;
     let status = response.status();
-    let text = response.text().await.map_err(|e| format!("unreadable answer: {}", e.without_url()))?;
     if !status.is_success() {
         return Err(format!("HTTP {status}"));
     }
+    // The merchant chose this address: its answer is read up to the received-message limit,
+    // never whole on its word (the timeout alone would let it send for ten seconds).
+    let bytes = eftpay::client::read_limited(response, MAX_BODY_BYTES).await.map_err(|e| match e {
+        BodyError::TooLarge { limit } => {
+            format!("answer too large: over {limit} bytes, larger than any acknowledgement; not read further")
+        }
+        other => format!("unreadable answer: {other}"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| "answer is not UTF-8 text".to_owned())?;
     let ack = target.interface.reply.and_then(|name| shared.catalog.interface(name)).ok_or_else(|| {
         format!("the spec names no acknowledgement for {}; nothing can acknowledge it", target.interface.name)
     })?;

@@ -19,12 +19,13 @@ use serde::Deserialize;
 
 use crate::control::settle;
 use crate::outgoing::{Fact, Facts, Sealed, compose};
+use crate::paths::{GATEWAY_ROOT, PAY_PAGE};
 use crate::state::{Order, OrderState};
 use crate::{Shared, cross_site, lock};
 
-/// `/VMP/web/payPage`: GET shows the order, POST acts on it.
+/// The pay page: GET shows the order, POST acts on it.
 pub fn routes() -> Router<Arc<Shared>> {
-    Router::new().route("/VMP/web/payPage", get(show).post(act))
+    Router::new().route(&format!("{GATEWAY_ROOT}{PAY_PAGE}"), get(show).post(act))
 }
 
 #[derive(Deserialize)]
@@ -44,8 +45,8 @@ async fn show(State(shared): State<Arc<Shared>>, headers: HeaderMap, Query(which
     let order = lock(&shared.ledger).get(&which.order).cloned();
     // The page links and posts back to the address the browser opened it at, so its form is
     // same-origin wherever the sandbox is reached from (127.0.0.1, localhost, its host name).
-    let base =
-        cross_site::addressed_origin(&shared, &headers).map_or_else(|| shared.base_url.clone(), |o| format!("{o}/VMP"));
+    let base = cross_site::addressed_origin(&shared, &headers)
+        .map_or_else(|| shared.base_url.clone(), |o| format!("{o}{GATEWAY_ROOT}"));
     match order {
         Some(order) => Html(page(&shared, &base, &order)).into_response(),
         None => {
@@ -113,9 +114,9 @@ fn status_text(catalog: &Catalog, meaning: Option<Meaning>) -> String {
         .map_or_else(|| format!("{meaning:?}"), str::to_owned)
 }
 
-/// The pay page of `order`, as served under `base` (`http://HOST/VMP`).
+/// The pay page of `order`, as served under `base` (`http://HOST` and the gateway root).
 fn page(shared: &Shared, base: &str, order: &Order) -> String {
-    let link = format!("{base}/web/payPage?order={}", order.eft_trade_no);
+    let link = format!("{base}{PAY_PAGE}?order={}", order.eft_trade_no);
     let offered = shared.catalog.service(&order.service).map_or(&[][..], |row| row.wallets);
     let choosing = order.wallet.is_none() && !offered.is_empty() && order.state == OrderState::Pending;
     let wallet = match &order.wallet {
@@ -166,7 +167,7 @@ fn page(shared: &Shared, base: &str, order: &Order) -> String {
 <button id="cancel" name="action" value="cancel">Cancel</button>
 </form>"#,
             qr = qr_svg(&link),
-            action = escape(&format!("{base}/web/payPage")),
+            action = escape(&format!("{base}{PAY_PAGE}")),
             order = escape(&order.eft_trade_no),
         );
     }

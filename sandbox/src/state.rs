@@ -156,6 +156,16 @@ impl Order {
         }
     }
 
+    /// Where it stands at `now`: a pending order whose active time has passed is expired,
+    /// whether or not the books have recorded that yet (only [`Ledger::expire_due`] records it,
+    /// so that whoever records it also saves it).
+    pub(crate) fn state_at(&self, now: HkTime) -> OrderState {
+        match self.expires {
+            Some(expires) if self.state == OrderState::Pending && expires <= now.unix_seconds() => OrderState::Expired,
+            _ => self.state,
+        }
+    }
+
     /// One of its refunds by the merchant's refund number.
     pub fn refund(&self, refund_no: &str) -> Option<&Refund> {
         self.refunds.iter().find(|r| r.refund_no == refund_no)
@@ -276,17 +286,16 @@ impl Ledger {
         }
     }
 
-    /// Closes pending orders whose active time has passed.
+    /// Closes pending orders whose active time has passed; the orders changed, for the caller to
+    /// save.
     pub fn expire_due(&mut self, now: HkTime) -> Vec<String> {
-        let now = now.unix_seconds();
         let mut changed = Vec::new();
-        for order in self
-            .orders
-            .values_mut()
-            .filter(|o| o.state == OrderState::Pending && o.expires.is_some_and(|expires| expires <= now))
-        {
-            order.state = OrderState::Expired;
-            changed.push(order.eft_trade_no.clone());
+        for order in self.orders.values_mut() {
+            let state = order.state_at(now);
+            if state != order.state {
+                order.state = state;
+                changed.push(order.eft_trade_no.clone());
+            }
         }
         changed
     }
@@ -343,7 +352,8 @@ impl Ledger {
     }
 
     /// Moves a pending order to `to` (pay, fail, cancel, expire, no state). Paying records the
-    /// wallet the payer chose, for an order that had none.
+    /// wallet the payer chose, for an order that had none. An order past its active time is
+    /// refused as expired and left for [`expire_due`](Self::expire_due) to record.
     ///
     /// # Errors
     /// No such order; it is no longer pending; a choice of wallet for an order that has another.
@@ -355,13 +365,11 @@ impl Ledger {
         now: HkTime,
     ) -> Result<&Order, Refusal> {
         let order = self.orders.get_mut(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?;
-        if order.state == OrderState::Pending && order.expires.is_some_and(|e| e <= now.unix_seconds()) {
-            order.state = OrderState::Expired;
-        }
-        if order.state != OrderState::Pending {
+        let state = order.state_at(now);
+        if state != OrderState::Pending {
             return Err(Refusal::new(
                 Meaning::InvalidField,
-                format!("order {eft_trade_no} is {:?}, no longer waiting for payment", order.state),
+                format!("order {eft_trade_no} is {state:?}, no longer waiting for payment"),
             ));
         }
         if let (Some(choice), Some(wallet)) = (&choice, &order.wallet)
@@ -384,23 +392,19 @@ impl Ledger {
         Ok(order)
     }
 
-    /// Closes an unpaid order, so it can no longer be paid.
+    /// Closes an unpaid order, so it can no longer be paid. An order past its active time is
+    /// refused as expired and left for [`expire_due`](Self::expire_due) to record.
     ///
     /// # Errors
     /// No such order, or it is paid or already finished.
     pub fn close(&mut self, eft_trade_no: &str, now: HkTime) -> Result<&Order, Refusal> {
         let order = self.orders.get_mut(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?;
-        if order.state == OrderState::Pending && order.expires.is_some_and(|e| e <= now.unix_seconds()) {
-            order.state = OrderState::Expired;
-        }
-        if order.state != OrderState::Pending {
-            let next = if order.state == OrderState::Paid { "; refund it instead" } else { "" };
+        let state = order.state_at(now);
+        if state != OrderState::Pending {
+            let next = if state == OrderState::Paid { "; refund it instead" } else { "" };
             return Err(Refusal::new(
                 Meaning::CannotClose,
-                format!(
-                    "order {} is {:?}, not open: only unpaid orders can be closed{next}",
-                    order.out_trade_no, order.state
-                ),
+                format!("order {} is {state:?}, not open: only unpaid orders can be closed{next}", order.out_trade_no),
             ));
         }
         order.state = OrderState::Closed;
@@ -599,6 +603,20 @@ mod tests {
         assert_eq!(ledger.expire_due(now().plus_seconds(60).unwrap()), vec![eft.clone()]);
         assert_eq!(ledger.get(&eft).unwrap().trade_status(), Some(Meaning::Closed));
         assert!(ledger.settle(&eft, OrderState::Paid, None, now()).is_err(), "an expired order cannot be paid");
+    }
+
+    #[test]
+    fn refusing_an_overdue_order_leaves_recording_its_expiry_to_expire_due() {
+        let mut ledger = Ledger::default();
+        let mut short = new_order("rrn_1", 53);
+        short.active_time = Some(60);
+        let eft = ledger.place(short, now()).unwrap().0.eft_trade_no.clone();
+        let late = now().plus_seconds(60).unwrap();
+        assert!(ledger.settle(&eft, OrderState::Paid, None, late).unwrap_err().text.contains("Expired"));
+        assert_eq!(ledger.close(&eft, late).unwrap_err().meaning, Meaning::CannotClose);
+        // So the expiry is reported as a change, and its caller saves it.
+        assert_eq!(ledger.expire_due(late), vec![eft.clone()]);
+        assert_eq!(ledger.get(&eft).unwrap().state, OrderState::Expired);
     }
 
     #[test]

@@ -8,11 +8,12 @@ mod common;
 use std::time::Duration;
 
 use common::{client, code, merchant, sandbox};
+use eftpay::catalog::{InterfaceInfo, ServiceInfo};
 use eftpay::notify::Notification;
-use eftpay::rules::{Concept, Meaning};
+use eftpay::rules::{Concept, Meaning, Notifications, Purpose};
 use eftpay::{Amount, CATALOG, QueryRequest, TradeStatus, services, wallets};
 use eftpay_sandbox::merchant::THANKS;
-use eftpay_sandbox::{DeliveryOutcome, Faults, Sandbox, SandboxConfig};
+use eftpay_sandbox::{DELIVERIES_KEPT, DeliveryOutcome, Faults, Sandbox, SandboxConfig};
 
 #[tokio::test]
 async fn the_whole_flow_runs_over_loopback() {
@@ -141,63 +142,139 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
 }
 
 #[tokio::test]
+async fn the_delivery_log_keeps_only_the_latest_deliveries() {
+    // Every attempt lost on the way: nothing is sent, each attempt is logged at once.
+    let attempts = DELIVERIES_KEPT + 5;
+    let config = SandboxConfig {
+        notification_attempts: u32::try_from(attempts).unwrap(),
+        notification_backoff: Duration::ZERO,
+        ..common::fast_config()
+    };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    sandbox.set_faults(Faults { drop_notifications: u32::MAX, ..Faults::default() });
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_log"),
+        "x",
+    )
+    .notify_url("http://127.0.0.1:9/notify")
+    .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    let last = u32::try_from(attempts).unwrap();
+    let mut deliveries = Vec::new();
+    for _ in 0..3000 {
+        deliveries = sandbox.deliveries();
+        if deliveries.last().is_some_and(|d| d.attempt == last) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(deliveries.last().map(|d| d.attempt), Some(last), "every attempt was made");
+    assert_eq!(deliveries.len(), DELIVERIES_KEPT, "only the latest are kept");
+    assert_eq!(deliveries.first().map(|d| d.attempt), Some(last + 1 - u32::try_from(DELIVERIES_KEPT).unwrap()));
+    assert!(deliveries.windows(2).all(|w| w[0].attempt + 1 == w[1].attempt), "oldest first, none missing");
+}
+
+/// Places an order of `row` through `interface` with the fields built from the catalog; its
+/// eftPay number.
+async fn place_generic(
+    sandbox: &Sandbox,
+    interface: &'static InterfaceInfo,
+    row: &'static ServiceInfo,
+    out: &str,
+    notify_url: Option<&str>,
+) -> String {
+    let ask = common::Ask {
+        out_trade_no: Some(out),
+        amount: Some(Amount::from_cents(100)),
+        notify_url,
+        return_url: Some("https://merchant.example/return"),
+        ..common::Ask::default()
+    };
+    let reply =
+        common::post_fields(sandbox, interface, &common::request_fields(sandbox, interface, Some(row), &ask)).await;
+    assert_eq!(common::reply_meaning(interface, &reply, Concept::ReturnStatus), Some(Meaning::Accepted), "{reply:?}");
+    sandbox.order_by_out_trade_no(out).unwrap().eft_trade_no
+}
+
+#[tokio::test]
 async fn once_services_notify_once_and_never_services_not_at_all() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(5);
-    let nuvei = services::NuveiWebPreOrder::place_order(
-        wallets::Nuvei,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_once"),
-        "x",
-    )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
-    let octopus = services::OctOnlinePreOrder::place_order(
-        wallets::Octopus,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_never"),
-        "x",
-    )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
-    let c = client(&sandbox);
-    let a = c.place_order(nuvei).await.unwrap().eft_trade_no.clone().unwrap();
-    let b = c.place_order(octopus).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&a).unwrap();
-    sandbox.pay(&b).unwrap();
-    common::deliveries_at_least(&sandbox, 1).await;
+    // A place-order row of each policy the spec has, and how many deliveries it makes to a
+    // merchant that refuses them all.
+    let mut orders = Vec::new();
+    for (policy, expected) in [(Notifications::Once, 1), (Notifications::Never, 0)] {
+        let rows = common::place_order_rows();
+        let Some((interface, row)) = rows.into_iter().find(|(_, row)| row.notifications == policy) else { continue };
+        let out = format!("rrn_{policy:?}");
+        let eft = place_generic(&sandbox, interface, row, &out, Some(&merchant.notify_url())).await;
+        sandbox.pay(&eft).unwrap();
+        orders.push((row.name, eft, expected));
+    }
+    common::deliveries_at_least(&sandbox, orders.iter().map(|(_, _, n)| n).sum()).await;
     // Long enough for several re-deliveries at the test backoff (20 ms, doubling), were any due.
     tokio::time::sleep(Duration::from_millis(400)).await;
     let deliveries = sandbox.deliveries();
-    assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == a).count(), 1, "NUVEI notifies once, refused or not");
-    assert_eq!(deliveries.iter().filter(|d| d.eft_trade_no == b).count(), 0, "Octopus never notifies");
+    for (service, eft, expected) in orders {
+        let made = deliveries.iter().filter(|d| d.eft_trade_no == eft).count();
+        assert_eq!(made, expected, "{service}: {deliveries:?}");
+    }
+}
+
+/// Whether the spec has a refund (or apply-refund) row, in a scene of `interface`, for orders of
+/// `pay_type`: one for that payType or for every payType.
+fn has_refund_row(interface: &InterfaceInfo, pay_type: Option<&str>) -> bool {
+    CATALOG.scenes_of(interface.name).any(|scene| {
+        [Purpose::Refund, Purpose::ApplyRefund]
+            .into_iter()
+            .filter_map(|purpose| CATALOG.scene_interface(scene, purpose))
+            .flat_map(|refund| CATALOG.services_of(refund.name))
+            .any(|row| row.pay_type.is_none() || row.pay_type == pay_type)
+    })
+}
+
+#[tokio::test]
+async fn orders_of_a_pay_type_without_a_refund_row_are_not_refundable() {
+    let sandbox = sandbox().await;
+    let without: Vec<_> =
+        common::place_order_rows().into_iter().filter(|(i, row)| !has_refund_row(i, row.pay_type)).collect();
+    for (i, (interface, row)) in without.into_iter().enumerate() {
+        // Refunded through the refund interface of its scene, whichever row that names: refused
+        // as not refundable, whatever it names.
+        let Some(refund) = CATALOG.scenes_of(interface.name).find_map(|s| CATALOG.scene_interface(s, Purpose::Refund))
+        else {
+            continue;
+        };
+        let out = format!("rrn_norefund_{i}");
+        let eft = place_generic(&sandbox, interface, row, &out, None).await;
+        sandbox.pay(&eft).unwrap();
+        let ask = common::Ask {
+            out_trade_no: Some(&out),
+            amount: Some(Amount::from_cents(100)),
+            refund_amount: Some(Amount::from_cents(10)),
+            refund_no: Some("rf_1"),
+            ..common::Ask::default()
+        };
+        let fields = common::request_fields(&sandbox, refund, CATALOG.services_of(refund.name).next(), &ask);
+        let reply = common::post_fields(&sandbox, refund, &fields).await;
+        assert_eq!(
+            common::reply_meaning(refund, &reply, Concept::ReturnStatus),
+            Some(Meaning::NotRefundable),
+            "{}: {reply:?}",
+            row.name
+        );
+        assert!(sandbox.order(&eft).unwrap().refunds.is_empty(), "{}", row.name);
+    }
 }
 
 #[tokio::test]
 async fn refunds_are_refused_when_eftpay_would_refuse_them() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
-    let fps = services::FpsWebPreOrder::place_order(
-        wallets::Fps,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_fps"),
-        "x",
-    )
-    .return_url("https://merchant.example/r");
-    let eft = c.place_order(fps).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
-    // FPS has no refund service in the spec at all: a refund through another service is refused
-    // as not refundable, whatever it names.
-    let fps_refund = services::AlipayWebRefund::refund(
-        wallets::AlipayHk,
-        eftpay::RefundAmount::new(Amount::from_cents(10)),
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_fps"),
-        eftpay::RefundNo::new("rf_fps"),
-    );
-    let not_refundable = c.refund(fps_refund).await.unwrap_err();
-    assert_eq!(not_refundable.gateway().unwrap().code(), code(Meaning::NotRefundable), "{not_refundable}");
     let alipay = services::AlipayWebPreOrder::place_order(
         wallets::AlipayHk,
         Amount::from_cents(100),
@@ -295,8 +372,7 @@ async fn server_errors_are_retried_by_the_client_for_query_only() {
     assert!(c.place_order(order.clone()).await.is_err(), "place order is not retried");
     c.place_order(order).await.unwrap();
     sandbox.set_faults(Faults { server_errors: 2, ..Faults::default() });
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some("rrn_5xx".into());
+    let q = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_5xx"));
     assert_eq!(
         c.query(q).await.unwrap().trade_status,
         Some(TradeStatus::TradeProcessing),
@@ -330,10 +406,55 @@ async fn orders_survive_a_restart_with_a_data_file() {
     let second = Sandbox::start_with(config()).await.unwrap();
     let kept = second.order(&eft).expect("the order is still there");
     assert_eq!(kept.trade_status(), Some(Meaning::Paid));
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some("rrn_keep".into());
+    let q = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_keep"));
     assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
     second.shutdown().await;
+    let _ = std::fs::remove_file(&path);
+}
+
+/// A clock the test moves.
+#[derive(Debug)]
+struct Dial(std::sync::Mutex<eftpay::HkTime>);
+
+impl eftpay::Clock for Dial {
+    fn now(&self) -> eftpay::HkTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// The state of an order as the data file at `path` holds it.
+fn saved_state(path: &std::path::Path, eft_trade_no: &str) -> String {
+    let json: String = rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("SELECT json FROM orders WHERE eft_trade_no = ?1", [eft_trade_no], |row| row.get(0))
+        .unwrap();
+    serde_json::from_str::<serde_json::Value>(&json).unwrap()["state"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_order_refused_as_expired_is_saved_expired() {
+    let path = std::env::temp_dir().join(format!("eftpay-sandbox-expired-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let dial = std::sync::Arc::new(Dial(std::sync::Mutex::new(eftpay::Clock::now(&eftpay::SystemClock))));
+    let config = SandboxConfig { data_file: Some(path.clone()), clock: dial.clone(), ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_late"),
+        "x",
+    )
+    .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let placed = sandbox.order(&eft).unwrap();
+    let active = placed.expires.expect("the row gives an active time") - placed.created;
+
+    // Past its active time, paying it is refused: it is expired, in the books and in the file.
+    let late = eftpay::Clock::now(&*dial).plus_seconds(active).unwrap();
+    *dial.0.lock().unwrap() = late;
+    assert!(sandbox.pay(&eft).is_err(), "an expired order cannot be paid");
+    sandbox.shutdown().await;
+    assert_eq!(saved_state(&path, &eft), format!("{:?}", eftpay_sandbox::OrderState::Expired));
     let _ = std::fs::remove_file(&path);
 }
 
@@ -382,8 +503,7 @@ async fn a_restart_owing_a_notification_answers_and_delivers_it() {
     let second = start_within(config(8), Duration::from_secs(20))
         .await
         .expect("the restart answers (it hung with a notification owed)");
-    let mut q = QueryRequest::new();
-    q.out_trade_no = Some("rrn_owed".into());
+    let q = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_owed"));
     assert_eq!(client(&second).query(q).await.unwrap().trade_status, Some(TradeStatus::TradeSuccess));
     let deliveries = common::deliveries_at_least(&second, 1).await;
     assert!(

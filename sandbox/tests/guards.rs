@@ -73,6 +73,51 @@ async fn a_signed_acknowledgement_six_years_old_is_not_a_delivery() {
 }
 
 #[tokio::test]
+async fn an_acknowledgement_over_the_received_limit_is_a_failed_delivery() {
+    let config = SandboxConfig { notification_attempts: 1, ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    // A shop whose notify address answers without end.
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new("rrn_bigack"),
+        "x",
+    )
+    .notify_url(format!("{}/notify", common::endless_answer()))
+    .return_url("https://merchant.example/r");
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    let deliveries = common::deliveries_at_least(&sandbox, 1).await;
+    let limit = eftpay::received::MAX_BODY_BYTES.to_string();
+    assert!(
+        matches!(&deliveries[..], [d] if matches!(&d.outcome,
+            DeliveryOutcome::NotAcknowledged { reason } if reason.contains("too large") && reason.contains(&limit))),
+        "{deliveries:?}"
+    );
+    assert!(!sandbox.order(&eft).unwrap().notified);
+    // And the sandbox answers on.
+    let query = eftpay::QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_bigack"));
+    assert_eq!(client(&sandbox).query(query).await.unwrap().trade_status, Some(eftpay::TradeStatus::TradeSuccess));
+}
+
+#[tokio::test]
+async fn a_page_over_the_page_limit_is_a_browser_error() {
+    let endless = common::endless_answer();
+    let payer = eftpay_sandbox::browser::Payer::new();
+    let error = payer.open(&format!("{endless}/page")).await.unwrap_err();
+    assert!(
+        matches!(error, eftpay_sandbox::browser::BrowserError::TooLarge { limit, .. }
+            if limit == eftpay_sandbox::browser::MAX_PAGE_BYTES),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("larger than"), "{error}");
+    // The same payer opens a real page afterwards.
+    let sandbox = sandbox().await;
+    let eft = pending_order(&sandbox, "rrn_after_big").await;
+    assert!(payer.open(&sandbox.pay_page_url(&eft)).await.is_ok());
+}
+
+#[tokio::test]
 async fn shutdown_finishes_every_request_in_flight() {
     const REQUESTS: u32 = 24;
     let sandbox = sandbox().await;

@@ -1,6 +1,7 @@
 //! The HTTP exchange (`docs/protocol.md` §1): one POST of a body in the interface's encoding,
 //! and the reply's status and body. reqwest over rustls; reqwest neither follows redirects nor
-//! retries on its own, so what is sent, and how often, is decided by this crate alone.
+//! retries on its own, so what is sent, and how often, is decided by this crate alone. A body is
+//! read in chunks up to a limit ([`read_limited`]), never whole on the sender's word.
 
 use std::time::Duration;
 
@@ -79,7 +80,7 @@ impl Transport {
         attempts: u32,
     ) -> Result<Exchange, ClientError> {
         let failure = |error: reqwest::Error| transport_failure(error, url, interface, attempts);
-        let mut response = self
+        let response = self
             .http
             .post(url)
             .timeout(self.timeout)
@@ -89,15 +90,82 @@ impl Transport {
             .await
             .map_err(failure)?;
         let status = response.status().as_u16();
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failure)? {
-            if body.len().saturating_add(chunk.len()) > MAX_REPLY_BYTES {
-                return Err(ClientError::ReplyTooLarge { interface, limit: MAX_REPLY_BYTES });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_chunks(response, MAX_REPLY_BYTES).await.map_err(|cut| match cut {
+            Cut::TooLarge => ClientError::ReplyTooLarge { interface, limit: MAX_REPLY_BYTES },
+            Cut::Failed(error) => failure(error),
+        })?;
         Ok(Exchange { status, body })
     }
+}
+
+/// Why a body was not read whole ([`read_limited`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BodyError {
+    /// The body is larger than the limit. Reading stopped at the first chunk past it (or before
+    /// the first, when the body announced its length), so the rest was never read.
+    #[error(
+        "the answer is larger than {limit} bytes, more than is read from anyone; it was not read further — check \
+         that the address is the one meant and that it answers as expected"
+    )]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The connection failed while the body was being read.
+    #[error("the answer could not be read whole ({source}); ask again")]
+    Unreadable {
+        /// What the HTTP stack reported (its URL, if any, stripped of userinfo and query).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+}
+
+/// Reads `response`'s body, at most `max_bytes` of it: in chunks, refusing as soon as the body
+/// grows past the limit (or at once when its announced length is past it), so a sender cannot
+/// make the reader hold more than `max_bytes` — whatever it sends, and however slowly (bound
+/// the time with the client's timeout). For bodies from anyone outside: a reply, a
+/// notification's acknowledgement, a page.
+///
+/// ```no_run
+/// # async fn run(response: reqwest::Response) -> Result<(), eftpay::client::BodyError> {
+/// let body = eftpay::client::read_limited(response, eftpay::received::MAX_BODY_BYTES).await?;
+/// # let _ = body; Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`BodyError::TooLarge`] past `max_bytes`; [`BodyError::Unreadable`] when the connection fails.
+pub async fn read_limited(response: reqwest::Response, max_bytes: usize) -> Result<Vec<u8>, BodyError> {
+    read_chunks(response, max_bytes).await.map_err(|cut| match cut {
+        Cut::TooLarge => BodyError::TooLarge { limit: max_bytes },
+        Cut::Failed(mut error) => {
+            if let Some(kept) = error.url_mut() {
+                strip_url(kept);
+            }
+            BodyError::Unreadable { source: Box::new(error) }
+        }
+    })
+}
+
+/// Where reading a body stopped short.
+enum Cut {
+    TooLarge,
+    Failed(reqwest::Error),
+}
+
+async fn read_chunks(mut response: reqwest::Response, max_bytes: usize) -> Result<Vec<u8>, Cut> {
+    let max = u64::try_from(max_bytes).unwrap_or(u64::MAX);
+    if response.content_length().is_some_and(|announced| announced > max) {
+        return Err(Cut::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Cut::Failed)? {
+        if body.len().saturating_add(chunk.len()) > max_bytes {
+            return Err(Cut::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Sorts a failure by what it says about the request: not connected means not sent (a connect
@@ -149,5 +217,61 @@ mod tests {
             assert!(!text.contains(SENTINEL) && !text.contains("merchant"), "leaked: {text}");
         }
         assert!(error.to_string().contains("127.0.0.1:1/VMP"), "{error}");
+    }
+
+    /// Serves one raw HTTP response on a loopback port (on a thread of its own, byte for byte as
+    /// given); its URL.
+    fn answering(response: Vec<u8>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut request = [0_u8; 1024];
+            let _ = socket.read(&mut request);
+            let _ = socket.write_all(&response);
+        });
+        url
+    }
+
+    async fn read_from(response: Vec<u8>, limit: usize) -> Result<Vec<u8>, BodyError> {
+        let url = answering(response);
+        let response = http_client_builder().unwrap().build().unwrap().get(&url).send().await.unwrap();
+        read_limited(response, limit).await
+    }
+
+    fn with_length(body: &[u8]) -> Vec<u8> {
+        let mut response = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len()).into_bytes();
+        response.extend_from_slice(body);
+        response
+    }
+
+    /// A body sent in chunks of `size` bytes with no announced length.
+    fn chunked(body: &[u8], size: usize) -> Vec<u8> {
+        let mut response = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+        for chunk in body.chunks(size) {
+            response.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+            response.extend_from_slice(chunk);
+            response.extend_from_slice(b"\r\n");
+        }
+        response.extend_from_slice(b"0\r\n\r\n");
+        response
+    }
+
+    #[tokio::test]
+    async fn a_body_up_to_the_limit_is_read_whole() {
+        let body = vec![b'x'; 100];
+        assert_eq!(read_from(with_length(&body), 100).await.unwrap(), body);
+        assert_eq!(read_from(chunked(&body, 7), 100).await.unwrap(), body);
+    }
+
+    #[tokio::test]
+    async fn a_body_past_the_limit_is_refused_whether_announced_or_not() {
+        let body = vec![b'x'; 101];
+        let announced = read_from(with_length(&body), 100).await.unwrap_err();
+        assert!(matches!(announced, BodyError::TooLarge { limit: 100 }), "{announced:?}");
+        let streamed = read_from(chunked(&body, 7), 100).await.unwrap_err();
+        assert!(matches!(streamed, BodyError::TooLarge { limit: 100 }), "{streamed:?}");
+        assert!(streamed.to_string().contains("larger than 100 bytes"), "{streamed}");
     }
 }

@@ -70,9 +70,23 @@ fn first_value(catalog: &Catalog, enum_name: Option<&str>) -> Option<String> {
     catalog.enumeration(enum_name?)?.values.first().map(|v| v.wire.to_owned())
 }
 
+/// A plain value of `field`'s kind, for a required field nothing else decides.
+fn plain_value(catalog: &Catalog, field: &eftpay::catalog::FieldInfo) -> String {
+    match field.kind {
+        FieldKind::Enum => first_value(catalog, field.enum_name).unwrap_or_default(),
+        FieldKind::Amount => "1.00".to_owned(),
+        FieldKind::Seconds => field.multiple_of.unwrap_or(60).max(field.min.unwrap_or(0)).to_string(),
+        FieldKind::Url => "https://merchant.example/r".to_owned(),
+        FieldKind::Object => "{}".to_owned(),
+        FieldKind::ObjectArray => "[]".to_owned(),
+        _ => "sandbox test".to_owned(),
+    }
+}
+
 /// The fields of a request of `interface` for `row`, filled in by concept from `ask` and the row
-/// (its service, payType, first wallet, first pay_scene), required fields nothing decides with a
-/// plain value of their kind; signed with the sandbox's credentials.
+/// (its service, payType, first wallet, first pay_scene), required fields nothing decides —
+/// including those required only with a value another field has — with a plain value of their
+/// kind; signed with the sandbox's credentials.
 pub fn request_fields(
     sandbox: &Sandbox,
     interface: &InterfaceInfo,
@@ -108,18 +122,19 @@ pub fn request_fields(
             }
         };
         let value = value.or_else(|| {
-            (field.required && field.required_unless.is_none() && field.concept != Some(Concept::Sign)).then(|| {
-                match field.kind {
-                    FieldKind::Enum => first_value(catalog, field.enum_name).unwrap_or_default(),
-                    FieldKind::Amount => "1.00".to_owned(),
-                    FieldKind::Seconds => field.multiple_of.unwrap_or(60).max(field.min.unwrap_or(0)).to_string(),
-                    FieldKind::Url => "https://merchant.example/r".to_owned(),
-                    _ => "sandbox test".to_owned(),
-                }
-            })
+            (field.required && field.required_unless.is_none() && field.concept != Some(Concept::Sign))
+                .then(|| plain_value(catalog, field))
         });
         if let Some(value) = value.filter(|v| !v.is_empty()) {
             fields.push((field.wire.to_owned(), value));
+        }
+    }
+    // A field required only when another carries one of some values, once all are filled in.
+    for field in interface.fields {
+        let Some((other, values)) = field.required_when else { continue };
+        let due = fields.iter().any(|(n, v)| n == other && values.contains(&v.as_str()));
+        if due && !fields.iter().any(|(n, _)| n == field.wire) {
+            fields.push((field.wire.to_owned(), plain_value(catalog, field)));
         }
     }
     let received = ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
@@ -129,10 +144,19 @@ pub fn request_fields(
     fields
 }
 
-/// POSTs `fields` as JSON to `interface`'s endpoint; the reply's fields.
+/// POSTs `fields` as JSON to `interface`'s endpoint (an object or array field as the JSON its
+/// text is, every other as a string); the reply's fields.
 pub async fn post_fields(sandbox: &Sandbox, interface: &InterfaceInfo, fields: &[(String, String)]) -> ReceivedFields {
-    let body: serde_json::Map<String, serde_json::Value> =
-        fields.iter().map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone()))).collect();
+    let nested = |name: &str| {
+        interface.fields.iter().any(|f| f.wire == name && matches!(f.kind, FieldKind::Object | FieldKind::ObjectArray))
+    };
+    let body: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(n, v)| {
+            let value = if nested(n) { serde_json::from_str(v).unwrap() } else { serde_json::Value::String(v.clone()) };
+            (n.clone(), value)
+        })
+        .collect();
     let text = eftpay::client::http_client_builder()
         .unwrap()
         .build()
@@ -185,4 +209,36 @@ pub fn place_order_rows() -> Vec<(&'static InterfaceInfo, &'static ServiceInfo)>
         .into_iter()
         .flat_map(|interface| CATALOG.services_of(interface.name).map(move |row| (interface, row)))
         .collect()
+}
+
+/// An address that answers every request with 200 and a body that never ends (chunks of `x`,
+/// no announced length), on threads of its own; its root URL. A reader that does not stop at a
+/// limit reads until its timeout.
+pub fn endless_answer() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let root = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(mut socket) = socket else { return };
+            std::thread::spawn(move || {
+                let mut request = [0_u8; 4096];
+                let _ = socket.read(&mut request);
+                let chunk = [b'x'; 8192];
+                let mut answer =
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+                // Until the reader hangs up, which fails the write.
+                loop {
+                    answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    answer.extend_from_slice(&chunk);
+                    answer.extend_from_slice(b"\r\n");
+                    if socket.write_all(&answer).is_err() {
+                        return;
+                    }
+                    answer.clear();
+                }
+            });
+        }
+    });
+    root
 }
