@@ -56,7 +56,9 @@ impl Resolver<'_> {
                 self.refused(format!("interface {name}"));
                 continue;
             };
-            let Some(purpose) = self.keyword(&PURPOSES, file, &def.purpose) else {
+            let owner = format!("interface `{name}`");
+            let Some(purpose) = self.required_keyword(&PURPOSES, file, def.purpose.as_ref(), &owner, def.name.span())
+            else {
                 self.refused(format!("interface {name}"));
                 continue;
             };
@@ -69,7 +71,9 @@ impl Resolver<'_> {
                 self.refused(format!("interface {name}"));
                 continue;
             }
-            let encoding = self.keyword(&ENCODINGS, file, &def.encoding).unwrap_or(Encoding::Json);
+            let encoding = self
+                .required_keyword(&ENCODINGS, file, def.encoding.as_ref(), &owner, def.name.span())
+                .unwrap_or(Encoding::Json);
             let endpoint = self.endpoint(file, def, &name, purpose);
             let retry_safe = match &def.retry {
                 None => false,

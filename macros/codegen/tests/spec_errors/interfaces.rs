@@ -46,6 +46,26 @@ fn an_interface_is_declared_once() {
 }
 
 #[test]
+fn an_interface_without_a_purpose_is_told_the_purposes_and_its_users_stay_quiet() {
+    Case::minimal()
+        .edit(PLACE_ORDER, "purpose = \"place_order\"\n", "")
+        .one_error()
+        .at("minimal/interfaces/place_order.toml:2:8", "\"place_order\"")
+        .says("interface `place_order` has no `purpose`")
+        .helps("add `purpose = \"…\"` to this table, one of: place_order, query, refund");
+}
+
+#[test]
+fn an_interface_without_an_encoding_is_told_the_encodings() {
+    Case::minimal()
+        .edit(PLACE_ORDER, "encoding = \"json\"\n", "")
+        .one_error()
+        .at("minimal/interfaces/place_order.toml:2:8", "\"place_order\"")
+        .says("interface `place_order` has no `encoding`")
+        .helps("add `encoding = \"…\"` to this table, one of: json, form");
+}
+
+#[test]
 fn an_unknown_purpose_suggests_the_closest_and_its_users_stay_quiet() {
     Case::minimal()
         .edit(PLACE_ORDER, "purpose = \"place_order\"", "purpose = \"placeorder\"")
