@@ -47,12 +47,13 @@ pub struct Document {
     pub test_amount: Vec<TestAmountDef>,
     /// `[interface]`: the message this file describes.
     pub interface: Option<Spanned<InterfaceDef>>,
-    /// `[[field]]`: the message's fields.
+    /// `[[field]]`: the message's fields. Each row spans its `[[field]]` header, where a row
+    /// with none of the keys that name it is reported.
     #[serde(default)]
-    pub field: Vec<FieldDef>,
+    pub field: Vec<Spanned<FieldDef>>,
     /// `[[response]]`: the reply's fields (request interfaces).
     #[serde(default)]
-    pub response: Vec<FieldDef>,
+    pub response: Vec<Spanned<FieldDef>>,
 }
 
 /// `[[scene]]`
@@ -159,7 +160,7 @@ pub struct ObjectFieldDef {
 pub struct FieldGroupDef {
     pub name: Text,
     #[serde(default)]
-    pub field: Vec<FieldDef>,
+    pub field: Vec<Spanned<FieldDef>>,
 }
 
 /// `[[test_amount]]`

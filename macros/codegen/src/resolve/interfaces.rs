@@ -3,7 +3,7 @@
 //! starts, the acknowledgement answering a notification, the synchronous return).
 
 use super::Resolver;
-use super::fields::{Sources, Table};
+use super::fields::{Sources, Table, row_at};
 use crate::keywords::{ENCODINGS, PURPOSES, RETRY};
 use crate::model::{Concept, Encoding, Interface, Purpose};
 use crate::names;
@@ -17,12 +17,10 @@ impl Resolver<'_> {
         for (file, doc) in docs {
             let file = *file;
             let Some(def) = &doc.interface else {
-                if let Some(first) =
-                    doc.field.iter().chain(&doc.response).find_map(|f| f.wire.as_ref().or(f.include.as_ref()))
-                {
-                    self.err(
+                if let Some(first) = doc.field.iter().chain(&doc.response).next() {
+                    self.err_at(
                         file,
-                        first,
+                        row_at(first),
                         "[[field]] / [[response]] tables outside an interface file",
                         "add an [interface] table to this file, or move the fields into the interface file they belong to",
                     );
@@ -99,10 +97,10 @@ impl Resolver<'_> {
                 let entries = self.entries(&sources, &name, Table::Response, &mut Vec::new());
                 self.fields(&name, Table::Response.label(), &entries, false)
             } else {
-                if let Some(first) = doc.response.iter().find_map(|f| f.wire.as_ref().or(f.include.as_ref())) {
-                    self.err(
+                if let Some(first) = doc.response.first() {
+                    self.err_at(
                         file,
-                        first,
+                        row_at(first),
                         format!("[[response]] in `{name}`, which is a {} and gets no response", purpose.name()),
                         "remove the [[response]] tables",
                     );

@@ -23,6 +23,15 @@ fn field_rows_outside_an_interface_file_are_refused() {
 }
 
 #[test]
+fn field_rows_without_a_wire_outside_an_interface_file_are_refused_at_their_header() {
+    Case::minimal()
+        .add("stray.toml", "[[response]]\ntype = \"string\"\ndoc = \"X.\"\n")
+        .one_error()
+        .at("minimal/stray.toml:1:1", "[[response]]")
+        .says("[[field]] / [[response]] tables outside an interface file");
+}
+
+#[test]
 fn an_interface_name_is_snake_case_and_its_users_stay_quiet() {
     Case::minimal()
         .edit(PLACE_ORDER, "name = \"place_order\"", "name = \"PlaceOrder\"")
