@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, incoming_name, info_path, outgoing_name};
+use super::{concept_path, doc, ident, incoming_name, info_path, outgoing_name};
 use crate::model::{Encoding, Field, FieldType, Interface, Notifications, Spec, TestOutcome};
 
 pub fn emit(spec: &Spec) -> TokenStream {
@@ -257,8 +257,8 @@ fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
     });
     let concept = match f.concept {
         Some(c) => {
-            let c = format_ident!("{}", c.variant());
-            quote! { ::core::option::Option::Some(::eftpay::rules::Concept::#c) }
+            let c = concept_path(c);
+            quote! { ::core::option::Option::Some(#c) }
         }
         None => quote! { ::core::option::Option::None },
     };

@@ -197,13 +197,3 @@ pub(crate) fn concept_path(concept: Concept) -> TokenStream {
     let variant = format_ident!("{}", concept.variant());
     quote! { ::eftpay::rules::Concept::#variant }
 }
-
-/// `&[(Concept, "wire"), …]`: the fields of a message that stand for a concept.
-pub(crate) fn concept_fields(fields: &[Field]) -> TokenStream {
-    let entries = fields.iter().filter_map(|f| {
-        let concept = concept_path(f.concept?);
-        let wire = &f.wire;
-        Some(quote! { (#concept, #wire) })
-    });
-    quote! { &[#(#entries),*] }
-}
