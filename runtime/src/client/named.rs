@@ -9,7 +9,7 @@ use super::binding::quoted;
 use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
 use crate::message::Envelope;
 use crate::received::{ReceivedFields, compact_nested};
-use crate::rules::{Concept, FieldKind, InterfaceKind};
+use crate::rules::{Concept, FieldKind};
 use crate::validation;
 use crate::wire::{OutgoingField, OutgoingFields};
 
@@ -27,21 +27,16 @@ impl NamedFields {
     /// (a fixed field may be given with its fixed value), none twice, and the whole valid by
     /// the interface's validator.
     ///
+    /// The caller has checked that `interface` is a request (`Call::new`).
+    ///
     /// # Errors
     /// [`ClientError::Field`] for a name that cannot be sent, [`ClientError::Invalid`] for a
-    /// request that breaks a rule, [`ClientError::Unsupported`] for an interface that is not a
-    /// request.
+    /// request that breaks a rule.
     pub(super) fn resolve(
         catalog: &'static Catalog,
         interface: &'static InterfaceInfo,
         given: &[(&str, &str)],
     ) -> Result<NamedFields, ClientError> {
-        if interface.kind() != InterfaceKind::Request {
-            return Err(ClientError::Unsupported {
-                interface: interface.name,
-                reason: format!("it is a {} in the spec, not a request", interface.purpose.name()),
-            });
-        }
         let mut caller: Vec<(&'static FieldInfo, &str)> = Vec::with_capacity(given.len());
         for &(name, value) in given {
             let field = caller_field(interface, name, value)?;
