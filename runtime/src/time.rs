@@ -480,20 +480,15 @@ pub trait Clock: Send + Sync + fmt::Debug {
 
 /// The machine's clock, read through [`std::time::SystemTime`].
 ///
-/// A clock set before 1970 or past 9999 reads as the Unix epoch (1970-01-01 08:00:00 in Hong
-/// Kong) rather than panicking; eftPay then refuses the request as a time mismatch, which points
+/// A clock outside the years 1970 to 9999 in Hong Kong reads as the Unix epoch (1970-01-01
+/// 08:00:00 in Hong Kong) rather than panicking; eftPay then refuses the request as a time mismatch, which points
 /// at the real problem.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> HkTime {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .ok()
-            .and_then(|elapsed| i64::try_from(elapsed.as_secs()).ok())
-            .and_then(HkTime::from_unix_seconds)
-            .unwrap_or(UNIX_EPOCH_IN_HK)
+        HkTime::from_system_time(SystemTime::now()).unwrap_or(UNIX_EPOCH_IN_HK)
     }
 }
 
