@@ -226,6 +226,6 @@ proptest! {
         while !f.text.is_char_boundary(at) { at -= 1; }
         f.text = if cut { f.text[..at].to_owned() } else { format!("{}{}{}", &f.text[..at], junk, &f.text[at..]) };
         let checked = eftpay_codegen::check(&files);
-        let _ = eftpay_codegen::items(&checked.spec);
+        let _ = eftpay_codegen::items(&checked.spec, &eftpay_codegen::Options::default());
     }
 }
