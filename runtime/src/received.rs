@@ -452,6 +452,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
 }
 
 /// Why a nested value given as text (a field set by name) cannot be sent.
+#[cfg(feature = "client")]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum NestedTextError {
     /// Longer than a whole message may be; not parsed.
@@ -484,6 +485,7 @@ pub(crate) enum NestedTextError {
 /// A nested value given as text — exactly one JSON object or array, nothing after it — as the
 /// compact text it is signed as: the same compaction a receiver applies to the body, so the text
 /// signed is the text it verifies. Refused before parsing beyond [`MAX_BODY_BYTES`].
+#[cfg(feature = "client")]
 pub(crate) fn compact_nested(text: &str) -> Result<String, NestedTextError> {
     if text.len() > MAX_BODY_BYTES {
         return Err(NestedTextError::TooLarge { limit: MAX_BODY_BYTES, size: text.len() });
