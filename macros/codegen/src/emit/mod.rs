@@ -17,7 +17,7 @@ mod typed;
 pub(crate) mod vocabulary;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::Options;
 use crate::model::{Concept, Field, FieldType, Interface, Spec};
@@ -48,6 +48,14 @@ pub fn spec_items(spec: &Spec, options: &Options) -> TokenStream {
 /// An identifier, written raw when it is a keyword (`r#type`).
 pub(crate) fn ident(name: &str) -> Ident {
     if names::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
+}
+
+/// `::core::option::Option::Some(value)`, or `None`.
+pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => quote! { ::core::option::Option::Some(#value) },
+        None => quote! { ::core::option::Option::None },
+    }
 }
 
 /// `#[doc = "..."]` lines for a spec description (one attribute per line keeps rustdoc's

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::catalog::notifications;
 use super::examples;
-use super::{builder_name, doc, ident, outgoing_name, param_into, param_type};
+use super::{builder_name, doc, ident, option, outgoing_name, param_into, param_type};
 use crate::Options;
 use crate::model::{Concept, EnumId, Field, Interface, Service, Spec};
 
@@ -321,13 +321,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     };
     let (wire, iname, d) = (&s.wire, &i.name, &s.doc);
     let rust = &s.rust;
-    let pay_type = match s.pay_type {
-        Some(p) => {
-            let p = &spec.value(b.pay_type, p).wire;
-            quote! { ::core::option::Option::Some(#p) }
-        }
-        None => quote! { ::core::option::Option::None },
-    };
+    let pay_type = option(s.pay_type.map(|p| &spec.value(b.pay_type, p).wire));
     let wallets = value_wires(Some(b.wallet), &s.wallets);
     let pay_scenes = value_wires(b.pay_scene, &s.pay_scenes);
     let langs = value_wires(b.lang, &s.langs);
