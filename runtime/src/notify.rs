@@ -94,7 +94,7 @@ pub struct RecognisedNotification {
 ///
 /// # Errors
 /// As [`verify_notification`]: a signed body no rule recognises is refused as
-/// [`IncomingError::Unrecognised`](crate::IncomingError::Unrecognised) (in [`VerifyError::Field`]).
+/// [`IncomingError::Unrecognised`] (in [`VerifyError::Field`]).
 pub fn verify_notification_in(
     catalog: &'static Catalog,
     body: &str,

@@ -446,7 +446,7 @@ pub(super) fn row_constructor_signatures<'a>(i: &'a Interface) -> Vec<RowConstru
             let method = if suffix == "start" { purpose.to_owned() } else { format!("{purpose}_{suffix}") };
             let wallet = args.iter().any(|a| matches!(a, Arg::Wallet)).then_some(Param::Wallet);
             let given = args.iter().filter_map(|a| match a {
-                Arg::Given(f) => Some(Param::Field(*f)),
+                Arg::Given(f) => Some(Param::Field(f)),
                 _ => None,
             });
             let params = wallet.into_iter().chain(given).chain(pick.map(Param::Field)).collect();
