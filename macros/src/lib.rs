@@ -28,7 +28,7 @@ pub fn include_spec(input: TokenStream) -> TokenStream {
         let message = "include_spec! needs CARGO_MANIFEST_DIR; build it with cargo";
         return syn::Error::new(proc_macro2::Span::call_site(), message).to_compile_error().into();
     };
-    eftpay_codegen::expand_dir_with(&manifest_dir, &path, &options).into()
+    eftpay_codegen::expand_dir(&manifest_dir, &path, &options).into()
 }
 
 /// Checks that the runtime's `Concept`, `Purpose` and `Meaning` have exactly the generator's

@@ -3,7 +3,8 @@
 //! eftPay carries every amount (`transaction_amount`, `total_fee`, `return_amount`, …) as
 //! decimal text with at most 2 decimals and at most 8 characters, so `"99999.99"` is the
 //! largest amount with cents and `"99999999"` the largest whole one (`docs/protocol.md` §3, field type
-//! `String(8)`; §5 and §6 use the same type). [`Amount`] holds that value as integer minor units
+//! `String(8)`; the spec gives every amount field, in requests, replies and notifications alike,
+//! the type `amount`). [`Amount`] holds that value as integer minor units
 //! so that no floating-point rounding can ever change what a payer is charged or refunded, and
 //! [`Amount::parse`] rejects, with a message saying how to fix it, every text eftPay would not
 //! accept rather than guessing what was meant.

@@ -3,7 +3,6 @@
 
 use crate::catalog::InterfaceInfo;
 use crate::received::{IncomingError, ReceivedFields};
-use crate::rules::{Concept, RetryPolicy};
 use crate::time::HkTime;
 use crate::validation::Violations;
 
@@ -34,9 +33,6 @@ pub trait OutgoingMessage {
     /// Every field that can be signed, in the order [`write_fields`](Self::write_fields) visits
     /// them: byte order of wire name, fixed at compile time.
     const SIGNED_FIELDS: &'static [&'static str];
-    /// The fields that stand for a concept (the order number, the refund number, …), by wire
-    /// name: what the client compares a reply with.
-    const CONCEPT_FIELDS: &'static [(Concept, &'static str)];
 
     /// Checks every rule of the spec.
     ///
@@ -53,8 +49,6 @@ pub trait OutgoingMessage {
 pub trait Request: OutgoingMessage {
     /// The path after the base URL (`/Servlet/JSAPIService.do`).
     const ENDPOINT: &'static str;
-    /// Whether the client may retry it.
-    const RETRY: RetryPolicy;
     /// What it is for ([`purpose`](crate::purpose)); the client's conveniences
     /// (`place_order`, `refund`, …) accept only requests of their purpose.
     type Purpose: crate::purpose::Marker;
@@ -83,9 +77,6 @@ pub trait IncomingMessage: Sized {
     const MESSAGE: &'static str;
     /// The wire names the spec lists for it; others land in `extra`.
     const KNOWN_FIELDS: &'static [&'static str];
-    /// The fields that stand for a concept, by wire name (empty for [`Notification`](crate::Notification),
-    /// whose variants each have their own).
-    const CONCEPT_FIELDS: &'static [(Concept, &'static str)];
 
     /// Reads the typed message from fields whose signature was already verified.
     ///

@@ -41,7 +41,7 @@ use crate::catalog::{Catalog, FieldInfo, InterfaceInfo, TypedFields};
 use crate::credentials::{Credentials, Secret};
 use crate::json_text::string as json_string;
 use crate::message::IncomingMessage;
-use crate::received::{ReceivedError, ReceivedFields, ReceivedValue};
+use crate::received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
 use crate::rules::{Concept, Meaning, Purpose};
 use crate::signing::{SIGN_FIELD, sign_fields};
 use crate::time::Clock;
@@ -94,7 +94,7 @@ pub struct RecognisedNotification {
 ///
 /// # Errors
 /// As [`verify_notification`]: a signed body no rule recognises is refused as
-/// [`VerifyError::Unrecognised`].
+/// [`IncomingError::Unrecognised`] (in [`VerifyError::Field`]).
 pub fn verify_notification_in(
     catalog: &'static Catalog,
     body: &str,
@@ -102,8 +102,9 @@ pub fn verify_notification_in(
 ) -> Result<RecognisedNotification, VerifyError> {
     let fields = ReceivedFields::from_json(body)?;
     verify_fields(&fields, secret)?;
-    let interface =
-        catalog.recognise_notification(&fields).ok_or(VerifyError::Unrecognised { expected: "notification" })?;
+    let interface = catalog
+        .recognise_notification(&fields)
+        .ok_or(VerifyError::Field(IncomingError::Unrecognised { expected: "notification" }))?;
     let verified = read_typed(interface, fields.labelled(interface.name))?;
     Ok(RecognisedNotification { interface, verified })
 }

@@ -451,6 +451,55 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     }
 }
 
+/// Why a nested value given as text (a field set by name) cannot be sent.
+#[cfg(feature = "client")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NestedTextError {
+    /// Longer than a whole message may be; not parsed.
+    #[error(
+        "it is {size} bytes, more than the {limit} bytes a whole message may have; eftPay's nested values are far smaller"
+    )]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+        /// The value's size in bytes.
+        size: usize,
+    },
+    /// Not exactly one JSON value: unparseable, or followed by more text.
+    #[error("it is not one JSON value ({reason}); give exactly one JSON object or array, with nothing after it")]
+    NotOneValue {
+        /// What the parser said.
+        reason: String,
+    },
+    /// One JSON value, but not an object or array.
+    #[error("its value is not a JSON object or array; give one, e.g. `{{\"name\":\"…\"}}` or `[{{…}}]`")]
+    NotNested,
+    /// An object or array that cannot be compacted (nested too deep).
+    #[error("it cannot be sent as a nested value: {reason}")]
+    Unreadable {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A nested value given as text — exactly one JSON object or array, nothing after it — as the
+/// compact text it is signed as: the same compaction a receiver applies to the body, so the text
+/// signed is the text it verifies. Refused before parsing beyond [`MAX_BODY_BYTES`].
+#[cfg(feature = "client")]
+pub(crate) fn compact_nested(text: &str) -> Result<String, NestedTextError> {
+    if text.len() > MAX_BODY_BYTES {
+        return Err(NestedTextError::TooLarge { limit: MAX_BODY_BYTES, size: text.len() });
+    }
+    // Parsed on its own, so text after the value is refused rather than read as more fields.
+    let raw: &RawValue =
+        serde_json::from_str(text).map_err(|error| NestedTextError::NotOneValue { reason: error.to_string() })?;
+    match received_value(raw.get()) {
+        Ok(ReceivedValue::Nested(compact)) => Ok(compact),
+        Ok(_) => Err(NestedTextError::NotNested),
+        Err(error) => Err(NestedTextError::Unreadable { reason: error.to_string() }),
+    }
+}
+
 fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
     let raw = raw.trim();
     Ok(match raw.as_bytes().first() {

@@ -7,8 +7,10 @@
 //! 5. the merchant secret directly in front: `secret + "a=1&b=2"`;
 //! 6. `sign = lowercase_hex(sha256(utf8(that string)))`.
 //!
-//! Outgoing messages stream their fields into the hasher in an order fixed at compile time
-//! (no map, no sort); received messages are sorted once, at verification.
+//! An outgoing message is collected once into [`wire::OutgoingFields`](crate::wire::OutgoingFields)
+//! — a typed message writes its fields in an order fixed at compile time, so no sort is needed —
+//! and both its signature and its body are written from that list. Received messages are sorted
+//! once, at verification.
 //!
 //! Nothing here returns or logs the string that is hashed with the secret in front; only
 //! [`canonical_string`] shows the part after the secret, for people debugging signatures.
@@ -17,7 +19,6 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::Secret;
 use crate::json_text::NestedJson;
-use crate::message::{Envelope, FieldSink, OutgoingMessage};
 use crate::received::ReceivedFields;
 
 /// The name of the field that carries the signature. It belongs to the signature rule rather than
@@ -64,22 +65,6 @@ impl Hasher {
     fn finish(self) -> String {
         hex::encode(self.sha.finalize())
     }
-}
-
-impl FieldSink for Hasher {
-    fn text(&mut self, name: &'static str, value: &str) {
-        self.field(name, value);
-    }
-    fn json(&mut self, name: &'static str, compact_json: &str) {
-        self.field(name, compact_json);
-    }
-}
-
-/// The `sign` of an outgoing message, streamed in its compile-time field order.
-pub fn sign_message<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>, secret: &Secret) -> String {
-    let mut hasher = Hasher::new(secret);
-    message.write_fields(envelope, &mut hasher);
-    hasher.finish()
 }
 
 /// The `sign` of `name=value` pairs already in byte order of name, the signature field not among

@@ -2,10 +2,11 @@
 //!
 //! Every request carries `time` as `yyyyMMddHHmmss` in Hong Kong time (UTC+8, no daylight
 //! saving); eftPay compares it with its own clock and answers `return_status` `12` ("time
-//! mismatch") when it is off, and UTC was rejected live (`docs/protocol.md` §2). Replies use the same
-//! compact form for `time` and `refund_time` (§5) and `yyyy-MM-dd HH:mm:ss` for `trade_time` (§4)
-//! and `gmt_payment` (§6). [`HkTime`] reads and writes both forms and converts to and from Unix
-//! seconds with a fixed +8 hour offset.
+//! mismatch") when it is off, and UTC was rejected live (`docs/protocol.md` §2). Received
+//! messages use two forms, which the spec gives each field as its type: the same compact form
+//! (`time`, `refund_time`: type `time`) and `yyyy-MM-dd HH:mm:ss` (`trade_time`, `gmt_payment`:
+//! type `datetime`). [`HkTime`] reads and writes both forms and converts to and from Unix seconds
+//! with a fixed +8 hour offset.
 //!
 //! The few calendar conversions needed are done here with Howard Hinnant's `days_from_civil` /
 //! `civil_from_days` algorithms rather than through a date crate, which would be a large
@@ -479,20 +480,15 @@ pub trait Clock: Send + Sync + fmt::Debug {
 
 /// The machine's clock, read through [`std::time::SystemTime`].
 ///
-/// A clock set before 1970 or past 9999 reads as the Unix epoch (1970-01-01 08:00:00 in Hong
-/// Kong) rather than panicking; eftPay then refuses the request as a time mismatch, which points
+/// A clock outside the years 1970 to 9999 in Hong Kong reads as the Unix epoch (1970-01-01
+/// 08:00:00 in Hong Kong) rather than panicking; eftPay then refuses the request as a time mismatch, which points
 /// at the real problem.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> HkTime {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .ok()
-            .and_then(|elapsed| i64::try_from(elapsed.as_secs()).ok())
-            .and_then(HkTime::from_unix_seconds)
-            .unwrap_or(UNIX_EPOCH_IN_HK)
+        HkTime::from_system_time(SystemTime::now()).unwrap_or(UNIX_EPOCH_IN_HK)
     }
 }
 
@@ -563,8 +559,8 @@ mod tests {
 
     #[test]
     fn matches_eftpay_example_timestamp() {
-        // `docs/protocol.md` §6: `time` 20230609110645 beside out_trade_no rrn_1686280005975, a
-        // millisecond Unix timestamp taken at the same moment.
+        // 2023-06-09 11:06:45 in Hong Kong is 03:06:45 UTC, Unix second 1686280005: the moment an
+        // order number made from a millisecond timestamp (`rrn_1686280005975`) was taken.
         assert_eq!(HkTime::parse_compact("20230609110645").unwrap().unix_seconds(), 1_686_280_005);
     }
 
@@ -745,7 +741,7 @@ mod tests {
 
     #[test]
     fn parses_dashed() {
-        // The form of `gmt_payment` in `docs/protocol.md` §6's example notification.
+        // The form of `gmt_payment` in the payment notification (a `datetime` field of the spec).
         assert_eq!(HkTime::parse_dashed("2019-09-24 02:20:29"), Ok(time(2019, 9, 24, 2, 20, 29)));
     }
 

@@ -6,8 +6,9 @@
 use std::fmt;
 
 use crate::catalog::{Catalog, FieldInfo, InterfaceInfo, ServiceInfo};
-use crate::message::{Envelope, FieldSink, OutgoingMessage};
+use crate::message::{Envelope, OutgoingMessage};
 use crate::rules::{Concept, FieldKind};
+use crate::wire::Written;
 use crate::{Amount, HkTime};
 
 /// Implemented by every generated enum, so code can name values and list the known ones.
@@ -164,31 +165,9 @@ impl<'a> IntoIterator for &'a Violations {
 /// # Errors
 /// Every broken rule.
 pub fn validate<M: OutgoingMessage + ?Sized>(message: &M) -> Result<(), Violations> {
-    let mut sent = SentFields::default();
     // The envelope is the client's to fill; its fields are not the caller's to check.
-    message.write_fields(&Envelope { user_confirm_key: "", time: "" }, &mut sent);
-    check_fields(M::CATALOG, M::INFO, |wire| sent.get(wire))
-}
-
-/// The fields a message writes, as text, in the order written.
-#[derive(Default)]
-struct SentFields {
-    fields: Vec<(&'static str, String)>,
-}
-
-impl SentFields {
-    fn get(&self, wire: &str) -> Option<&str> {
-        self.fields.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
-    }
-}
-
-impl FieldSink for SentFields {
-    fn text(&mut self, name: &'static str, value: &str) {
-        self.fields.push((name, value.to_owned()));
-    }
-    fn json(&mut self, name: &'static str, compact_json: &str) {
-        self.fields.push((name, compact_json.to_owned()));
-    }
+    let sent = Written::of(message, &Envelope { user_confirm_key: "", time: "" });
+    check_fields(M::CATALOG, M::INFO, |wire| sent.text(wire))
 }
 
 /// Checks a request given as field texts (`None` when a field is not sent) against every rule

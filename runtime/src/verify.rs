@@ -37,7 +37,8 @@ pub enum VerifyError {
     )]
     Mismatch,
     /// Verified, but a field does not have the documented form, or the message is not the
-    /// kind expected (a reply re-sent as a notification).
+    /// kind expected ([`IncomingError::Unrecognised`]: a reply or an acknowledgement re-sent to
+    /// `notify_url`).
     #[error(transparent)]
     Field(#[from] IncomingError),
     /// Verified, but its signed `time` is further from now than the caller allows: an old
@@ -50,13 +51,6 @@ pub enum VerifyError {
         age_seconds: i64,
         /// The most allowed.
         max_seconds: u64,
-    },
-    /// Verified, but it is not the kind of message expected: no rule of the spec recognises
-    /// it (a reply or an acknowledgement re-sent to `notify_url`).
-    #[error("the message is signed but is not a {expected}: no rule of the spec recognises it as one; refuse it")]
-    Unrecognised {
-        /// What was expected (`notification`).
-        expected: &'static str,
     },
     /// A maximum age was asked for, but the message carries no `time`.
     #[error("the message carries no `time`, so its age cannot be checked; refuse it")]
@@ -171,7 +165,7 @@ pub fn verify_typed(
 /// Reads fields whose signature was verified as `T`.
 pub(crate) fn read_as<T: IncomingMessage>(fields: ReceivedFields) -> Result<Verified<T>, VerifyError> {
     let fields = fields.labelled(T::MESSAGE);
-    let message = T::from_fields(&fields).map_err(incoming)?;
+    let message = T::from_fields(&fields)?;
     Ok(Verified { message, fields })
 }
 
@@ -182,15 +176,8 @@ pub(crate) fn read_typed(
     fields: ReceivedFields,
 ) -> Result<Verified<TypedFields>, VerifyError> {
     let typed = interface.codec.typed.ok_or(VerifyError::NoReader { interface: interface.name })?;
-    let message = typed(&fields).map_err(incoming)?;
+    let message = typed(&fields)?;
     Ok(Verified { message, fields })
-}
-
-fn incoming(error: IncomingError) -> VerifyError {
-    match error {
-        IncomingError::Unrecognised { expected } => VerifyError::Unrecognised { expected },
-        other => VerifyError::Field(other),
-    }
 }
 
 /// Verifies a JSON body (a response or a notification) and reads it as `T`.

@@ -32,9 +32,7 @@ pub struct OutgoingFields {
 impl OutgoingFields {
     /// The fields `message` writes with `envelope`, in its compile-time order (byte order).
     pub fn of<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>) -> OutgoingFields {
-        let mut collected = Collected(Vec::with_capacity(M::SIGNED_FIELDS.len()));
-        message.write_fields(envelope, &mut collected);
-        OutgoingFields::from_fields(collected.0)
+        OutgoingFields::from_fields(Written::of(message, envelope).0)
     }
 
     /// Fields in any order (fields given by name, or a gateway's reply written back from its
@@ -90,10 +88,25 @@ impl OutgoingFields {
     }
 }
 
-/// Keeps what a message writes.
-struct Collected(Vec<OutgoingField>);
+/// What a message writes, in the order written, empty values kept: what is sent, before
+/// empties are left out (validation tells an empty required field from a missing one).
+pub(crate) struct Written(Vec<OutgoingField>);
 
-impl FieldSink for Collected {
+impl Written {
+    /// The fields `message` writes with `envelope`.
+    pub(crate) fn of<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>) -> Written {
+        let mut written = Written(Vec::with_capacity(M::SIGNED_FIELDS.len()));
+        message.write_fields(envelope, &mut written);
+        written
+    }
+
+    /// A field's value as written, empty or not; `None` when the message does not write it.
+    pub(crate) fn text(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|field| field.name == name).map(|field| field.value.as_str())
+    }
+}
+
+impl FieldSink for Written {
     fn text(&mut self, name: &'static str, value: &str) {
         self.0.push(OutgoingField { name, value: value.to_owned(), nested: false });
     }

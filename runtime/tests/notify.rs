@@ -16,8 +16,8 @@ use eftpay::rules::Purpose;
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
 use eftpay::{
-    BuyerType, CATALOG, Credentials, FixedClock, HkTime, IncomingMessage, PlaceOrderResponse, ReceivedFields, Secret,
-    SyncReturn, TradeStatus, TradeType, VerifyError, Wallet,
+    BuyerType, CATALOG, Credentials, FixedClock, HkTime, IncomingError, IncomingMessage, PlaceOrderResponse,
+    ReceivedFields, Secret, SyncReturn, TradeStatus, TradeType, VerifyError, Wallet,
 };
 
 /// The seed's response example (note `"buyerType": "andriod"` and the undocumented `subject`).
@@ -173,7 +173,7 @@ fn a_refund_notification_without_trade_type_is_still_a_refund_by_its_refund_no()
 fn a_re_signed_place_order_reply_is_not_accepted_as_a_notification() {
     let reply = notify::sign_for_test(SEED_RESPONSE, &Secret::new(SECRET)).unwrap();
     let error = notify::verify_notification(&reply, &Secret::new(SECRET)).unwrap_err();
-    assert_eq!(error, VerifyError::Unrecognised { expected: "notification" });
+    assert_eq!(error, VerifyError::Field(IncomingError::Unrecognised { expected: "notification" }));
 }
 
 #[test]
@@ -183,7 +183,10 @@ fn a_signed_query_reply_with_notification_fields_is_not_a_notification() {
         &Secret::new(SECRET),
     )
     .unwrap();
-    assert!(matches!(notify::verify_notification(&reply, &Secret::new(SECRET)), Err(VerifyError::Unrecognised { .. })));
+    assert!(matches!(
+        notify::verify_notification(&reply, &Secret::new(SECRET)),
+        Err(VerifyError::Field(IncomingError::Unrecognised { .. }))
+    ));
 }
 
 #[test]
@@ -193,7 +196,7 @@ fn the_merchants_own_acknowledgement_is_not_a_notification() {
     let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap();
     assert!(matches!(
         notify::verify_notification(&ack.body, &credentials.secret),
-        Err(VerifyError::Unrecognised { .. })
+        Err(VerifyError::Field(IncomingError::Unrecognised { .. }))
     ));
 }
 
@@ -293,7 +296,7 @@ fn verify_notification_in_refuses_what_is_not_a_notification_or_not_intact() {
     let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap().body;
     for body in [reply, ack] {
         let error = notify::verify_notification_in(&CATALOG, &body, &secret).unwrap_err();
-        assert_eq!(error, VerifyError::Unrecognised { expected: "notification" }, "{body}");
+        assert_eq!(error, VerifyError::Field(IncomingError::Unrecognised { expected: "notification" }), "{body}");
     }
     let tampered = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap().replace("rrn_", "xrn_");
     assert_eq!(notify::verify_notification_in(&CATALOG, &tampered, &secret).unwrap_err(), VerifyError::Mismatch);
@@ -316,7 +319,7 @@ fn a_fixture_specs_notification_is_recognised_by_its_own_catalog() {
     let reply = notify::sign_for_test(r#"{"notify_type":"x","return_status":"00"}"#, &secret).unwrap();
     assert!(matches!(
         notify::verify_notification_in(&minimal::CATALOG, &reply, &secret),
-        Err(VerifyError::Unrecognised { .. })
+        Err(VerifyError::Field(IncomingError::Unrecognised { .. }))
     ));
 }
 

@@ -3,7 +3,7 @@
 //! single changed field does not.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
-use eftpay::signing::{canonical_string, sign_fields, sign_message};
+use eftpay::signing::{canonical_string, sign_fields};
 use eftpay::verify::verify_fields;
 use eftpay::{Amount, Credentials, Envelope, HkTime, ReceivedFields, Secret, VerifyError, services, wallets};
 use proptest::prelude::*;
@@ -61,7 +61,7 @@ fn golden_messages_verify_once_their_sign_is_set() {
 }
 
 #[test]
-fn streamed_request_signature_equals_the_sorted_rule() {
+fn a_typed_request_signed_in_compile_time_order_equals_the_sorted_rule() {
     let credentials = Credentials::new("S0003469", "test-secret-not-real-0001");
     let order = services::AtomeV2WapPreOrder::place_order(
         wallets::Atome,
@@ -78,11 +78,11 @@ fn streamed_request_signature_equals_the_sorted_rule() {
     }])
     .build();
     let envelope = Envelope { user_confirm_key: "S0003469", time: "20230609110645" };
-    let streamed = sign_message(&order, &envelope, &credentials.secret);
+    let in_order = eftpay::wire::OutgoingFields::of(&order, &envelope).sign(&credentials.secret);
     let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
     let fields = ReceivedFields::from_json(&body.json).unwrap();
-    assert_eq!(sign_fields(&fields, &credentials.secret), streamed);
-    assert_eq!(fields.text("sign"), Some(streamed.as_str()));
+    assert_eq!(sign_fields(&fields, &credentials.secret), in_order);
+    assert_eq!(fields.text("sign"), Some(in_order.as_str()));
     assert_eq!(fields.text("items"), Some(r#"[{"itemId":"P100","name":"iPhone","quantity":1,"price":11020}]"#));
 }
 

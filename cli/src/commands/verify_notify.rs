@@ -10,7 +10,7 @@ use eftpay::catalog::{Catalog, InterfaceInfo, TypedFields};
 use eftpay::notify;
 use eftpay::rules::{Concept, Encoding, Purpose};
 use eftpay::verify::{self, VerifyError};
-use eftpay::{ReceivedError, ReceivedFields, Secret};
+use eftpay::{IncomingError, ReceivedError, ReceivedFields, Secret};
 
 use crate::failure::Failure;
 use crate::{input, output};
@@ -41,8 +41,20 @@ pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> 
 /// refused.
 fn verify_notification(catalog: &'static Catalog, body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
     let text = std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8)?;
-    let recognised = notify::verify_notification_in(catalog, text, secret)?;
+    let recognised = notify::verify_notification_in(catalog, text, secret).map_err(refused)?;
     Ok(Summary::of(recognised.interface, recognised.verified.message()))
+}
+
+/// A signed message that is not the kind asked for fails verification (exit status 1) like a
+/// forged one: whatever it says, it was not sent as what it is being checked as. Other
+/// errors are sorted as everywhere else.
+fn refused(error: VerifyError) -> Failure {
+    match error {
+        VerifyError::Field(unrecognised @ IncomingError::Unrecognised { .. }) => {
+            Failure::Rejected(VerifyError::Field(unrecognised))
+        }
+        other => Failure::from(other),
+    }
 }
 
 /// The synchronous return, a form-encoded POST of the payment's fields, read as the catalog's
@@ -53,12 +65,13 @@ fn verify_return(catalog: &'static Catalog, body: &[u8], secret: &Secret) -> Res
     // come from `echo` or a saved file; left in, they would become part of the last value.
     let text = text.trim_end_matches(['\r', '\n']);
     let fields = ReceivedFields::from_form(text)?;
-    let interface = catalog
-        .interfaces
-        .iter()
-        .copied()
-        .find(|i| i.purpose == Purpose::SyncReturn && i.encoding == Encoding::Form)
-        .ok_or(VerifyError::Unrecognised { expected: "synchronous return of this spec" })?;
+    let Some(interface) =
+        catalog.interfaces.iter().copied().find(|i| i.purpose == Purpose::SyncReturn && i.encoding == Encoding::Form)
+    else {
+        // Checked first, so that a forged body is reported as forged whatever the spec lacks.
+        verify::verify_fields(&fields, secret)?;
+        return Err(refused(IncomingError::Unrecognised { expected: "form-encoded synchronous return" }.into()));
+    };
     let verified = verify::verify_typed(interface, fields, secret)?;
     Ok(Summary::of(interface, verified.message()))
 }
@@ -110,4 +123,29 @@ impl fmt::Display for Summary {
 
 fn or_dash(value: Option<&str>) -> String {
     value.map_or_else(|| String::from("-"), |value| output::printable(value).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_acknowledgement_fails_verification_as_no_notification() {
+        let credentials = eftpay::Credentials::new("TESTKEY00001", "test-secret-not-real");
+        let clock = eftpay::FixedClock::new(eftpay::HkTime::parse_compact("20230609110700").unwrap());
+        let ack = notify::acknowledge(notify::Answer::Handled, &credentials, &clock).unwrap();
+
+        let Err(failure) = verify_notification(&eftpay::CATALOG, ack.body.as_bytes(), &credentials.secret) else {
+            panic!("an acknowledgement was accepted as a notification");
+        };
+
+        assert!(
+            matches!(failure, Failure::Rejected(VerifyError::Field(IncomingError::Unrecognised { .. }))),
+            "{failure:?}"
+        );
+        assert_eq!(failure.status(), crate::exit::Status::VerificationFailed);
+        assert!(
+            failure.to_string().starts_with("verification failed: the message is signed but is not a notification")
+        );
+    }
 }

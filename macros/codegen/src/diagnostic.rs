@@ -11,8 +11,8 @@ use crate::source::SpecFile;
 /// One thing wrong with the spec, pointing at the text that is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Index into the spec's files; `None` for errors that belong to no file (I/O).
-    pub file: Option<usize>,
+    /// Index into the spec's files.
+    pub file: usize,
     /// Byte range of the offending text within that file.
     pub span: Range<usize>,
     /// What is wrong.
@@ -39,16 +39,10 @@ impl Diagnostics {
     /// in each, but its mistake is reported once.
     pub fn error(&mut self, file: usize, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
         let help = help.into();
-        let diagnostic =
-            Diagnostic { file: Some(file), span, message: message.into(), help: (!help.is_empty()).then_some(help) };
+        let diagnostic = Diagnostic { file, span, message: message.into(), help: (!help.is_empty()).then_some(help) };
         if !self.errors.contains(&diagnostic) {
             self.errors.push(diagnostic);
         }
-    }
-
-    /// Whether any error was recorded so far.
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
     }
 
     /// Ends the pass: every error collected, in the order found.
@@ -76,24 +70,18 @@ pub struct Rendered<'a> {
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.diagnostic;
-        match d.file.and_then(|i| self.files.get(i)) {
-            Some(file) => {
-                let pos = file.position(d.span.start);
-                let excerpt = file.excerpt(&d.span);
-                write!(f, "{}:{}:{}: {}\n{}", file.display, pos.line, pos.column, d.message, excerpt)?;
-                if let Some(help) = &d.help {
-                    let width = pos.line.to_string().len();
-                    write!(f, "\n{} = help: {}", " ".repeat(width), help)?;
-                }
-                Ok(())
-            }
-            None => {
-                write!(f, "{}", d.message)?;
-                if let Some(help) = &d.help {
-                    write!(f, "\n = help: {help}")?;
-                }
-                Ok(())
-            }
+        let Some(file) = self.files.get(d.file) else {
+            // Rendered against files it was not found in (a caller's mistake): still say what
+            // is wrong rather than nothing.
+            return write!(f, "{}", d.message);
+        };
+        let pos = file.position(d.span.start);
+        let excerpt = file.excerpt(&d.span);
+        write!(f, "{}:{}:{}: {}\n{}", file.display, pos.line, pos.column, d.message, excerpt)?;
+        if let Some(help) = &d.help {
+            let width = pos.line.to_string().len();
+            write!(f, "\n{} = help: {}", " ".repeat(width), help)?;
         }
+        Ok(())
     }
 }

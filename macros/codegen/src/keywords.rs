@@ -7,6 +7,8 @@ use crate::model::{Concept, Encoding, FieldType, Notifications, ObjectFieldType,
 /// The words one key accepts.
 #[derive(Debug)]
 pub struct Keywords<T: 'static> {
+    /// The key, as written in the spec (`purpose`, `type`).
+    pub key: &'static str,
     /// What the key chooses, for messages (`purpose`, `field type`).
     pub what: &'static str,
     /// Word → meaning.
@@ -27,6 +29,7 @@ impl<T: Clone> Keywords<T> {
 
 /// `[interface] purpose`.
 pub static PURPOSES: Keywords<Purpose> = Keywords {
+    key: "purpose",
     what: "purpose",
     entries: &[
         ("place_order", Purpose::PlaceOrder),
@@ -43,13 +46,15 @@ pub static PURPOSES: Keywords<Purpose> = Keywords {
 
 /// `[interface] encoding`.
 pub static ENCODINGS: Keywords<Encoding> =
-    Keywords { what: "encoding", entries: &[("json", Encoding::Json), ("form", Encoding::Form)] };
+    Keywords { key: "encoding", what: "encoding", entries: &[("json", Encoding::Json), ("form", Encoding::Form)] };
 
 /// `[interface] retry`: `safe` only for requests that change nothing.
-pub static RETRY: Keywords<bool> = Keywords { what: "retry policy", entries: &[("never", false), ("safe", true)] };
+pub static RETRY: Keywords<bool> =
+    Keywords { key: "retry", what: "retry policy", entries: &[("never", false), ("safe", true)] };
 
 /// `[[service]] notifications`.
 pub static NOTIFICATIONS: Keywords<Notifications> = Keywords {
+    key: "notifications",
     what: "notification behaviour",
     entries: &[
         ("until_acknowledged", Notifications::UntilAcknowledged),
@@ -60,6 +65,7 @@ pub static NOTIFICATIONS: Keywords<Notifications> = Keywords {
 
 /// `[[test_amount]] outcome`.
 pub static TEST_OUTCOMES: Keywords<TestOutcome> = Keywords {
+    key: "outcome",
     what: "test outcome",
     entries: &[
         ("success", TestOutcome::Success),
@@ -72,6 +78,7 @@ pub static TEST_OUTCOMES: Keywords<TestOutcome> = Keywords {
 
 /// `[[object.field]] type`.
 pub static OBJECT_FIELD_TYPES: Keywords<ObjectFieldType> = Keywords {
+    key: "type",
     what: "object field type",
     entries: &[
         ("string", ObjectFieldType::Text),
@@ -84,6 +91,7 @@ pub static OBJECT_FIELD_TYPES: Keywords<ObjectFieldType> = Keywords {
 
 /// `[[field]] type`; `enum`, `object` and `array` name their value set or object separately.
 pub static FIELD_TYPES: Keywords<FieldType> = Keywords {
+    key: "type",
     what: "field type",
     entries: &[
         ("string", FieldType::Text),
@@ -100,6 +108,7 @@ pub static FIELD_TYPES: Keywords<FieldType> = Keywords {
 
 /// `[[field]] concept`.
 pub static CONCEPTS: Keywords<Concept> = Keywords {
+    key: "concept",
     what: "concept",
     entries: &[
         ("service", Concept::Service),
@@ -142,6 +151,7 @@ pub static CONCEPTS: Keywords<Concept> = Keywords {
 
 /// `means` of an enum value: the words are the runtime's `rules::Meaning` variants.
 pub static MEANINGS: Keywords<&'static str> = Keywords {
+    key: "means",
     what: "meaning",
     entries: &[
         ("accepted", "Accepted"),

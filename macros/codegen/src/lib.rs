@@ -3,8 +3,9 @@
 //! and emits the typed API.
 //!
 //! It is a plain library so that its logic, unit tests, expansion snapshots and benches can
-//! run outside the compiler; the proc-macro crate only resolves the path and calls
-//! [`expand_dir`].
+//! run outside the compiler. The proc-macro crate parses the macro's input (the spec folder and
+//! its `key = "value"` [`Options`]) and calls [`expand_dir`] with the invoking crate's
+//! `CARGO_MANIFEST_DIR`; it also expands [`vocabulary_check`] for the runtime.
 //!
 //! Pipeline: [`source`] reads files → `schema` parses the TOML shape → `resolve` checks
 //! cross-references into the [`model`] → `emit` writes tokens.
@@ -64,26 +65,16 @@ pub struct Options {
     pub doc_examples_at: Option<String>,
 }
 
-/// The generated items of a checked spec, without error or tracking items (what the expansion
-/// snapshots show).
-pub fn items(spec: &Spec) -> TokenStream {
-    items_with(spec, &Options::default())
-}
-
-/// [`items`] written with `options`.
-pub fn items_with(spec: &Spec, options: &Options) -> TokenStream {
+/// The generated items of a checked spec, written with `options`, without error or tracking
+/// items (what the expansion snapshots show).
+pub fn items(spec: &Spec, options: &Options) -> TokenStream {
     emit::spec_items(spec, options)
 }
 
 /// Everything the macro expands to: one `compile_error!` per spec error, the items (so one
 /// error does not cascade into "cannot find type"), and an `include_bytes!` per spec file so
-/// that editing the spec rebuilds the crate.
-pub fn expand_files(files: &[SpecFile]) -> TokenStream {
-    expand_files_with(files, &Options::default())
-}
-
-/// [`expand_files`] written with `options`.
-pub fn expand_files_with(files: &[SpecFile], options: &Options) -> TokenStream {
+/// that editing the spec rebuilds the crate. Items are written with `options`.
+pub fn expand_files(files: &[SpecFile], options: &Options) -> TokenStream {
     let checked = check(files);
     let errors = checked.errors.iter().map(|e| quote! { ::core::compile_error!(#e); });
     let tracked = checked
@@ -91,7 +82,7 @@ pub fn expand_files_with(files: &[SpecFile], options: &Options) -> TokenStream {
         .iter()
         .filter_map(|p| p.to_str())
         .map(|p| quote! { const _: &[u8] = ::core::include_bytes!(#p); });
-    let items = items_with(&checked.spec, options);
+    let items = items(&checked.spec, options);
     quote! {
         #(#errors)*
         #(#tracked)*
@@ -100,13 +91,8 @@ pub fn expand_files_with(files: &[SpecFile], options: &Options) -> TokenStream {
 }
 
 /// Expands the spec folder `spec_path`, relative to `manifest_dir` (the invoking crate's
-/// `CARGO_MANIFEST_DIR`, never the working directory).
-pub fn expand_dir(manifest_dir: &Path, spec_path: &str) -> TokenStream {
-    expand_dir_with(manifest_dir, spec_path, &Options::default())
-}
-
-/// [`expand_dir`] written with `options`.
-pub fn expand_dir_with(manifest_dir: &Path, spec_path: &str, options: &Options) -> TokenStream {
+/// `CARGO_MANIFEST_DIR`, never the working directory), written with `options`.
+pub fn expand_dir(manifest_dir: &Path, spec_path: &str, options: &Options) -> TokenStream {
     let joined = manifest_dir.join(spec_path);
     let dir = joined.canonicalize().unwrap_or(joined);
     let root = display_root(manifest_dir);
@@ -118,7 +104,7 @@ pub fn expand_dir_with(manifest_dir: &Path, spec_path: &str, options: &Options) 
             );
             quote! { ::core::compile_error!(#message); }
         }
-        Ok(files) => expand_files_with(&files, options),
+        Ok(files) => expand_files(&files, options),
         Err(message) => quote! { ::core::compile_error!(#message); },
     }
 }

@@ -2,6 +2,10 @@
 //! `spec/README.md`. Every value a maintainer may get wrong is `Spanned`, so an error can
 //! point at it.
 //!
+//! A required key whose value is a keyword (`purpose`, `type`, `outcome`, …) is an `Option`
+//! here: the resolver reports it missing with the words that table's key takes, which a serde
+//! "missing field" error cannot (it names the key, not the table).
+//!
 //! Every file has the same top-level shape; a file uses the tables it needs (`wallets.toml`
 //! only `[[pay_type]]`, an interface file `[interface]`, `[[field]]` and `[[response]]`).
 
@@ -43,12 +47,13 @@ pub struct Document {
     pub test_amount: Vec<TestAmountDef>,
     /// `[interface]`: the message this file describes.
     pub interface: Option<Spanned<InterfaceDef>>,
-    /// `[[field]]`: the message's fields.
+    /// `[[field]]`: the message's fields. Each row spans its `[[field]]` header, where a row
+    /// with none of the keys that name it is reported.
     #[serde(default)]
-    pub field: Vec<FieldDef>,
+    pub field: Vec<Spanned<FieldDef>>,
     /// `[[response]]`: the reply's fields (request interfaces).
     #[serde(default)]
-    pub response: Vec<FieldDef>,
+    pub response: Vec<Spanned<FieldDef>>,
 }
 
 /// `[[scene]]`
@@ -116,7 +121,8 @@ pub struct ServiceDef {
     pub langs: Vec<Text>,
     #[serde(default)]
     pub flags: Vec<Text>,
-    pub notifications: Text,
+    /// Required; checked by the resolver, which names the words it takes.
+    pub notifications: Option<Text>,
     #[serde(default)]
     pub defaults: BTreeMap<Spanned<String>, Text>,
     #[serde(default)]
@@ -140,8 +146,9 @@ pub struct ObjectDef {
 #[serde(deny_unknown_fields)]
 pub struct ObjectFieldDef {
     pub wire: Text,
+    /// Required; checked by the resolver, which names the words it takes.
     #[serde(rename = "type")]
-    pub ty: Text,
+    pub ty: Option<Text>,
     pub object: Option<Text>,
     pub doc: Text,
     pub rust: Option<Text>,
@@ -153,7 +160,7 @@ pub struct ObjectFieldDef {
 pub struct FieldGroupDef {
     pub name: Text,
     #[serde(default)]
-    pub field: Vec<FieldDef>,
+    pub field: Vec<Spanned<FieldDef>>,
 }
 
 /// `[[test_amount]]`
@@ -162,7 +169,8 @@ pub struct FieldGroupDef {
 pub struct TestAmountDef {
     pub pay_type: Text,
     pub cents: Spanned<i64>,
-    pub outcome: Text,
+    /// Required; checked by the resolver, which names the words it takes.
+    pub outcome: Option<Text>,
     pub doc: Text,
 }
 
@@ -171,10 +179,11 @@ pub struct TestAmountDef {
 #[serde(deny_unknown_fields)]
 pub struct InterfaceDef {
     pub name: Text,
-    pub purpose: Text,
+    /// Required, as is `encoding`; checked by the resolver, which names the words they take.
+    pub purpose: Option<Text>,
     pub endpoint: Option<Text>,
     pub retry: Option<Text>,
-    pub encoding: Text,
+    pub encoding: Option<Text>,
     /// For notifications: the acknowledgement interface answering them.
     pub reply: Option<Text>,
     /// For requests: the notification eftPay sends about what they start.

@@ -12,7 +12,8 @@ fn expand(relative: &str) -> String {
     let files = read_dir(&root.join(relative), &root).expect("spec folder is readable");
     let checked = eftpay_codegen::check(&files);
     assert!(checked.errors.is_empty(), "spec errors:\n{}", checked.errors.join("\n\n"));
-    let file: syn::File = syn::parse2(eftpay_codegen::items(&checked.spec)).expect("expansion parses as a Rust file");
+    let file: syn::File = syn::parse2(eftpay_codegen::items(&checked.spec, &eftpay_codegen::Options::default()))
+        .expect("expansion parses as a Rust file");
     prettyplease::unparse(&file)
 }
 
@@ -30,7 +31,7 @@ fn minimal_fixture_expansion() {
 fn every_spec_file_is_tracked_for_rebuilds() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let files = read_dir(&root.join("spec"), &root).expect("spec folder is readable");
-    let expansion = eftpay_codegen::expand_files(&files).to_string();
+    let expansion = eftpay_codegen::expand_files(&files, &eftpay_codegen::Options::default()).to_string();
     assert_eq!(expansion.matches("include_bytes").count(), files.len());
     for file in &files {
         let path = file.path.to_str().expect("utf-8 path");
@@ -52,7 +53,7 @@ fn service_pages_carry_examples(spec: &str) {
     let checked = eftpay_codegen::check(&files);
     let options = eftpay_codegen::Options { doc_examples_at: Some("eftpay".to_owned()) };
     let pages = |options: &eftpay_codegen::Options| -> Vec<(String, String)> {
-        let file: syn::File = syn::parse2(eftpay_codegen::items_with(&checked.spec, options)).unwrap();
+        let file: syn::File = syn::parse2(eftpay_codegen::items(&checked.spec, options)).unwrap();
         let services = file
             .items
             .iter()

@@ -9,6 +9,7 @@
 //! whether the request was typed or given by name.
 
 use super::ClientError;
+use super::error::shortened;
 use crate::catalog::InterfaceInfo;
 use crate::received::ReceivedFields;
 use crate::rules::Concept;
@@ -67,11 +68,7 @@ impl Asked {
 /// A value for an error: at most [`QUOTED_CHARS`] characters, `…` when cut. The error quotes
 /// it with `{:?}`, which escapes line breaks, so the message stays one line.
 pub(super) fn quoted(value: &str) -> String {
-    let mut cut: String = value.chars().take(QUOTED_CHARS).collect();
-    if cut.len() < value.len() {
-        cut.push('…');
-    }
-    cut
+    shortened(value, QUOTED_CHARS)
 }
 
 #[cfg(test)]

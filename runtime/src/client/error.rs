@@ -14,6 +14,16 @@ use crate::rules::Meaning;
 use crate::validation::Violations;
 use crate::verify::VerifyError;
 
+/// At most `max_chars` characters of `text` for an error to quote, `…` appended when cut: what
+/// eftPay or the caller sent is quoted, never at any length.
+pub(super) fn shortened(text: &str, max_chars: usize) -> String {
+    let mut cut: String = text.chars().take(max_chars).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
+}
+
 /// The error of the HTTP stack underneath, kept as the [`source`](StdError::source) so the
 /// public API does not depend on its type.
 type TransportCause = Box<dyn StdError + Send + Sync + 'static>;

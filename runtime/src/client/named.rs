@@ -7,10 +7,9 @@
 use super::ClientError;
 use super::binding::quoted;
 use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
-use crate::json_text::string as json_string;
 use crate::message::Envelope;
-use crate::received::{ReceivedFields, ReceivedValue};
-use crate::rules::{Concept, FieldKind, InterfaceKind};
+use crate::received::{ReceivedFields, compact_nested};
+use crate::rules::{Concept, FieldKind};
 use crate::validation;
 use crate::wire::{OutgoingField, OutgoingFields};
 
@@ -28,21 +27,16 @@ impl NamedFields {
     /// (a fixed field may be given with its fixed value), none twice, and the whole valid by
     /// the interface's validator.
     ///
+    /// The caller has checked that `interface` is a request (`Call::new`).
+    ///
     /// # Errors
     /// [`ClientError::Field`] for a name that cannot be sent, [`ClientError::Invalid`] for a
-    /// request that breaks a rule, [`ClientError::Unsupported`] for an interface that is not a
-    /// request.
+    /// request that breaks a rule.
     pub(super) fn resolve(
         catalog: &'static Catalog,
         interface: &'static InterfaceInfo,
         given: &[(&str, &str)],
     ) -> Result<NamedFields, ClientError> {
-        if interface.kind() != InterfaceKind::Request {
-            return Err(ClientError::Unsupported {
-                interface: interface.name,
-                reason: format!("it is a {} in the spec, not a request", interface.purpose.name()),
-            });
-        }
         let mut caller: Vec<(&'static FieldInfo, &str)> = Vec::with_capacity(given.len());
         for &(name, value) in given {
             let field = caller_field(interface, name, value)?;
@@ -124,14 +118,8 @@ fn outgoing(
     if value.is_empty() {
         return Ok(OutgoingField { name: field.wire, value: String::new(), nested: true });
     }
-    // Read back as a receiver reads the body, so the text signed is the text it verifies.
-    let wrapped = format!("{{{}:{value}}}", json_string(field.wire));
-    match ReceivedFields::from_json(&wrapped).ok().as_ref().and_then(|fields| fields.get(field.wire)) {
-        Some(ReceivedValue::Nested(compact)) => {
-            Ok(OutgoingField { name: field.wire, value: compact.clone(), nested: true })
-        }
-        _ => Err(refused(interface, field.wire, "its value is not a JSON object or array".to_owned())),
-    }
+    let compact = compact_nested(value).map_err(|error| refused(interface, field.wire, error.to_string()))?;
+    Ok(OutgoingField { name: field.wire, value: compact, nested: true })
 }
 
 fn refused(interface: &'static InterfaceInfo, field: &str, reason: String) -> ClientError {
@@ -156,5 +144,22 @@ mod tests {
         assert!(sent.nested);
         assert!(matches!(outgoing(interface, field, "\"text\""), Err(ClientError::Field { .. })));
         assert!(matches!(outgoing(interface, field, "[1,"), Err(ClientError::Field { .. })));
+    }
+
+    #[test]
+    fn a_nested_value_with_text_after_it_is_refused_not_cut_short() {
+        let (interface, field) = crate::CATALOG
+            .interfaces
+            .iter()
+            .find_map(|i| Some((*i, i.fields.iter().find(|f| f.kind == FieldKind::ObjectArray)?)))
+            .unwrap();
+
+        // Read as `{"items":<value>}`, this would have been two members, the second dropped.
+        let error = outgoing(interface, field, r#"[{"a":1}],"other":{"b":2}"#).unwrap_err();
+
+        let ClientError::Field { reason, .. } = &error else { panic!("{error:?}") };
+        assert!(reason.contains("not one JSON value") && reason.contains("trailing characters"), "{reason}");
+        assert!(reason.contains("nothing after it"), "{reason}");
+        assert_eq!(outgoing(interface, field, " [ {\"a\":1} ] \n").unwrap().value, r#"[{"a":1}]"#);
     }
 }

@@ -7,6 +7,7 @@
 //! fields are the interface's response fields of those concepts, and a code's meaning is what
 //! the catalog's value set for the return-status field says it means.
 
+use super::error::shortened;
 use super::transport::Exchange;
 use super::{ClientError, GatewayError};
 use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
@@ -150,13 +151,7 @@ fn is_negative(code: &str) -> bool {
 /// The start of a body for an error message: lossy UTF-8, at most [`EXCERPT_CHARS`]
 /// characters, `…` when cut.
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    let mut cut: String = text.chars().take(EXCERPT_CHARS).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
-    cut
+    shortened(String::from_utf8_lossy(body).trim(), EXCERPT_CHARS)
 }
 
 #[cfg(test)]

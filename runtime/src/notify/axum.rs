@@ -40,7 +40,7 @@ use super::{ACK_CONTENT_TYPE, Ack, Answer, Notification, acknowledge_with};
 use crate::catalog::Catalog;
 use crate::credentials::Credentials;
 use crate::message::IncomingMessage;
-use crate::received::{MAX_BODY_BYTES, ReceivedError};
+use crate::received::{IncomingError, MAX_BODY_BYTES, ReceivedError};
 use crate::time::{Clock, SystemClock};
 use crate::verify::{Verified, VerifyError, verify_json};
 
@@ -156,8 +156,10 @@ fn reason(error: &VerifyError) -> &'static str {
         VerifyError::MissingSignature => "it is not signed",
         VerifyError::MalformedSignature => "its signature is not a SHA-256 signature",
         VerifyError::Mismatch => "its signature does not match (changed, or signed with another secret)",
+        VerifyError::Field(IncomingError::Unrecognised { .. }) => {
+            "it is signed but no rule of the spec recognises it as a notification"
+        }
         VerifyError::Field(_) => "a signed field does not have its documented form",
-        VerifyError::Unrecognised { .. } => "it is signed but no rule of the spec recognises it as a notification",
         _ => "it could not be verified",
     }
 }
@@ -171,4 +173,23 @@ fn declares_too_large(headers: &HeaderMap) -> bool {
         .map(str::trim)
         .filter(|value| !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
         .is_some_and(|value| value.parse::<usize>().map_or(true, |length| length > MAX_BODY_BYTES))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_message_that_is_no_notification_is_refused_as_that_not_as_a_malformed_field() {
+        let unrecognised = VerifyError::Field(IncomingError::Unrecognised { expected: "notification" });
+        assert!(reason(&unrecognised).contains("no rule of the spec recognises it"), "{}", reason(&unrecognised));
+        let malformed = VerifyError::Field(IncomingError::InvalidField {
+            message: "notification",
+            field: "total_fee",
+            value: "x".to_owned(),
+            expected: "an amount",
+            reason: "not a number".to_owned(),
+        });
+        assert_eq!(reason(&malformed), "a signed field does not have its documented form");
+    }
 }

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, incoming_name, info_path, outgoing_name};
+use super::{concept_path, doc, ident, incoming_name, info_path, option, outgoing_name};
 use crate::model::{Encoding, Field, FieldType, Interface, Notifications, Spec, TestOutcome};
 
 pub fn emit(spec: &Spec) -> TokenStream {
@@ -34,13 +34,10 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let d = &e.doc;
         let values = e.values.iter().map(|v| {
             let (wire, rust, vdoc, sandbox) = (&v.wire, &v.rust, &v.doc, v.sandbox_only);
-            let meaning = match v.meaning {
-                Some(m) => {
-                    let m = format_ident!("{m}");
-                    quote! { ::core::option::Option::Some(::eftpay::rules::Meaning::#m) }
-                }
-                None => quote! { ::core::option::Option::None },
-            };
+            let meaning = option(v.meaning.map(|m| {
+                let m = format_ident!("{m}");
+                quote! { ::eftpay::rules::Meaning::#m }
+            }));
             quote! { ::eftpay::catalog::ValueInfo { wire: #wire, rust: #rust, doc: #vdoc, meaning: #meaning, sandbox_only: #sandbox } }
         });
         quote! { ::eftpay::catalog::EnumInfo { name: #name, doc: #d, values: &[#(#values),*] } }
@@ -174,7 +171,7 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
     let iname = &i.name;
     let rust = &i.rust;
     let purpose = ident(i.purpose.variant());
-    let endpoint = option_str(i.endpoint.as_deref());
+    let endpoint = option(i.endpoint.as_deref());
     let encoding = match i.encoding {
         Encoding::Json => quote! { Json },
         Encoding::Form => quote! { Form },
@@ -190,7 +187,7 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
         let wires = group.iter().filter_map(|f| i.fields.get(*f)).map(|f| &f.wire);
         quote! { &[#(#wires),*] }
     });
-    let relation = |id: Option<usize>| option_str(id.map(|id| spec.interface(id).name.as_str()));
+    let relation = |id: Option<usize>| option(id.map(|id| spec.interface(id).name.as_str()));
     let notification = relation(i.notification);
     let sync_return = relation(i.sync_return);
     let reply = relation(i.reply);
@@ -201,14 +198,13 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
     } else {
         quote! { ::core::option::Option::None }
     };
-    let typed = match incoming_name(i) {
-        Some(incoming) => quote! {
-            ::core::option::Option::Some(|fields| {
+    let typed = option(incoming_name(i).map(|incoming| {
+        quote! {
+            |fields| {
                 <#incoming as ::eftpay::IncomingMessage>::from_fields(fields).map(|message| message.typed_fields())
-            })
-        },
-        None => quote! { ::core::option::Option::None },
-    };
+            }
+        }
+    }));
     quote! {
         pub static #name: ::eftpay::catalog::InterfaceInfo = ::eftpay::catalog::InterfaceInfo {
             name: #iname,
@@ -234,60 +230,33 @@ fn scene_static(name: &str) -> proc_macro2::Ident {
     format_ident!("SCENE_{}", name.to_ascii_uppercase())
 }
 
-fn option_str(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(text) => quote! { ::core::option::Option::Some(#text) },
-        None => quote! { ::core::option::Option::None },
-    }
-}
-
-fn option_u32(n: Option<u32>) -> TokenStream {
-    match n {
-        Some(n) => quote! { ::core::option::Option::Some(#n) },
-        None => quote! { ::core::option::Option::None },
-    }
-}
-
 fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
     let (wire, rust, d) = (&f.wire, &f.rust, &f.doc);
     let kind = format_ident!("{}", f.ty.kind());
-    let enum_name = option_str(match f.ty {
+    let enum_name = option(match f.ty {
         FieldType::Enum(id) => Some(spec.enumeration(id).rust.as_str()),
         _ => None,
     });
-    let concept = match f.concept {
-        Some(c) => {
-            let c = format_ident!("{}", c.variant());
-            quote! { ::core::option::Option::Some(::eftpay::rules::Concept::#c) }
-        }
-        None => quote! { ::core::option::Option::None },
-    };
+    let concept = option(f.concept.map(concept_path));
     let required = f.required;
-    let flag = |id: Option<usize>| option_str(id.map(|id| spec.flag(id).name.as_str()));
+    let flag = |id: Option<usize>| option(id.map(|id| spec.flag(id).name.as_str()));
     let required_unless = flag(f.required_unless);
     let forbidden_with = flag(f.forbidden_with);
-    let sibling = |s: &Option<crate::model::Sibling>| match s {
-        Some(s) => match table.get(s.field) {
-            Some(other) => {
-                let other = &other.wire;
-                let values = &s.values;
-                quote! { ::core::option::Option::Some((#other, &[#(#values),*])) }
-            }
-            None => quote! { ::core::option::Option::None },
-        },
-        None => quote! { ::core::option::Option::None },
+    let sibling = |s: &Option<crate::model::Sibling>| {
+        option(s.as_ref().and_then(|s| {
+            let other = &table.get(s.field)?.wire;
+            let values = &s.values;
+            Some(quote! { (#other, &[#(#values),*]) })
+        }))
     };
     let required_when = sibling(&f.required_when);
     let only_when = sibling(&f.only_when);
-    let not_above = option_str(f.not_above.and_then(|id| table.get(id)).map(|f| f.wire.as_str()));
-    let max_len = match f.max_len {
-        Some(n) => quote! { ::core::option::Option::Some(#n) },
-        None => quote! { ::core::option::Option::None },
-    };
-    let fixed = option_str(f.fixed.as_deref());
-    let default = option_str(f.default.as_deref());
+    let not_above = option(f.not_above.and_then(|id| table.get(id)).map(|f| f.wire.as_str()));
+    let max_len = option(f.max_len);
+    let fixed = option(f.fixed.as_deref());
+    let default = option(f.default.as_deref());
     let no_query = f.no_query;
-    let (multiple_of, min, max) = (option_u32(f.multiple_of), option_u32(f.min), option_u32(f.max));
+    let (multiple_of, min, max) = (option(f.multiple_of), option(f.min), option(f.max));
     quote! {
         ::eftpay::catalog::FieldInfo {
             wire: #wire,

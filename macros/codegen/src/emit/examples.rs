@@ -8,7 +8,8 @@
 
 use std::fmt::Write as _;
 
-use super::typed::{Param, row_constructor_signatures};
+use super::typed::{Param, row_arg, row_constructor_signatures};
+use super::wrapper;
 use crate::model::{Concept, Field, FieldType, Interface, Service, Spec};
 
 /// The `# Example` section of row `s`'s page, its paths starting at `at` (`eftpay`); `None`
@@ -68,7 +69,7 @@ fn setters(s: &Service, i: &Interface, spec: &Spec, at: &str, params: &[Param<'_
             (Some(flag), _) => f.required && !s.flags.contains(&flag),
             (None, Some(when)) => {
                 let other = i.fields.get(when.field)?;
-                row_value(s, spec, other).is_some_and(|value| when.values.contains(&value))
+                row_arg(s, spec, other).is_some_and(|value| when.values.iter().any(|v| v == value.wire))
             }
             (None, None) => false,
         };
@@ -83,47 +84,49 @@ fn setters(s: &Service, i: &Interface, spec: &Spec, at: &str, params: &[Param<'_
     Some(set)
 }
 
-/// The wire value the row gives `field`, for the fields a row decides.
-fn row_value(s: &Service, spec: &Spec, field: &Field) -> Option<String> {
-    let b = spec.builtin;
-    let value = match field.concept? {
-        Concept::Service => return Some(s.wire.clone()),
-        Concept::PayType => spec.value(b.pay_type, s.pay_type?),
-        Concept::Wallet => spec.value(b.wallet, *s.wallets.first()?),
-        Concept::PayScene => spec.value(b.pay_scene?, *s.pay_scenes.first()?),
-        _ => return None,
-    };
-    Some(value.wire.clone())
+/// A plain value of `f`'s parameter type that keeps its rules, as Rust source: a value of the
+/// stored type, wrapped where the parameter takes a [`Wrapper`](super::Wrapper).
+fn sample(f: &Field, spec: &Spec, at: &str) -> Option<String> {
+    let stored = stored_sample(f, spec, at)?;
+    Some(match wrapper(f) {
+        Some(wrapper) => format!("{at}::{}::new({stored})", wrapper.name),
+        None => stored,
+    })
 }
 
-/// A plain value of `f`'s parameter type that keeps its rules, as Rust source.
-fn sample(f: &Field, spec: &Spec, at: &str) -> Option<String> {
+/// A plain value of `f`'s stored type that keeps its rules, as Rust source.
+fn stored_sample(f: &Field, spec: &Spec, at: &str) -> Option<String> {
     let text = |plain: &str| {
         let cut: String = plain.chars().take(f.max_len.unwrap_or(usize::MAX)).collect();
         format!("{cut:?}")
     };
-    Some(match (f.concept, f.ty) {
-        (Some(Concept::OutTradeNo), FieldType::Text) => format!("{at}::OutTradeNo::new({})", text("order-1")),
-        (Some(Concept::EftTradeNo), FieldType::Text) => format!("{at}::EftTradeNo::new({})", text("EFT0001")),
-        (Some(Concept::RefundNo), FieldType::Text) => format!("{at}::RefundNo::new({})", text("refund-1")),
-        (Some(Concept::RefundAmount), FieldType::Amount) => {
-            format!("{at}::RefundAmount::new({at}::Amount::from_cents(100))")
-        }
-        (_, FieldType::Text) => text("example"),
-        (_, FieldType::Url) => text("https://merchant.example/eftpay"),
-        (_, FieldType::Amount) => format!("{at}::Amount::from_cents(100)"),
-        (_, FieldType::Seconds) => seconds(f.multiple_of, f.min, f.max)?.to_string(),
-        (_, FieldType::Enum(id)) => {
+    Some(match f.ty {
+        FieldType::Text => text(sample_text(f)),
+        FieldType::Url => text("https://merchant.example/eftpay"),
+        FieldType::Amount => format!("{at}::Amount::from_cents(100)"),
+        FieldType::Seconds => seconds(f.multiple_of, f.min, f.max)?.to_string(),
+        FieldType::Enum(id) => {
             let e = spec.enumeration(id);
             let v = e.values.iter().find(|v| !v.sandbox_only)?;
             format!("{at}::{}::{}", e.rust, v.rust)
         }
-        (_, FieldType::Object(id)) => format!("{at}::{}::default()", spec.object(id).rust),
-        (_, FieldType::ObjectArray(_)) => "Vec::new()".to_owned(),
-        (_, FieldType::Time | FieldType::DateTime) => {
+        FieldType::Object(id) => format!("{at}::{}::default()", spec.object(id).rust),
+        FieldType::ObjectArray(_) => "Vec::new()".to_owned(),
+        FieldType::Time | FieldType::DateTime => {
             format!("{at}::HkTime::from_parts(2026, 12, 1, 12, 0, 0).expect(\"a valid time\")")
         }
     })
+}
+
+/// Text that reads as what an identifying field holds (an order number looks like one), so the
+/// example reads naturally; any other text field gets `example`.
+fn sample_text(f: &Field) -> &'static str {
+    match f.concept {
+        Some(Concept::OutTradeNo) => "order-1",
+        Some(Concept::EftTradeNo) => "EFT0001",
+        Some(Concept::RefundNo) => "refund-1",
+        _ => "example",
+    }
 }
 
 /// The smallest positive number of seconds within a field's bounds and a multiple of its step.

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{concept_fields, doc, ident, incoming_name, owned_text, read_field, value_type};
+use super::{doc, ident, incoming_name, owned_text, read_field, value_type};
 use crate::model::{Concept, Field, Interface, Spec};
 
 /// The incoming struct's fields: the response's for requests, the message's otherwise.
@@ -49,7 +49,6 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         quote! { if let ::core::option::Option::Some(value) = &self.#rust { out.push((#wire, #owned)); } }
     });
     let known = fields.iter().map(|f| &f.wire);
-    let concepts = concept_fields(fields);
     let time = match kept.iter().find(|f| f.concept == Some(Concept::Time)) {
         Some(f) => {
             let rust = ident(&f.rust);
@@ -84,7 +83,6 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         impl ::eftpay::IncomingMessage for #name {
             const MESSAGE: &'static str = #label;
             const KNOWN_FIELDS: &'static [&'static str] = &[#(#known),*];
-            const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = #concepts;
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
                 ::core::result::Result::Ok(#name {

@@ -17,7 +17,7 @@ mod typed;
 pub(crate) mod vocabulary;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::Options;
 use crate::model::{Concept, Field, FieldType, Interface, Spec};
@@ -48,6 +48,14 @@ pub fn spec_items(spec: &Spec, options: &Options) -> TokenStream {
 /// An identifier, written raw when it is a keyword (`r#type`).
 pub(crate) fn ident(name: &str) -> Ident {
     if names::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
+}
+
+/// `::core::option::Option::Some(value)`, or `None`.
+pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => quote! { ::core::option::Option::Some(#value) },
+        None => quote! { ::core::option::Option::None },
+    }
 }
 
 /// `#[doc = "..."]` lines for a spec description (one attribute per line keeps rustdoc's
@@ -108,42 +116,63 @@ pub(crate) fn value_type(spec: &Spec, ty: FieldType) -> TokenStream {
     }
 }
 
-/// The type a constructor or setter takes for a field: the runtime's own type for the numbers
-/// that identify an order or refund and for a refund's amount (so two of them cannot be passed
-/// swapped), `impl Into<String>` for other text, the field's type otherwise.
+/// The runtime type a constructor or setter takes for a field in place of its stored type: the
+/// numbers that identify an order or refund and a refund's amount, so that two of them cannot
+/// be passed swapped.
+pub(crate) struct Wrapper {
+    /// The runtime type (`OutTradeNo`), at the crate root.
+    pub name: &'static str,
+    /// Its method giving the stored value (`into_string`).
+    unwrap: &'static str,
+}
+
+/// The [`Wrapper`] a field's parameter has, if any: the one place that decides it.
+pub(crate) fn wrapper(f: &Field) -> Option<Wrapper> {
+    let (name, unwrap) = match (f.concept?, f.ty) {
+        (Concept::OutTradeNo, FieldType::Text) => ("OutTradeNo", "into_string"),
+        (Concept::EftTradeNo, FieldType::Text) => ("EftTradeNo", "into_string"),
+        (Concept::RefundNo, FieldType::Text) => ("RefundNo", "into_string"),
+        (Concept::RefundAmount, FieldType::Amount) => ("RefundAmount", "amount"),
+        _ => return None,
+    };
+    Some(Wrapper { name, unwrap })
+}
+
+/// The type a constructor or setter takes for a field: its [`Wrapper`], `impl Into<String>`
+/// for other text, the field's type otherwise.
 pub(crate) fn param_type(spec: &Spec, f: &Field) -> TokenStream {
-    match (f.concept, f.ty) {
-        (Some(Concept::OutTradeNo), FieldType::Text) => quote! { ::eftpay::OutTradeNo },
-        (Some(Concept::EftTradeNo), FieldType::Text) => quote! { ::eftpay::EftTradeNo },
-        (Some(Concept::RefundNo), FieldType::Text) => quote! { ::eftpay::RefundNo },
-        (Some(Concept::RefundAmount), FieldType::Amount) => quote! { ::eftpay::RefundAmount },
-        (_, FieldType::Text | FieldType::Url) => quote! { impl ::core::convert::Into<::std::string::String> },
-        (_, other) => value_type(spec, other),
+    if let Some(wrapper) = wrapper(f) {
+        let name = format_ident!("{}", wrapper.name);
+        return quote! { ::eftpay::#name };
+    }
+    match f.ty {
+        FieldType::Text | FieldType::Url => quote! { impl ::core::convert::Into<::std::string::String> },
+        other => value_type(spec, other),
     }
 }
 
-/// A struct-literal entry storing parameter `name` (of [`param_type`]) in its field.
+/// The conversion of parameter `name` (of [`param_type`]) into the stored value; `None` when it
+/// is stored as given.
+fn conversion(f: &Field, name: &Ident) -> Option<TokenStream> {
+    if let Some(wrapper) = wrapper(f) {
+        let unwrap = format_ident!("{}", wrapper.unwrap);
+        return Some(quote! { #name.#unwrap() });
+    }
+    matches!(f.ty, FieldType::Text | FieldType::Url).then(|| quote! { #name.into() })
+}
+
+/// A struct-literal entry storing parameter `name` (of [`param_type`]) in its field (shorthand
+/// when it is stored as given).
 pub(crate) fn field_init(f: &Field, name: &Ident) -> TokenStream {
-    match (f.concept, f.ty) {
-        (Some(Concept::OutTradeNo | Concept::EftTradeNo | Concept::RefundNo | Concept::RefundAmount), _)
-        | (_, FieldType::Text | FieldType::Url) => {
-            let value = param_into(f, name);
-            quote! { #name: #value }
-        }
-        _ => quote! { #name },
+    match conversion(f, name) {
+        Some(value) => quote! { #name: #value },
+        None => quote! { #name },
     }
 }
 
 /// Converts a parameter of [`param_type`] into the stored value.
 pub(crate) fn param_into(f: &Field, name: &Ident) -> TokenStream {
-    match (f.concept, f.ty) {
-        (Some(Concept::OutTradeNo | Concept::EftTradeNo | Concept::RefundNo), FieldType::Text) => {
-            quote! { #name.into_string() }
-        }
-        (Some(Concept::RefundAmount), FieldType::Amount) => quote! { #name.amount() },
-        (_, FieldType::Text | FieldType::Url) => quote! { #name.into() },
-        _ => quote! { #name },
-    }
+    conversion(f, name).unwrap_or_else(|| quote! { #name })
 }
 
 /// The expression reading a received field as its type (`fields` is a `ReceivedFields`), and
@@ -196,14 +225,4 @@ pub(crate) fn owned_text(ty: FieldType) -> TokenStream {
 pub(crate) fn concept_path(concept: Concept) -> TokenStream {
     let variant = format_ident!("{}", concept.variant());
     quote! { ::eftpay::rules::Concept::#variant }
-}
-
-/// `&[(Concept, "wire"), …]`: the fields of a message that stand for a concept.
-pub(crate) fn concept_fields(fields: &[Field]) -> TokenStream {
-    let entries = fields.iter().filter_map(|f| {
-        let concept = concept_path(f.concept?);
-        let wire = &f.wire;
-        Some(quote! { (#concept, #wire) })
-    });
-    quote! { &[#(#entries),*] }
 }

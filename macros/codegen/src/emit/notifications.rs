@@ -77,7 +77,6 @@ pub fn emit(spec: &Spec) -> TokenStream {
         impl ::eftpay::IncomingMessage for Notification {
             const MESSAGE: &'static str = "notification";
             const KNOWN_FIELDS: &'static [&'static str] = &[];
-            const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = &[];
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
                 match ::eftpay::rules::recognise(NOTIFICATION_RULES, |name| fields.text(name)) {

@@ -8,8 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    concept_fields, doc, field_init, ident, incoming_name, info_path, outgoing_name, param_type, read_field, sink_step,
-    value_type,
+    doc, field_init, ident, incoming_name, info_path, outgoing_name, param_type, read_field, sink_step, value_type,
 };
 use crate::model::{Concept, Field, Interface, Spec};
 
@@ -81,21 +80,14 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     let mut signed: Vec<&str> =
         i.fields.iter().filter(|f| f.concept != Some(Concept::Sign)).map(|f| f.wire.as_str()).collect();
     signed.sort_unstable();
-    let concepts = concept_fields(&i.fields);
     let info = info_path(i);
     let iface_name = &i.name;
     let request_impl = match (i.purpose.is_request(), incoming_name(i), &i.endpoint) {
         (true, Some(response), Some(endpoint)) => {
-            let retry = if i.retry_safe {
-                quote! { Safe }
-            } else {
-                quote! { Never }
-            };
             let purpose = ident(i.purpose.variant());
             quote! {
                 impl ::eftpay::Request for #name {
                     const ENDPOINT: &'static str = #endpoint;
-                    const RETRY: ::eftpay::rules::RetryPolicy = ::eftpay::rules::RetryPolicy::#retry;
                     type Purpose = ::eftpay::purpose::#purpose;
                     type Response = #response;
                 }
@@ -169,7 +161,6 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             const INFO: &'static ::eftpay::catalog::InterfaceInfo = &#info;
             const CATALOG: &'static ::eftpay::catalog::Catalog = &CATALOG;
             const SIGNED_FIELDS: &'static [&'static str] = &[#(#signed),*];
-            const CONCEPT_FIELDS: &'static [(::eftpay::rules::Concept, &'static str)] = #concepts;
 
             fn validate(&self) -> ::core::result::Result<(), ::eftpay::Violations> {
                 #name::validate(self)

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::catalog::notifications;
 use super::examples;
-use super::{builder_name, doc, ident, outgoing_name, param_into, param_type};
+use super::{builder_name, doc, ident, option, outgoing_name, param_into, param_type};
 use crate::Options;
 use crate::model::{Concept, EnumId, Field, Interface, Service, Spec};
 
@@ -270,15 +270,10 @@ fn rowless_constructors(i: &Interface, spec: &Spec, has_rows: bool) -> TokenStre
     let request = outgoing_name(i);
     let builder = builder_name(i);
     let constructors = constructor_variants(i).into_iter().map(|(method, pick)| {
-        let mut params = Vec::new();
-        let mut args = Vec::new();
-        for f in i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()) {
-            let rust = ident(&f.rust);
-            let ty = param_type(spec, f);
-            params.push(quote! { #rust: #ty });
-            args.push(quote! { #rust });
-        }
-        let set = pick.map(|f| picked(spec, f, &mut params));
+        let mandatory: Vec<&Field> = i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()).collect();
+        let params = mandatory.iter().chain(&pick).map(|f| param(spec, f));
+        let args = mandatory.iter().map(|f| ident(&f.rust));
+        let set = pick.map(set_picked);
         let method = ident(&method);
         let d = doc(&format!("Starts a `{}` request.", i.name));
         quote! {
@@ -321,13 +316,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     };
     let (wire, iname, d) = (&s.wire, &i.name, &s.doc);
     let rust = &s.rust;
-    let pay_type = match s.pay_type {
-        Some(p) => {
-            let p = &spec.value(b.pay_type, p).wire;
-            quote! { ::core::option::Option::Some(#p) }
-        }
-        None => quote! { ::core::option::Option::None },
-    };
+    let pay_type = option(s.pay_type.map(|p| &spec.value(b.pay_type, p).wire));
     let wallets = value_wires(Some(b.wallet), &s.wallets);
     let pay_scenes = value_wires(b.pay_scene, &s.pay_scenes);
     let langs = value_wires(b.lang, &s.langs);
@@ -386,22 +375,31 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     }
 }
 
-/// The parameter of a `by_…` constructor's picked at-least-one-of member, pushed onto `params`;
-/// the statement setting it on the request.
-fn picked(spec: &Spec, f: &Field, params: &mut Vec<TokenStream>) -> TokenStream {
+/// `rust: Type`: a constructor's parameter for field `f`.
+fn param(spec: &Spec, f: &Field) -> TokenStream {
     let rust = ident(&f.rust);
     let ty = param_type(spec, f);
-    params.push(quote! { #rust: #ty });
+    quote! { #rust: #ty }
+}
+
+/// The statement setting a `by_…` constructor's picked at-least-one-of member on the request.
+fn set_picked(f: &Field) -> TokenStream {
+    let rust = ident(&f.rust);
     let value = param_into(f, &rust);
     quote! { request.#rust = ::core::option::Option::Some(#value); }
 }
 
-/// One constructor of a row: its name and its parameters in order.
+/// One constructor of a row: its name, its parameters in order, and where each argument of the
+/// request's `new` comes from.
 pub(super) struct RowConstructor<'a> {
     /// `place_order`, or `query_by_out_trade_no` per at-least-one-of member.
     pub method: String,
     /// What the caller passes, in order.
     pub params: Vec<Param<'a>>,
+    /// The arguments of the request's `new`: one per mandatory caller-set field, in field order.
+    pub args: Vec<Arg<'a>>,
+    /// The at-least-one-of member the constructor sets (its last parameter).
+    pub pick: Option<&'a Field>,
 }
 
 /// A parameter of a row constructor.
@@ -412,85 +410,122 @@ pub(super) enum Param<'a> {
     Field(&'a Field),
 }
 
-/// The constructors of row `s` (of interface `i`): one per at-least-one-of member, or one.
+/// Where an argument of the request's `new` comes from.
+#[derive(Clone, Copy)]
+pub(super) enum Arg<'a> {
+    /// The wallet the caller's marker stands for.
+    Wallet,
+    /// The value the row gives the field ([`row_arg`]).
+    Row(&'a Field),
+    /// The caller's parameter of the field.
+    Given(&'a Field),
+}
+
+/// The concepts whose value a row decides; of them, the wallet is chosen by the caller among the
+/// row's wallets (a marker), the others are the row's own.
+const ROW_DECIDED: [Concept; 4] = [Concept::Service, Concept::PayType, Concept::Wallet, Concept::PayScene];
+
+/// The constructors of the rows of interface `i`: one per at-least-one-of member, or one.
 /// The caller passes the wallet (when the request must carry one) and every mandatory field the
 /// row does not decide, in field order, then the member picked.
 pub(super) fn row_constructor_signatures<'a>(i: &'a Interface) -> Vec<RowConstructor<'a>> {
     let purpose = i.purpose.name();
-    let wallet_param =
-        i.fields.iter().any(|f| f.is_caller_set() && f.is_mandatory() && f.concept == Some(Concept::Wallet));
+    let args: Vec<Arg<'a>> = i
+        .fields
+        .iter()
+        .filter(|f| f.is_caller_set() && f.is_mandatory())
+        .map(|f| match f.concept {
+            Some(Concept::Wallet) => Arg::Wallet,
+            Some(c) if ROW_DECIDED.contains(&c) => Arg::Row(f),
+            _ => Arg::Given(f),
+        })
+        .collect();
     constructor_variants(i)
         .into_iter()
         .map(|(suffix, pick)| {
             let method = if suffix == "start" { purpose.to_owned() } else { format!("{purpose}_{suffix}") };
-            let mut params = Vec::new();
-            if wallet_param {
-                params.push(Param::Wallet);
-            }
-            let row_decided = |f: &Field| {
-                matches!(f.concept, Some(Concept::Service | Concept::PayType | Concept::Wallet | Concept::PayScene))
-            };
-            params.extend(
-                i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory() && !row_decided(f)).map(Param::Field),
-            );
-            params.extend(pick.map(Param::Field));
-            RowConstructor { method, params }
+            let wallet = args.iter().any(|a| matches!(a, Arg::Wallet)).then_some(Param::Wallet);
+            let given = args.iter().filter_map(|a| match a {
+                Arg::Given(f) => Some(Param::Field(f)),
+                _ => None,
+            });
+            let params = wallet.into_iter().chain(given).chain(pick.map(Param::Field)).collect();
+            RowConstructor { method, params, args: args.clone(), pick }
         })
         .collect()
+}
+
+/// What row `s` gives a field it decides: the value set's Rust name, the value's Rust name and
+/// its wire text.
+pub(super) struct RowValue<'a> {
+    pub set: &'a str,
+    pub rust: &'a str,
+    pub wire: &'a str,
+}
+
+/// The value row `s` gives field `f` — its service, its payType, its first wallet or pay_scene
+/// (the default) — or `None` for a field the caller gives.
+pub(super) fn row_arg<'a>(s: &'a Service, spec: &'a Spec, f: &Field) -> Option<RowValue<'a>> {
+    let b = spec.builtin;
+    let (set, rust, wire) = match f.concept? {
+        Concept::Service => (b.service, s.rust.as_str(), s.wire.as_str()),
+        concept => {
+            let (set, value) = match concept {
+                Concept::PayType => (b.pay_type, s.pay_type?),
+                Concept::Wallet => (b.wallet, *s.wallets.first()?),
+                Concept::PayScene => (b.pay_scene?, *s.pay_scenes.first()?),
+                _ => return None,
+            };
+            let value = spec.value(set, value);
+            (set, value.rust.as_str(), value.wire.as_str())
+        }
+    };
+    Some(RowValue { set: &spec.enumeration(set).rust, rust, wire })
 }
 
 /// The row's constructors: `services::X::place_order(wallet, …)` (or `…_by_out_trade_no`
 /// per at-least-one-of member), passing the row's values and the caller's to the request's `new`.
 fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream> {
-    let b = spec.builtin;
     let request = outgoing_name(i);
     let builder = builder_name(i);
-    let variants = constructor_variants(i);
     row_constructor_signatures(i)
         .into_iter()
-        .zip(variants)
-        .filter_map(|(signature, (_, pick))| {
+        .filter_map(|signature| {
             let method = format_ident!("{}", signature.method);
-            let wallet_param = signature.params.iter().any(|p| matches!(p, Param::Wallet));
-            let mut params = Vec::new();
             let mut generics = Vec::new();
-            if wallet_param {
-                generics.push(quote! { W: WalletOf<Self> });
-                params.push(quote! { _wallet: W });
+            let mut params = Vec::new();
+            for p in &signature.params {
+                match p {
+                    Param::Wallet => {
+                        generics.push(quote! { W: WalletOf<Self> });
+                        params.push(quote! { _wallet: W });
+                    }
+                    Param::Field(f) => params.push(param(spec, f)),
+                }
             }
-            let mut args = Vec::new();
-            for f in i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()) {
-                let rust = ident(&f.rust);
-                let arg = match f.concept {
-                    Some(Concept::Service) => {
-                        let row = ident(&s.rust);
-                        quote! { Service::#row }
+            let args = signature
+                .args
+                .iter()
+                .map(|a| match a {
+                    Arg::Wallet => Some(quote! { W::WALLET }),
+                    Arg::Row(f) => {
+                        let value = row_arg(s, spec, f)?;
+                        let (set, value) = (ident(value.set), ident(value.rust));
+                        Some(quote! { #set::#value })
                     }
-                    Some(Concept::PayType) => {
-                        let v = ident(&spec.value(b.pay_type, s.pay_type?).rust);
-                        quote! { PayType::#v }
+                    Arg::Given(f) => {
+                        let rust = ident(&f.rust);
+                        Some(quote! { #rust })
                     }
-                    Some(Concept::Wallet) => quote! { W::WALLET },
-                    Some(Concept::PayScene) => {
-                        let id = b.pay_scene?;
-                        let v = ident(&spec.value(id, *s.pay_scenes.first()?).rust);
-                        let e = ident(&spec.enumeration(id).rust);
-                        quote! { #e::#v }
-                    }
-                    _ => {
-                        let ty = param_type(spec, f);
-                        params.push(quote! { #rust: #ty });
-                        quote! { #rust }
-                    }
-                };
-                args.push(arg);
-            }
-            let set = pick.map(|f| picked(spec, f, &mut params));
-            let wallets: Vec<String> = s.wallets.iter().map(|w| spec.value(b.wallet, *w).wire.clone()).collect();
-            let what = if wallet_param {
-                format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", "))
-            } else {
+                })
+                .collect::<Option<Vec<_>>>()?;
+            let set = signature.pick.map(set_picked);
+            let what = if generics.is_empty() {
                 String::new()
+            } else {
+                let wallets: Vec<&str> =
+                    s.wallets.iter().map(|w| spec.value(spec.builtin.wallet, *w).wire.as_str()).collect();
+                format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", "))
             };
             let d = doc(&format!("Starts a `{}` request for `{}`{what}.", i.name, s.wire));
             Some(quote! {

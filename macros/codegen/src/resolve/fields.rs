@@ -4,6 +4,9 @@
 //! expanded — so a table eftPay repeats is written once.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::Spanned;
 
 use super::Resolver;
 use crate::keywords::{CONCEPTS, FIELD_TYPES};
@@ -16,15 +19,27 @@ use crate::suggest::suggest;
 #[derive(Clone, Copy)]
 pub(super) struct Entry<'a> {
     pub file: usize,
-    pub def: &'a FieldDef,
+    /// The row, spanning its `[[…]]` header.
+    pub row: &'a Spanned<FieldDef>,
     /// The `[[field_group]]` the row is written in, if it is not the table's own.
     pub group: Option<&'a str>,
 }
 
-impl Entry<'_> {
-    fn wire(&self) -> Option<&str> {
-        self.def.wire.as_ref().map(|w| w.get_ref().as_str())
+impl<'a> Entry<'a> {
+    pub fn def(&self) -> &'a FieldDef {
+        self.row.get_ref()
     }
+
+    fn wire(&self) -> Option<&'a str> {
+        self.def().wire.as_ref().map(|w| w.get_ref().as_str())
+    }
+}
+
+/// Where to point at a row as a whole: its `wire` (or `include`), or its `[[…]]` header when it
+/// has neither.
+pub(super) fn row_at(row: &Spanned<FieldDef>) -> Range<usize> {
+    let def = row.get_ref();
+    def.wire.as_ref().or(def.include.as_ref()).map_or(row.span(), Text::span)
 }
 
 /// Which table of an interface.
@@ -35,7 +50,7 @@ pub(super) enum Table {
 }
 
 impl Table {
-    fn rows(self, doc: &Document) -> &[FieldDef] {
+    fn rows(self, doc: &Document) -> &[Spanned<FieldDef>] {
         match self {
             Table::Fields => &doc.field,
             Table::Response => &doc.response,
@@ -171,11 +186,12 @@ impl Resolver<'_> {
     }
 
     /// A file's rows with `include = "group"` rows expanded.
-    fn expand<'a>(&mut self, sources: &Sources<'a>, file: usize, rows: &'a [FieldDef]) -> Vec<Entry<'a>> {
+    fn expand<'a>(&mut self, sources: &Sources<'a>, file: usize, rows: &'a [Spanned<FieldDef>]) -> Vec<Entry<'a>> {
         let mut out = Vec::new();
-        for def in rows {
+        for row in rows {
+            let def = row.get_ref();
             let Some(include) = &def.include else {
-                out.push(Entry { file, def, group: None });
+                out.push(Entry { file, row, group: None });
                 continue;
             };
             if def.wire.is_some() || def.ty.is_some() || def.doc.is_some() {
@@ -189,14 +205,14 @@ impl Resolver<'_> {
             match sources.groups.get(include.get_ref()) {
                 Some((group_file, group)) => {
                     for row in &group.field {
-                        match &row.include {
+                        match &row.get_ref().include {
                             Some(nested) => self.err(
                                 *group_file,
                                 nested,
                                 "a field group cannot include another",
                                 "list the fields in the group itself",
                             ),
-                            None => out.push(Entry { file: *group_file, def: row, group: Some(group.name.get_ref()) }),
+                            None => out.push(Entry { file: *group_file, row, group: Some(group.name.get_ref()) }),
                         }
                     }
                 }
@@ -225,28 +241,28 @@ impl Resolver<'_> {
         let mut kept: Vec<&Entry<'_>> = Vec::new();
         for entry in entries {
             let file = entry.file;
-            let def = entry.def;
+            let def = entry.def();
             let (Some(wire_at), Some(ty_at), Some(doc)) = (&def.wire, &def.ty, &def.doc) else {
                 let missing: Vec<&str> =
                     [("wire", def.wire.is_none()), ("type", def.ty.is_none()), ("doc", def.doc.is_none())]
                         .into_iter()
                         .filter_map(|(k, m)| m.then_some(k))
                         .collect();
-                let at = def.wire.as_ref().or(def.ty.as_ref()).or(def.doc.as_ref());
-                if let Some(at) = at {
-                    // A group's row is the same row in every table including it: say so, so it
-                    // is reported once.
-                    let row = match entry.group {
-                        Some(group) => format!("a row of field group `{group}`"),
-                        None => format!("a [[{table}]] row of `{iface}`"),
-                    };
-                    self.err(
-                        file,
-                        at,
-                        format!("{row} has no {}", missing.join(", ")),
-                        "every field row needs `wire`, `type` and `doc` (or is a lone `include = \"group\"`)",
-                    );
-                }
+                // At the first key the row has, or at its `[[…]]` header when it has none of them.
+                let at =
+                    def.wire.as_ref().or(def.ty.as_ref()).or(def.doc.as_ref()).map_or(entry.row.span(), Text::span);
+                // A group's row is the same row in every table including it: say so, so it is
+                // reported once.
+                let row = match entry.group {
+                    Some(group) => format!("a row of field group `{group}`"),
+                    None => format!("a [[{table}]] row of `{iface}`"),
+                };
+                self.err_at(
+                    file,
+                    at,
+                    format!("{row} has no {}", missing.join(", ")),
+                    "every field row needs `wire`, `type` and `doc` (or is a lone `include = \"group\"`)",
+                );
                 continue;
             };
             let wire = wire_at.get_ref().clone();
@@ -371,7 +387,7 @@ impl Resolver<'_> {
         }
         // Second pass: references between fields of the same table.
         for (index, entry) in kept.iter().enumerate() {
-            let def = entry.def;
+            let def = entry.def();
             if let Some(cond) = &def.only_when {
                 let sibling = self.sibling(entry.file, iface, &fields, cond, "only_when");
                 if let Some(f) = fields.get_mut(index) {

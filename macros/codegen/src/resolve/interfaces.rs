@@ -3,7 +3,7 @@
 //! starts, the acknowledgement answering a notification, the synchronous return).
 
 use super::Resolver;
-use super::fields::{Sources, Table};
+use super::fields::{Sources, Table, row_at};
 use crate::keywords::{ENCODINGS, PURPOSES, RETRY};
 use crate::model::{Concept, Encoding, Interface, Purpose};
 use crate::names;
@@ -17,12 +17,10 @@ impl Resolver<'_> {
         for (file, doc) in docs {
             let file = *file;
             let Some(def) = &doc.interface else {
-                if let Some(first) =
-                    doc.field.iter().chain(&doc.response).find_map(|f| f.wire.as_ref().or(f.include.as_ref()))
-                {
-                    self.err(
+                if let Some(first) = doc.field.iter().chain(&doc.response).next() {
+                    self.err_at(
                         file,
-                        first,
+                        row_at(first),
                         "[[field]] / [[response]] tables outside an interface file",
                         "add an [interface] table to this file, or move the fields into the interface file they belong to",
                     );
@@ -56,7 +54,9 @@ impl Resolver<'_> {
                 self.refused(format!("interface {name}"));
                 continue;
             };
-            let Some(purpose) = self.keyword(&PURPOSES, file, &def.purpose) else {
+            let owner = format!("interface `{name}`");
+            let Some(purpose) = self.required_keyword(&PURPOSES, file, def.purpose.as_ref(), &owner, def.name.span())
+            else {
                 self.refused(format!("interface {name}"));
                 continue;
             };
@@ -69,7 +69,9 @@ impl Resolver<'_> {
                 self.refused(format!("interface {name}"));
                 continue;
             }
-            let encoding = self.keyword(&ENCODINGS, file, &def.encoding).unwrap_or(Encoding::Json);
+            let encoding = self
+                .required_keyword(&ENCODINGS, file, def.encoding.as_ref(), &owner, def.name.span())
+                .unwrap_or(Encoding::Json);
             let endpoint = self.endpoint(file, def, &name, purpose);
             let retry_safe = match &def.retry {
                 None => false,
@@ -95,10 +97,10 @@ impl Resolver<'_> {
                 let entries = self.entries(&sources, &name, Table::Response, &mut Vec::new());
                 self.fields(&name, Table::Response.label(), &entries, false)
             } else {
-                if let Some(first) = doc.response.iter().find_map(|f| f.wire.as_ref().or(f.include.as_ref())) {
-                    self.err(
+                if let Some(first) = doc.response.first() {
+                    self.err_at(
                         file,
-                        first,
+                        row_at(first),
                         format!("[[response]] in `{name}`, which is a {} and gets no response", purpose.name()),
                         "remove the [[response]] tables",
                     );

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostics;
-use crate::keywords::{self, Keywords};
+use crate::keywords::Keywords;
 use crate::model::{EnumId, Spec, ValueId};
 use crate::names;
 use crate::schema::{Document, Text};
@@ -71,23 +71,14 @@ pub fn resolve(files: &[SpecFile], diags: &mut Diagnostics) -> Spec {
     Resolver::new(diags).run(&docs)
 }
 
-/// The fix for a table that does not read: for a missing key, the key to add (and the words it
-/// takes, where the schema has a keyword table for it); otherwise the syntax or the keys.
+/// The fix for a table that does not read: for a missing key, the key to add; otherwise the
+/// syntax or the keys. (A missing keyword key is reported by the resolver instead, with the
+/// words that table's key takes: see [`Resolver::required_keyword`].)
 fn read_help(error: &toml::de::Error) -> String {
     let missing = error.message().strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
-    let Some(key) = missing else {
-        return "fix the TOML syntax or the table's keys (see spec/README.md for each table's schema)".to_owned();
-    };
-    let words = match key {
-        "notifications" => Some(keywords::NOTIFICATIONS.words()),
-        "purpose" => Some(keywords::PURPOSES.words()),
-        "encoding" => Some(keywords::ENCODINGS.words()),
-        "type" => Some(keywords::FIELD_TYPES.words()),
-        _ => None,
-    };
-    match words {
-        Some(words) => format!("add `{key} = \"…\"` to this table, one of: {}", words.join(", ")),
-        None => format!("add `{key}` to this table (spec/README.md describes each table's keys)"),
+    match missing {
+        Some(key) => format!("add `{key}` to this table (spec/README.md describes each table's keys)"),
+        None => "fix the TOML syntax or the table's keys (see spec/README.md for each table's schema)".to_owned(),
     }
 }
 
@@ -168,6 +159,32 @@ impl<'d> Resolver<'d> {
             self.err(file, at, format!("unknown {} `{}`", table.what, at.get_ref()), help);
         }
         found
+    }
+
+    /// The meaning of a keyword key its table must have: reported when missing (see
+    /// [`missing_keyword`](Self::missing_keyword)) or when it is not one of the key's words.
+    fn required_keyword<T: Clone>(
+        &mut self,
+        table: &Keywords<T>,
+        file: usize,
+        value: Option<&Text>,
+        owner: &str,
+        owner_at: Range<usize>,
+    ) -> Option<T> {
+        match value {
+            Some(value) => self.keyword(table, file, value),
+            None => {
+                self.missing_keyword(table, file, owner, owner_at);
+                None
+            }
+        }
+    }
+
+    /// Reports a missing keyword key at `owner_at`, the value naming its table (described as
+    /// `owner`), with the words that table's key takes.
+    fn missing_keyword<T: Clone>(&mut self, table: &Keywords<T>, file: usize, owner: &str, owner_at: Range<usize>) {
+        let help = format!("add `{} = \"…\"` to this table, one of: {}", table.key, table.words().join(", "));
+        self.err_at(file, owner_at, format!("{owner} has no `{}`", table.key), help);
     }
 
     /// Claims a Rust type name; reports a collision and returns false if it is taken.

@@ -49,14 +49,19 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
-                let Some(ty) = self.keyword(&OBJECT_FIELD_TYPES, *file, &f.ty) else { continue };
+                let Some(ty_at) = &f.ty else {
+                    let described = format!("field `{wire}` of object `{owner}`");
+                    self.missing_keyword(&OBJECT_FIELD_TYPES, *file, &described, f.wire.span());
+                    continue;
+                };
+                let Some(ty) = self.keyword(&OBJECT_FIELD_TYPES, *file, ty_at) else { continue };
                 let ty = match ty {
                     ObjectFieldType::Object(_) | ObjectFieldType::ObjectArray(_) => {
                         let Some(named) = &f.object else {
                             self.err(
                                 *file,
-                                &f.ty,
-                                format!("field `{wire}` of type `{}` needs `object = \"Name\"`", f.ty.get_ref()),
+                                ty_at,
+                                format!("field `{wire}` of type `{}` needs `object = \"Name\"`", ty_at.get_ref()),
                                 format!("add `object = \"…\"`, one of: {}", names.join(", ")),
                             );
                             continue;
@@ -76,7 +81,7 @@ impl Resolver<'_> {
                             self.err(
                                 *file,
                                 named,
-                                format!("field `{wire}` is a `{}` and holds no object", f.ty.get_ref()),
+                                format!("field `{wire}` is a `{}` and holds no object", ty_at.get_ref()),
                                 "remove `object`, or make the type `object` or `object_array`",
                             );
                             continue;

@@ -127,7 +127,13 @@ impl Resolver<'_> {
             _ => self.row_column(file, &def.langs, self.spec.builtin.lang, "Lang", "langs"),
         };
         let flags = def.flags.iter().filter_map(|f| self.flag_named(file, f)).collect();
-        let notifications = self.keyword(&NOTIFICATIONS, file, &def.notifications)?;
+        let notifications = self.required_keyword(
+            &NOTIFICATIONS,
+            file,
+            def.notifications.as_ref(),
+            &format!("service `{wire}`"),
+            def.name.span(),
+        )?;
         let defaults = self.row_values(file, &def.defaults, &fields, "defaults")?;
         let fixed = self.row_values(file, &def.fixed, &fields, "fixed")?;
         for key in def.fixed.keys() {

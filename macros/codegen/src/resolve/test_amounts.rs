@@ -24,7 +24,12 @@ impl Resolver<'_> {
                     );
                     continue;
                 };
-                let Some(outcome) = self.keyword(&TEST_OUTCOMES, *file, &def.outcome) else { continue };
+                let owner = format!("test amount .{cents:02} for {}", def.pay_type.get_ref());
+                let Some(outcome) =
+                    self.required_keyword(&TEST_OUTCOMES, *file, def.outcome.as_ref(), &owner, def.cents.span())
+                else {
+                    continue;
+                };
                 if self.spec.test_amounts.iter().any(|t| t.pay_type == pay_type && t.cents == cents) {
                     self.err_at(
                         *file,

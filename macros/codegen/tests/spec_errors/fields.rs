@@ -185,6 +185,24 @@ fn a_field_row_needs_wire_type_and_doc() {
 }
 
 #[test]
+fn a_field_row_with_none_of_wire_type_and_doc_is_reported_at_its_header() {
+    // Nothing in the row to point at: it used to be skipped without a word.
+    place_order_field("required = true\n")
+        .one_error()
+        .at("minimal/interfaces/place_order.toml:70:1", "[[field]]")
+        .says("a [[field]] row of `place_order` has no wire, type, doc")
+        .helps("every field row needs `wire`, `type` and `doc`");
+}
+
+#[test]
+fn a_group_row_with_none_of_wire_type_and_doc_included_in_two_tables_is_reported_once() {
+    included_twice(group("required = true\n"), "common")
+        .one_error()
+        .at("minimal/groups.toml:4:1", "[[field_group.field]]")
+        .says("a row of field group `common` has no wire, type, doc");
+}
+
+#[test]
 fn a_response_row_missing_two_keys_names_both() {
     Case::minimal()
         .append(PLACE_ORDER, "\n[[response]]\ndoc = \"Orphan doc.\"\n")

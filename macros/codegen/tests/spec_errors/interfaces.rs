@@ -23,6 +23,15 @@ fn field_rows_outside_an_interface_file_are_refused() {
 }
 
 #[test]
+fn field_rows_without_a_wire_outside_an_interface_file_are_refused_at_their_header() {
+    Case::minimal()
+        .add("stray.toml", "[[response]]\ntype = \"string\"\ndoc = \"X.\"\n")
+        .one_error()
+        .at("minimal/stray.toml:1:1", "[[response]]")
+        .says("[[field]] / [[response]] tables outside an interface file");
+}
+
+#[test]
 fn an_interface_name_is_snake_case_and_its_users_stay_quiet() {
     Case::minimal()
         .edit(PLACE_ORDER, "name = \"place_order\"", "name = \"PlaceOrder\"")
@@ -43,6 +52,26 @@ fn an_interface_is_declared_once() {
         .at("minimal/interfaces/copy.toml:2:8", "\"payment_notification\"")
         .says("interface `payment_notification` is declared twice")
         .helps("give each interface file its own `name`");
+}
+
+#[test]
+fn an_interface_without_a_purpose_is_told_the_purposes_and_its_users_stay_quiet() {
+    Case::minimal()
+        .edit(PLACE_ORDER, "purpose = \"place_order\"\n", "")
+        .one_error()
+        .at("minimal/interfaces/place_order.toml:2:8", "\"place_order\"")
+        .says("interface `place_order` has no `purpose`")
+        .helps("add `purpose = \"…\"` to this table, one of: place_order, query, refund");
+}
+
+#[test]
+fn an_interface_without_an_encoding_is_told_the_encodings() {
+    Case::minimal()
+        .edit(PLACE_ORDER, "encoding = \"json\"\n", "")
+        .one_error()
+        .at("minimal/interfaces/place_order.toml:2:8", "\"place_order\"")
+        .says("interface `place_order` has no `encoding`")
+        .helps("add `encoding = \"…\"` to this table, one of: json, form");
 }
 
 #[test]

@@ -65,6 +65,16 @@ fn an_unknown_object_field_type_far_from_every_word_lists_the_types() {
 }
 
 #[test]
+fn an_object_field_without_a_type_is_told_the_object_field_types() {
+    // The words of `[[object.field]] type`, not those of `[[field]] type` (amount, url, …).
+    customer_with("wire = \"name\"\n")
+        .one_error()
+        .at("minimal/objects.toml:6:8", "\"name\"")
+        .says("field `name` of object `Customer` has no `type`")
+        .helps("add `type = \"…\"` to this table, one of: string, integer, string_array, object, object_array");
+}
+
+#[test]
 fn an_object_field_of_object_type_names_its_object() {
     customer_with("wire = \"address\"\ntype = \"object\"\n")
         .one_error()

@@ -62,3 +62,15 @@ fn a_test_amount_is_listed_once_per_pay_type() {
         .says("test amount .81 for Demo is listed twice")
         .helps("remove the duplicate");
 }
+
+#[test]
+fn a_test_amount_without_an_outcome_is_told_the_outcomes() {
+    amounts(&amount("Demo", "81", "timeout").replace("outcome = \"timeout\"\n", ""))
+        .one_error()
+        .at("minimal/test_amounts.toml:3:9", "81")
+        .says("test amount .81 for Demo has no `outcome`")
+        .helps(
+            "add `outcome = \"…\"` to this table, one of: success, timeout, failed, server_error_no_qr_code, \
+             server_error_no_state",
+        );
+}
