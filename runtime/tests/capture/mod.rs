@@ -1,14 +1,18 @@
 //! A `tracing` subscriber for tests that writes every span, recorded value and event of the
 //! current thread as text lines, so a test can assert what was (and was not) recorded. A
 //! `#[tokio::test]` runs on one thread, the fake servers it spawns included.
+//!
+//! One subscriber is installed process-wide, once, and hands each line to the capture of the
+//! thread it is recorded on. A per-test scoped subscriber (`set_default`) would race with tests
+//! on other threads over `tracing`'s cached per-callsite interest, and now and then lose lines.
 
+use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
-use tracing::subscriber::DefaultGuard;
 use tracing::{Event, Metadata, Subscriber};
 
 /// What was recorded, one line per span, record or event: `span NAME a=1 b=x`,
@@ -30,21 +34,42 @@ impl Captured {
     }
 }
 
+thread_local! {
+    static CURRENT: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// Stops capturing on this thread when dropped.
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        CURRENT.with(|current| current.borrow_mut().take());
+    }
+}
+
 /// Captures what the current thread records until the guard is dropped.
-pub fn capture() -> (Captured, DefaultGuard) {
+pub fn capture() -> (Captured, Guard) {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        tracing::subscriber::set_global_default(Capture { next_id: AtomicU64::new(1) })
+            .expect("no other global subscriber in the runtime's tests");
+    });
     let captured = Captured::default();
-    let subscriber = Capture { captured: captured.clone(), next_id: AtomicU64::new(1) };
-    (captured, tracing::subscriber::set_default(subscriber))
+    CURRENT.with(|current| *current.borrow_mut() = Some(captured.clone()));
+    (captured, Guard)
 }
 
 struct Capture {
-    captured: Captured,
     next_id: AtomicU64,
 }
 
 impl Capture {
     fn push(&self, line: String) {
-        self.captured.lines.lock().unwrap().push(line);
+        CURRENT.with(|current| {
+            if let Some(captured) = current.borrow().as_ref() {
+                captured.lines.lock().unwrap().push(line);
+            }
+        });
     }
 }
 
