@@ -90,12 +90,7 @@ struct Summary {
 
 impl Summary {
     fn of(interface: &InterfaceInfo, typed: &TypedFields) -> Summary {
-        let value = |concept: Concept| {
-            interface
-                .fields_for(concept)
-                .find_map(|field| typed.fields.iter().find(|(name, _)| *name == field.wire))
-                .map(|(_, value)| value.clone())
-        };
+        let value = |concept: Concept| interface.value_of(typed, concept).map(str::to_owned);
         Summary {
             out_trade_no: value(Concept::OutTradeNo),
             trade_status: value(Concept::TradeStatus),

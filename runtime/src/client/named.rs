@@ -6,7 +6,7 @@
 
 use super::ClientError;
 use super::binding::quoted;
-use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
+use crate::catalog::{Catalog, FieldInfo, FieldRefusal, InterfaceInfo};
 use crate::message::Envelope;
 use crate::received::{ReceivedFields, compact_nested};
 use crate::rules::{Concept, FieldKind};
@@ -83,27 +83,22 @@ impl NamedFields {
     }
 }
 
-/// The field `name` stands for, if the caller may set it to `value`.
+/// The field `name` stands for, if the caller may set it to `value` (the catalog's rule,
+/// [`InterfaceInfo::caller_field`]), worded for a client's caller.
 fn caller_field(interface: &'static InterfaceInfo, name: &str, value: &str) -> Result<&'static FieldInfo, ClientError> {
-    let Some(field) = interface.field(name) else {
-        let known: Vec<&str> = interface.fields.iter().filter(|f| f.is_caller_set()).map(|f| f.wire).collect();
-        return Err(refused(interface, name, format!("it has no such field; its fields are: {}", known.join(", "))));
-    };
-    if field.concept.is_some_and(Concept::is_envelope) {
-        return Err(refused(
-            interface,
-            name,
-            "the client fills it in (user key, time and signature come from the client's credentials and clock); \
-             leave it out"
+    interface.caller_field(name, value).map_err(|refusal| {
+        let reason = match refusal {
+            FieldRefusal::Unknown => {
+                let known: Vec<&str> = interface.fields.iter().filter(|f| f.is_caller_set()).map(|f| f.wire).collect();
+                format!("it has no such field; its fields are: {}", known.join(", "))
+            }
+            FieldRefusal::FilledIn => "the client fills it in (user key, time and signature come from the client's \
+                                       credentials and clock); leave it out"
                 .to_owned(),
-        ));
-    }
-    match field.fixed {
-        Some(fixed) if fixed != value => {
-            Err(refused(interface, name, format!("it is always `{fixed}` and the client sends it; leave it out")))
-        }
-        _ => Ok(field),
-    }
+            FieldRefusal::Fixed { value } => format!("it is always `{value}` and the client sends it; leave it out"),
+        };
+        refused(interface, name, reason)
+    })
 }
 
 /// A checked field as sent: a nested value as the compact JSON text a receiver signs.

@@ -13,7 +13,7 @@ use super::{ClientError, GatewayError};
 use crate::catalog::{Catalog, FieldInfo, InterfaceInfo};
 use crate::credentials::Secret;
 use crate::received::ReceivedFields;
-use crate::rules::{Concept, Meaning};
+use crate::rules::{Concept, Meaning, is_negative_return_status};
 use crate::signing::SIGN_FIELD;
 use crate::verify::verify_fields;
 
@@ -134,18 +134,12 @@ fn judge(shape: &ReplyShape, fields: ReceivedFields, secret: &Secret) -> Result<
         return Ok(Answer::Accepted(fields));
     }
     let signed = fields.text(shape.sign).is_some();
-    if signed || !is_negative(&code) {
+    if signed || !is_negative_return_status(&code) {
         verify_fields(&fields, secret).map_err(untrusted)?;
     }
     let text = shape.text.and_then(|field| fields.text(field)).map(ToOwned::to_owned);
     let refusal = GatewayError::new(interface, shape.status.wire, code, meaning, text, signed);
     Ok(Answer::Refused(refusal, fields))
-}
-
-/// Whether a return status is negative (`-13`), which eftPay sends unsigned; the rule is
-/// [`is_negative_return_status`](crate::rules::is_negative_return_status), shared with the sandbox.
-fn is_negative(code: &str) -> bool {
-    crate::rules::is_negative_return_status(code)
 }
 
 /// The start of a body for an error message: lossy UTF-8, at most [`EXCERPT_CHARS`]
@@ -157,16 +151,6 @@ fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_negative_numbers_are_negative() {
-        assert!(is_negative("-13"));
-        assert!(is_negative("-1"));
-        assert!(!is_negative("00"));
-        assert!(!is_negative("12"));
-        assert!(!is_negative("-x"));
-        assert!(!is_negative(""));
-    }
 
     #[test]
     fn excerpts_are_cut_on_character_boundaries() {

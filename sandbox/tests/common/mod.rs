@@ -175,7 +175,7 @@ pub async fn post_fields(sandbox: &Sandbox, interface: &InterfaceInfo, fields: &
 
 /// The reply's value of the response field standing for `concept`.
 pub fn reply_value<'a>(interface: &InterfaceInfo, reply: &'a ReceivedFields, concept: Concept) -> Option<&'a str> {
-    interface.response.iter().filter(|f| f.concept == Some(concept)).find_map(|f| reply.text(f.wire))
+    interface.incoming_value(concept, |wire| reply.text(wire))
 }
 
 /// What the reply's value standing for `concept` means.
