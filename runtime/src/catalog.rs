@@ -299,6 +299,9 @@ pub struct ServiceInfo {
     pub defaults: &'static [(&'static str, &'static str)],
     /// Values eftPay uses whatever is sent; such fields may not be sent: `(wire, value)`.
     pub fixed: &'static [(&'static str, &'static str)],
+    /// The typed constructors of the row as a caller writes them, for people reading the
+    /// catalog (`services::AlipayQrcodePreOrder::place_order(wallets::AlipayCn, transaction_amount, …)`).
+    pub constructors: &'static [&'static str],
     /// The spec's description.
     pub doc: &'static str,
 }

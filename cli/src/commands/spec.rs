@@ -4,7 +4,6 @@
 //! Rust names a developer types for each.
 
 use eftpay::catalog::{Catalog, InterfaceInfo, SceneInfo, ServiceInfo};
-use eftpay::rules::Concept;
 use serde_json::{Map, Value, json};
 
 use crate::failure::Failure;
@@ -174,44 +173,6 @@ fn scene_json(catalog: &Catalog, scene: &SceneInfo) -> Value {
 
 // ---- services ----
 
-/// The Rust constructors of a row, as a developer types them
-/// (`services::AlipayQrcodePreOrder::place_order(wallets::AlipayCn, transaction_amount, …)`):
-/// named after the interface's purpose, one per member of its first at-least-one-of group
-/// (`…_by_out_trade_no`), taking the row's wallet marker when a wallet must be sent and then
-/// every other field that must be, except what the row decides. A row that cannot fill a
-/// required column of its own (a payType it does not have) has none.
-fn constructors(catalog: &Catalog, row: &ServiceInfo) -> Vec<String> {
-    let Some(interface) = catalog.interface(row.interface) else { return Vec::new() };
-    let mandatory: Vec<_> = interface.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()).collect();
-    let mut params = Vec::new();
-    if mandatory.iter().any(|f| f.concept == Some(Concept::Wallet)) {
-        let wallet = row.wallets.first().and_then(|wallet| catalog.wallet_rust(wallet)).unwrap_or("Wallet");
-        params.push(format!("wallets::{wallet}"));
-    }
-    for field in &mandatory {
-        match field.concept {
-            Some(Concept::Service | Concept::Wallet) => {}
-            Some(Concept::PayType) if row.pay_type.is_some() => {}
-            Some(Concept::PayScene) if !row.pay_scenes.is_empty() => {}
-            Some(Concept::PayType | Concept::PayScene) => return Vec::new(),
-            _ => params.push(field.rust.to_owned()),
-        }
-    }
-    let purpose = interface.purpose.name();
-    let call = |method: String, extra: Option<&str>| {
-        let all: Vec<&str> = params.iter().map(String::as_str).chain(extra).collect();
-        format!("services::{}::{method}({})", row.rust, all.join(", "))
-    };
-    match interface.at_least_one_of.first() {
-        Some(group) => group
-            .iter()
-            .filter_map(|wire| interface.field(wire))
-            .map(|field| call(format!("{purpose}_by_{}", field.rust), Some(field.rust)))
-            .collect(),
-        None => vec![call(purpose.to_owned(), None)],
-    }
-}
-
 fn pairs_text(pairs: &[(&str, &str)]) -> String {
     if pairs.is_empty() {
         String::from("-")
@@ -266,8 +227,8 @@ fn services_text(catalog: &Catalog, services: &[&'static ServiceInfo]) -> String
             row("fixed", pairs_text(service.fixed)),
             row("rust", format!("services::{}", service.rust)),
         ];
-        for constructor in constructors(catalog, service) {
-            rows.push(row("constructor", constructor));
+        for constructor in service.constructors {
+            rows.push(row("constructor", (*constructor).to_owned()));
         }
         if !wallets_rust.is_empty() {
             rows.push(row("wallet types", wallets_rust.join(", ")));
@@ -289,7 +250,7 @@ fn service_json(catalog: &Catalog, service: &ServiceInfo) -> Value {
     json!({
         "service": service.name,
         "rust": format!("services::{}", service.rust),
-        "constructors": constructors(catalog, service),
+        "constructors": service.constructors,
         "interface": service.interface,
         "purpose": interface.map(|i| i.purpose.name()),
         "endpoint": interface.and_then(|i| i.endpoint),

@@ -343,6 +343,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
             .collect()
     });
     let constructors = row_constructors(s, i, spec);
+    let calls = constructor_calls(s, i, spec);
     quote! {
         impl ServiceMarker for services::#name {
             const SERVICE: Service = Service::#name;
@@ -358,6 +359,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
                 notifications: #notify,
                 defaults: #defaults,
                 fixed: #fixed,
+                constructors: &[#(#calls),*],
                 doc: #d,
             };
         }
@@ -373,6 +375,29 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
 
         #(#column_impls)*
     }
+}
+
+/// The row's constructors as a caller writes them, for people reading the catalog
+/// (`services::AlipayQrcodePreOrder::place_order(wallets::AlipayCn, transaction_amount, …)`):
+/// the first wallet's marker where one is passed, the field names otherwise. A constructor the
+/// row cannot have (a column it does not fill) is left out, as in [`row_constructors`].
+fn constructor_calls(s: &Service, i: &Interface, spec: &Spec) -> Vec<String> {
+    let wallet = s.wallets.first().map(|w| &spec.value(spec.builtin.wallet, *w).rust);
+    row_constructor_signatures(i)
+        .into_iter()
+        .filter(|signature| signature.args.iter().all(|a| !matches!(a, Arg::Row(f) if row_arg(s, spec, f).is_none())))
+        .filter_map(|signature| {
+            let params = signature
+                .params
+                .iter()
+                .map(|p| match p {
+                    Param::Wallet => wallet.map(|w| format!("wallets::{w}")),
+                    Param::Field(f) => Some(f.rust.clone()),
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(format!("services::{}::{}({})", s.rust, signature.method, params.join(", ")))
+        })
+        .collect()
 }
 
 /// `rust: Type`: a constructor's parameter for field `f`.
