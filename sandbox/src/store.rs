@@ -11,6 +11,12 @@ use rusqlite::{Connection, params};
 use crate::SandboxError;
 use crate::state::Order;
 
+/// The most an order may take in the data file, as JSON: checked before a row is read (so a
+/// damaged or foreign file cannot make the sandbox parse without bound) and before one is
+/// written (so the sandbox never writes a file it would refuse). An order's fields are bounded
+/// by the spec; only its refunds add up, and a thousand of them fit.
+pub(crate) const MAX_ORDER_BYTES: usize = 1024 * 1024;
+
 /// The data file.
 #[derive(Debug)]
 pub struct Store {
@@ -33,19 +39,31 @@ impl Store {
     /// Every order saved, each checked to be of `catalog`'s spec.
     ///
     /// # Errors
-    /// A row that cannot be read, or names a service row or
+    /// A row that cannot be read, is over [`MAX_ORDER_BYTES`], or names a service row or
     /// interface `catalog` does not have (the file was written under another spec).
     pub fn load(&self, catalog: &Catalog) -> Result<Vec<Order>, SandboxError> {
+        // SQLite measures each row; its text is only handed over, and parsed, within bounds.
         let mut statement = self
             .connection
-            .prepare("SELECT eft_trade_no, json FROM orders ORDER BY eft_trade_no")
+            .prepare(
+                "SELECT eft_trade_no, octet_length(json), CASE WHEN octet_length(json) <= ?1 THEN json END \
+                 FROM orders ORDER BY eft_trade_no",
+            )
             .map_err(|e| SandboxError::DataFile(e.to_string()))?;
         let rows = statement
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .query_map([i64::try_from(MAX_ORDER_BYTES).unwrap_or(i64::MAX)], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, Option<String>>(2)?))
+            })
             .map_err(|e| SandboxError::DataFile(e.to_string()))?;
         let mut orders = Vec::new();
         for row in rows {
-            let (eft_trade_no, json) = row.map_err(|e| SandboxError::DataFile(e.to_string()))?;
+            let (eft_trade_no, bytes, json) = row.map_err(|e| SandboxError::DataFile(e.to_string()))?;
+            let json = json.ok_or_else(|| {
+                SandboxError::DataFile(format!(
+                    "order {eft_trade_no} takes {bytes} bytes, more than the {MAX_ORDER_BYTES} an order may; the \
+                     file was not written by this sandbox or is damaged: start with another data file"
+                ))
+            })?;
             let order: Order = serde_json::from_str(&json).map_err(|e| {
                 SandboxError::DataFile(format!(
                     "order {eft_trade_no} is unreadable ({e}); the file was written by another version of the \
@@ -61,9 +79,17 @@ impl Store {
     /// Saves one order (insert or replace).
     ///
     /// # Errors
-    /// The write failed.
+    /// The order is over [`MAX_ORDER_BYTES`], or the write failed.
     pub fn save(&self, order: &Order) -> Result<(), SandboxError> {
         let json = serde_json::to_string(order).map_err(|e| SandboxError::DataFile(e.to_string()))?;
+        if json.len() > MAX_ORDER_BYTES {
+            return Err(SandboxError::DataFile(format!(
+                "order {} has grown to {} bytes, more than the {MAX_ORDER_BYTES} an order may take; it was not \
+                 saved: refund it in fewer, larger refunds",
+                order.eft_trade_no,
+                json.len()
+            )));
+        }
         self.connection
             .execute(
                 "INSERT OR REPLACE INTO orders (eft_trade_no, json) VALUES (?1, ?2)",
@@ -75,9 +101,9 @@ impl Store {
 }
 
 /// Whether `order` is of `catalog`'s spec: its service row is a row of it, and each refund's
-/// interface (and row, when one served it) is of it. Checked on loading,
-/// since everything the sandbox does with an order — notify it, refund it, return the payer —
-/// is looked up in the spec by those names.
+/// interface (and row, when one served it) is of it. Checked on loading, since everything the
+/// sandbox does with an order — notify it, refund it, return the payer — is looked up in the
+/// spec by those names.
 fn of_spec(catalog: &Catalog, order: &Order) -> Result<(), SandboxError> {
     let foreign = |what: &str, name: &str| {
         SandboxError::DataFile(format!(
@@ -146,12 +172,40 @@ mod tests {
         order(CATALOG.services_of(place.name).next().unwrap().name, refund.name)
     }
 
+    fn rows(store: &Store) -> i64 {
+        store.connection.query_row("SELECT count(*) FROM orders", [], |row| row.get(0)).unwrap()
+    }
+
     #[test]
     fn a_saved_order_loads_back_as_it_was() {
         let store = store();
         let order = of_the_spec();
         store.save(&order).unwrap();
         assert_eq!(store.load(&CATALOG).unwrap(), vec![order]);
+    }
+
+    #[test]
+    fn refuses_an_order_row_over_the_size_limit_before_reading_it() {
+        let store = store();
+        // Not JSON either: had it been parsed, the refusal would say it is unreadable.
+        let huge = "x".repeat(MAX_ORDER_BYTES + 1);
+        store.connection.execute("INSERT INTO orders VALUES ('SBX1', ?1)", [huge]).unwrap();
+        let error = store.load(&CATALOG).unwrap_err().to_string();
+        assert!(error.contains(&format!("takes {} bytes", MAX_ORDER_BYTES + 1)), "{error}");
+        // At the limit, the row is read (and refused as what it is).
+        let store = self::store();
+        store.connection.execute("INSERT INTO orders VALUES ('SBX1', ?1)", ["x".repeat(MAX_ORDER_BYTES)]).unwrap();
+        assert!(store.load(&CATALOG).unwrap_err().to_string().contains("unreadable"));
+    }
+
+    #[test]
+    fn never_saves_an_order_it_would_refuse_to_load() {
+        let store = store();
+        let mut order = of_the_spec();
+        order.subject = Some("x".repeat(MAX_ORDER_BYTES));
+        let error = store.save(&order).unwrap_err().to_string();
+        assert!(error.contains("was not saved"), "{error}");
+        assert_eq!(rows(&store), 0);
     }
 
     #[test]
