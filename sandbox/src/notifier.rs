@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eftpay::ReceivedFields;
-use eftpay::catalog::InterfaceInfo;
+use eftpay::catalog::{InterfaceInfo, ServiceInfo};
 use eftpay::client::BodyError;
 use eftpay::received::MAX_BODY_BYTES;
 use eftpay::rules::{Concept, Encoding, Meaning, Notifications};
@@ -93,7 +93,9 @@ pub fn resume_pending(shared: &Arc<Shared>) {
                 let owed = (order.eft_trade_no.clone(), refund.refund_no.clone());
                 match refund.state {
                     RefundState::Applied => applied.push(owed),
-                    RefundState::Done if refund.notification.is_some() && !refund.notified => refunds.push(owed),
+                    RefundState::Done if !refund.notified && refund.notification(shared.catalog).is_some() => {
+                        refunds.push(owed)
+                    }
                     RefundState::Done => {}
                 }
             }
@@ -110,10 +112,10 @@ pub fn resume_pending(shared: &Arc<Shared>) {
     }
 }
 
-/// How often the row named `service` notifies; a row the catalog does not know is taken to
-/// notify until acknowledged, as eftPay's notify address does by default.
-fn policy(shared: &Shared, service: Option<&str>) -> Notifications {
-    service.and_then(|name| shared.catalog.service(name)).map_or(Notifications::UntilAcknowledged, |r| r.notifications)
+/// How often `row` notifies; no row is taken to notify until acknowledged, as eftPay's notify
+/// address does by default.
+fn policy(row: Option<&ServiceInfo>) -> Notifications {
+    row.map_or(Notifications::UntilAcknowledged, |r| r.notifications)
 }
 
 /// What a delivery is about.
@@ -129,9 +131,10 @@ struct Target {
 /// Starts delivering the payment notification of a paid order, if its service notifies.
 pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
     let Some(order) = lock(&shared.ledger).get(&eft_trade_no).cloned() else { return };
-    let interface = order.notification.as_deref().and_then(|name| shared.catalog.interface(name));
-    let (Some(url), Some(interface)) = (order.notify_url.clone(), interface) else { return };
-    let policy = policy(shared, Some(&order.service));
+    let (Some(url), Some(interface)) = (order.notify_url.clone(), order.payment_notification(shared.catalog)) else {
+        return;
+    };
+    let policy = policy(order.row(shared.catalog));
     start(shared, Target { interface, eft_trade_no, refund_no: None, url, policy });
 }
 
@@ -139,9 +142,10 @@ pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
 pub fn notify_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_no: String) {
     let refund = lock(&shared.ledger).get(&eft_trade_no).and_then(|o| o.refund(&refund_no).cloned());
     let Some(refund) = refund else { return };
-    let interface = refund.notification.as_deref().and_then(|name| shared.catalog.interface(name));
-    let (Some(url), Some(interface)) = (refund.notify_url.clone(), interface) else { return };
-    let policy = policy(shared, refund.service.as_deref());
+    let (Some(url), Some(interface)) = (refund.notify_url.clone(), refund.notification(shared.catalog)) else {
+        return;
+    };
+    let policy = policy(refund.row(shared.catalog));
     start(shared, Target { interface, eft_trade_no, refund_no: Some(refund_no), url, policy });
 }
 

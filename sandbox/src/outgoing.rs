@@ -271,7 +271,6 @@ mod tests {
         Order {
             eft_trade_no: "SBX1".into(),
             out_trade_no: "rrn_1".into(),
-            interface: String::new(),
             service: String::new(),
             pay_type: None,
             wallet: None,
@@ -282,8 +281,6 @@ mod tests {
             buyer_type: None,
             notify_url: None,
             return_url: None,
-            notification: None,
-            sync_return: None,
             fingerprint: String::new(),
             created: 0,
             expires: None,

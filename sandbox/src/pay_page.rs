@@ -176,7 +176,7 @@ fn page(shared: &Shared, base: &str, order: &Order) -> String {
 
 /// The order's synchronous return, signed, when its interface has one; logged as sent.
 fn sync_return(shared: &Shared, order: &Order) -> Option<Sealed> {
-    let interface = shared.catalog.interface(order.sync_return.as_deref()?)?;
+    let interface = order.sync_return(shared.catalog)?;
     let mut facts = Facts::of_order(order);
     facts
         .text(Concept::UserConfirmKey, Some(&shared.credentials.user_confirm_key))

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use eftpay::HkTime;
 use eftpay::catalog::{Catalog, ServiceInfo};
-use eftpay::rules::{Concept, Meaning, Notifications, Purpose, TestOutcome};
+use eftpay::rules::{Concept, Meaning, Purpose, TestOutcome};
 
 use crate::codes::Refusal;
 use crate::incoming::Incoming;
 use crate::outgoing::Facts;
-use crate::state::{NewOrder, Order, OrderState, RefundAsk, RefundRoute, RefundState};
+use crate::state::{NewOrder, Order, OrderState, RefundAsk, RefundState};
 use crate::{Shared, control, lock, notifier};
 
 /// Acts on `request` as its purpose says.
@@ -60,7 +60,6 @@ fn row_of(catalog: &Catalog, request: Incoming<'_>, pay_type: Option<&str>) -> R
 /// or QR code. A test amount of the order's payType decides its outcome at once.
 fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
     let catalog = shared.catalog;
-    let interface = request.interface;
     let pay_type = request.text(Concept::PayType);
     let row = row_of(catalog, request, pay_type)?;
     let amount = request.amount(Concept::Amount)?.ok_or_else(|| missing(request, Concept::Amount))?;
@@ -77,7 +76,6 @@ fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Resu
             .text(Concept::OutTradeNo)
             .ok_or_else(|| missing(request, Concept::OutTradeNo))?
             .to_owned(),
-        interface: interface.name.to_owned(),
         service: row.name.to_owned(),
         pay_type: pay_type.map(str::to_owned),
         wallet: request.text(Concept::Wallet).map(str::to_owned),
@@ -88,8 +86,6 @@ fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Resu
         buyer_type: request.text(Concept::BuyerType).map(str::to_owned),
         notify_url: request.text(Concept::NotifyUrl).map(str::to_owned),
         return_url: request.text(Concept::ReturnUrl).map(str::to_owned),
-        notification: interface.notification.map(str::to_owned),
-        sync_return: interface.sync_return.map(str::to_owned),
         active_time,
         fingerprint: request.fingerprint(),
     };
@@ -145,7 +141,8 @@ fn query(shared: &Shared, request: Incoming<'_>) -> Result<Facts, Refusal> {
 /// row for its payType. The spec gives no refund service for payTypes eftPay cannot refund,
 /// such as FPS.
 pub fn refundable(catalog: &Catalog, order: &Order) -> bool {
-    catalog.scenes_of(&order.interface).any(|scene| {
+    let Some(placed_through) = order.placed_through(catalog) else { return false };
+    catalog.scenes_of(placed_through.name).any(|scene| {
         [Purpose::Refund, Purpose::ApplyRefund]
             .into_iter()
             .filter_map(|purpose| catalog.scene_interface(scene, purpose))
@@ -171,17 +168,11 @@ fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Fa
         notify_url: request.text(Concept::NotifyUrl).map(str::to_owned),
     };
     let service = request.text(Concept::Service);
-    let route = |order: &Order| {
-        let row = catalog.row_for(interface, service, order.pay_type.as_deref());
-        let notifies = row.is_some_and(|row| row.notifications != Notifications::Never);
-        RefundRoute {
-            service: row.map(|r| r.name.to_owned()),
-            notification: interface.notification.filter(|_| notifies).map(str::to_owned),
-        }
-    };
+    let serving_row =
+        |order: &Order| catalog.row_for(interface, service, order.pay_type.as_deref()).map(|row| row.name.to_owned());
     let (order, index) = {
         let mut ledger = lock(&shared.ledger);
-        let (order, index) = ledger.refund(ask, |order| refundable(catalog, order), route, now)?;
+        let (order, index) = ledger.refund(ask, |order| refundable(catalog, order), serving_row, now)?;
         (order.clone(), index)
     };
     saved(shared, &order)?;
@@ -219,13 +210,12 @@ mod tests {
 
     use super::*;
 
-    fn order(interface: &str, pay_type: Option<&str>) -> Order {
+    fn order(row: &ServiceInfo) -> Order {
         Order {
             eft_trade_no: "SBX1".into(),
             out_trade_no: "rrn_1".into(),
-            interface: interface.to_owned(),
-            service: String::new(),
-            pay_type: pay_type.map(str::to_owned),
+            service: row.name.to_owned(),
+            pay_type: row.pay_type.map(str::to_owned),
             wallet: None,
             amount: Amount::from_cents(100),
             currency: None,
@@ -234,8 +224,6 @@ mod tests {
             buyer_type: None,
             notify_url: None,
             return_url: None,
-            notification: None,
-            sync_return: None,
             fingerprint: String::new(),
             created: 0,
             expires: None,
@@ -260,7 +248,7 @@ mod tests {
                 let expected = refunds.iter().any(|refund| {
                     CATALOG.services_of(refund.name).any(|r| r.pay_type.is_none() || r.pay_type == row.pay_type)
                 });
-                assert_eq!(refundable(&CATALOG, &order(place.name, row.pay_type)), expected, "{}", row.name);
+                assert_eq!(refundable(&CATALOG, &order(row)), expected, "{}", row.name);
                 if expected { refundable_rows += 1 } else { other_rows += 1 }
             }
         }

@@ -1,12 +1,15 @@
 //! The sandbox's books: orders and refunds and every state change the gateway allows. Pure
 //! logic over plain data — no I/O, no clock of its own, no scene: an order is its facts (the
-//! interface and service row that made it, its payType and wallet if known, its amounts and
-//! numbers), whatever the scene calls the fields. Each rule is unit-tested here; the HTTP layer
-//! only translates.
+//! service row that serves it, its payType and wallet if known, its amounts and numbers),
+//! whatever the scene calls the fields. What the spec says about an order — the interface that
+//! placed it, the notification and return it goes out as — is looked up in the catalog, never
+//! copied into the books, so saved books cannot disagree with the spec they are served under.
+//! Each rule is unit-tested here; the HTTP layer only translates.
 
 use std::collections::BTreeMap;
 
-use eftpay::rules::Meaning;
+use eftpay::catalog::{Catalog, InterfaceInfo, ServiceInfo};
+use eftpay::rules::{Meaning, Notifications};
 use eftpay::{Amount, HkTime};
 use serde::{Deserialize, Serialize};
 
@@ -44,25 +47,19 @@ pub enum RefundState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
     /// The merchant's refund number.
-    #[serde(alias = "out_refund_no")]
     pub refund_no: String,
     /// How much.
     pub amount: Amount,
     /// Its state.
     pub state: RefundState,
-    /// Whether it came through an apply-refund (finishes later).
-    pub applied: bool,
-    /// The interface (spec name) the refund was asked through.
-    #[serde(default)]
+    /// The refund or apply-refund interface (spec name) it was asked through. Kept because
+    /// nothing else tells it: an order may be refunded through more than one, and the refund
+    /// may be served by no row of it.
     pub interface: String,
     /// The service row (spec name) that served it, when one did.
-    #[serde(default)]
     pub service: Option<String>,
     /// Where its notification goes, if anywhere.
     pub notify_url: Option<String>,
-    /// The notification interface (spec name) it is notified through, when it is notified.
-    #[serde(default)]
-    pub notification: Option<String>,
     /// The sandbox's refund number.
     pub refund_trade_no: String,
     /// When it was made (Unix seconds).
@@ -78,10 +75,8 @@ pub struct Order {
     pub eft_trade_no: String,
     /// The merchant's order number.
     pub out_trade_no: String,
-    /// The place-order interface (spec name) that made it.
-    #[serde(default)]
-    pub interface: String,
-    /// The service row (spec name) that serves it.
+    /// The service row (spec name) that serves it; the place-order interface that made it is
+    /// the row's.
     pub service: String,
     /// Its payType; `None` while the payer has not chosen one (a cashier order).
     pub pay_type: Option<String>,
@@ -94,21 +89,13 @@ pub struct Order {
     /// What the payer sees.
     pub subject: Option<String>,
     /// The merchant's terminal number, echoed back.
-    #[serde(alias = "tid")]
     pub terminal: Option<String>,
     /// The payer's device type, echoed back.
-    #[serde(default)]
     pub buyer_type: Option<String>,
     /// Where notifications go.
     pub notify_url: Option<String>,
     /// Where the payer's browser goes after paying.
     pub return_url: Option<String>,
-    /// The notification interface (spec name) its payment is notified through.
-    #[serde(default)]
-    pub notification: Option<String>,
-    /// The synchronous-return interface (spec name) the payer's browser brings back.
-    #[serde(default)]
-    pub sync_return: Option<String>,
     /// The signed fields of the request that made it (without time and signature), to tell a
     /// retried request from a conflicting one.
     pub fingerprint: String,
@@ -172,13 +159,56 @@ impl Order {
     }
 }
 
+// What the spec says about an order or a refund, looked up in the catalog each time: the books
+// keep what the requests said (the order's row, the refund's interface and row) and the rest
+// follows from those. A copy kept in the books could disagree with the spec served.
+impl Order {
+    /// The service row that serves it.
+    pub(crate) fn row(&self, catalog: &Catalog) -> Option<&'static ServiceInfo> {
+        catalog.service(&self.service)
+    }
+
+    /// The place-order interface that made it: its row's (service names are unique in a spec).
+    pub(crate) fn placed_through(&self, catalog: &Catalog) -> Option<&'static InterfaceInfo> {
+        catalog.interface(self.row(catalog)?.interface)
+    }
+
+    /// The notification its payment goes out as: its place-order interface's.
+    pub(crate) fn payment_notification(&self, catalog: &Catalog) -> Option<&'static InterfaceInfo> {
+        catalog.interface(self.placed_through(catalog)?.notification?)
+    }
+
+    /// The synchronous return the payer's browser brings back: its place-order interface's.
+    pub(crate) fn sync_return(&self, catalog: &Catalog) -> Option<&'static InterfaceInfo> {
+        catalog.interface(self.placed_through(catalog)?.sync_return?)
+    }
+}
+
+impl Refund {
+    /// The refund or apply-refund interface it was asked through.
+    pub(crate) fn asked_through(&self, catalog: &Catalog) -> Option<&'static InterfaceInfo> {
+        catalog.interface(&self.interface)
+    }
+
+    /// The service row that served it, when one did.
+    pub(crate) fn row(&self, catalog: &Catalog) -> Option<&'static ServiceInfo> {
+        catalog.service(self.service.as_deref()?)
+    }
+
+    /// The notification it goes out as: its interface's, when the request gave a notify
+    /// address and the row that served it notifies at all.
+    pub(crate) fn notification(&self, catalog: &Catalog) -> Option<&'static InterfaceInfo> {
+        self.notify_url.as_ref()?;
+        self.row(catalog).filter(|row| row.notifications != Notifications::Never)?;
+        catalog.interface(self.asked_through(catalog)?.notification?)
+    }
+}
+
 /// What a place-order request books, read from it by concept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewOrder {
     /// The merchant's order number.
     pub out_trade_no: String,
-    /// The place-order interface (spec name).
-    pub interface: String,
     /// The service row (spec name).
     pub service: String,
     /// payType, when the request names one.
@@ -199,10 +229,6 @@ pub struct NewOrder {
     pub notify_url: Option<String>,
     /// Where the payer's browser returns.
     pub return_url: Option<String>,
-    /// The notification interface its payment is notified through.
-    pub notification: Option<String>,
-    /// The synchronous-return interface.
-    pub sync_return: Option<String>,
     /// How long it may be paid, in seconds; `None`: no limit.
     pub active_time: Option<u32>,
     /// What identifies the request's content (see [`Order::fingerprint`]).
@@ -241,15 +267,6 @@ pub struct RefundAsk {
     pub interface: String,
     /// Where the refund notification goes, when the request gave one.
     pub notify_url: Option<String>,
-}
-
-/// Which service row serves a refund, and the notification it is notified through (when it is).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RefundRoute {
-    /// The row (spec name).
-    pub service: Option<String>,
-    /// The notification interface (spec name), when the refund is notified.
-    pub notification: Option<String>,
 }
 
 /// All orders, by eftPay order number.
@@ -326,7 +343,6 @@ impl Ledger {
         let order = Order {
             eft_trade_no: eft_trade_no.clone(),
             out_trade_no: new.out_trade_no,
-            interface: new.interface,
             service: new.service,
             pay_type: new.pay_type,
             wallet: new.wallet,
@@ -337,8 +353,6 @@ impl Ledger {
             buyer_type: new.buyer_type,
             notify_url: new.notify_url,
             return_url: new.return_url,
-            notification: new.notification,
-            sync_return: new.sync_return,
             fingerprint: new.fingerprint,
             created,
             expires: new.active_time.map(|seconds| created + i64::from(seconds)),
@@ -421,10 +435,9 @@ impl Ledger {
         }
     }
 
-    /// Refunds part or all of a paid order; the same refund asked again returns it unchanged.
-    /// `refundable` says whether orders like this one can be refunded at all; `route` which row
-    /// serves the refund and which notification it goes out as (only when the request gave a
-    /// notify address).
+    /// Refunds part or all of a paid order; the same refund asked again (same number, amount
+    /// and interface) returns it unchanged. `refundable` says whether orders like this one can
+    /// be refunded at all; `serving_row` which row (spec name) serves the refund, if one does.
     ///
     /// # Errors
     /// No such order; not refundable or not paid; payType, wallet or total that do not match
@@ -433,7 +446,7 @@ impl Ledger {
         &mut self,
         ask: RefundAsk,
         refundable: impl Fn(&Order) -> bool,
-        route: impl Fn(&Order) -> RefundRoute,
+        serving_row: impl Fn(&Order) -> Option<String>,
         now: HkTime,
     ) -> Result<(&Order, usize), Refusal> {
         let eft = self
@@ -444,7 +457,7 @@ impl Ledger {
         })?;
         let order = self.orders.get_mut(&eft).ok_or_else(|| not_found(&eft))?;
         if let Some(index) = order.refunds.iter().position(|r| r.refund_no == ask.refund_no) {
-            let same = order.refunds.get(index).is_some_and(|r| r.amount == ask.amount && r.applied == ask.apply);
+            let same = order.refunds.get(index).is_some_and(|r| r.amount == ask.amount && r.interface == ask.interface);
             return if same {
                 Ok((order, index))
             } else {
@@ -495,17 +508,15 @@ impl Ledger {
                 format!("refund {} is more than the {} left to refund of {}", ask.amount, left, order.amount),
             ));
         }
-        let RefundRoute { service, notification } = route(order);
+        let service = serving_row(order);
         let refund_trade_no =
             format!("SBXRF{}{:02}", order.eft_trade_no.trim_start_matches("SBX"), order.refunds.len() + 1);
         order.refunds.push(Refund {
             refund_no: ask.refund_no,
             amount: ask.amount,
             state: if ask.apply { RefundState::Applied } else { RefundState::Done },
-            applied: ask.apply,
             interface: ask.interface,
             service,
-            notification: notification.filter(|_| ask.notify_url.is_some()),
             notify_url: ask.notify_url,
             refund_trade_no,
             created: now.unix_seconds(),
@@ -530,6 +541,9 @@ fn not_found(what: &str) -> Refusal {
 
 #[cfg(test)]
 mod tests {
+    use eftpay::CATALOG;
+    use eftpay::rules::Purpose;
+
     use super::*;
 
     // The books are scene-neutral: payTypes and wallets are opaque labels here.
@@ -540,7 +554,6 @@ mod tests {
     fn new_order(out: &str, cents: u64) -> NewOrder {
         NewOrder {
             out_trade_no: out.into(),
-            interface: "some_place_order".into(),
             service: "some.service".into(),
             pay_type: Some("PT".into()),
             wallet: Some("W1".into()),
@@ -571,8 +584,7 @@ mod tests {
     }
 
     fn refund(ledger: &mut Ledger, ask: RefundAsk) -> Result<(Order, usize), Refusal> {
-        let route = |_: &Order| RefundRoute { service: None, notification: Some("some_notification".into()) };
-        ledger.refund(ask, |_| true, route, now()).map(|(o, i)| (o.clone(), i))
+        ledger.refund(ask, |_| true, |_| Some("some.refund.service".into()), now()).map(|(o, i)| (o.clone(), i))
     }
 
     #[test]
@@ -703,7 +715,7 @@ mod tests {
     fn orders_without_a_refund_service_are_not_refundable() {
         let mut ledger = Ledger::default();
         paid(&mut ledger, 100);
-        let refusal = ledger.refund(ask(10, "rf_1"), |_| false, |_| RefundRoute::default(), now()).unwrap_err();
+        let refusal = ledger.refund(ask(10, "rf_1"), |_| false, |_| None, now()).unwrap_err();
         assert_eq!(refusal.meaning, Meaning::NotRefundable);
     }
 
@@ -720,15 +732,66 @@ mod tests {
     }
 
     #[test]
-    fn only_a_refund_with_a_notify_url_is_notified() {
+    fn a_refund_number_asked_again_through_another_interface_is_another_refund() {
         let mut ledger = Ledger::default();
         paid(&mut ledger, 100);
-        let (order, index) = refund(&mut ledger, ask(10, "rf_1")).unwrap();
-        assert_eq!(order.refunds[index].notification, None);
-        let mut with_url = ask(10, "rf_2");
-        with_url.notify_url = Some("http://127.0.0.1:9/notify".into());
-        let (order, index) = refund(&mut ledger, with_url).unwrap();
-        assert_eq!(order.refunds[index].notification.as_deref(), Some("some_notification"));
+        refund(&mut ledger, ask(10, "rf_1")).unwrap();
+        let apply = RefundAsk { apply: true, interface: "some_apply_refund".into(), ..ask(10, "rf_1") };
+        assert_eq!(refund(&mut ledger, apply).unwrap_err().meaning, Meaning::Duplicate);
+    }
+
+    fn catalog_refund(interface: &str, service: Option<&str>, notify_url: Option<&str>) -> Refund {
+        Refund {
+            refund_no: "rf_1".into(),
+            amount: Amount::from_cents(10),
+            state: RefundState::Done,
+            interface: interface.into(),
+            service: service.map(str::to_owned),
+            notify_url: notify_url.map(str::to_owned),
+            refund_trade_no: "SBXRF1".into(),
+            created: 0,
+            notified: false,
+        }
+    }
+
+    #[test]
+    fn an_orders_interfaces_follow_from_its_service_row() {
+        let mut ledger = Ledger::default();
+        let mut checked = 0;
+        for (index, row) in CATALOG.services.iter().enumerate() {
+            let Some(place) = CATALOG.interface(row.interface).filter(|i| i.purpose == Purpose::PlaceOrder) else {
+                continue;
+            };
+            let new = NewOrder { service: row.name.into(), ..new_order(&format!("rrn_{index}"), 100) };
+            let order = ledger.place(new, now()).unwrap().0;
+            assert_eq!(order.placed_through(&CATALOG).map(|i| i.name), Some(place.name), "{}", row.name);
+            assert_eq!(order.payment_notification(&CATALOG).map(|i| i.name), place.notification, "{}", row.name);
+            assert_eq!(order.sync_return(&CATALOG).map(|i| i.name), place.sync_return, "{}", row.name);
+            checked += 1;
+        }
+        assert!(checked > 0);
+        let unknown = ledger.place(new_order("rrn_unknown", 100), now()).unwrap().0;
+        assert_eq!(unknown.placed_through(&CATALOG).map(|i| i.name), None, "a row the spec does not have");
+    }
+
+    #[test]
+    fn only_a_refund_with_a_notify_url_through_a_row_that_notifies_is_notified() {
+        let refunds = || {
+            CATALOG.interfaces.iter().copied().filter(|i| matches!(i.purpose, Purpose::Refund | Purpose::ApplyRefund))
+        };
+        let (interface, row) = refunds()
+            .filter(|i| i.notification.is_some())
+            .find_map(|i| CATALOG.services_of(i.name).find(|r| r.notifications != Notifications::Never).map(|r| (i, r)))
+            .expect("the spec has a refund row that notifies");
+        let url = Some("http://127.0.0.1:9/notify");
+        let notification = |refund: Refund| refund.notification(&CATALOG).map(|i| i.name);
+        assert_eq!(notification(catalog_refund(interface.name, Some(row.name), url)), interface.notification);
+        assert_eq!(notification(catalog_refund(interface.name, Some(row.name), None)), None, "no address");
+        assert_eq!(notification(catalog_refund(interface.name, None, url)), None, "served by no row");
+        let (interface, never) = refunds()
+            .find_map(|i| CATALOG.services_of(i.name).find(|r| r.notifications == Notifications::Never).map(|r| (i, r)))
+            .expect("the spec has a refund row that never notifies");
+        assert_eq!(notification(catalog_refund(interface.name, Some(never.name), url)), None, "{}", never.name);
     }
 
     #[test]
