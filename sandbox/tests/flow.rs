@@ -594,19 +594,8 @@ async fn an_unsigned_or_wrongly_signed_acknowledgement_counts_as_not_delivered()
     // A shop that says `success` without signing it, then with someone else's signature.
     let app = axum::Router::new()
         .route("/notify", axum::routing::post(|| async { r#"{"return_code":"success","time":"20261126120000"}"# }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_badack"),
-        "x",
-    )
-    .notify_url(notify_url)
-    .return_url("https://merchant.example/r");
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    let notify_url = common::serve_shop(app).await;
+    let eft = common::paid_order_notifying(&sandbox, &notify_url, "rrn_badack").await;
     let deliveries = common::deliveries_at_least(&sandbox, 2).await;
     assert!(deliveries.len() >= 2, "re-delivered: {deliveries:?}");
     assert!(

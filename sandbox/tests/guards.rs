@@ -48,19 +48,8 @@ async fn a_signed_acknowledgement_six_years_old_is_not_a_delivery() {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_oldack"),
-        "x",
-    )
-    .notify_url(notify_url)
-    .return_url("https://merchant.example/r");
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    let notify_url = common::serve_shop(app).await;
+    let eft = common::paid_order_notifying(&sandbox, &notify_url, "rrn_oldack").await;
     let deliveries = common::deliveries_at_least(&sandbox, 2).await;
     assert!(deliveries.len() >= 2, "re-delivered: {deliveries:?}");
     assert!(
@@ -77,16 +66,8 @@ async fn an_acknowledgement_over_the_received_limit_is_a_failed_delivery() {
     let config = SandboxConfig { notification_attempts: 1, ..common::fast_config() };
     let sandbox = Sandbox::start_with(config).await.unwrap();
     // A shop whose notify address answers without end.
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_bigack"),
-        "x",
-    )
-    .notify_url(format!("{}/notify", common::endless_answer()))
-    .return_url("https://merchant.example/r");
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    let notify_url = format!("{}/notify", common::endless_answer());
+    let eft = common::paid_order_notifying(&sandbox, &notify_url, "rrn_bigack").await;
     let deliveries = common::deliveries_at_least(&sandbox, 1).await;
     let limit = eftpay::received::MAX_BODY_BYTES.to_string();
     assert!(
@@ -340,19 +321,8 @@ async fn shutdown_stops_the_deliveries_still_under_way() {
             async { "not now" }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_stop"),
-        "x",
-    )
-    .notify_url(notify_url)
-    .return_url("https://merchant.example/r");
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    let notify_url = common::serve_shop(app).await;
+    common::paid_order_notifying(&sandbox, &notify_url, "rrn_stop").await;
     common::deliveries_at_least(&sandbox, 1).await;
     sandbox.shutdown().await;
 

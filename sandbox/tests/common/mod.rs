@@ -242,3 +242,27 @@ pub fn endless_answer() -> String {
     });
     root
 }
+
+/// Serves `shop` on a loopback port; its `/notify` address.
+pub async fn serve_shop(shop: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let notify_url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, shop).await });
+    notify_url
+}
+
+/// Places a web order `out_trade_no` whose notifications go to `notify_url`, and pays it; its
+/// eftPay order number.
+pub async fn paid_order_notifying(sandbox: &Sandbox, notify_url: &str, out_trade_no: &str) -> String {
+    let order = eftpay::services::AlipayWebPreOrder::place_order(
+        eftpay::wallets::AlipayCn,
+        Amount::from_cents(10),
+        eftpay::OutTradeNo::new(out_trade_no),
+        "x",
+    )
+    .notify_url(notify_url)
+    .return_url("https://merchant.example/r");
+    let eft = client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    sandbox.pay(&eft).unwrap();
+    eft
+}
