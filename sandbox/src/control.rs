@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use eftpay::rules::Meaning;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::codes::Refusal;
 use crate::faults::Faults;
-use crate::state::{Choice, Order, OrderState};
+use crate::state::{Choice, Order, OrderState, Refund};
 use crate::{Shared, lock, notifier};
 
 /// `/control/…` routes.
@@ -41,15 +41,13 @@ pub fn settle(
     to: OrderState,
     wallet: Option<&str>,
 ) -> Result<Order, Refusal> {
-    // An order past its active time is expired (and saved so) before it is refused.
-    shared.expire_due();
-    let now = shared.now();
+    // An order past its active time is expired (and saved so) before it is refused: every
+    // change records the expiries due first.
     let choice = match to {
         OrderState::Paid => choice(shared, eft_trade_no, wallet)?,
         _ => None,
     };
-    let order = lock(&shared.ledger).settle(eft_trade_no, to, choice, now)?.clone();
-    shared.persist(&order).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))?;
+    let order = shared.change(|books, now| books.settle(eft_trade_no, to, choice, now))?;
     if to == OrderState::Paid {
         notifier::notify_payment(shared, order.eft_trade_no.clone());
     }
@@ -60,7 +58,7 @@ pub fn settle(
 /// caller names one, which must then be the order's).
 fn choice(shared: &Shared, eft_trade_no: &str, wallet: Option<&str>) -> Result<Option<Choice>, Refusal> {
     let catalog = shared.catalog;
-    let order = lock(&shared.ledger).get(eft_trade_no).cloned();
+    let order = shared.read(|books| books.get(eft_trade_no).cloned());
     let Some(order) = order else { return Ok(None) };
     let offered = catalog.service(&order.service).map_or(&[][..], |row| row.wallets);
     let wallet = match (wallet, &order.wallet) {
@@ -84,17 +82,36 @@ fn choice(shared: &Shared, eft_trade_no: &str, wallet: Option<&str>) -> Result<O
     Ok(Some(Choice { wallet: wallet.to_owned(), pay_type: pay_type.to_owned() }))
 }
 
-async fn orders(State(shared): State<Arc<Shared>>) -> Json<Vec<Order>> {
-    shared.expire_due();
-    Json(lock(&shared.ledger).orders().cloned().collect())
+/// How many orders `GET /control/orders` lists when not told, and at most.
+pub const ORDERS_LISTED: usize = 100;
+/// The most `GET /control/orders?limit=N` lists: a listing is bounded like every request.
+pub const ORDERS_LISTED_MAX: usize = 1000;
+
+/// `?limit=N` on the order list.
+#[derive(Deserialize)]
+struct Listing {
+    limit: Option<usize>,
+}
+
+/// The newest orders, newest first, up to the limit asked (at most [`ORDERS_LISTED_MAX`]).
+async fn orders(State(shared): State<Arc<Shared>>, Query(listing): Query<Listing>) -> Json<Vec<Order>> {
+    let limit = listing.limit.unwrap_or(ORDERS_LISTED).min(ORDERS_LISTED_MAX);
+    Json(shared.read(|books| books.newest(limit).cloned().collect()))
+}
+
+/// One order, with its refunds (the JSON of [`Order`] and a `refunds` list).
+#[derive(Serialize)]
+struct WithRefunds<'a> {
+    #[serde(flatten)]
+    order: &'a Order,
+    refunds: Vec<&'a Refund>,
 }
 
 async fn order(State(shared): State<Arc<Shared>>, Path(eft_trade_no): Path<String>) -> Response {
-    shared.expire_due();
-    match lock(&shared.ledger).get(&eft_trade_no) {
-        Some(order) => Json(order.clone()).into_response(),
+    shared.read(|books| match books.get(&eft_trade_no) {
+        Some(order) => Json(WithRefunds { order, refunds: books.refunds_of(&eft_trade_no) }).into_response(),
         None => (StatusCode::NOT_FOUND, format!("no order {eft_trade_no}")).into_response(),
-    }
+    })
 }
 
 /// `?wallet=…` on `pay`: the wallet the payer chooses.

@@ -17,6 +17,9 @@ pub struct Faults {
     pub slow_responses_ms: u64,
     /// The next N gateway requests are answered HTTP 500.
     pub server_errors: u32,
+    /// The next N changes to the books fail to be saved, as on a full or failing disk: nothing
+    /// is saved or changed, and the request is answered with the system-error code.
+    pub fail_writes: u32,
 }
 
 /// Counts one use of a countdown fault; true when it applies to this event.

@@ -52,7 +52,6 @@ async fn handle(State(shared): State<Arc<Shared>>, endpoint: &'static str, body:
     let Some(first) = shared.catalog.interfaces.iter().copied().find(|i| i.endpoint == Some(endpoint)) else {
         return (StatusCode::NOT_FOUND, "no interface is served here").into_response();
     };
-    shared.expire_due();
     let now = shared.now();
     let fields = match ReceivedFields::from_json_bytes(&body) {
         Ok(fields) => fields,

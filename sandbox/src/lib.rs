@@ -19,6 +19,7 @@
 //! ```
 
 mod background;
+mod books;
 pub mod browser;
 mod codes;
 mod control;
@@ -44,7 +45,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use eftpay::catalog::Catalog;
-use eftpay::rules::Encoding;
+use eftpay::rules::{Encoding, Meaning};
 use eftpay::{Clock, Credentials, HkTime, SystemClock};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -56,7 +57,8 @@ pub use outgoing::Sent;
 pub use state::{Order, OrderState, Refund, RefundState};
 
 use crate::background::Background;
-use crate::state::Ledger;
+use crate::books::{Books, Change};
+use crate::faults::take;
 use crate::store::Store;
 
 /// How many sent messages [`Sandbox::sent`] keeps: the latest, so a long-running sandbox does
@@ -176,11 +178,9 @@ pub(crate) struct Shared {
     pub config: SandboxConfig,
     pub base_url: String,
     pub addr: SocketAddr,
-    pub ledger: Mutex<Ledger>,
+    pub records: Mutex<Records>,
     pub faults: Mutex<Faults>,
-    pub deliveries: Mutex<VecDeque<Delivery>>,
     pub sent: Mutex<VecDeque<Sent>>,
-    pub store: Option<Mutex<Store>>,
     pub http: reqwest::Client,
     pub background: Background,
 }
@@ -196,26 +196,29 @@ impl Shared {
         self.config.clock.now()
     }
 
-    /// Writes an order to the data file, if there is one.
-    pub fn persist(&self, order: &Order) -> Result<(), SandboxError> {
-        match &self.store {
-            Some(store) => lock(store).save(order),
-            None => Ok(()),
-        }
+    /// Reads the books, after recording the expiries that are due.
+    pub fn read<T>(&self, read: impl FnOnce(&Books) -> T) -> T {
+        let now = self.now();
+        let mut records = lock(&self.records);
+        records.expire_due(now);
+        read(&records.books)
     }
 
-    /// Expires overdue orders and saves them (after releasing the ledger: no file I/O, and no
-    /// other lock, is taken while the books are locked).
-    pub fn expire_due(&self) {
+    /// Plans a change with `plan`, commits it to the data file and only then applies it to the
+    /// books, all under the records' lock (books.rs: plan, commit, apply). A change the data
+    /// file refuses (or the `fail_writes` fault fails) changes nothing and is refused with the
+    /// system-error answer.
+    ///
+    /// # Errors
+    /// What `plan` refuses, or the commit failed.
+    pub fn change<T>(&self, plan: impl FnOnce(&Books, HkTime) -> Result<(Change, T), Refusal>) -> Result<T, Refusal> {
+        let fail = take(&mut lock(&self.faults).fail_writes);
         let now = self.now();
-        let expired: Vec<Order> = {
-            let mut ledger = lock(&self.ledger);
-            let changed = ledger.expire_due(now);
-            changed.iter().filter_map(|eft| ledger.get(eft).cloned()).collect()
-        };
-        for order in &expired {
-            let _ = self.persist(order);
-        }
+        let mut records = lock(&self.records);
+        records.expire_due(now);
+        let (change, planned) = plan(&records.books, now)?;
+        records.commit(change, fail).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))?;
+        Ok(planned)
     }
 
     /// The pay page of an order.
@@ -233,14 +236,55 @@ impl Shared {
         keep_latest(&mut lock(&self.sent), Sent { interface, encoding, body: body.to_owned() }, SENT_KEPT);
     }
 
-    /// Logs a notification delivery attempt.
+    /// Logs a notification delivery attempt (in the data file too, when there is one).
     pub fn log_delivery(&self, delivery: Delivery) {
-        keep_latest(&mut lock(&self.deliveries), delivery, DELIVERIES_KEPT);
+        let mut records = lock(&self.records);
+        if let Some(store) = &mut records.store
+            && let Err(error) = store.log_delivery(&delivery, DELIVERIES_KEPT)
+        {
+            tracing::warn!(%error, "the delivery log could not be saved");
+            return;
+        }
+        keep_latest(&mut records.deliveries, delivery, DELIVERIES_KEPT);
     }
 
     /// The delivery log, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        lock(&self.deliveries).iter().cloned().collect()
+        lock(&self.records).deliveries.iter().cloned().collect()
+    }
+}
+
+/// The books, the data file they are committed to, and the delivery log: changed together,
+/// under one lock, the file first (books.rs).
+pub(crate) struct Records {
+    pub books: Books,
+    store: Option<Store>,
+    deliveries: VecDeque<Delivery>,
+}
+
+impl Records {
+    /// Commits `change` to the data file, if there is one, then applies it to the books.
+    fn commit(&mut self, change: Change, fail: bool) -> Result<(), store::CommitError> {
+        if change.is_empty() {
+            return Ok(());
+        }
+        match &mut self.store {
+            Some(store) => store.commit(&change, fail)?,
+            None if fail => return Err(store::CommitError::injected()),
+            None => {}
+        }
+        self.books.apply(change);
+        Ok(())
+    }
+
+    /// Records the expiries due at `now`. One that cannot be committed stays pending in the
+    /// books as in the file (and is still refused as expired: `Order::state_at`); the next
+    /// request tries again.
+    fn expire_due(&mut self, now: HkTime) {
+        let due = self.books.expire_due(now);
+        if let Err(error) = self.commit(due, false) {
+            tracing::warn!(%error, "expired orders could not be saved");
+        }
     }
 }
 
@@ -287,14 +331,16 @@ impl Sandbox {
             .await
             .map_err(|source| SandboxError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: config.addr, source })?;
-        let (store, orders) = match &config.data_file {
+        let (store, loaded) = match &config.data_file {
             Some(path) => {
                 let store = Store::open(path)?;
-                let orders = store.load(config.catalog)?;
-                (Some(Mutex::new(store)), orders)
+                let loaded = store.load(config.catalog, DELIVERIES_KEPT)?;
+                (Some(store), loaded)
             }
-            None => (None, Vec::new()),
+            None => (None, store::Loaded::default()),
         };
+        let records =
+            Records { books: Books::with(loaded.orders, loaded.refunds), store, deliveries: loaded.deliveries.into() };
         let (credentials, generated_secret) = match config.credentials.clone() {
             Some(credentials) => (credentials, None),
             None => {
@@ -312,11 +358,9 @@ impl Sandbox {
             credentials,
             base_url,
             addr,
-            ledger: Mutex::new(Ledger::with_orders(orders)),
+            records: Mutex::new(records),
             faults: Mutex::new(Faults::default()),
-            deliveries: Mutex::new(VecDeque::new()),
             sent: Mutex::new(VecDeque::new()),
-            store,
             http: notifier::http_client()?,
             background: Background::on(tokio::runtime::Handle::try_current().ok()),
             config,
@@ -409,20 +453,25 @@ impl Sandbox {
 
     /// One order.
     pub fn order(&self, eft_trade_no: &str) -> Option<Order> {
-        self.shared.expire_due();
-        lock(&self.shared.ledger).get(eft_trade_no).cloned()
+        self.shared.read(|books| books.get(eft_trade_no).cloned())
     }
 
     /// One order by the merchant's number.
     pub fn order_by_out_trade_no(&self, out_trade_no: &str) -> Option<Order> {
-        self.shared.expire_due();
-        lock(&self.shared.ledger).find(None, Some(out_trade_no)).cloned()
+        self.shared.read(|books| books.find(None, Some(out_trade_no)).cloned())
     }
 
-    /// Every order.
+    /// Every order, in the order placed. A copy of all the books: for tests, not for a sandbox
+    /// holding a million orders (the control API lists the newest, up to a limit).
     pub fn orders(&self) -> Vec<Order> {
-        self.shared.expire_due();
-        lock(&self.shared.ledger).orders().cloned().collect()
+        let mut orders = self.shared.read(|books| books.orders().cloned().collect::<Vec<_>>());
+        orders.sort_unstable_by_key(|o| o.seq);
+        orders
+    }
+
+    /// The refunds of an order, in the order made.
+    pub fn refunds(&self, eft_trade_no: &str) -> Vec<Refund> {
+        self.shared.read(|books| books.refunds_of(eft_trade_no).into_iter().cloned().collect())
     }
 
     /// Switches faults on (replacing the current ones).

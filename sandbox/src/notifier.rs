@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::SandboxError;
 use crate::faults::take;
 use crate::outgoing::{Fact, Facts, Sealed, compose};
-use crate::state::{Order, OrderState, RefundState};
+use crate::state::{Order, OrderState, Refund, RefundState};
 use crate::{Shared, lock, time_window};
 
 /// What became of one delivery attempt.
@@ -77,30 +77,30 @@ pub fn http_client() -> Result<reqwest::Client, SandboxError> {
 /// Work still owed after a restart with a data file: notifications never acknowledged, and
 /// applied refunds that had not finished.
 ///
-/// What is owed is collected under the ledger lock and started after it is released: starting a
-/// delivery reads the books again, and the ledger mutex is not re-entrant.
+/// What is owed is collected under the records' lock and started after it is released:
+/// starting a delivery reads the books again, and the lock is not re-entrant. This walks every
+/// order once, at start, never for a request.
 pub fn resume_pending(shared: &Arc<Shared>) {
     let mut payments = Vec::new();
     let mut refunds = Vec::new();
     let mut applied = Vec::new();
-    {
-        let ledger = lock(&shared.ledger);
-        for order in ledger.orders() {
+    shared.read(|books| {
+        for order in books.orders() {
             if order.state == OrderState::Paid && !order.notified && order.notify_url.is_some() {
                 payments.push(order.eft_trade_no.clone());
             }
-            for refund in &order.refunds {
-                let owed = (order.eft_trade_no.clone(), refund.refund_no.clone());
-                match refund.state {
-                    RefundState::Applied => applied.push(owed),
-                    RefundState::Done if !refund.notified && refund.notification(shared.catalog).is_some() => {
-                        refunds.push(owed)
-                    }
-                    RefundState::Done => {}
+        }
+        for refund in books.all_refunds() {
+            let owed = (refund.eft_trade_no.clone(), refund.refund_no.clone());
+            match refund.state {
+                RefundState::Applied => applied.push(owed),
+                RefundState::Done if !refund.notified && refund.notification(shared.catalog).is_some() => {
+                    refunds.push(owed)
                 }
+                RefundState::Done => {}
             }
         }
-    }
+    });
     for eft_trade_no in payments {
         notify_payment(shared, eft_trade_no);
     }
@@ -130,7 +130,7 @@ struct Target {
 
 /// Starts delivering the payment notification of a paid order, if its service notifies.
 pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
-    let Some(order) = lock(&shared.ledger).get(&eft_trade_no).cloned() else { return };
+    let Some(order) = shared.read(|books| books.get(&eft_trade_no).cloned()) else { return };
     let (Some(url), Some(interface)) = (order.notify_url.clone(), order.payment_notification(shared.catalog)) else {
         return;
     };
@@ -140,7 +140,7 @@ pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
 
 /// Starts delivering the refund notification of a finished refund that is notified.
 pub fn notify_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_no: String) {
-    let refund = lock(&shared.ledger).get(&eft_trade_no).and_then(|o| o.refund(&refund_no).cloned());
+    let refund = shared.read(|books| books.find_refund(&eft_trade_no, &refund_no).cloned());
     let Some(refund) = refund else { return };
     let (Some(url), Some(interface)) = (refund.notify_url.clone(), refund.notification(shared.catalog)) else {
         return;
@@ -163,19 +163,25 @@ pub fn finish_applied_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_
     shared.background.spawn(async move {
         let shared = for_task;
         tokio::time::sleep(shared.config.apply_refund_delay).await;
-        let order = lock(&shared.ledger).finish_refund(&eft_trade_no, &refund_no).cloned();
-        if let Some(order) = order {
-            let _ = shared.persist(&order);
-            notify_refund(&shared, eft_trade_no, refund_no);
+        let finished = shared.change(|books, _| {
+            Ok(books
+                .finish_refund(&eft_trade_no, &refund_no)
+                .map_or_else(Default::default, |(change, ..)| (change, ())))
+        });
+        match finished {
+            Ok(()) => notify_refund(&shared, eft_trade_no, refund_no),
+            // Still applied, in the books as in the file: finished at the next start.
+            Err(refusal) => tracing::warn!(refund_no, reason = refusal.text, "an applied refund could not be finished"),
         }
     });
 }
 
 /// The notification as it stands in the books now, signed.
-fn compose_now(shared: &Shared, target: &Target, order: &Order) -> Option<Sealed> {
-    let mut facts = match &target.refund_no {
-        Some(no) => Facts::of_refund(order, order.refund(no)?),
-        None => Facts::of_order(order),
+fn compose_now(shared: &Shared, target: &Target, order: &Order, refund: Option<&Refund>) -> Option<Sealed> {
+    let mut facts = match (&target.refund_no, refund) {
+        (Some(_), Some(refund)) => Facts::of_refund(order, refund),
+        (Some(_), None) => return None,
+        (None, _) => Facts::of_order(order),
     };
     facts
         .text(Concept::UserConfirmKey, Some(&shared.credentials.user_confirm_key))
@@ -205,8 +211,12 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
         if delay > 0 {
             tokio::time::sleep(Duration::from_millis(delay)).await;
         }
-        let Some(order) = lock(&shared.ledger).get(&target.eft_trade_no).cloned() else { return };
-        let Some(sealed) = compose_now(&shared, &target, &order) else { return };
+        let found = shared.read(|books| {
+            let refund = target.refund_no.as_deref().and_then(|no| books.find_refund(&target.eft_trade_no, no));
+            books.get(&target.eft_trade_no).map(|order| (order.clone(), refund.cloned()))
+        });
+        let Some((order, refund)) = found else { return };
+        let Some(sealed) = compose_now(&shared, &target, &order, refund.as_ref()) else { return };
         let outcome = if drop {
             DeliveryOutcome::Dropped
         } else {
@@ -239,13 +249,11 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
             outcome,
         });
         if acknowledged {
-            let order = {
-                let mut ledger = lock(&shared.ledger);
-                ledger.mark_notified(&target.eft_trade_no, target.refund_no.as_deref());
-                ledger.get(&target.eft_trade_no).cloned()
-            };
-            if let Some(order) = order {
-                let _ = shared.persist(&order);
+            let marked = shared
+                .change(|books, _| Ok((books.mark_notified(&target.eft_trade_no, target.refund_no.as_deref()), ())));
+            if let Err(refusal) = marked {
+                // Not acknowledged in the books nor the file: delivered again at the next start.
+                tracing::warn!(reason = refusal.text, "an acknowledgement could not be saved");
             }
             return;
         }

@@ -269,26 +269,12 @@ mod tests {
 
     fn order() -> Order {
         Order {
-            eft_trade_no: "SBX1".into(),
-            out_trade_no: "rrn_1".into(),
-            service: String::new(),
-            pay_type: None,
-            wallet: None,
             amount: Amount::from_cents(1234),
-            currency: None,
             subject: Some("Coffee".into()),
-            terminal: None,
-            buyer_type: None,
-            notify_url: None,
-            return_url: None,
-            fingerprint: String::new(),
-            created: 0,
-            expires: None,
             state: crate::state::OrderState::Paid,
             paid_at: Some(1_700_000_000),
             transaction_id: Some("TX1".into()),
-            refunds: Vec::new(),
-            notified: false,
+            ..Order::example("")
         }
     }
 

@@ -21,7 +21,7 @@ use crate::control::settle;
 use crate::outgoing::{Fact, Facts, Sealed, compose};
 use crate::paths::{GATEWAY_ROOT, PAY_PAGE};
 use crate::state::{Order, OrderState};
-use crate::{Shared, cross_site, lock};
+use crate::{Shared, cross_site};
 
 /// The pay page: GET shows the order, POST acts on it.
 pub fn routes() -> Router<Arc<Shared>> {
@@ -41,8 +41,7 @@ struct Action {
 }
 
 async fn show(State(shared): State<Arc<Shared>>, headers: HeaderMap, Query(which): Query<Which>) -> Response {
-    shared.expire_due();
-    let order = lock(&shared.ledger).get(&which.order).cloned();
+    let order = shared.read(|books| books.get(&which.order).cloned());
     // The page links and posts back to the address the browser opened it at, so its form is
     // same-origin wherever the sandbox is reached from (127.0.0.1, localhost, its host name).
     let base = cross_site::addressed_origin(&shared, &headers)
@@ -57,7 +56,6 @@ async fn show(State(shared): State<Arc<Shared>>, headers: HeaderMap, Query(which
 }
 
 async fn act(State(shared): State<Arc<Shared>>, Form(action): Form<Action>) -> Response {
-    shared.expire_due();
     let to = match action.action.as_str() {
         "pay" => OrderState::Paid,
         "fail" => OrderState::Failed,

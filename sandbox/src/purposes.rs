@@ -13,7 +13,7 @@ use crate::codes::Refusal;
 use crate::incoming::Incoming;
 use crate::outgoing::Facts;
 use crate::state::{NewOrder, Order, OrderState, RefundAsk, RefundState};
-use crate::{Shared, control, lock, notifier};
+use crate::{Shared, control, notifier};
 
 /// Acts on `request` as its purpose says.
 ///
@@ -35,10 +35,6 @@ pub fn answer(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Resul
 fn missing(request: Incoming<'_>, concept: Concept) -> Refusal {
     let wire = request.interface.field_for(concept).map_or("a required field", |f| f.wire);
     Refusal::new(Meaning::InvalidField, format!("`{wire}` is missing"))
-}
-
-fn saved(shared: &Shared, order: &Order) -> Result<(), Refusal> {
-    shared.persist(order).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))
 }
 
 /// The row serving a request's order (by its `service`, else its payType, else the only row).
@@ -89,12 +85,10 @@ fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Resu
         active_time,
         fingerprint: request.fingerprint(),
     };
-    let (mut order, fresh) = {
-        let mut ledger = lock(&shared.ledger);
-        let (order, fresh) = ledger.place(new, now)?;
-        (order.clone(), fresh)
-    };
-    saved(shared, &order)?;
+    let (mut order, fresh) = shared.change(|books, _| {
+        let (change, order, fresh) = books.place(new, now)?;
+        Ok((change, (order, fresh)))
+    })?;
     let decided = match test.map(|t| t.outcome) {
         Some(TestOutcome::Success) => Some(OrderState::Paid),
         Some(TestOutcome::Failed) => Some(OrderState::Failed),
@@ -116,25 +110,25 @@ fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Resu
 fn query(shared: &Shared, request: Incoming<'_>) -> Result<Facts, Refusal> {
     let eft = request.text(Concept::EftTradeNo);
     let out = request.text(Concept::OutTradeNo);
-    let order = {
-        let ledger = lock(&shared.ledger);
-        eft.and_then(|eft| ledger.get(eft)).or_else(|| out.and_then(|out| ledger.find(None, Some(out)))).cloned()
-    };
-    let order = order.ok_or_else(|| {
-        Refusal::new(
-            Meaning::NotFound,
-            format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
-        )
-    })?;
-    match request.text(Concept::RefundNo) {
-        Some(refund_no) => {
-            let refund = order.refund(refund_no).ok_or_else(|| {
-                Refusal::new(Meaning::NotFound, format!("order {} has no refund {refund_no}", order.out_trade_no))
-            })?;
-            Ok(Facts::of_refund(&order, refund))
+    let refund_no = request.text(Concept::RefundNo);
+    shared.read(|books| {
+        let order = eft.and_then(|eft| books.get(eft)).or_else(|| out.and_then(|out| books.find(None, Some(out))));
+        let order = order.ok_or_else(|| {
+            Refusal::new(
+                Meaning::NotFound,
+                format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
+            )
+        })?;
+        match refund_no {
+            Some(refund_no) => {
+                let refund = books.find_refund(&order.eft_trade_no, refund_no).ok_or_else(|| {
+                    Refusal::new(Meaning::NotFound, format!("order {} has no refund {refund_no}", order.out_trade_no))
+                })?;
+                Ok(Facts::of_refund(order, refund))
+            }
+            None => Ok(Facts::of_order(order)),
         }
-        None => Ok(Facts::of_order(&order)),
-    }
+    })
 }
 
 /// Whether orders like `order` can be refunded at all: some refund interface of its scene has a
@@ -170,68 +164,45 @@ fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Fa
     let service = request.text(Concept::Service);
     let serving_row =
         |order: &Order| catalog.row_for(interface, service, order.pay_type.as_deref()).map(|row| row.name.to_owned());
-    let (order, index) = {
-        let mut ledger = lock(&shared.ledger);
-        let (order, index) = ledger.refund(ask, |order| refundable(catalog, order), serving_row, now)?;
-        (order.clone(), index)
-    };
-    saved(shared, &order)?;
-    let refund = order
-        .refunds
-        .get(index)
-        .ok_or_else(|| Refusal::new(Meaning::RefundFailed, "the refund was not recorded; try again"))?;
-    if refund.state == RefundState::Applied {
+    let (order, refund, fresh) = shared.change(|books, _| {
+        let (change, order, refund) = books.refund(ask, |order| refundable(catalog, order), serving_row, now)?;
+        let fresh = !change.is_empty();
+        Ok((change, (order, refund, fresh)))
+    })?;
+    if fresh && refund.state == RefundState::Applied {
         notifier::finish_applied_refund(shared, order.eft_trade_no.clone(), refund.refund_no.clone());
     }
-    Ok(Facts::of_refund(&order, refund))
+    Ok(Facts::of_refund(&order, &refund))
 }
 
 /// Closes an unpaid order.
 fn close(shared: &Shared, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
     let eft = request.text(Concept::EftTradeNo);
     let out = request.text(Concept::OutTradeNo);
-    let order = {
-        let mut ledger = lock(&shared.ledger);
-        let found = ledger.find(eft, out).map(|o| o.eft_trade_no.clone()).ok_or_else(|| {
+    let order = shared.change(|books, _| {
+        let found = books.find(eft, out).ok_or_else(|| {
             Refusal::new(
                 Meaning::NotFound,
                 format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
             )
         })?;
-        ledger.close(&found, now)?.clone()
-    };
-    saved(shared, &order)?;
+        books.close(&found.eft_trade_no, now)
+    })?;
     Ok(Facts::of_order(&order))
 }
 
 #[cfg(test)]
 mod tests {
-    use eftpay::{Amount, CATALOG};
+    use eftpay::CATALOG;
 
     use super::*;
 
     fn order(row: &ServiceInfo) -> Order {
         Order {
-            eft_trade_no: "SBX1".into(),
-            out_trade_no: "rrn_1".into(),
-            service: row.name.to_owned(),
             pay_type: row.pay_type.map(str::to_owned),
-            wallet: None,
-            amount: Amount::from_cents(100),
-            currency: None,
-            subject: None,
-            terminal: None,
-            buyer_type: None,
-            notify_url: None,
-            return_url: None,
-            fingerprint: String::new(),
-            created: 0,
-            expires: None,
             state: OrderState::Paid,
             paid_at: Some(0),
-            transaction_id: None,
-            refunds: Vec::new(),
-            notified: false,
+            ..Order::example(row.name)
         }
     }
 

@@ -74,7 +74,7 @@ async fn the_whole_flow_runs_over_loopback() {
     assert_eq!(refund_state.transaction_amount, Some(Amount::from_cents(30)));
     query.refund_no = None;
     assert_eq!(client.query(query).await.unwrap().trade_status, Some(TradeStatus::TradeRefund));
-    assert_eq!(sandbox.order(&eft).unwrap().refunds.len(), 1);
+    assert_eq!(sandbox.refunds(&eft).len(), 1);
 }
 
 async fn status_of(sandbox: &Sandbox, out: &str) -> Option<TradeStatus> {
@@ -267,7 +267,7 @@ async fn orders_of_a_pay_type_without_a_refund_row_are_not_refundable() {
             "{}: {reply:?}",
             row.name
         );
-        assert!(sandbox.order(&eft).unwrap().refunds.is_empty(), "{}", row.name);
+        assert!(sandbox.refunds(&eft).is_empty(), "{}", row.name);
     }
 }
 

@@ -369,8 +369,8 @@ async fn shutdown_stops_an_applied_refund_from_finishing() {
     tokio::time::sleep(Duration::from_millis(600)).await;
 
     let second = Sandbox::start_with(config(Duration::from_secs(3600))).await.unwrap();
-    let kept = second.order(&eft).unwrap();
-    assert_eq!(kept.refunds[0].state, RefundState::Applied, "the refund finished after the sandbox stopped");
+    let kept = second.refunds(&eft);
+    assert_eq!(kept[0].state, RefundState::Applied, "the refund finished after the sandbox stopped");
     second.shutdown().await;
     let _ = std::fs::remove_file(&path);
 }
