@@ -77,7 +77,11 @@ pub struct Books {
 impl Books {
     /// Books holding what a data file holds.
     pub fn with(orders: Vec<Order>, refunds: Vec<Refund>) -> Books {
-        let mut books = Books::default();
+        let mut books = Books {
+            orders: HashMap::with_capacity(orders.len()),
+            by_out_trade_no: HashMap::with_capacity(orders.len()),
+            ..Books::default()
+        };
         books.apply(Change {
             orders: orders.into_iter().map(|o| (o, true)).collect(),
             refunds: refunds.into_iter().map(|r| (r, true)).collect(),

@@ -171,21 +171,20 @@ impl Store {
             ))
             .map_err(error)?;
         let bound = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let rows = statement
-            .query_map([bound(MAX_ROW_BYTES), bound(limit)], |row| {
-                Ok((row.get::<_, rusqlite::types::Value>(0)?, row.get::<_, i64>(1)?, row.get::<_, Option<String>>(2)?))
-            })
-            .map_err(error)?;
+        let mut rows = statement.query([bound(MAX_ROW_BYTES), bound(limit)]).map_err(error)?;
         let mut read = Vec::new();
-        for row in rows {
-            let (key, bytes, json) = row.map_err(error)?;
-            let json = json.ok_or_else(|| {
-                SandboxError::DataFile(format!(
+        while let Some(row) = rows.next().map_err(error)? {
+            // Parsed from SQLite's own buffer: no copy of the text.
+            let Some(json) = row.get_ref(2).map_err(error)?.as_str_or_null().map_err(|e| error(e.into()))? else {
+                let (key, bytes) =
+                    (row.get::<_, rusqlite::types::Value>(0).map_err(error)?, row.get::<_, i64>(1).map_err(error)?);
+                return Err(SandboxError::DataFile(format!(
                     "{table} row {key:?} takes {bytes} bytes, more than the {MAX_ROW_BYTES} a row may; the file \
                      was not written by this sandbox or is damaged: start with another data file"
-                ))
-            })?;
-            read.push(serde_json::from_str(&json).map_err(|e| {
+                )));
+            };
+            read.push(serde_json::from_str(json).map_err(|e| {
+                let key = row.get::<_, rusqlite::types::Value>(0).ok();
                 SandboxError::DataFile(format!(
                     "{table} row {key:?} is unreadable ({e}); the file was written by another version of the \
                      sandbox or is damaged: start with another data file"
