@@ -79,7 +79,7 @@ impl Status {
             Status::Gateway => {
                 "the gateway did not accept the request: eftPay refused it (a return status other than accepted), \
                  could not be reached, or sent a reply that cannot be trusted; the message says whether to query \
-                 before sending again"
+                 before sending again (trigger, resend, deliveries: the sandbox refused or did not answer)"
             }
             Status::InvalidRequest => {
                 "invalid request: it breaks the spec's rules, each listed by the flag to fix; nothing was sent"
@@ -95,18 +95,50 @@ impl From<Status> for ExitCode {
     }
 }
 
-/// The text shown after every `--help`: exit codes and the environment.
+/// The statuses of the control commands (`trigger`, `resend`, `deliveries`).
+pub const CONTROL: &[Status] = &[Status::Ok, Status::Usage, Status::OutputFailed, Status::Gateway];
+
+/// The statuses of `eftpay sandbox`.
+pub const SANDBOX: &[Status] = &[Status::Ok, Status::Usage, Status::OutputFailed];
+
+/// Which environment variables a command reads, for its `--help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// Every command's variables (the top-level help and the gateway commands).
+    All,
+    /// `eftpay sandbox`: the credentials it accepts.
+    Sandbox,
+    /// The control commands: the sandbox's address.
+    Control,
+}
+
+/// The text shown after `--help`: every exit code, and the environment.
 pub fn after_help() -> String {
+    after_help_for(&Status::ALL, Reads::All)
+}
+
+/// The text shown after a command's `--help`: the exit codes it can end with, and the
+/// variables it reads.
+pub fn after_help_for(statuses: &[Status], reads: Reads) -> String {
     let mut text = String::from("Exit codes:\n");
-    for status in Status::ALL {
+    for status in statuses {
         text.push_str(&format!("  {}  {}\n", status.code(), status.meaning()));
     }
     text.push_str("\nEnvironment:\n");
-    let variables = [
-        (SECRET_VAR, String::from("the merchant secret eftPay issued with your user_confirm_key (never printed)")),
-        (USER_KEY_VAR, String::from("your user_confirm_key (pre-order, query, refund, close)")),
-        (BASE_URL_VAR, format!("where the gateway is (pre-order, query, refund, close); default {TEST_BASE_URL}")),
-    ];
+    let variables = match reads {
+        Reads::All => vec![
+            (SECRET_VAR, String::from("the merchant secret eftPay issued with your user_confirm_key (never printed)")),
+            (USER_KEY_VAR, String::from("your user_confirm_key (pre-order, query, refund, close)")),
+            (BASE_URL_VAR, format!("where the gateway is (pre-order, query, refund, close); default {TEST_BASE_URL}")),
+        ],
+        Reads::Sandbox => vec![
+            (SECRET_VAR, String::from("the merchant secret the sandbox accepts (never printed); generated when unset")),
+            (USER_KEY_VAR, String::from("the user_confirm_key the sandbox accepts; generated when unset")),
+        ],
+        Reads::Control => {
+            vec![(BASE_URL_VAR, String::from("the sandbox to drive, as `eftpay sandbox` printed it (required)"))]
+        }
+    };
     let width = variables.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     for (name, meaning) in variables {
         text.push_str(&format!("  {name:width$}  {meaning}\n"));

@@ -76,6 +76,18 @@ pub enum Failure {
     /// The sandbox could not start.
     #[error("the sandbox could not start: {0}")]
     Sandbox(#[source] eftpay_sandbox::SandboxError),
+    /// A control command (`trigger`, `resend`, `deliveries`) without a sandbox to talk to.
+    #[error(
+        "{BASE_URL_VAR} is not set: start `eftpay sandbox` and run the `export {BASE_URL_VAR}=…` line it prints \
+         (only the sandbox has a control API)"
+    )]
+    NoSandbox,
+    /// EFTPAY_BASE_URL does not point at a sandbox.
+    #[error("{0}")]
+    NotASandbox(#[source] eftpay_sandbox::remote::RemoteError),
+    /// The sandbox refused the control request, or could not be reached.
+    #[error("{0}")]
+    Remote(#[source] eftpay_sandbox::remote::RemoteError),
     /// A step of `eftpay demo` did not check out.
     #[error("demo step `{step}` did not check out: {reason}")]
     DemoStep {
@@ -132,6 +144,8 @@ impl Failure {
             | Failure::ClientConfig(_)
             | Failure::NoServiceMatches { .. }
             | Failure::UnknownScene { .. }
+            | Failure::NoSandbox
+            | Failure::NotASandbox(_)
             | Failure::Sandbox(_) => Status::Usage,
             Failure::DemoStep { .. } => Status::DemoFailed,
             Failure::ReadInput(_)
@@ -140,7 +154,7 @@ impl Failure {
             | Failure::InvalidField(_) => Status::UnreadableInput,
             Failure::Rejected(_) => Status::VerificationFailed,
             Failure::WriteOutput(_) => Status::OutputFailed,
-            Failure::Gateway(_) | Failure::Runtime(_) => Status::Gateway,
+            Failure::Gateway(_) | Failure::Runtime(_) | Failure::Remote(_) => Status::Gateway,
             Failure::Invalid(_) => Status::InvalidRequest,
         }
     }

@@ -113,6 +113,19 @@ pub fn base_url_from_env(env: &Environment) -> Result<String, Failure> {
     }
 }
 
+/// The base URL of the sandbox the control commands talk to; required, since eftPay's own
+/// gateways have no control API.
+///
+/// # Errors
+/// EFTPAY_BASE_URL unset, empty or not UTF-8.
+pub fn sandbox_url_from_env(env: &Environment) -> Result<String, Failure> {
+    match setting(env, BASE_URL_VAR) {
+        Setting::Text(url) => Ok(url),
+        Setting::Missing => Err(Failure::NoSandbox),
+        Setting::NotUtf8 => Err(Failure::EnvNotUtf8 { var: BASE_URL_VAR }),
+    }
+}
+
 /// One environment variable; empty counts as unset, since nothing eftPay issues is empty.
 enum Setting {
     Text(String),

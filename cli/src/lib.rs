@@ -15,6 +15,7 @@ mod input;
 mod output;
 mod problems;
 mod qr;
+mod remote;
 mod reply;
 mod request;
 
@@ -103,7 +104,7 @@ enum Command {
     /// EFTPAY_SECRET, or are generated and printed when both are unset. Every request answered
     /// and every notification delivered is logged on stderr (RUST_LOG chooses what). Runs until
     /// Ctrl-C or SIGTERM, then stops once the requests in flight are answered.
-    #[command(after_help = exit::after_help())]
+    #[command(after_help = exit::after_help_for(exit::SANDBOX, exit::Reads::Sandbox))]
     Sandbox(commands::sandbox::Args),
     /// Walk through a whole payment of one scene on this machine: order, pay, notification,
     /// return, query, refund, close.
@@ -113,6 +114,27 @@ enum Command {
     /// checked out.
     #[command(after_help = exit::after_help())]
     Demo(commands::demo::Args),
+    /// Pay, fail, cancel or expire an order of the sandbox in EFTPAY_BASE_URL, as its payer (or
+    /// time) would.
+    ///
+    /// ORDER is the merchant's order number or eftPay's. Paying starts the order's notification
+    /// and makes the synchronous return, exactly as paying on the pay page does.
+    #[command(after_help = exit::after_help_for(exit::CONTROL, exit::Reads::Control))]
+    Trigger(commands::trigger::Args),
+    /// Have the sandbox in EFTPAY_BASE_URL deliver an order's notification again (or a
+    /// refund's, with --refund-no), acknowledged before or not.
+    ///
+    /// For testing that a notify handler takes the same notification twice, as eftPay
+    /// re-delivers until acknowledged. `eftpay deliveries` shows the merchant's answer.
+    #[command(after_help = exit::after_help_for(exit::CONTROL, exit::Reads::Control))]
+    Resend(commands::resend::Args),
+    /// List the notifications the sandbox in EFTPAY_BASE_URL delivered: where, which attempt,
+    /// and what the merchant answered.
+    ///
+    /// The latest the sandbox keeps, oldest first; --follow keeps printing new ones until
+    /// interrupted.
+    #[command(after_help = exit::after_help_for(exit::CONTROL, exit::Reads::Control))]
+    Deliveries(commands::deliveries::Args),
 }
 
 /// The command line for `catalog`: flags of the gateway commands that no interface of their
@@ -162,6 +184,9 @@ where
         Command::Close(args) => commands::close::run(catalog, args, env),
         Command::Sandbox(args) => commands::sandbox::run(catalog, args, env),
         Command::Demo(args) => commands::demo::run(catalog, args),
+        Command::Trigger(args) => commands::trigger::run(args, env),
+        Command::Resend(args) => commands::resend::run(args, env),
+        Command::Deliveries(args) => commands::deliveries::run(args, env),
     };
     match outcome {
         Ok(()) => Status::Ok.into(),

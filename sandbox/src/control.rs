@@ -1,7 +1,10 @@
 //! The control API, for tests and people driving the sandbox by hand: pay (choosing the wallet
-//! where the payer chooses), fail or expire an order; read orders and the notification log (its
-//! latest entries); switch faults on. Over HTTP under `/control` (POSTs as JSON, so a page on
-//! another site cannot send them), and as methods of [`Sandbox`](crate::Sandbox).
+//! where the payer chooses), fail, cancel or expire an order; deliver its notification again;
+//! read orders and the notification log (its latest entries, or those after one seen); switch
+//! faults on. Over HTTP under `/control` (POSTs as JSON, so a page on another site cannot send
+//! them), where an order is named by either number; as methods of [`Sandbox`](crate::Sandbox);
+//! and from another process through [`Remote`](crate::remote::Remote) (`eftpay trigger`,
+//! `resend`, `deliveries`).
 
 use std::sync::Arc;
 
@@ -18,12 +21,72 @@ use crate::faults::Faults;
 use crate::state::{Choice, Order, OrderState, Refund};
 use crate::{Shared, lock, notifier};
 
+/// What `POST /control/orders/{order}/{action}` does to an order: the actions a payer takes on
+/// the pay page, expiry, and delivering its notification again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Pay it (notifications follow).
+    Pay,
+    /// Fail it.
+    Fail,
+    /// Cancel it, as the payer would.
+    Cancel,
+    /// Expire it now, as if its active time had passed.
+    Expire,
+    /// Deliver its payment notification (or a refund's) again.
+    Resend,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 5] = [Action::Pay, Action::Fail, Action::Cancel, Action::Expire, Action::Resend];
+
+    /// Its word in the control API's path.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Pay => "pay",
+            Action::Fail => "fail",
+            Action::Cancel => "cancel",
+            Action::Expire => "expire",
+            Action::Resend => "resend",
+        }
+    }
+
+    /// The action a word names.
+    pub fn from_word(word: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|action| action.as_str() == word)
+    }
+
+    /// The state it moves a pending order to; `None` for [`Action::Resend`].
+    fn settles_to(self) -> Option<OrderState> {
+        match self {
+            Action::Pay => Some(OrderState::Paid),
+            Action::Fail => Some(OrderState::Failed),
+            Action::Cancel => Some(OrderState::Cancelled),
+            Action::Expire => Some(OrderState::Expired),
+            Action::Resend => None,
+        }
+    }
+}
+
+/// What `resend` started delivering.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resent {
+    /// The notification interface (spec name).
+    pub interface: String,
+    /// The order.
+    pub eft_trade_no: String,
+    /// The refund, for a refund notification.
+    pub refund_no: Option<String>,
+}
+
 /// `/control/…` routes.
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/control/orders", get(orders))
-        .route("/control/orders/{eft_trade_no}", get(order))
-        .route("/control/orders/{eft_trade_no}/{action}", post(act))
+        .route("/control/orders/{order}", get(order))
+        .route("/control/orders/{order}/{action}", post(act))
         .route("/control/deliveries", get(deliveries))
         .route("/control/faults", get(faults).post(set_faults))
         .route_layer(axum::middleware::from_fn(crate::cross_site::require_json))
@@ -107,42 +170,67 @@ struct WithRefunds<'a> {
     refunds: Vec<&'a Refund>,
 }
 
-async fn order(State(shared): State<Arc<Shared>>, Path(eft_trade_no): Path<String>) -> Response {
-    shared.read(|books| match books.get(&eft_trade_no) {
-        Some(order) => Json(WithRefunds { order, refunds: books.refunds_of(&eft_trade_no) }).into_response(),
-        None => (StatusCode::NOT_FOUND, format!("no order {eft_trade_no}")).into_response(),
+/// The eftPay number of the order `number` names: eftPay's number first, as eftPay looks them
+/// up, then the merchant's.
+fn order_named(shared: &Shared, number: &str) -> Option<String> {
+    shared.read(|books| {
+        books.find(Some(number), None).or_else(|| books.find(None, Some(number))).map(|o| o.eft_trade_no.clone())
     })
 }
 
-/// `?wallet=…` on `pay`: the wallet the payer chooses.
+fn no_such_order(number: &str) -> Response {
+    (StatusCode::NOT_FOUND, format!("no order {number}: name it by eftPay's number or the merchant's")).into_response()
+}
+
+async fn order(State(shared): State<Arc<Shared>>, Path(number): Path<String>) -> Response {
+    let Some(eft_trade_no) = order_named(&shared, &number) else { return no_such_order(&number) };
+    shared.read(|books| match books.get(&eft_trade_no) {
+        Some(order) => Json(WithRefunds { order, refunds: books.refunds_of(&eft_trade_no) }).into_response(),
+        None => no_such_order(&number),
+    })
+}
+
+/// `?wallet=…` on `pay`: the wallet the payer chooses; `?refund_no=…` on `resend`: the refund
+/// whose notification to deliver.
 #[derive(Deserialize)]
-struct Paying {
+struct Details {
     wallet: Option<String>,
+    refund_no: Option<String>,
 }
 
 async fn act(
     State(shared): State<Arc<Shared>>,
-    Path((eft_trade_no, action)): Path<(String, String)>,
-    Query(paying): Query<Paying>,
+    Path((number, action)): Path<(String, String)>,
+    Query(details): Query<Details>,
 ) -> Response {
-    let to = match action.as_str() {
-        "pay" => OrderState::Paid,
-        "fail" => OrderState::Failed,
-        "cancel" => OrderState::Cancelled,
-        "expire" => OrderState::Expired,
-        other => {
-            return (StatusCode::NOT_FOUND, format!("unknown action {other}; use pay, fail, cancel or expire"))
-                .into_response();
-        }
+    let Some(action) = Action::from_word(&action) else {
+        let words: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        return (StatusCode::NOT_FOUND, format!("unknown action {action}; use {}", words.join(", "))).into_response();
     };
-    match settle(&shared, &eft_trade_no, to, paying.wallet.as_deref()) {
-        Ok(order) => Json(order).into_response(),
-        Err(refusal) => (StatusCode::CONFLICT, refusal.text).into_response(),
+    let Some(eft_trade_no) = order_named(&shared, &number) else { return no_such_order(&number) };
+    match action.settles_to() {
+        Some(to) => match settle(&shared, &eft_trade_no, to, details.wallet.as_deref()) {
+            Ok(order) => Json(order).into_response(),
+            Err(refusal) => (StatusCode::CONFLICT, refusal.text).into_response(),
+        },
+        None => match notifier::resend(&shared, &eft_trade_no, details.refund_no.as_deref()) {
+            Ok(interface) => {
+                Json(Resent { interface: interface.to_owned(), eft_trade_no, refund_no: details.refund_no })
+                    .into_response()
+            }
+            Err(reason) => (StatusCode::CONFLICT, reason).into_response(),
+        },
     }
 }
 
-async fn deliveries(State(shared): State<Arc<Shared>>) -> Json<Vec<notifier::Delivery>> {
-    Json(shared.deliveries())
+/// `?after=ID` on the delivery log: only what came after delivery ID.
+#[derive(Deserialize)]
+struct After {
+    after: Option<u64>,
+}
+
+async fn deliveries(State(shared): State<Arc<Shared>>, Query(after): Query<After>) -> Json<Vec<notifier::Delivery>> {
+    Json(shared.deliveries(after.after.unwrap_or(0)))
 }
 
 async fn faults(State(shared): State<Arc<Shared>>) -> Json<Faults> {

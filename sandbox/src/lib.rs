@@ -33,6 +33,7 @@ mod outgoing;
 mod paths;
 mod pay_page;
 mod purposes;
+pub mod remote;
 mod reply;
 mod state;
 mod store;
@@ -236,9 +237,11 @@ impl Shared {
         keep_latest(&mut lock(&self.sent), Sent { interface, encoding, body: body.to_owned() }, SENT_KEPT);
     }
 
-    /// Logs a notification delivery attempt (in the data file too, when there is one).
-    pub fn log_delivery(&self, delivery: Delivery) {
+    /// Logs a notification delivery attempt (in the data file too, when there is one), under
+    /// the next delivery id.
+    pub fn log_delivery(&self, mut delivery: Delivery) {
         let mut records = lock(&self.records);
+        delivery.id = records.deliveries.back().map_or(records.last_delivery, |last| last.id).saturating_add(1);
         if let Some(store) = &mut records.store
             && let Err(error) = store.log_delivery(&delivery, DELIVERIES_KEPT)
         {
@@ -248,9 +251,12 @@ impl Shared {
         keep_latest(&mut records.deliveries, delivery, DELIVERIES_KEPT);
     }
 
-    /// The delivery log, oldest first.
-    pub fn deliveries(&self) -> Vec<Delivery> {
-        lock(&self.records).deliveries.iter().cloned().collect()
+    /// The delivery log after delivery `after` (0: all kept), oldest first.
+    pub fn deliveries(&self, after: u64) -> Vec<Delivery> {
+        let records = lock(&self.records);
+        // Ids grow along the log: skip what was seen without reading it.
+        let seen = records.deliveries.partition_point(|d| d.id <= after);
+        records.deliveries.range(seen..).cloned().collect()
     }
 }
 
@@ -260,6 +266,8 @@ pub(crate) struct Records {
     pub books: Books,
     store: Option<Store>,
     deliveries: VecDeque<Delivery>,
+    /// The last delivery id given before those in `deliveries` (from the data file).
+    last_delivery: u64,
 }
 
 impl Records {
@@ -339,8 +347,12 @@ impl Sandbox {
             }
             None => (None, store::Loaded::default()),
         };
-        let records =
-            Records { books: Books::with(loaded.orders, loaded.refunds), store, deliveries: loaded.deliveries.into() };
+        let records = Records {
+            books: Books::with(loaded.orders, loaded.refunds),
+            store,
+            last_delivery: loaded.last_delivery,
+            deliveries: loaded.deliveries.into(),
+        };
         let (credentials, generated_secret) = match config.credentials.clone() {
             Some(credentials) => (credentials, None),
             None => {
@@ -486,7 +498,7 @@ impl Sandbox {
 
     /// The latest notification delivery attempts (at most [`DELIVERIES_KEPT`]), oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.shared.deliveries()
+        self.shared.deliveries(0)
     }
 
     /// The latest messages the sandbox sent (at most [`SENT_KEPT`]), oldest first: every reply,

@@ -45,6 +45,13 @@ pub enum DeliveryOutcome {
 /// One delivery attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
+    /// Its place in the delivery log: ids only grow, so a reader can ask for what came after
+    /// the last it saw (`GET /control/deliveries?after=ID`).
+    #[serde(default)]
+    pub id: u64,
+    /// Where it went: the notify address, with any password in it shown as `***`.
+    #[serde(default)]
+    pub url: String,
     /// The notification interface delivered (spec name).
     pub interface: String,
     /// The order.
@@ -128,31 +135,83 @@ struct Target {
     policy: Notifications,
 }
 
+/// The notification an order's payment (or, with `refund_no`, one of its refunds) goes out as:
+/// its interface, address and policy; or why it has none.
+fn target(shared: &Shared, eft_trade_no: &str, refund_no: Option<&str>) -> Result<Target, String> {
+    let catalog = shared.catalog;
+    let (order, refund) = shared.read(|books| {
+        let refund = refund_no.and_then(|no| books.find_refund(eft_trade_no, no));
+        (books.get(eft_trade_no).cloned(), refund.cloned())
+    });
+    let order = order.ok_or_else(|| format!("no order {eft_trade_no}"))?;
+    let (interface, url, policy) = match refund_no {
+        None => {
+            if order.state != OrderState::Paid {
+                return Err(format!(
+                    "order {} is {:?}: only a paid order is notified",
+                    order.out_trade_no, order.state
+                ));
+            }
+            let policy = policy(order.row(catalog));
+            let interface = order.payment_notification(catalog).filter(|_| policy != Notifications::Never);
+            let interface = interface.ok_or_else(|| format!("{} does not notify its payments", order.service))?;
+            let url = order
+                .notify_url
+                .clone()
+                .ok_or_else(|| format!("order {} has no notify address", order.out_trade_no))?;
+            (interface, url, policy)
+        }
+        Some(no) => {
+            let refund = refund.ok_or_else(|| format!("order {} has no refund {no}", order.out_trade_no))?;
+            if refund.state != RefundState::Done {
+                return Err(format!("refund {no} is still applied for: it is notified once it finishes"));
+            }
+            let interface = refund.notification(catalog).ok_or_else(|| {
+                format!(
+                    "refund {no} is not notified: its request gave no notify address, or its service does not notify"
+                )
+            })?;
+            let url = refund.notify_url.clone().unwrap_or_default();
+            (interface, url, policy(refund.row(catalog)))
+        }
+    };
+    Ok(Target {
+        interface,
+        eft_trade_no: eft_trade_no.to_owned(),
+        refund_no: refund_no.map(str::to_owned),
+        url,
+        policy,
+    })
+}
+
 /// Starts delivering the payment notification of a paid order, if its service notifies.
 pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
-    let Some(order) = shared.read(|books| books.get(&eft_trade_no).cloned()) else { return };
-    let (Some(url), Some(interface)) = (order.notify_url.clone(), order.payment_notification(shared.catalog)) else {
-        return;
-    };
-    let policy = policy(order.row(shared.catalog));
-    start(shared, Target { interface, eft_trade_no, refund_no: None, url, policy });
+    if let Ok(target) = target(shared, &eft_trade_no, None) {
+        start(shared, target);
+    }
 }
 
 /// Starts delivering the refund notification of a finished refund that is notified.
 pub fn notify_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_no: String) {
-    let refund = shared.read(|books| books.find_refund(&eft_trade_no, &refund_no).cloned());
-    let Some(refund) = refund else { return };
-    let (Some(url), Some(interface)) = (refund.notify_url.clone(), refund.notification(shared.catalog)) else {
-        return;
-    };
-    let policy = policy(refund.row(shared.catalog));
-    start(shared, Target { interface, eft_trade_no, refund_no: Some(refund_no), url, policy });
+    if let Ok(target) = target(shared, &eft_trade_no, Some(&refund_no)) {
+        start(shared, target);
+    }
+}
+
+/// Delivers an order's payment notification (or one of its refund's) again, acknowledged
+/// before or not, as eftPay re-delivers: for merchants testing that their handler takes the
+/// same notification twice. The notification interface delivered.
+///
+/// # Errors
+/// Why the order or refund has no notification to deliver.
+pub fn resend(shared: &Arc<Shared>, eft_trade_no: &str, refund_no: Option<&str>) -> Result<&'static str, String> {
+    let target = target(shared, eft_trade_no, refund_no)?;
+    let interface = target.interface.name;
+    start(shared, target);
+    Ok(interface)
 }
 
 fn start(shared: &Arc<Shared>, target: Target) {
-    if target.policy == Notifications::Never {
-        return;
-    }
     let task = deliver(Arc::clone(shared), target);
     shared.background.spawn(task);
 }
@@ -241,6 +300,8 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
         );
         let acknowledged = outcome == DeliveryOutcome::Acknowledged;
         shared.log_delivery(Delivery {
+            id: 0,
+            url: shown_address(&target.url),
             interface: target.interface.name.to_owned(),
             eft_trade_no: target.eft_trade_no.clone(),
             out_trade_no: order.out_trade_no.clone(),
@@ -319,5 +380,17 @@ async fn post(shared: &Shared, target: &Target, body: String) -> Result<(), Stri
     match meaning {
         Some(Meaning::Handled) => Ok(()),
         _ => Err(format!("{} {}", code.map_or("return code", |f| f.wire), value.unwrap_or("missing"))),
+    }
+}
+
+/// A notify address as logs and the control API show it: a password in it is never shown.
+pub(crate) fn shown_address(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => "(not a URL)".to_owned(),
     }
 }

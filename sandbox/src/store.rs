@@ -71,6 +71,8 @@ pub struct Loaded {
     pub refunds: Vec<Refund>,
     /// The latest delivery attempts kept, oldest first.
     pub deliveries: Vec<Delivery>,
+    /// The highest delivery id the file has given.
+    pub last_delivery: u64,
 }
 
 /// Why a change was not committed: nothing of it was written.
@@ -150,7 +152,8 @@ impl Store {
         }
         let mut deliveries: Vec<Delivery> = self.rows("deliveries", "id", "id DESC", deliveries_kept)?;
         deliveries.reverse();
-        Ok(Loaded { orders, refunds, deliveries })
+        let last_delivery = deliveries.last().map_or(0, |d| d.id);
+        Ok(Loaded { orders, refunds, deliveries, last_delivery })
     }
 
     /// The rows of `table` as JSON, each measured before it is read.
@@ -519,6 +522,8 @@ mod tests {
         let mut store = store();
         for attempt in 1..=5 {
             let delivery = Delivery {
+                id: u64::from(attempt),
+                url: "http://127.0.0.1:9/notify".into(),
                 interface: "some_notification".into(),
                 eft_trade_no: "SBX1".into(),
                 out_trade_no: "rrn_1".into(),

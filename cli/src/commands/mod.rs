@@ -11,13 +11,16 @@ use crate::input::Environment;
 use crate::request::{self, Fill, RequestArgs, Target};
 
 pub mod close;
+pub mod deliveries;
 pub mod demo;
 pub mod pre_order;
 pub mod query;
 pub mod refund;
+pub mod resend;
 pub mod sandbox;
 pub mod sign;
 pub mod spec;
+pub mod trigger;
 pub mod verify_notify;
 
 /// The commands that send a request, and the purposes of the interfaces each sends.
