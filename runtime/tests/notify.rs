@@ -362,7 +362,10 @@ mod route {
     async fn every_refused_body_is_logged_with_its_reason_and_nothing_of_it() {
         let (captured, _guard) = capture::capture();
         let credentials = Credentials::new("TESTKEY00001", SENTINEL);
-        let url = serve(notification_route_with_clock(credentials, clock(), |_| async { Ok::<(), ()>(()) })).await;
+        let url = serve(notification_route_with_clock(credentials, clock(), |_| async {
+            Ok::<(), std::convert::Infallible>(())
+        }))
+        .await;
         let secret = Secret::new(SENTINEL);
         let genuine = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap();
         let tampered = genuine.replace("rrn_1686280005975", "BODY-MARKER-0001");
@@ -401,12 +404,12 @@ mod route {
             &minimal::CATALOG,
             credentials,
             clock(),
-            move |n: eftpay::Verified<minimal::Notification>| {
+            move |_: axum::extract::State<()>, n: eftpay::Verified<minimal::Notification>| {
                 let seen = Arc::clone(&handler_seen);
                 async move {
                     let minimal::Notification::Payment(payment) = n.into_message();
                     seen.lock().unwrap().push(payment.out_trade_no);
-                    Ok::<(), ()>(())
+                    Ok::<(), std::convert::Infallible>(())
                 }
             },
         );
@@ -421,5 +424,59 @@ mod route {
         assert_eq!(seen.lock().unwrap().as_slice(), [Some("rrn_1".to_owned())]);
         assert_eq!(status, 500);
         assert!(captured.text().contains("no acknowledgement interface"), "{}", captured.text());
+    }
+
+    /// An error with a cause, as a database layer's would be.
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("could not record the payment")
+        }
+    }
+
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[tokio::test]
+    async fn the_handler_takes_the_routers_state_and_its_error_is_logged_with_its_causes() {
+        use axum::extract::State;
+        use eftpay::notify::axum::notification_route_with_state;
+
+        let (captured, _guard) = capture::capture();
+        let credentials = Credentials::new("TESTKEY00001", SECRET);
+        // The state: how many notifications were handled; fails from the second on.
+        let handled = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let route = notification_route_with_state(
+            credentials,
+            |State(handled): State<Arc<std::sync::atomic::AtomicUsize>>, _notification| async move {
+                if handled.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                    Ok(())
+                } else {
+                    Err(Outer(std::io::Error::other("disk I/O error (SQLITE_IOERR)")))
+                }
+            },
+        );
+        let app = axum::Router::new().route("/notify", route).with_state(Arc::clone(&handled));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/notify", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let body = notify::sign_for_test(DOC_NOTIFICATION, &Secret::new(SECRET)).unwrap();
+
+        let (_, first) = post(&url, body.clone()).await;
+        let (_, second) = post(&url, body).await;
+
+        assert_eq!(handled.load(std::sync::atomic::Ordering::SeqCst), 2, "the router's state reached the handler");
+        assert!(first.starts_with(r#"{"return_code":"success""#), "{first}");
+        assert!(second.starts_with(r#"{"return_code":"false""#), "{second}");
+        let text = captured.text();
+        assert!(
+            text.contains("could not record the payment: disk I/O error (SQLITE_IOERR)"),
+            "the handler's error and its cause: {text}"
+        );
     }
 }

@@ -168,7 +168,7 @@ async fn the_scene_runs_end_to_end_through_the_client_the_sandbox_and_the_notify
         &kiosk::CATALOG,
         credentials.clone(),
         Arc::new(SystemClock),
-        move |event: Verified<kiosk::Notification>| {
+        move |_: axum::extract::State<()>, event: Verified<kiosk::Notification>| {
             let seen = Arc::clone(&seen);
             async move {
                 seen.lock().unwrap().push(event.message().clone());

@@ -5,7 +5,8 @@
 //! (and not handled) before it is read to the end.
 //!
 //! Every refused body is logged as a `tracing` warning with the reason only — never the body,
-//! the secret or a signature.
+//! the secret or a signature. A handler's error is logged with its whole source chain (your
+//! database's own message included), and eftPay is told to deliver again.
 //!
 //! ```no_run
 //! use eftpay::Credentials;
@@ -24,6 +25,36 @@
 //! );
 //! ```
 //!
+//! The handler can take the router's state, as axum handlers do ([`notification_route_with_state`]):
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use axum::extract::State;
+//! use eftpay::Credentials;
+//! use eftpay::notify::{Notification, axum::notification_route_with_state};
+//!
+//! struct Shop { /* a database handle … */ }
+//!
+//! # fn mark_paid(_: &Shop, _: Option<&str>) -> std::io::Result<()> { Ok(()) }
+//! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
+//! let app: axum::Router = axum::Router::new()
+//!     .route(
+//!         "/eftpay/notify",
+//!         notification_route_with_state(credentials, |State(shop): State<Arc<Shop>>, notification| async move {
+//!             if let Notification::Payment(payment) = notification.message() {
+//!                 mark_paid(&shop, payment.out_trade_no.as_deref())?; // its error is logged, with its causes
+//!             }
+//!             Ok::<(), std::io::Error>(())
+//!         }),
+//!     )
+//!     .with_state(Arc::new(Shop {}));
+//! ```
+//!
+//! Without axum (actix-web, hyper, …), the same is two calls in a plain function:
+//! [`verify_notification`](super::verify_notification), then [`acknowledge`](super::acknowledge)
+//! with whether it was handled; respond with the acknowledgement's body.
+//!
 //! A fixture spec's notification type goes through [`notification_route_for`] with its catalog.
 
 use std::future::Future;
@@ -31,7 +62,7 @@ use std::sync::Arc;
 
 use ::axum::body::Bytes;
 use ::axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use ::axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use ::axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use ::axum::http::{HeaderMap, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::{MethodRouter, post};
@@ -50,14 +81,32 @@ impl IntoResponse for Ack {
     }
 }
 
+/// What a notification handler may fail with: any error (`std::error::Error`, `anyhow::Error`,
+/// a `String` …). It is logged with its whole source chain, and eftPay is told to deliver the
+/// notification again.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A `POST` route for `notify_url` that calls `handler` with each verified notification.
 pub fn notification_route<H, Fut, E, S>(credentials: Credentials, handler: H) -> MethodRouter<S>
 where
     H: Fn(Verified<Notification>) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Into<HandlerError>,
     S: Clone + Send + Sync + 'static,
 {
     notification_route_with_clock(credentials, Arc::new(SystemClock), handler)
+}
+
+/// [`notification_route`] whose handler also takes the router's state, as axum handlers do
+/// (`State<S>` first): a database handle, a queue, without cloning it into the closure.
+pub fn notification_route_with_state<H, Fut, E, S>(credentials: Credentials, handler: H) -> MethodRouter<S>
+where
+    H: Fn(State<S>, Verified<Notification>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Into<HandlerError>,
+    S: Clone + Send + Sync + 'static,
+{
+    notification_route_for(&crate::CATALOG, credentials, Arc::new(SystemClock), handler)
 }
 
 /// [`notification_route`] with the clock the acknowledgement's `time` comes from (tests).
@@ -69,13 +118,15 @@ pub fn notification_route_with_clock<H, Fut, E, S>(
 where
     H: Fn(Verified<Notification>) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Into<HandlerError>,
     S: Clone + Send + Sync + 'static,
 {
-    notification_route_for(&crate::CATALOG, credentials, clock, handler)
+    notification_route_for(&crate::CATALOG, credentials, clock, move |_: State<S>, notification| handler(notification))
 }
 
-/// [`notification_route_with_clock`] for any spec: `N` is its notification type (a fixture
-/// spec's `Notification`), and `catalog` its catalog, whose acknowledgement answers.
+/// The route for any spec, with the router's state and a clock: `N` is the spec's notification
+/// type (a fixture spec's `Notification`), and `catalog` its catalog, whose acknowledgement
+/// answers.
 pub fn notification_route_for<N, H, Fut, E, S>(
     catalog: &'static Catalog,
     credentials: Credentials,
@@ -84,12 +135,13 @@ pub fn notification_route_for<N, H, Fut, E, S>(
 ) -> MethodRouter<S>
 where
     N: IncomingMessage + Send + 'static,
-    H: Fn(Verified<N>) -> Fut + Clone + Send + Sync + 'static,
+    H: Fn(State<S>, Verified<N>) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Into<HandlerError>,
     S: Clone + Send + Sync + 'static,
 {
     let credentials = Arc::new(credentials);
-    let route = post(move |request: Request| {
+    let route = post(move |state: State<S>, request: Request| {
         let credentials = Arc::clone(&credentials);
         let clock = Arc::clone(&clock);
         let handler = handler.clone();
@@ -134,10 +186,14 @@ where
                 // Not from eftPay, or damaged on the way.
                 Err(error) => return refuse(StatusCode::BAD_REQUEST, reason(&error)),
             };
-            match handler(notification).await {
+            match handler(state, notification).await {
                 Ok(()) => answer(Answer::Handled, StatusCode::OK),
-                Err(_) => {
-                    tracing::warn!("the notification handler failed; eftPay is told to deliver it again");
+                Err(error) => {
+                    let error: HandlerError = error.into();
+                    tracing::warn!(
+                        error = %Causes(&*error),
+                        "the notification handler failed; eftPay is told to deliver it again"
+                    );
                     answer(Answer::NotHandled, StatusCode::OK)
                 }
             }
@@ -145,6 +201,21 @@ where
     });
     // Overrides any limit set (or disabled) further out: this route never reads more.
     route.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// An error and its sources, as one line: `outer: cause: root cause`.
+struct Causes<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
 }
 
 /// Why a body was refused, in words that quote nothing from it (an error's own text may quote
