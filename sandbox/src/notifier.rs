@@ -2,8 +2,9 @@
 //! the books at send time, signed, POSTed to its notify address and re-delivered with doubling
 //! backoff until the merchant answers with a correctly signed, current acknowledgement whose
 //! return code means handled — a wrong, stale or unsigned answer counts as not delivered.
-//! Whether and how often is the serving row's `notifications`: until acknowledged, once, or
-//! never. Faults can drop, delay or forge deliveries.
+//! Whether and how often is the serving row's `notifications` for the order's wallet (a row
+//! where the payer chooses may state it per wallet): until acknowledged, once, or never. Faults
+//! can drop, delay or forge deliveries.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,10 +113,11 @@ pub fn resume_pending(shared: &Arc<Shared>) {
     }
 }
 
-/// How often `row` notifies; no row is taken to notify until acknowledged, as eftPay's notify
-/// address does by default.
-fn policy(row: Option<&ServiceInfo>) -> Notifications {
-    row.map_or(Notifications::UntilAcknowledged, |r| r.notifications)
+/// How often `row` notifies what was paid with `wallet` (where the payer chose it, the row may
+/// say per wallet: `docs/protocol.md` §6); no row is taken to notify until acknowledged, as
+/// eftPay's notify address does by default.
+fn policy(row: Option<&ServiceInfo>, wallet: Option<&str>) -> Notifications {
+    row.map_or(Notifications::UntilAcknowledged, |r| r.notifications_for(wallet))
 }
 
 /// What a delivery is about.
@@ -134,18 +136,19 @@ pub fn notify_payment(shared: &Arc<Shared>, eft_trade_no: String) {
     let (Some(url), Some(interface)) = (order.notify_url.clone(), order.payment_notification(shared.catalog)) else {
         return;
     };
-    let policy = policy(order.row(shared.catalog));
+    let policy = policy(order.row(shared.catalog), order.wallet.as_deref());
     start(shared, Target { interface, eft_trade_no, refund_no: None, url, policy });
 }
 
 /// Starts delivering the refund notification of a finished refund that is notified.
 pub fn notify_refund(shared: &Arc<Shared>, eft_trade_no: String, refund_no: String) {
-    let refund = lock(&shared.ledger).get(&eft_trade_no).and_then(|o| o.refund(&refund_no).cloned());
-    let Some(refund) = refund else { return };
+    let found =
+        lock(&shared.ledger).get(&eft_trade_no).and_then(|o| Some((o.refund(&refund_no).cloned()?, o.wallet.clone())));
+    let Some((refund, order_wallet)) = found else { return };
     let (Some(url), Some(interface)) = (refund.notify_url.clone(), refund.notification(shared.catalog)) else {
         return;
     };
-    let policy = policy(refund.row(shared.catalog));
+    let policy = policy(refund.row(shared.catalog), order_wallet.as_deref());
     start(shared, Target { interface, eft_trade_no, refund_no: Some(refund_no), url, policy });
 }
 

@@ -238,8 +238,8 @@ async fn qrcode_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out),
         "Coffee",
-    )
-    .notify_url(merchant.notify_url());
+        merchant.notify_url(),
+    );
     let reply = c.send(&order.build()).await.unwrap();
     // The QR code's content opens the pay page, as a phone camera would.
     let qr_code = reply.qr_code.clone().unwrap();
@@ -300,6 +300,7 @@ async fn qrcode_close(sandbox: &Sandbox, out: &str) {
         Amount::from_cents(50),
         eftpay::OutTradeNo::new(unpaid.clone()),
         "Tea",
+        "http://127.0.0.1:9/notify",
     );
     c.send(&order.build()).await.unwrap();
     let closed = c
@@ -322,6 +323,7 @@ async fn qrcode_close(sandbox: &Sandbox, out: &str) {
         Amount::from_cents(50),
         eftpay::OutTradeNo::new(paid.clone()),
         "Tea",
+        "http://127.0.0.1:9/notify",
     );
     c.send(&order.build()).await.unwrap();
     sandbox.pay(&sandbox.order_by_out_trade_no(&paid).unwrap().eft_trade_no).unwrap();
