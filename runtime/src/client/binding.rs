@@ -1,12 +1,12 @@
 //! Whether an accepted reply is about what was asked. A signature proves eftPay wrote a reply,
 //! not that it answers this request: a genuine reply about another order, another refund or
 //! another merchant's key, or a reply of another interface, played back, verifies just as well.
-//! So an accepted reply must (`docs/protocol.md` §1, "A reply answers its request"):
+//! So an accepted reply must, checked in this order (`docs/protocol.md` §1):
 //!
-//! 1. carry every field its reply table marks `required`;
-//! 2. carry, for every concept that identifies what the request is about (the concepts for which
+//! 1. carry, for every concept that identifies what the request is about (the concepts for which
 //!    [`Concept::identifies`] holds) and that the request sent, the request's value, wherever its
 //!    table has a field of that concept — absent is refused like different;
+//! 2. carry every field its reply table marks `required`;
 //! 3. carry the request's amount, for every amount concept the request sent, in each field of
 //!    that concept it carries (compared as amounts: `"100"` is `"100.00"`).
 //!
@@ -58,22 +58,18 @@ impl Asked {
         asked
     }
 
-    /// Refuses an accepted reply that lacks a field its table requires, lacks or changes a value
-    /// the request identified itself by, or states another amount than the request's.
+    /// Refuses an accepted reply that lacks or changes a value the request identified itself by,
+    /// lacks a field its table requires, or states another amount than the request's.
     ///
     /// # Errors
-    /// [`ClientError::Incomplete`] naming the first field missing, or [`ClientError::Mismatch`]
-    /// naming the first reply field that disagrees.
+    /// [`ClientError::Mismatch`] naming the first reply field that disagrees, or
+    /// [`ClientError::Incomplete`] naming the first field missing.
     pub(super) fn check(&self, interface: &'static InterfaceInfo, reply: &ReceivedFields) -> Result<(), ClientError> {
         let missing = |field: &'static FieldInfo, why: &'static str| ClientError::Incomplete {
             interface: interface.name,
             field: field.wire,
             why,
         };
-        if let Some(field) = interface.response.iter().find(|field| field.required && reply.text(field.wire).is_none())
-        {
-            return Err(missing(field, "its reply table requires it"));
-        }
         for (concept, asked) in &self.values {
             let mut table = interface.response.iter().filter(|field| field.concept == Some(*concept)).peekable();
             let Some(first) = table.peek().copied() else { continue };
@@ -88,6 +84,10 @@ impl Asked {
             if !carried {
                 return Err(missing(first, "the request sent it, and a reply names what it answers"));
             }
+        }
+        if let Some(field) = interface.response.iter().find(|field| field.required && reply.text(field.wire).is_none())
+        {
+            return Err(missing(field, "its reply table requires it"));
         }
         for (concept, asked) in &self.amounts {
             let Ok(expected) = Amount::parse(asked) else { continue };
