@@ -179,6 +179,47 @@ async fn orders_of_services_that_never_notify_deliver_nothing_and_are_queried() 
     assert!(merchant.notifications().is_empty());
 }
 
+#[tokio::test]
+async fn where_the_payer_chooses_the_wallet_it_decides_whether_and_how_often_eftpay_notifies() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    // The shop never acknowledges: a wallet notified until acknowledged is delivered again.
+    merchant.refuse_next(u32::MAX);
+    let cases: Vec<_> = place_order_rows()
+        .into_iter()
+        .flat_map(|(interface, row)| row.wallet_notifications.iter().map(move |(w, b)| (interface, row, *w, *b)))
+        .collect();
+    assert!(cases.iter().any(|(.., b)| *b == Notifications::Never), "the spec has a wallet that never notifies");
+    assert!(cases.iter().any(|(.., b)| *b == Notifications::Once), "the spec has a wallet that notifies once");
+    for (i, (interface, row, wallet, behaviour)) in cases.iter().enumerate() {
+        let out = format!("by_wallet_{i}");
+        let ask = Ask {
+            out_trade_no: Some(&out),
+            amount: Some(Amount::from_cents(100)),
+            notify_url: Some(&merchant.notify_url()),
+            return_url: Some("https://merchant.example/return"),
+            ..Ask::default()
+        };
+        common::post_fields(&sandbox, interface, &request_fields(&sandbox, interface, Some(row), &ask)).await;
+        let order = sandbox.order_by_out_trade_no(&out).unwrap();
+        sandbox.pay_with(&order.eft_trade_no, wallet).unwrap();
+        // Long enough for several deliveries at the test backoff (20 ms, doubling), were any due.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let delivered = sandbox.deliveries().into_iter().filter(|d| d.out_trade_no == out).count();
+        match behaviour {
+            Notifications::Never => assert_eq!(delivered, 0, "{} paid with {wallet}", row.name),
+            Notifications::Once => assert_eq!(delivered, 1, "{} paid with {wallet}", row.name),
+            _ => assert!(delivered >= 2, "{} paid with {wallet}: {delivered}", row.name),
+        }
+    }
+    // A wallet the row states nothing for follows the row: re-delivered until acknowledged.
+    let (interface, row) =
+        place_order_rows().into_iter().find(|(_, row)| !row.wallet_notifications.is_empty()).unwrap();
+    let other = row.wallets.iter().find(|w| row.wallet_notifications.iter().all(|(own, _)| own != *w)).unwrap();
+    assert_eq!(row.notifications_for(Some(other)), row.notifications);
+    assert_eq!(row.notifications_for(None), row.notifications, "{}", interface.name);
+}
+
 /// The web scene: order → pay on the page → return → notification → query → refund → apply
 /// refund → refund notification.
 async fn web_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
@@ -414,8 +455,10 @@ async fn cashier_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     };
     assert_eq!(payment.wallet.as_ref().map(Wallet::as_str), Some(wallet));
     let query = c.query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new(out))).await.unwrap();
-    assert_eq!(query.wallet.as_ref().map(Wallet::as_str), Some(wallet));
-    assert_eq!(query.pay_type.as_ref().map(|p| p.as_str()), Some(pay_type));
+    // The Query reply names the wallet `payment_type` (docs/protocol.md §4); its payType follows.
+    let reported = query.payment_type.as_ref().map(Wallet::as_str);
+    assert_eq!(reported, Some(wallet));
+    assert_eq!(reported.and_then(|w| CATALOG.pay_type_of_wallet(w)), Some(pay_type));
     assert_eq!(query.trade_status, Some(TradeStatus::TradeSuccess));
     let refund = services::CashierRefund::refund_by_out_trade_no(
         eftpay::RefundAmount::new(Amount::from_cents(100)),
