@@ -519,6 +519,37 @@ async fn a_wallet_the_cashier_does_not_offer_cannot_be_chosen() {
 }
 
 #[tokio::test]
+async fn a_synchronous_return_posted_as_json_is_no_notification_of_another_scene() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    web_flow(&sandbox, &merchant, "return_web").await;
+    cashier_flow(&sandbox, &merchant, "return_cash").await;
+    let returns: Vec<_> = sandbox
+        .sent()
+        .into_iter()
+        .filter(|sent| CATALOG.interface(sent.interface).unwrap().purpose == Purpose::SyncReturn)
+        .collect();
+    assert!(!returns.is_empty(), "the flows bring the payer back");
+    for sent in returns {
+        let scenes: Vec<&str> = CATALOG.scenes_of(sent.interface).map(|s| s.name).collect();
+        // The same fields, as a JSON body a notify endpoint reads.
+        let json: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(sent.body.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned().into()))
+            .collect();
+        let body = serde_json::Value::Object(json).to_string();
+        if let Ok(read) = eftpay::notify::verify_notification_in(&CATALOG, &body, &sandbox.credentials().secret) {
+            let theirs: Vec<&str> = CATALOG.scenes_of(read.interface.name).map(|s| s.name).collect();
+            assert!(
+                theirs.iter().any(|scene| scenes.contains(scene)),
+                "{} (scenes {scenes:?}) read as {} (scenes {theirs:?}): {body}",
+                sent.interface,
+                read.interface.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_message_the_sandbox_sends_verifies_and_reads_whole_into_its_type() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
