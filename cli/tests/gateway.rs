@@ -815,6 +815,9 @@ fn credentials_in_the_base_url_are_refused_and_never_printed() {
         format!("{base_url}#{SENTINEL}"),
         format!("http://merchant:{SENTINEL}@{authority}?secret={SENTINEL}"),
         format!("merchant:{SENTINEL}@{authority}"),
+        // Does not parse: no part of it can be told from a secret.
+        format!("http://127.0.0.1:{SENTINEL}/VMP"),
+        SENTINEL.to_owned(),
     ] {
         let output = eftpay(&["query", "--out-trade-no", "h1"], &url);
         assert_exit(&output, 2);

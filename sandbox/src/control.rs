@@ -86,13 +86,13 @@ fn choice(shared: &Shared, eft_trade_no: &str, wallet: Option<&str>) -> Result<O
 
 async fn orders(State(shared): State<Arc<Shared>>) -> Json<Vec<Order>> {
     shared.expire_due();
-    Json(lock(&shared.ledger).orders().cloned().collect())
+    Json(lock(&shared.ledger).orders().map(shown).collect())
 }
 
 async fn order(State(shared): State<Arc<Shared>>, Path(eft_trade_no): Path<String>) -> Response {
     shared.expire_due();
     match lock(&shared.ledger).get(&eft_trade_no) {
-        Some(order) => Json(order.clone()).into_response(),
+        Some(order) => Json(shown(order)).into_response(),
         None => (StatusCode::NOT_FOUND, format!("no order {eft_trade_no}")).into_response(),
     }
 }
@@ -119,9 +119,49 @@ async fn act(
         }
     };
     match settle(&shared, &eft_trade_no, to, paying.wallet.as_deref()) {
-        Ok(order) => Json(order).into_response(),
+        Ok(order) => Json(shown(&order)).into_response(),
         Err(refusal) => (StatusCode::CONFLICT, refusal.text).into_response(),
     }
+}
+
+/// An order as the control API shows it: its addresses without user name or password, which a
+/// merchant may have put in a notify or return URL (`https://shop:pw@…`) and which are not the
+/// business of whoever reads the sandbox's orders — in the address fields and in the request's
+/// fingerprint, which quotes them. The books keep them whole, to deliver to.
+fn shown(order: &Order) -> Order {
+    let mut order = order.clone();
+    let mut replaced = Vec::new();
+    let urls = [&mut order.notify_url, &mut order.return_url]
+        .into_iter()
+        .chain(order.refunds.iter_mut().map(|refund| &mut refund.notify_url));
+    for url in urls {
+        if let Some(text) = url.as_mut()
+            && let Some(redacted) = without_userinfo(text)
+        {
+            replaced.push((std::mem::replace(text, redacted.clone()), redacted));
+        }
+    }
+    for (whole, redacted) in replaced {
+        order.fingerprint = order.fingerprint.replace(&whole, &redacted);
+    }
+    order
+}
+
+/// The URL with its userinfo replaced by `<redacted>`; `None` when it has none.
+fn without_userinfo(text: &str) -> Option<String> {
+    let Ok(mut parsed) = reqwest::Url::parse(text) else {
+        // Not a URL the books would have taken; show nothing of it rather than guess its parts.
+        return Some("<redacted>".to_owned());
+    };
+    if parsed.username().is_empty() && parsed.password().is_none() {
+        return None;
+    }
+    let _ = parsed.set_username("");
+    let _ = parsed.set_password(None);
+    Some(match parsed.as_str().split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://<redacted>@{rest}"),
+        None => "<redacted>".to_owned(),
+    })
 }
 
 async fn deliveries(State(shared): State<Arc<Shared>>) -> Json<Vec<notifier::Delivery>> {
