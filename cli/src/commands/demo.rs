@@ -660,6 +660,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
             .set("--subject", Concept::Subject, Some("Coffee beans, 250 g"))
             .set("--body", Concept::Body, Some("Single origin, whole beans"))
             .set("--return-url", Concept::ReturnUrl, (!forbids_return).then(|| return_url.clone()))
+            .set("--notify-url", Concept::NotifyUrl, Some(notify_url.clone()))
             .set("--wallet", Concept::Wallet, wallet.clone());
         demo.send("close", &plan.target(place, Some(row)), second).await?;
         let ask = |number: &str| {
