@@ -453,6 +453,7 @@ fn query_prints_the_trades_state_amount_and_times() {
                 ("time", &request.time()),
                 ("out_trade_no", "rrn_1"),
                 ("eft_trade_no", "20005269520084311t5rutcv1734"),
+                ("user_confirm_key", USER_KEY),
                 ("trade_status", "TRADE_SUCCESS"),
                 ("trade_type", "SALE"),
                 ("trade_time", "2024-01-02 03:04:59"),
@@ -487,6 +488,7 @@ fn refund_sends_the_refund_and_prints_its_state() {
                 ("time", &request.time()),
                 ("out_trade_no", "rrn_1"),
                 ("out_refund_no", "rf_1"),
+                ("user_confirm_key", USER_KEY),
                 ("trade_status", "TRADE_REFUND"),
                 ("refund_time", "20240102040000"),
                 ("return_amount", "0.10"),
@@ -538,6 +540,8 @@ fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
                 ("return_status", "00"),
                 ("time", &request.time()),
                 ("trade_status", "APPLY_SUCCESS"),
+                ("out_trade_no", "rrn_1"),
+                ("user_confirm_key", USER_KEY),
                 ("out_refund_no", "rf_2"),
             ],
             SECRET,
@@ -650,6 +654,138 @@ fn query_refuses_a_reply_about_another_order() {
     assert_eq!(gateway.requests().len(), 1, "not retried");
 }
 
+// ---- a reply that is not the answer to this request ----
+
+/// A query reply about order `out_trade_no`, with `extra` (an empty value leaves a field out).
+fn query_reply(request: &Recorded, out_trade_no: &str, extra: &[(&str, &str)]) -> String {
+    let time = request.time();
+    let mut pairs = vec![
+        ("return_status", "00"),
+        ("time", time.as_str()),
+        ("out_trade_no", out_trade_no),
+        ("eft_trade_no", "20005269520084311t5rutcv1734"),
+        ("user_confirm_key", USER_KEY),
+        ("trade_status", "TRADE_SUCCESS"),
+        ("trade_type", "SALE"),
+        ("transaction_amount", "0.53"),
+    ];
+    pairs.retain(|(name, _)| !extra.iter().any(|(other, _)| other == name));
+    pairs.extend(extra.iter().copied());
+    pairs.retain(|(_, value)| !value.is_empty());
+    signed_reply(&pairs, SECRET)
+}
+
+/// A place-order reply for the request, with `changes` (an empty value leaves a field out).
+fn place_order_reply(request: &Recorded, changes: &[(&str, &str)]) -> String {
+    let (time, out_trade_no) = (request.time(), request.field("out_trade_no").unwrap_or_default());
+    let mut pairs = vec![
+        ("return_status", "00"),
+        ("time", time.as_str()),
+        ("pay_apptrade", PAY_LINK),
+        ("user_confirm_key", USER_KEY),
+        ("out_trade_no", out_trade_no.as_str()),
+        ("eft_trade_no", "20005269520084311t5rutcv1734"),
+        ("transaction_amount", "0.53"),
+    ];
+    pairs.retain(|(name, _)| !changes.iter().any(|(other, _)| other == name));
+    pairs.extend(changes.iter().copied().filter(|(_, value)| !value.is_empty()));
+    signed_reply(&pairs, SECRET)
+}
+
+/// The command exited 5 naming `field`, and printed nothing of the reply as an answer.
+fn refused_naming(output: &Output, field: &str) {
+    assert_exit(output, 5);
+    let err = stderr(output);
+    assert!(err.contains(&format!("`{field}`")) && err.contains("must not be trusted"), "{err}");
+    assert!(stdout(output).is_empty(), "nothing of the reply is shown: {}", stdout(output));
+}
+
+#[test]
+fn a_query_reply_without_the_order_number_asked_about_is_refused() {
+    let gateway = FakeGateway::start(|request| query_reply(request, "", &[("eft_trade_no", "SOMEONE_ELSES_EFT_NO")]));
+    let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
+    refused_naming(&output, "out_trade_no");
+    assert!(stderr(&output).contains("has no `out_trade_no`"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_place_order_reply_without_the_order_number_is_refused() {
+    let gateway = FakeGateway::start(|request| place_order_reply(request, &[("out_trade_no", "")]));
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
+    refused_naming(&output, "out_trade_no");
+    assert!(!stdout(&output).contains(PAY_LINK));
+}
+
+#[test]
+fn a_refund_query_answered_by_the_orders_reply_is_refused() {
+    // The order-level reply has no refund number: its TRADE_SUCCESS is the sale's, not the refund's.
+    let gateway = FakeGateway::start(|request| query_reply(request, "h1", &[]));
+    let output = eftpay(&["query", "--out-trade-no", "h1", "--refund-no", "rf_1"], &gateway.base_url);
+    refused_naming(&output, "refund_no");
+}
+
+#[test]
+fn a_query_answered_by_the_orders_place_order_reply_is_refused() {
+    let gateway = FakeGateway::start(|request| place_order_reply(request, &[]));
+    let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
+    refused_naming(&output, "trade_status");
+}
+
+#[test]
+fn a_place_order_answered_by_a_query_reply_is_refused() {
+    let gateway = FakeGateway::start(|request| {
+        let out_trade_no = request.field("out_trade_no").unwrap_or_default();
+        query_reply(request, &out_trade_no, &[])
+    });
+    let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
+    refused_naming(&output, "pay_apptrade");
+}
+
+#[test]
+fn a_place_order_reply_with_another_amount_is_refused() {
+    let gateway = FakeGateway::start(|request| place_order_reply(request, &[("transaction_amount", "10000.00")]));
+    let mut args = pre_order(&["--return-url", "https://m.example/r"]);
+    args[6] = "1.00".into();
+    let output = eftpay(&args, &gateway.base_url);
+    refused_naming(&output, "transaction_amount");
+    assert!(stderr(&output).contains(r#""10000.00", the request's "1.00""#), "{}", stderr(&output));
+}
+
+#[test]
+fn a_refund_reply_with_another_refunded_amount_is_refused() {
+    let gateway = FakeGateway::start(|request| {
+        signed_reply(
+            &[
+                ("return_status", "00"),
+                ("time", &request.time()),
+                ("out_trade_no", "rrn_1"),
+                ("out_refund_no", "rf_1"),
+                ("user_confirm_key", USER_KEY),
+                ("trade_status", "TRADE_REFUND"),
+                ("return_amount", "99.00"),
+            ],
+            SECRET,
+        )
+    });
+    let args = [
+        "refund",
+        "--service",
+        "service.alipay.web.Refund",
+        "--wallet",
+        "ALIPAYHK",
+        "--amount",
+        "0.50",
+        "--total-fee",
+        "1.00",
+        "--out-trade-no",
+        "rrn_1",
+        "--out-refund-no",
+        "rf_1",
+    ];
+    let output = eftpay(&args, &gateway.base_url);
+    refused_naming(&output, "return_amount");
+}
+
 #[test]
 fn a_reply_ten_days_old_is_refused() {
     let gateway = FakeGateway::start(|request| {
@@ -679,6 +815,9 @@ fn credentials_in_the_base_url_are_refused_and_never_printed() {
         format!("{base_url}#{SENTINEL}"),
         format!("http://merchant:{SENTINEL}@{authority}?secret={SENTINEL}"),
         format!("merchant:{SENTINEL}@{authority}"),
+        // Does not parse: no part of it can be told from a secret.
+        format!("http://127.0.0.1:{SENTINEL}/VMP"),
+        SENTINEL.to_owned(),
     ] {
         let output = eftpay(&["query", "--out-trade-no", "h1"], &url);
         assert_exit(&output, 2);
@@ -722,6 +861,8 @@ fn a_flag_the_interface_has_no_field_for_names_the_flag_and_the_interface() {
         "https://m.example/r",
         "--lang",
         "en",
+        "--notify-url",
+        "https://m.example/n",
     ];
     let output = eftpay(&args, &base_url);
     assert_exit(&output, 6);

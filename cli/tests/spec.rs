@@ -171,7 +171,29 @@ fn spec_json_has_every_scene_and_one_object_per_service() {
         assert_eq!(object["defaults"].as_object().unwrap().len(), row.defaults.len());
         assert_eq!(object["fixed"].as_object().unwrap().len(), row.fixed.len());
         assert_eq!(object["notifications"], row.notifications.name());
+        let by_wallet = object["wallet_notifications"].as_object().unwrap();
+        assert_eq!(by_wallet.len(), row.wallet_notifications.len());
+        for (wallet, behaviour) in row.wallet_notifications {
+            assert_eq!(by_wallet[*wallet], behaviour.name(), "{} {wallet}", row.name);
+        }
         assert!(object["doc"].is_string(), "{object}");
+    }
+}
+
+#[test]
+fn spec_shows_how_a_row_notifies_for_each_wallet_that_differs() {
+    let row = CATALOG
+        .services
+        .iter()
+        .find(|row| !row.wallet_notifications.is_empty())
+        .expect("the spec has a row that notifies per wallet");
+    let output = eftpay(&["spec", row.name]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    let line = block(&text, row.name).into_iter().find(|line| line.trim_start().starts_with("notifications")).unwrap();
+    assert!(line.contains(row.notifications.name()), "{line}");
+    for (wallet, behaviour) in row.wallet_notifications {
+        assert!(line.contains(&format!("{wallet}: {}", behaviour.name())), "{line}");
     }
 }
 

@@ -293,8 +293,13 @@ pub struct ServiceInfo {
     pub langs: &'static [&'static str],
     /// Its per-service rules.
     pub flags: &'static [&'static str],
-    /// Whether eftPay notifies what it starts.
+    /// Whether eftPay notifies what it starts, for wallets not in
+    /// [`wallet_notifications`](Self::wallet_notifications). Ask
+    /// [`notifications_for`](Self::notifications_for) for an order's wallet.
     pub notifications: Notifications,
+    /// Where the payer chooses the wallet, how eftPay notifies for those of the row's wallets
+    /// that differ from [`notifications`](Self::notifications): `(wallet, behaviour)`.
+    pub wallet_notifications: &'static [(&'static str, Notifications)],
     /// What eftPay assumes for fields left out, for this service: `(wire, value)`.
     pub defaults: &'static [(&'static str, &'static str)],
     /// Values eftPay uses whatever is sent; such fields may not be sent: `(wire, value)`.
@@ -310,6 +315,22 @@ impl ServiceInfo {
     /// Whether the row has `flag`.
     pub fn has_flag(&self, flag: &str) -> bool {
         self.flags.contains(&flag)
+    }
+
+    /// Whether eftPay notifies what the row starts when the order is paid with `wallet` (the
+    /// wallet the payer chose, where requests carry none; `None` while none is known): the
+    /// wallet's own behaviour where the row states one, the row's otherwise
+    /// (`docs/protocol.md` §6).
+    pub fn notifications_for(&self, wallet: Option<&str>) -> Notifications {
+        wallet
+            .and_then(|wallet| self.wallet_notifications.iter().find(|(w, _)| *w == wallet))
+            .map_or(self.notifications, |(_, behaviour)| *behaviour)
+    }
+
+    /// Whether eftPay may notify what the row starts, with any of its wallets.
+    pub fn may_notify(&self) -> bool {
+        self.notifications != Notifications::Never
+            || self.wallet_notifications.iter().any(|(_, behaviour)| *behaviour != Notifications::Never)
     }
 
     /// The pay_scene sent when the caller chooses none.

@@ -208,13 +208,14 @@ impl Client {
     ///   one meaning accepted);
     /// - [`ClientError::Verification`], [`ClientError::NoReturnStatus`]: the reply cannot be
     ///   trusted or does not say whether the request was accepted;
-    /// - [`ClientError::Mismatch`]: an accepted reply about another order, refund or merchant
-    ///   than the request's;
+    /// - [`ClientError::Incomplete`], [`ClientError::Mismatch`]: an accepted reply that lacks a
+    ///   field its table requires or the request's order or refund number, or is about another
+    ///   order, refund, merchant or amount than the request's;
     /// - [`ClientError::ReplyOutsideWindow`], [`ClientError::UndatedReply`]: a signed reply
     ///   dated too far from the request (or an accepted one not dated at all), which may be an
     ///   old reply played back.
     ///
-    /// The last three are never retried: a reply that does not belong to its request is an
+    /// The last four are never retried: a reply that does not belong to its request is an
     /// answer, and asking again would not change it.
     pub async fn send<R: Request>(&self, request: &R) -> Result<Verified<R::Response>, ClientError> {
         // The request's own spec says what its reply's codes mean (a fixture spec's included).
@@ -315,8 +316,9 @@ impl Client {
                     span.record("return_status", code);
                 }
                 let reply = read(fields).map_err(|cause| ClientError::Verification { interface: info.name, cause })?;
-                asked.check(info, reply.fields())?;
+                // Dated first: an old reply played back is reported as such, whatever it lacks.
                 window.check(info, reply.fields(), Dating::Required)?;
+                asked.check(info, reply.fields())?;
                 Ok(reply)
             }
             Answer::Refused(refusal, fields) => {

@@ -1,7 +1,8 @@
 //! Notifications eftPay POSTs to `notify_url` (`docs/protocol.md` §6): verify, tell one
 //! notification from another by the spec's recognition rules, hand the typed value to the
-//! merchant's code, and answer with a signed acknowledgement. eftPay re-delivers until it reads
-//! the answer meaning handled, so handling must be idempotent and duplicates acknowledged.
+//! merchant's code, and answer with a signed acknowledgement. eftPay is taken to re-deliver until
+//! it reads the answer meaning handled (an assumption: no page says so, `docs/protocol.md` §6),
+//! so handling must be idempotent and duplicates acknowledged.
 //!
 //! Nothing here names a notification, a field or a code of the spec: notifications are
 //! recognised by the catalog's rules, and the acknowledgement is built from the catalog's
@@ -62,9 +63,9 @@ pub fn verify_notification(body: &str, secret: &Secret) -> Result<Verified<Notif
 
 /// [`verify_notification`], also refusing a notification whose signed `time` is more than
 /// `max_age` away from `clock`'s now, in either direction — so a genuine but old notification
-/// replayed later is refused. Opt-in: eftPay re-delivers a notification until it is
-/// acknowledged and does not publish for how long, so choose `max_age` longer than your
-/// endpoint may be down.
+/// replayed later is refused. Opt-in: eftPay is taken to re-deliver a notification until it is
+/// acknowledged and publishes nothing about for how long (`docs/protocol.md` §6), so choose
+/// `max_age` longer than your endpoint may be down.
 ///
 /// # Errors
 /// As [`verify_notification`], and [`VerifyError::Stale`] / [`VerifyError::Undated`].

@@ -36,7 +36,8 @@ pub enum RetryPolicy {
     Never,
 }
 
-/// Whether eftPay notifies the merchant asynchronously for a service (`docs/protocol.md` §6).
+/// Whether eftPay notifies the merchant asynchronously for a service, or for one of its wallets
+/// where the payer chooses it (`docs/protocol.md` §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Notifications {

@@ -184,6 +184,7 @@ const QUERY_ANSWERED: &[(&str, &str)] = &[
     ("return_status", "00"),
     ("time", NOW),
     ("out_trade_no", "rrn_1"),
+    ("eft_trade_no", "20005269520084311t5rutcv1734"),
     ("trade_status", "TRADE_SUCCESS"),
     ("trade_type", "SALE"),
     ("user_confirm_key", USER_KEY),
@@ -279,6 +280,8 @@ async fn query_by_refund_no() {
             ("time", NOW),
             ("out_trade_no", fields.text("out_trade_no").unwrap()),
             ("refund_no", fields.text("refund_no").unwrap()),
+            ("eft_trade_no", "20005269520084311t5rutcv1734"),
+            ("user_confirm_key", USER_KEY),
             ("trade_status", "TRADE_REFUND"),
             ("trade_type", "REFUND"),
             ("transaction_amount", "0.20"),
@@ -585,6 +588,104 @@ async fn refuses_a_place_order_reply_for_another_merchant() {
     let error = client.place_order(place_order()).await.unwrap_err();
 
     assert!(matches!(error, ClientError::Mismatch { field: "user_confirm_key", .. }), "{error:?}");
+}
+
+/// `pairs` without `name`.
+fn without(pairs: &[(&'static str, &'static str)], name: &str) -> Vec<(&'static str, &'static str)> {
+    pairs.iter().copied().filter(|(n, _)| *n != name).collect()
+}
+
+/// The reply `pairs` gets to `request`, or its error.
+async fn answer_to<R: eftpay::message::Request>(
+    pairs: &[(&str, &str)],
+    request: R,
+) -> Result<eftpay::verify::Verified<R::Response>, ClientError> {
+    let gateway = FakeGateway::always(Reply::ok(signed(pairs))).await;
+    gateway.client().build().unwrap().send(&request).await
+}
+
+#[tokio::test]
+async fn refuses_a_query_reply_without_the_order_number_asked_about() {
+    let pairs = with(&without(QUERY_ANSWERED, "out_trade_no"), "eft_trade_no", "ANOTHER_ORDERS_NUMBER");
+    let error = answer_to(&pairs, query()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Incomplete { field: "out_trade_no", .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("has no `out_trade_no`") && text.contains("must not be trusted"), "{text}");
+}
+
+#[tokio::test]
+async fn refuses_a_place_order_reply_without_the_order_number() {
+    let error = answer_to(&without(PLACE_ORDER_ACCEPTED, "out_trade_no"), place_order()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Incomplete { field: "out_trade_no", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn refuses_a_refund_query_answered_by_the_orders_reply() {
+    let mut request = query();
+    request.refund_no = Some("refund_1".to_owned());
+    let error = answer_to(QUERY_ANSWERED, request).await.unwrap_err();
+    assert!(matches!(error, ClientError::Incomplete { field: "refund_no", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn refuses_a_query_answered_by_a_place_order_reply() {
+    let error = answer_to(PLACE_ORDER_ACCEPTED, query()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Incomplete { field: "trade_status", .. }), "{error:?}");
+    assert!(error.to_string().contains("its reply table requires it"), "{error}");
+}
+
+#[tokio::test]
+async fn refuses_a_place_order_answered_by_a_query_reply() {
+    let pairs = with(QUERY_ANSWERED, "transaction_amount", "0.53");
+    let error = answer_to(&pairs, place_order()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Incomplete { field: "pay_apptrade", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn refuses_a_place_order_reply_with_another_amount() {
+    let pairs = with(PLACE_ORDER_ACCEPTED, "transaction_amount", "10000.00");
+    let error = answer_to(&pairs, place_order()).await.unwrap_err();
+    assert!(
+        matches!(&error, ClientError::Mismatch { field: "transaction_amount", asked, answered, .. }
+            if asked == "0.53" && answered == "10000.00"),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn refuses_a_refund_reply_with_another_refund_amount() {
+    let pairs = with(&refund_accepted("refund_1"), "return_amount", "99.00");
+    let error = answer_to(&pairs, refund()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Mismatch { field: "return_amount", .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn amounts_are_compared_as_amounts_not_as_text() {
+    // eftPay writes whole amounts without decimals (docs/protocol.md §5).
+    let pairs = with(&refund_accepted("refund_1"), "return_amount", "0.530");
+    assert!(answer_to(&pairs, refund()).await.is_err(), "three decimals are no amount");
+    let mut whole = refund();
+    whole.return_amount = amount("1.00");
+    whole.total_fee = amount("1.00");
+    let pairs = with(&with(&refund_accepted("refund_1"), "return_amount", "1"), "total_fee", "1.0");
+    answer_to(&pairs, whole).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_reply_may_leave_out_what_its_table_does_not_require() {
+    // Only what is required and what names the request must come back; the rest is optional.
+    let pairs = [
+        ("return_status", "00"),
+        ("time", NOW),
+        ("out_trade_no", "rrn_1"),
+        ("eft_trade_no", "E1"),
+        ("trade_status", "TRADE_SUCCESS"),
+        ("trade_type", "SALE"),
+        ("user_confirm_key", USER_KEY),
+        ("a_field_from_a_later_version", "kept"),
+    ];
+    let reply = answer_to(&pairs, query()).await.unwrap();
+    assert!(reply.extra.contains_key("a_field_from_a_later_version"));
 }
 
 #[tokio::test]
@@ -962,8 +1063,13 @@ async fn place_order_takes_an_order_of_any_scene() {
     ])))
     .await;
     let client = gateway.client().build().unwrap();
-    let order =
-        AlipayQrcodePreOrder::place_order(AlipayBoth, amount("0.53"), eftpay::OutTradeNo::new("rrn_qr"), "test");
+    let order = AlipayQrcodePreOrder::place_order(
+        AlipayBoth,
+        amount("0.53"),
+        eftpay::OutTradeNo::new("rrn_qr"),
+        "test",
+        "https://m.example/n",
+    );
 
     let reply = client.place_order(order).await.unwrap();
 
@@ -1144,8 +1250,13 @@ async fn a_refusal_is_advised_by_what_its_code_means() {
 #[tokio::test]
 async fn tracing_records_each_call_and_never_the_secret_or_a_signature() {
     let (captured, _guard) = capture::capture();
-    let gateway = FakeGateway::start(|n, _| {
-        if n < 1 { Reply::status(500, "internal error") } else { Reply::ok(signed_with(SENTINEL, QUERY_ANSWERED)) }
+    let gateway = FakeGateway::start(|n, request| {
+        let answer = if request.path.ends_with(Interface::Query.info().endpoint.unwrap()) {
+            QUERY_ANSWERED
+        } else {
+            PLACE_ORDER_ACCEPTED
+        };
+        if n < 1 { Reply::status(500, "internal error") } else { Reply::ok(signed_with(SENTINEL, answer)) }
     })
     .await;
     let client = gateway.client_with_secret(SENTINEL).build().unwrap();

@@ -119,8 +119,8 @@ fn each_scene_signs_a_typed_request_as_the_independent_signer_does() {
                 Amount::from_cents(200),
                 out("rrn_qr_1"),
                 "Counter sale",
+                notify,
             )
-            .notify_url(notify)
             .build(),
         ),
         signed(

@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::Refusal;
 use crate::faults::Faults;
+use crate::notifier::{self, shown_url};
 use crate::state::{Choice, Order, OrderState, Refund};
-use crate::{Shared, lock, notifier};
+use crate::{Shared, lock};
 
 /// What `POST /control/orders/{order}/{action}` does to an order: the actions a payer takes on
 /// the pay page, expiry, and delivering its notification again.
@@ -159,15 +160,15 @@ struct Listing {
 /// The newest orders, newest first, up to the limit asked (at most [`ORDERS_LISTED_MAX`]).
 async fn orders(State(shared): State<Arc<Shared>>, Query(listing): Query<Listing>) -> Json<Vec<Order>> {
     let limit = listing.limit.unwrap_or(ORDERS_LISTED).min(ORDERS_LISTED_MAX);
-    Json(shared.read(|books| books.newest(limit).cloned().collect()))
+    Json(shared.read(|books| books.newest(limit).map(shown).collect()))
 }
 
 /// One order, with its refunds (the JSON of [`Order`] and a `refunds` list).
 #[derive(Serialize)]
-struct WithRefunds<'a> {
+struct WithRefunds {
     #[serde(flatten)]
-    order: &'a Order,
-    refunds: Vec<&'a Refund>,
+    order: Order,
+    refunds: Vec<Refund>,
 }
 
 /// The eftPay number of the order `number` names: eftPay's number first, as eftPay looks them
@@ -185,7 +186,10 @@ fn no_such_order(number: &str) -> Response {
 async fn order(State(shared): State<Arc<Shared>>, Path(number): Path<String>) -> Response {
     let Some(eft_trade_no) = order_named(&shared, &number) else { return no_such_order(&number) };
     shared.read(|books| match books.get(&eft_trade_no) {
-        Some(order) => Json(WithRefunds { order, refunds: books.refunds_of(&eft_trade_no) }).into_response(),
+        Some(order) => {
+            let refunds = books.refunds_of(&eft_trade_no).into_iter().map(shown_refund).collect();
+            Json(WithRefunds { order: shown(order), refunds }).into_response()
+        }
         None => no_such_order(&number),
     })
 }
@@ -210,7 +214,7 @@ async fn act(
     let Some(eft_trade_no) = order_named(&shared, &number) else { return no_such_order(&number) };
     match action.settles_to() {
         Some(to) => match settle(&shared, &eft_trade_no, to, details.wallet.as_deref()) {
-            Ok(order) => Json(order).into_response(),
+            Ok(order) => Json(shown(&order)).into_response(),
             Err(refusal) => (StatusCode::CONFLICT, refusal.text).into_response(),
         },
         None => match notifier::resend(&shared, &eft_trade_no, details.refund_no.as_deref()) {
@@ -221,6 +225,32 @@ async fn act(
             Err(reason) => (StatusCode::CONFLICT, reason).into_response(),
         },
     }
+}
+
+/// An order as the control API shows it: its addresses without user name or password, which a
+/// merchant may have put in a notify or return URL (`https://shop:pw@…`) and which are not the
+/// business of whoever reads the sandbox's orders — in the address fields and in the request's
+/// fingerprint, which quotes them. The books keep them whole, to deliver to.
+fn shown(order: &Order) -> Order {
+    let mut order = order.clone();
+    let mut replaced = Vec::new();
+    for url in [&mut order.notify_url, &mut order.return_url] {
+        if let Some(text) = url.as_mut() {
+            let redacted = shown_url(text);
+            if redacted != *text {
+                replaced.push((std::mem::replace(text, redacted.clone()), redacted));
+            }
+        }
+    }
+    for (whole, redacted) in replaced {
+        order.fingerprint = order.fingerprint.replace(&whole, &redacted);
+    }
+    order
+}
+
+/// A refund as the control API shows it: its notify address without user name or password.
+fn shown_refund(refund: &Refund) -> Refund {
+    Refund { notify_url: refund.notify_url.as_deref().map(shown_url), ..refund.clone() }
 }
 
 /// `?after=ID` on the delivery log: only what came after delivery ID.

@@ -2,8 +2,9 @@
 //! the books at send time, signed, POSTed to its notify address and re-delivered with doubling
 //! backoff until the merchant answers with a correctly signed, current acknowledgement whose
 //! return code means handled — a wrong, stale or unsigned answer counts as not delivered.
-//! Whether and how often is the serving row's `notifications`: until acknowledged, once, or
-//! never. Faults can drop, delay or forge deliveries.
+//! Whether and how often is the serving row's `notifications` for the order's wallet (a row
+//! where the payer chooses may state it per wallet): until acknowledged, once, or never. Faults
+//! can drop, delay or forge deliveries.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,7 +50,7 @@ pub struct Delivery {
     /// the last it saw (`GET /control/deliveries?after=ID`).
     #[serde(default)]
     pub id: u64,
-    /// Where it went: the notify address, with any password in it shown as `***`.
+    /// Where it went: the notify address, without any user name or password in it.
     #[serde(default)]
     pub url: String,
     /// The notification interface delivered (spec name).
@@ -119,10 +120,11 @@ pub fn resume_pending(shared: &Arc<Shared>) {
     }
 }
 
-/// How often `row` notifies; no row is taken to notify until acknowledged, as eftPay's notify
-/// address does by default.
-fn policy(row: Option<&ServiceInfo>) -> Notifications {
-    row.map_or(Notifications::UntilAcknowledged, |r| r.notifications)
+/// How often `row` notifies what was paid with `wallet` (where the payer chose it, the row may
+/// say per wallet: `docs/protocol.md` §6); no row is taken to notify until acknowledged, as
+/// eftPay's notify address does by default.
+fn policy(row: Option<&ServiceInfo>, wallet: Option<&str>) -> Notifications {
+    row.map_or(Notifications::UntilAcknowledged, |r| r.notifications_for(wallet))
 }
 
 /// What a delivery is about.
@@ -152,9 +154,15 @@ fn target(shared: &Shared, eft_trade_no: &str, refund_no: Option<&str>) -> Resul
                     order.out_trade_no, order.state
                 ));
             }
-            let policy = policy(order.row(catalog));
+            let policy = policy(order.row(catalog), order.wallet.as_deref());
             let interface = order.payment_notification(catalog).filter(|_| policy != Notifications::Never);
-            let interface = interface.ok_or_else(|| format!("{} does not notify its payments", order.service))?;
+            let interface = interface.ok_or_else(|| {
+                format!(
+                    "{} does not notify payments made with {}",
+                    order.service,
+                    order.wallet.as_deref().unwrap_or("its wallets")
+                )
+            })?;
             let url = order
                 .notify_url
                 .clone()
@@ -172,7 +180,11 @@ fn target(shared: &Shared, eft_trade_no: &str, refund_no: Option<&str>) -> Resul
                 )
             })?;
             let url = refund.notify_url.clone().unwrap_or_default();
-            (interface, url, policy(refund.row(catalog)))
+            let policy = policy(refund.row(catalog), order.wallet.as_deref());
+            if policy == Notifications::Never {
+                return Err(format!("refund {no} is not notified: its service does not notify for this wallet"));
+            }
+            (interface, url, policy)
         }
     };
     Ok(Target {
@@ -301,7 +313,7 @@ async fn deliver(shared: Arc<Shared>, target: Target) {
         let acknowledged = outcome == DeliveryOutcome::Acknowledged;
         shared.log_delivery(Delivery {
             id: 0,
-            url: shown_address(&target.url),
+            url: shown_url(&target.url),
             interface: target.interface.name.to_owned(),
             eft_trade_no: target.eft_trade_no.clone(),
             out_trade_no: order.out_trade_no.clone(),
@@ -383,14 +395,21 @@ async fn post(shared: &Shared, target: &Target, body: String) -> Result<(), Stri
     }
 }
 
-/// A notify address as logs and the control API show it: a password in it is never shown.
-pub(crate) fn shown_address(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        Ok(_) => url.to_owned(),
-        Err(_) => "(not a URL)".to_owned(),
+/// An address as logs and the control API show it: without the user name and password a
+/// merchant may have put in it (`https://shop:pw@…`), replaced by `<redacted>`; the books keep
+/// it whole, to deliver to.
+pub(crate) fn shown_url(text: &str) -> String {
+    let Ok(mut parsed) = reqwest::Url::parse(text) else {
+        // Not a URL the books would have taken; show nothing of it rather than guess its parts.
+        return "<redacted>".to_owned();
+    };
+    if parsed.username().is_empty() && parsed.password().is_none() {
+        return text.to_owned();
+    }
+    let _ = parsed.set_username("");
+    let _ = parsed.set_password(None);
+    match parsed.as_str().split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://<redacted>@{rest}"),
+        None => "<redacted>".to_owned(),
     }
 }

@@ -259,8 +259,8 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
         Amount::from_cents(1500),
         eftpay::OutTradeNo::new("qr_browser"),
         "Tea",
-    )
-    .notify_url(merchant.notify_url());
+        merchant.notify_url(),
+    );
     let reply = client.send(&order.build()).await.unwrap();
     session.open(reply.qr_code.as_deref().unwrap()).await;
     session.click("#pay").await;

@@ -374,3 +374,33 @@ async fn shutdown_stops_an_applied_refund_from_finishing() {
     second.shutdown().await;
     let _ = std::fs::remove_file(&path);
 }
+
+#[tokio::test]
+async fn the_control_api_shows_no_password_of_a_notify_or_return_url() {
+    const SENTINEL: &str = "SENTINEL-PW-0002";
+    let sandbox = sandbox().await;
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new("rrn_userinfo"),
+        "x",
+    )
+    .return_url(format!("https://shop:{SENTINEL}@merchant.example/r"))
+    .notify_url(format!("http://shop:{SENTINEL}@127.0.0.1:9/notify?shop=1"));
+    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let json = |request: reqwest::RequestBuilder| async move {
+        request.header("content-type", "application/json").send().await.unwrap().text().await.unwrap()
+    };
+    for body in [
+        json(http.get(format!("{}/control/orders", root(&sandbox)))).await,
+        json(http.get(format!("{}/control/orders/{eft}", root(&sandbox)))).await,
+        json(http.post(format!("{}/control/orders/{eft}/pay", root(&sandbox)))).await,
+    ] {
+        assert!(!body.contains(SENTINEL) && !body.contains("shop:"), "{body}");
+        assert!(body.contains("http://<redacted>@127.0.0.1:9/notify?shop=1"), "the rest is shown: {body}");
+        assert!(body.contains("https://<redacted>@merchant.example/r"), "{body}");
+    }
+    // The books keep the address whole: the notification goes where the merchant said.
+    assert!(sandbox.order(&eft).unwrap().notify_url.unwrap().contains(SENTINEL));
+}

@@ -179,6 +179,47 @@ async fn orders_of_services_that_never_notify_deliver_nothing_and_are_queried() 
     assert!(merchant.notifications().is_empty());
 }
 
+#[tokio::test]
+async fn where_the_payer_chooses_the_wallet_it_decides_whether_and_how_often_eftpay_notifies() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    // The shop never acknowledges: a wallet notified until acknowledged is delivered again.
+    merchant.refuse_next(u32::MAX);
+    let cases: Vec<_> = place_order_rows()
+        .into_iter()
+        .flat_map(|(interface, row)| row.wallet_notifications.iter().map(move |(w, b)| (interface, row, *w, *b)))
+        .collect();
+    assert!(cases.iter().any(|(.., b)| *b == Notifications::Never), "the spec has a wallet that never notifies");
+    assert!(cases.iter().any(|(.., b)| *b == Notifications::Once), "the spec has a wallet that notifies once");
+    for (i, (interface, row, wallet, behaviour)) in cases.iter().enumerate() {
+        let out = format!("by_wallet_{i}");
+        let ask = Ask {
+            out_trade_no: Some(&out),
+            amount: Some(Amount::from_cents(100)),
+            notify_url: Some(&merchant.notify_url()),
+            return_url: Some("https://merchant.example/return"),
+            ..Ask::default()
+        };
+        common::post_fields(&sandbox, interface, &request_fields(&sandbox, interface, Some(row), &ask)).await;
+        let order = sandbox.order_by_out_trade_no(&out).unwrap();
+        sandbox.pay_with(&order.eft_trade_no, wallet).unwrap();
+        // Long enough for several deliveries at the test backoff (20 ms, doubling), were any due.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let delivered = sandbox.deliveries().into_iter().filter(|d| d.out_trade_no == out).count();
+        match behaviour {
+            Notifications::Never => assert_eq!(delivered, 0, "{} paid with {wallet}", row.name),
+            Notifications::Once => assert_eq!(delivered, 1, "{} paid with {wallet}", row.name),
+            _ => assert!(delivered >= 2, "{} paid with {wallet}: {delivered}", row.name),
+        }
+    }
+    // A wallet the row states nothing for follows the row: re-delivered until acknowledged.
+    let (interface, row) =
+        place_order_rows().into_iter().find(|(_, row)| !row.wallet_notifications.is_empty()).unwrap();
+    let other = row.wallets.iter().find(|w| row.wallet_notifications.iter().all(|(own, _)| own != *w)).unwrap();
+    assert_eq!(row.notifications_for(Some(other)), row.notifications);
+    assert_eq!(row.notifications_for(None), row.notifications, "{}", interface.name);
+}
+
 /// The web scene: order → pay on the page → return → notification → query → refund → apply
 /// refund → refund notification.
 async fn web_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
@@ -238,8 +279,8 @@ async fn qrcode_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out),
         "Coffee",
-    )
-    .notify_url(merchant.notify_url());
+        merchant.notify_url(),
+    );
     let reply = c.send(&order.build()).await.unwrap();
     // The QR code's content opens the pay page, as a phone camera would.
     let qr_code = reply.qr_code.clone().unwrap();
@@ -300,6 +341,7 @@ async fn qrcode_close(sandbox: &Sandbox, out: &str) {
         Amount::from_cents(50),
         eftpay::OutTradeNo::new(unpaid.clone()),
         "Tea",
+        "http://127.0.0.1:9/notify",
     );
     c.send(&order.build()).await.unwrap();
     let closed = c
@@ -322,6 +364,7 @@ async fn qrcode_close(sandbox: &Sandbox, out: &str) {
         Amount::from_cents(50),
         eftpay::OutTradeNo::new(paid.clone()),
         "Tea",
+        "http://127.0.0.1:9/notify",
     );
     c.send(&order.build()).await.unwrap();
     sandbox.pay(&sandbox.order_by_out_trade_no(&paid).unwrap().eft_trade_no).unwrap();
@@ -412,8 +455,10 @@ async fn cashier_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     };
     assert_eq!(payment.wallet.as_ref().map(Wallet::as_str), Some(wallet));
     let query = c.query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new(out))).await.unwrap();
-    assert_eq!(query.wallet.as_ref().map(Wallet::as_str), Some(wallet));
-    assert_eq!(query.pay_type.as_ref().map(|p| p.as_str()), Some(pay_type));
+    // The Query reply names the wallet `payment_type` (docs/protocol.md §4); its payType follows.
+    let reported = query.payment_type.as_ref().map(Wallet::as_str);
+    assert_eq!(reported, Some(wallet));
+    assert_eq!(reported.and_then(|w| CATALOG.pay_type_of_wallet(w)), Some(pay_type));
     assert_eq!(query.trade_status, Some(TradeStatus::TradeSuccess));
     let refund = services::CashierRefund::refund_by_out_trade_no(
         eftpay::RefundAmount::new(Amount::from_cents(100)),
@@ -471,6 +516,37 @@ async fn a_wallet_the_cashier_does_not_offer_cannot_be_chosen() {
     // Without a choice the first wallet offered is taken.
     let paid = sandbox.pay(&eft).unwrap();
     assert_eq!(paid.wallet.as_deref(), offered.first().copied());
+}
+
+#[tokio::test]
+async fn a_synchronous_return_posted_as_json_is_no_notification_of_another_scene() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    web_flow(&sandbox, &merchant, "return_web").await;
+    cashier_flow(&sandbox, &merchant, "return_cash").await;
+    let returns: Vec<_> = sandbox
+        .sent()
+        .into_iter()
+        .filter(|sent| CATALOG.interface(sent.interface).unwrap().purpose == Purpose::SyncReturn)
+        .collect();
+    assert!(!returns.is_empty(), "the flows bring the payer back");
+    for sent in returns {
+        let scenes: Vec<&str> = CATALOG.scenes_of(sent.interface).map(|s| s.name).collect();
+        // The same fields, as a JSON body a notify endpoint reads.
+        let json: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(sent.body.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned().into()))
+            .collect();
+        let body = serde_json::Value::Object(json).to_string();
+        if let Ok(read) = eftpay::notify::verify_notification_in(&CATALOG, &body, &sandbox.credentials().secret) {
+            let theirs: Vec<&str> = CATALOG.scenes_of(read.interface.name).map(|s| s.name).collect();
+            assert!(
+                theirs.iter().any(|scene| scenes.contains(scene)),
+                "{} (scenes {scenes:?}) read as {} (scenes {theirs:?}): {body}",
+                sent.interface,
+                read.interface.name
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -462,6 +462,7 @@ fn qrcode_requests_name_the_wallet_payment_type_on_the_wire() {
         amount("2.00"),
         eftpay::OutTradeNo::new("rrn_qr_1"),
         "counter",
+        "https://merchant.example/notify",
     )
     .build();
     assert_eq!(order.validate(), Ok(()));

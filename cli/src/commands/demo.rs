@@ -497,7 +497,9 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
     let pay_type = row.pay_type.or_else(|| wallet.as_deref().and_then(|w| catalog.pay_type_of_wallet(w)));
 
     // ---- the notification ----
-    match place.notification.filter(|_| row.notifications != Notifications::Never) {
+    // Whether eftPay notifies may depend on the wallet (the payer's choice, in the cashier).
+    let notifies = row.notifications_for(wallet.as_deref());
+    match place.notification.filter(|_| notifies != Notifications::Never) {
         Some(notification) => {
             demo.step(
                 "Receive the notification",
@@ -514,7 +516,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
                 ));
             }
             demo.ok(&format!("verified {}: {out} {paid_code}, {total}", got.interface.name))?;
-            if row.notifications == Notifications::UntilAcknowledged {
+            if notifies == Notifications::UntilAcknowledged {
                 if !demo.acknowledged(got.interface.name, out).await {
                     return Err(fail("notification", "the gateway never received a correctly signed acknowledgement"));
                 }
@@ -522,7 +524,11 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
             }
         }
         None => {
-            demo.step("No notification", &format!("Service {} does not notify: the shop queries instead.", row.name))?;
+            let paid_with = wallet.as_deref().map(|w| format!(" paid with {w}")).unwrap_or_default();
+            demo.step(
+                "No notification",
+                &format!("Service {}{paid_with} does not notify: the shop queries instead.", row.name),
+            )?;
             demo.ok("nothing to wait for")?;
         }
     }
@@ -584,7 +590,8 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
         })?;
         let refunded_code = code(catalog, refund, Concept::TradeStatus, Meaning::PartlyRefunded);
 
-        let notifies = refund_row.map_or(Notifications::UntilAcknowledged, |r| r.notifications) != Notifications::Never;
+        let notifies = refund_row.map_or(Notifications::UntilAcknowledged, |r| r.notifications_for(wallet.as_deref()))
+            != Notifications::Never;
         if let Some(notification) = refund.notification.filter(|_| notifies) {
             demo.step(
                 "Receive the refund notification",
@@ -653,6 +660,7 @@ async fn flow(demo: &mut Demo<'_>, args: &Args, out: &str) -> Result<(), Failure
             .set("--subject", Concept::Subject, Some("Coffee beans, 250 g"))
             .set("--body", Concept::Body, Some("Single origin, whole beans"))
             .set("--return-url", Concept::ReturnUrl, (!forbids_return).then(|| return_url.clone()))
+            .set("--notify-url", Concept::NotifyUrl, Some(notify_url.clone()))
             .set("--wallet", Concept::Wallet, wallet.clone());
         demo.send("close", &plan.target(place, Some(row)), second).await?;
         let ask = |number: &str| {

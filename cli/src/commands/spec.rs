@@ -222,7 +222,7 @@ fn services_text(catalog: &Catalog, services: &[&'static ServiceInfo]) -> String
             row("pay_scenes", pay_scenes_text(service)),
             row("langs", dash_if_empty(service.langs)),
             row("flags", dash_if_empty(service.flags)),
-            row("notifications", service.notifications.name().to_owned()),
+            row("notifications", notifications_text(service)),
             row("defaults", pairs_text(service.defaults)),
             row("fixed", pairs_text(service.fixed)),
             row("rust", format!("services::{}", service.rust)),
@@ -263,10 +263,31 @@ fn service_json(catalog: &Catalog, service: &ServiceInfo) -> Value {
         "langs": service.langs,
         "flags": service.flags,
         "notifications": service.notifications.name(),
+        "wallet_notifications": service
+            .wallet_notifications
+            .iter()
+            .map(|(wallet, behaviour)| ((*wallet).to_owned(), Value::from(behaviour.name())))
+            .collect::<Map<String, Value>>(),
         "defaults": pairs(service.defaults),
         "fixed": pairs(service.fixed),
         "doc": one_line(service.doc),
     })
+}
+
+/// The row's notification behaviour, then the wallets that differ from it
+/// (`until_acknowledged; OCT: never, UNIONPAY: once`).
+fn notifications_text(service: &ServiceInfo) -> String {
+    let mut text = service.notifications.name().to_owned();
+    let by_wallet: Vec<String> = service
+        .wallet_notifications
+        .iter()
+        .map(|(wallet, behaviour)| format!("{wallet}: {}", behaviour.name()))
+        .collect();
+    if !by_wallet.is_empty() {
+        text.push_str("; paid with ");
+        text.push_str(&by_wallet.join(", "));
+    }
+    text
 }
 
 /// What each flag shown above means, once.

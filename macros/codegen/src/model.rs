@@ -150,6 +150,8 @@ pub struct Service {
     pub flags: Vec<FlagId>,
     /// Notification behaviour.
     pub notifications: Notifications,
+    /// Notification behaviour for some of its wallets (values of `Wallet`), where it differs.
+    pub wallet_notifications: Vec<(ValueId, Notifications)>,
     /// `(wire, value)` eftPay assumes when the field is left out, for this service.
     pub defaults: Vec<(String, String)>,
     /// `(wire, value)` eftPay uses whatever is sent; the field may not be sent.

@@ -123,6 +123,10 @@ pub struct ServiceDef {
     pub flags: Vec<Text>,
     /// Required; checked by the resolver, which names the words it takes.
     pub notifications: Option<Text>,
+    /// Where the payer chooses the wallet: how eftPay notifies for some of the row's wallets,
+    /// where that differs from `notifications` (`{ OCT = "never" }`).
+    #[serde(default)]
+    pub wallet_notifications: BTreeMap<Spanned<String>, Text>,
     #[serde(default)]
     pub defaults: BTreeMap<Spanned<String>, Text>,
     #[serde(default)]

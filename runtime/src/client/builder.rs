@@ -226,16 +226,20 @@ fn user_key_max_chars() -> Option<usize> {
 
 /// The base URL as requests use it: parsed, `http` or `https`, with a host, no userinfo, no
 /// query or fragment (endpoint paths are appended to it), no trailing slash. Messages quote it
-/// redacted: a password pasted into it must not reach a log.
+/// redacted: a password pasted into it must not reach a log. Text that is no URL with a host is
+/// not quoted at all: where its parts are cannot be told, so any of it may be a secret (a
+/// password standing where the port goes, a secret pasted in the wrong setting).
 fn normalise_base_url(text: &str) -> Result<String, ClientError> {
     const EXAMPLE: &str = "give it as `https://host[/path]`, like `https://vmp.eftpay.com.cn/VMP`";
-    let shown = redact_url(text);
+    const UNSHOWN: &str = "not shown, as it may hold a secret";
+    // reqwest's parse error names what is wrong, never the text.
     let url = reqwest::Url::parse(text.trim())
-        .map_err(|e| config(format!("the base URL `{shown}` is not a URL ({e}); {EXAMPLE}")))?;
+        .map_err(|e| config(format!("the base URL ({UNSHOWN}) is not a URL ({e}); {EXAMPLE}")))?;
     if !url.has_host() {
         // `merchant:pw@host` parses as scheme `merchant`: name no part of it.
-        return Err(config(format!("the base URL `{shown}` has no `https://` and host; {EXAMPLE}")));
+        return Err(config(format!("the base URL ({UNSHOWN}) has no `https://` and host; {EXAMPLE}")));
     }
+    let shown = redact_url(text);
     if !matches!(url.scheme(), "http" | "https") {
         return Err(config(format!(
             "the base URL `{shown}` uses `{}:`; eftPay is reached over https (http only for its test environment); {EXAMPLE}",
@@ -292,6 +296,23 @@ mod tests {
             for shown in [text, format!("{error:?}")] {
                 assert!(!shown.contains(SENTINEL) && !shown.contains("merchant"), "echoed: {shown}");
             }
+        }
+    }
+
+    #[test]
+    fn a_base_url_that_does_not_parse_is_not_quoted() {
+        for bad in [
+            format!("https://vmp.eftpay.com.cn:{SENTINEL}/VMP"),
+            SENTINEL.to_owned(),
+            format!("https://[{SENTINEL}]/VMP"),
+            format!("mailto:{SENTINEL}"),
+            format!("https://vmp eftpay.com.cn/{SENTINEL}"),
+        ] {
+            let error = normalise_base_url(&bad).unwrap_err();
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(!shown.contains(SENTINEL), "echoed: {shown}");
+            }
+            assert!(error.to_string().contains("may hold a secret"), "{error}");
         }
     }
 

@@ -197,6 +197,24 @@ pub enum ClientError {
         answered: String,
     },
 
+    /// A verified, accepted reply without a field an answer to this request carries: one its
+    /// reply table requires, or one naming what the request identified itself by (its order or
+    /// refund number, the merchant's key). Perhaps a reply of another interface or about
+    /// something else, played back; nothing in it may be acted on.
+    #[error(
+        "the reply to the {interface} request has no `{field}` ({why}), so it may answer another request and must \
+         not be trusted; do not act on it — check that the base URL leads to eftPay, then query the trade to learn \
+         its state"
+    )]
+    Incomplete {
+        /// The interface whose reply it is (`query`).
+        interface: &'static str,
+        /// The missing field, by its wire name.
+        field: &'static str,
+        /// Why the reply must carry it.
+        why: &'static str,
+    },
+
     /// A verified reply whose signed `time` lies outside the window around the request's
     /// (see [`ClientBuilder::reply_time_window`](super::ClientBuilder::reply_time_window)).
     #[error(

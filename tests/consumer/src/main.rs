@@ -4,7 +4,7 @@ use eftpay::{Amount, Credentials, HkTime, services, wallets};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
-    let order = services::AlipayQrcodePreOrder::place_order(wallets::AlipayBoth, Amount::parse("2.00")?, eftpay::OutTradeNo::new("rrn_1"), "counter")
+    let order = services::AlipayQrcodePreOrder::place_order(wallets::AlipayBoth, Amount::parse("2.00")?, eftpay::OutTradeNo::new("rrn_1"), "counter", "https://merchant.example/notify")
         .build();
     order.validate()?;
     let time = HkTime::parse_compact("20261201120000")?;

@@ -11,8 +11,7 @@ fn main() {
     let _ = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(1), OutTradeNo::new("rrn_2"), "test")
         .lang(langs::En);
     let _ = QueryRequest::by_out_trade_no(OutTradeNo::new("rrn_2")).refund_no(RefundNo::new("rf_1")).build();
-    let qrcode = services::AlipayQrcodePreOrder::place_order(wallets::AlipayBoth, Amount::from_cents(200), OutTradeNo::new("rrn_3"), "counter")
-        .notify_url("https://merchant.example/notify")
+    let qrcode = services::AlipayQrcodePreOrder::place_order(wallets::AlipayBoth, Amount::from_cents(200), OutTradeNo::new("rrn_3"), "counter", "https://merchant.example/notify")
         .build();
     assert!(qrcode.validate().is_ok());
     let _ = services::AlipayQrcodeClose::close(wallets::AlipayHk, OutTradeNo::new("rrn_3"));

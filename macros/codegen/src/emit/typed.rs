@@ -322,6 +322,10 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     let langs = value_wires(b.lang, &s.langs);
     let flags = s.flags.iter().map(|f| &spec.flag(*f).name);
     let notify = notifications(s.notifications);
+    let by_wallet = s.wallet_notifications.iter().map(|(w, n)| {
+        let (w, n) = (&spec.value(b.wallet, *w).wire, notifications(*n));
+        quote! { (#w, #n) }
+    });
     let pairs = |list: &[(String, String)]| {
         let entries = list.iter().map(|(k, v)| quote! { (#k, #v) });
         quote! { &[#(#entries),*] }
@@ -357,6 +361,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
                 langs: &[#(#langs),*],
                 flags: &[#(#flags),*],
                 notifications: #notify,
+                wallet_notifications: &[#(#by_wallet),*],
                 defaults: #defaults,
                 fixed: #fixed,
                 constructors: &[#(#calls),*],

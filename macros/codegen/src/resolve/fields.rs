@@ -25,6 +25,17 @@ pub(super) struct Entry<'a> {
     pub group: Option<&'a str>,
 }
 
+/// How the message a table describes is read, which decides what `required` means in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// The merchant builds it: `required` fields must be sent.
+    Outgoing,
+    /// eftPay's reply to a request: an accepted reply must carry its `required` fields.
+    Reply,
+    /// A notification or return eftPay sends: read leniently, nothing is required.
+    Lenient,
+}
+
 impl<'a> Entry<'a> {
     pub fn def(&self) -> &'a FieldDef {
         self.row.get_ref()
@@ -235,8 +246,8 @@ impl Resolver<'_> {
         out
     }
 
-    /// Resolves a table's rows into fields. `outgoing`: the merchant builds the message.
-    pub(super) fn fields(&mut self, iface: &str, table: &str, entries: &[Entry<'_>], outgoing: bool) -> Vec<Field> {
+    /// Resolves a table's rows into fields, of a message read as `reading` says.
+    pub(super) fn fields(&mut self, iface: &str, table: &str, entries: &[Entry<'_>], reading: Reading) -> Vec<Field> {
         let mut fields: Vec<Field> = Vec::new();
         let mut kept: Vec<&Entry<'_>> = Vec::new();
         for entry in entries {
@@ -352,16 +363,32 @@ impl Resolver<'_> {
                 continue;
             }
             let Some((multiple_of, min, max)) = self.number_rules(file, def, ty, &wire) else { continue };
-            if !outgoing && (def.required || def.required_unless.is_some() || def.required_when.is_some()) {
-                self.err(
-                    file,
-                    wire_at,
-                    format!(
-                        "`{wire}` is in a message eftPay sends, which is read leniently: `required` means nothing there"
-                    ),
-                    "remove `required` / `required_unless` / `required_when`",
-                );
-                continue;
+            match reading {
+                Reading::Outgoing => {}
+                // An accepted reply must carry what its table requires (docs/protocol.md §1: the
+                // reply is bound to its request); a condition on a sibling or a flag is not read.
+                Reading::Reply if def.required_unless.is_some() || def.required_when.is_some() => {
+                    self.err(
+                        file,
+                        wire_at,
+                        format!("`{wire}` is in a reply, where a field is required always or not at all"),
+                        "write `required = true` alone, or remove `required_unless` / `required_when`",
+                    );
+                    continue;
+                }
+                Reading::Reply => {}
+                Reading::Lenient if def.required || def.required_unless.is_some() || def.required_when.is_some() => {
+                    self.err(
+                        file,
+                        wire_at,
+                        format!(
+                            "`{wire}` is in a message eftPay sends, which is read leniently: `required` means nothing there"
+                        ),
+                        "remove `required` / `required_unless` / `required_when`",
+                    );
+                    continue;
+                }
+                Reading::Lenient => {}
             }
             fields.push(Field {
                 wire,

@@ -3,7 +3,7 @@
 //! starts, the acknowledgement answering a notification, the synchronous return).
 
 use super::Resolver;
-use super::fields::{Sources, Table, row_at};
+use super::fields::{Reading, Sources, Table, row_at};
 use crate::keywords::{ENCODINGS, PURPOSES, RETRY};
 use crate::model::{Concept, Encoding, Interface, Purpose};
 use crate::names;
@@ -89,13 +89,14 @@ impl Resolver<'_> {
                 }
             };
             let entries = self.entries(&sources, &name, Table::Fields, &mut Vec::new());
-            let fields = self.fields(&name, Table::Fields.label(), &entries, purpose.is_outgoing());
+            let reading = if purpose.is_outgoing() { Reading::Outgoing } else { Reading::Lenient };
+            let fields = self.fields(&name, Table::Fields.label(), &entries, reading);
             if fields.len() < entries.len() {
                 self.tainted.insert(name.clone());
             }
             let response = if purpose.is_request() {
                 let entries = self.entries(&sources, &name, Table::Response, &mut Vec::new());
-                self.fields(&name, Table::Response.label(), &entries, false)
+                self.fields(&name, Table::Response.label(), &entries, Reading::Reply)
             } else {
                 if let Some(first) = doc.response.first() {
                     self.err_at(

@@ -1,9 +1,11 @@
 //! `[[interface.recognize]]`: which notification a signed body is. Every notification states
 //! conditions on fields; the checker proves that no body can satisfy the rules of two
-//! notifications, so the library, the CLI and the sandbox can all use the one rule.
+//! notifications, so the library, the CLI and the sandbox can all use the one rule — and that no
+//! synchronous return can satisfy the rule of a notification of another scene, so a return
+//! posted to a notify address is never taken for another scene's message.
 
 use super::Resolver;
-use crate::model::{Condition, Field, FieldTest, FieldType, Purpose};
+use crate::model::{Condition, Field, FieldTest, FieldType, Interface, Purpose};
 use crate::schema::{Document, InterfaceDef, Text};
 use crate::suggest::suggest;
 
@@ -131,5 +133,61 @@ impl Resolver<'_> {
                 }
             }
         }
+    }
+
+    /// No synchronous return may be recognised as a notification of a scene it is not in. A
+    /// return's body holds the fields of its table and no others, each fixed one with its fixed
+    /// value; an alternative of a rule cannot match it when one of its conditions contradicts
+    /// that (a field the return does not have required present, its fixed value excluded, …).
+    pub(super) fn returns_are_not_other_scenes_notifications(&mut self, docs: &[(usize, Document)]) {
+        let scenes_of = |id: usize| -> Vec<usize> {
+            self.spec.scenes.iter().enumerate().filter(|(_, s)| s.interfaces.contains(&id)).map(|(i, _)| i).collect()
+        };
+        let mut found = Vec::new();
+        for (id, sync) in self.spec.interfaces.iter().enumerate().filter(|(_, i)| i.purpose == Purpose::SyncReturn) {
+            let own = scenes_of(id);
+            for (other, notification) in
+                self.spec.interfaces.iter().enumerate().filter(|(_, i)| !i.recognize.is_empty())
+            {
+                if scenes_of(other).iter().any(|scene| own.contains(scene)) {
+                    continue;
+                }
+                if notification.recognize.iter().any(|all| all.iter().all(|c| may_hold(sync, c))) {
+                    found.push((sync.name.clone(), notification.name.clone()));
+                }
+            }
+        }
+        for (sync, notification) in found {
+            let place = docs.iter().find_map(|(file, doc)| {
+                let def = doc.interface.as_ref()?.get_ref();
+                (def.name.get_ref() == &sync).then_some((*file, def.name.span()))
+            });
+            if let Some((file, span)) = place {
+                self.err_at(
+                    file,
+                    span,
+                    format!(
+                        "a synchronous return `{sync}` could be recognised as `{notification}`, a notification of another scene"
+                    ),
+                    format!(
+                        "give `{sync}` a field with a fixed value the rule of `{notification}` excludes (e.g. `notify_type`), or add to that rule a condition on a field `{sync}` does not have"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a body of `message` — its own fields only, fixed ones at their value — can satisfy
+/// `condition`.
+fn may_hold(message: &Interface, condition: &Condition) -> bool {
+    match message.fields.iter().find(|f| f.wire == condition.field) {
+        None => matches!(condition.test, FieldTest::Absent | FieldTest::NoneOf(_)),
+        Some(field) => match (&field.fixed, &condition.test) {
+            (Some(_), FieldTest::Absent) => false,
+            (Some(value), FieldTest::OneOf(values)) => values.contains(value),
+            (Some(value), FieldTest::NoneOf(values)) => !values.contains(value),
+            _ => true,
+        },
     }
 }

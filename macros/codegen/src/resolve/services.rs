@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::Resolver;
 use crate::keywords::NOTIFICATIONS;
-use crate::model::{Concept, EnumValue, Field, FieldType, Service};
+use crate::model::{Concept, EnumValue, Field, FieldType, Notifications, Service};
 use crate::names;
 use crate::schema::{Document, ServiceDef, Text};
 use crate::suggest::suggest;
@@ -134,6 +134,7 @@ impl Resolver<'_> {
             &format!("service `{wire}`"),
             def.name.span(),
         )?;
+        let wallet_notifications = self.wallet_notifications(file, def, &wallets)?;
         let defaults = self.row_values(file, &def.defaults, &fields, "defaults")?;
         let fixed = self.row_values(file, &def.fixed, &fields, "fixed")?;
         for key in def.fixed.keys() {
@@ -163,11 +164,44 @@ impl Resolver<'_> {
             langs,
             flags,
             notifications,
+            wallet_notifications,
             defaults,
             fixed,
             doc: def.doc.get_ref().clone(),
         };
         Some((service, value))
+    }
+
+    /// `wallet_notifications`: each key one of the row's own wallets, each value a notification
+    /// behaviour. `None` when a value is not one (reported).
+    fn wallet_notifications(
+        &mut self,
+        file: usize,
+        def: &ServiceDef,
+        wallets: &[usize],
+    ) -> Option<Vec<(usize, Notifications)>> {
+        let wallet_id = self.spec.builtin.wallet;
+        let own: Vec<String> = wallets.iter().map(|w| self.value_wire(wallet_id, *w)).collect();
+        let mut out = Vec::new();
+        let mut broken = false;
+        for (key, value) in &def.wallet_notifications {
+            let position = own.iter().position(|w| w == key.get_ref());
+            let behaviour = self.keyword(&NOTIFICATIONS, file, value);
+            match (position.and_then(|p| wallets.get(p)), behaviour) {
+                (Some(wallet), Some(behaviour)) => out.push((*wallet, behaviour)),
+                (None, _) => {
+                    self.err_at(
+                        file,
+                        key.span(),
+                        format!("`{}` is not one of the wallets of service `{}`", key.get_ref(), def.name.get_ref()),
+                        format!("{} — list it in the row's `wallets` first", suggest(key.get_ref(), &own)),
+                    );
+                    broken = true;
+                }
+                (Some(_), None) => broken = true,
+            }
+        }
+        (!broken).then_some(out)
     }
 
     /// The row's wallets: each must belong to the row's payType, when it has one.

@@ -576,3 +576,22 @@ fn an_undeclared_flag_named_by_two_fields_is_reported_once() {
         .at("minimal/interfaces/place_order.toml:19:18", "\"no_order\"")
         .says("unknown service flag `no_order`");
 }
+
+#[test]
+fn a_reply_field_is_required_always_or_not_at_all() {
+    Case::minimal()
+        .after(
+            PLACE_ORDER,
+            "wire = \"pay_apptrade\"\ntype = \"string\"\n",
+            "required_when = { field = \"return_status\", is = [\"00\"] }\n",
+        )
+        .one_error()
+        .at("minimal/interfaces/place_order.toml:102:8", "\"pay_apptrade\"")
+        .says("`pay_apptrade` is in a reply, where a field is required always or not at all")
+        .helps("write `required = true` alone");
+}
+
+#[test]
+fn a_reply_field_may_be_required() {
+    Case::minimal().after(PLACE_ORDER, "wire = \"pay_apptrade\"\ntype = \"string\"\n", "required = true\n").valid();
+}

@@ -112,3 +112,48 @@ fn two_notifications_one_body_could_match_are_refused() {
 fn notifications_told_apart_by_one_field_are_accepted() {
     twin("{ field = \"return_status\", is = [\"00\"] }").valid();
 }
+
+/// A synchronous return in a scene of its own, whose fields are the fixture notification's
+/// `notify_type` (with `notify_type_row` in its row) and order number.
+fn sync_return_of_another_scene(notify_type_row: &str) -> Case {
+    let sync = format!(
+        "[interface]\nname = \"sync_return\"\npurpose = \"sync_return\"\nencoding = \"form\"\ndoc = \"The return.\"\n\n\
+         [[field]]\nwire = \"notify_type\"\ntype = \"string\"\n{notify_type_row}doc = \"Notification type.\"\n\n\
+         [[field]]\nwire = \"out_trade_no\"\ntype = \"string\"\nconcept = \"out_trade_no\"\ndoc = \"Order.\"\n\n\
+         [[scene]]\nname = \"browser\"\ndoc = \"A scene of returns.\"\ninterfaces = [\"sync_return\"]\n"
+    );
+    Case::minimal().add("interfaces/sync_return.toml", &sync)
+}
+
+#[test]
+fn a_synchronous_return_another_scenes_notification_would_recognise_is_refused() {
+    sync_return_of_another_scene("")
+        .one_error()
+        .at("minimal/interfaces/sync_return.toml:2:8", "\"sync_return\"")
+        .says("a synchronous return `sync_return` could be recognised as `payment_notification`, a notification of another scene")
+        .helps("give `sync_return` a field with a fixed value the rule of `payment_notification` excludes");
+}
+
+#[test]
+fn a_synchronous_return_no_rule_of_another_scene_matches_is_accepted() {
+    // Without notify_type it cannot satisfy the notification's `notify_type present`.
+    Case::minimal()
+        .add(
+            "interfaces/sync_return.toml",
+            "[interface]\nname = \"sync_return\"\npurpose = \"sync_return\"\nencoding = \"form\"\ndoc = \"The return.\"\n\n\
+             [[field]]\nwire = \"out_trade_no\"\ntype = \"string\"\nconcept = \"out_trade_no\"\ndoc = \"Order.\"\n\n\
+             [[scene]]\nname = \"browser\"\ndoc = \"A scene of returns.\"\ninterfaces = [\"sync_return\"]\n",
+        )
+        .valid();
+}
+
+#[test]
+fn a_synchronous_return_of_the_notifications_own_scene_may_match_its_rule() {
+    let case = sync_return_of_another_scene("");
+    case.edit(
+        "scenes.toml",
+        "interfaces = [\"place_order\", \"payment_notification\"]",
+        "interfaces = [\"place_order\", \"payment_notification\", \"sync_return\"]",
+    )
+    .valid();
+}

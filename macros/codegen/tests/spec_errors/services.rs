@@ -315,3 +315,25 @@ fn a_langs_column_of_a_table_that_lost_a_row_still_needs_the_lang_enum() {
         .says("the spec declares no enum Lang, which the service tables' langs column is typed with")
         .helps("add an [[enum]] named Lang");
 }
+
+#[test]
+fn wallet_notifications_name_wallets_of_the_row() {
+    row_with("wallet_notifications = { DEMOC = \"never\" }\n")
+        .one_error()
+        .at("minimal/services.toml:14:26", "DEMOC")
+        .says("`DEMOC` is not one of the wallets of service `service.demo.web.PreOrder`")
+        .helps("list it in the row's `wallets` first");
+}
+
+#[test]
+fn wallet_notifications_take_the_notification_words() {
+    row_with("wallet_notifications = { DEMOB = \"twice\" }\n")
+        .one_error()
+        .at("minimal/services.toml:14:34", "\"twice\"")
+        .says("unknown notification behaviour `twice`");
+}
+
+#[test]
+fn wallet_notifications_of_the_rows_wallets_are_valid() {
+    row_with("wallet_notifications = { DEMOB = \"never\" }\n").valid();
+}
