@@ -15,6 +15,7 @@ mod emit;
 mod keywords;
 pub mod model;
 mod names;
+pub mod page;
 mod resolve;
 mod schema;
 pub mod source;
