@@ -18,6 +18,7 @@ pub mod refund;
 pub mod sandbox;
 pub mod sign;
 pub mod spec;
+pub mod spec_check;
 pub mod verify_notify;
 
 /// The commands that send a request, and the purposes of the interfaces each sends.

@@ -125,6 +125,7 @@ struct Run<'a> {
 
 /// One field row of the page.
 struct PageField<'t> {
+    table: &'t Table,
     name: &'t str,
     ty: PageType,
     requirement: Requirement,
@@ -136,6 +137,7 @@ fn page_fields<'t>(tables: &[&'t Table]) -> Vec<PageField<'t>> {
         .iter()
         .flat_map(|t| {
             t.rows.iter().map(|r| PageField {
+                table: t,
                 name: t.cell(r, Column::Name),
                 ty: PageType::of(t.cell(r, Column::Type)),
                 requirement: Requirement::of(t.cell(r, Column::Requirement)),
@@ -216,16 +218,12 @@ impl Run<'_> {
     /// tables, in order) against the interface's.
     fn fields(&mut self, tables: &[&Table], response: bool) {
         let Some(first) = tables.first().copied() else { return };
-        let cut = tables.iter().any(|t| t.cut.is_some());
         let ours: &[Field] = if response { &self.iface.response } else { &self.iface.fields };
         let rows = self.sources.field_rows(&self.iface.name, response);
-        let table_of = |name: &str| {
-            tables.iter().copied().find(|t| t.rows.iter().any(|r| t.cell(r, Column::Name) == name)).unwrap_or(first)
-        };
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut previous: Option<Location> = None;
         for pf in page_fields(tables) {
-            let table = table_of(pf.name);
+            let table = pf.table;
             if pf.name.is_empty() || !seen.insert(pf.name) {
                 continue;
             }
@@ -279,10 +277,10 @@ impl Run<'_> {
             self.field_type(table, &pf, field, row, &wire_at, note);
             self.requirement(table, &pf, field, row, &wire_at, note);
         }
-        if cut {
+        if let Some(cut) = tables.iter().find(|t| t.cut.is_some()) {
             self.report.not_compared.push(format!(
-                "{}: cut off, so fields of the spec's {} table missing from it are not reported",
-                first.describe(),
+                "{}: cut off, so fields of the spec's {} table missing from the page are not reported",
+                cut.describe(),
                 table_name(response)
             ));
             return;
@@ -468,15 +466,15 @@ impl Run<'_> {
             self.mark(&wire_at);
             previous =
                 Some(Location { file: wire_at.file.clone(), line: self.sources.row_extent(file, &wire_at).last });
-            let agrees = match (&pf.ty, ours.ty) {
+            let agrees = matches!(
+                (&pf.ty, ours.ty),
                 (PageType::Text(_), ObjectFieldType::Text)
-                | (PageType::Integer, ObjectFieldType::Integer)
-                | (PageType::TextArray, ObjectFieldType::TextArray)
-                | (PageType::Object, ObjectFieldType::Object(_))
-                | (PageType::ObjectArray, ObjectFieldType::ObjectArray(_))
-                | (PageType::Other(_), _) => true,
-                _ => false,
-            };
+                    | (PageType::Integer, ObjectFieldType::Integer)
+                    | (PageType::TextArray, ObjectFieldType::TextArray)
+                    | (PageType::Object, ObjectFieldType::Object(_))
+                    | (PageType::ObjectArray, ObjectFieldType::ObjectArray(_))
+                    | (PageType::Other(_), _)
+            );
             if !agrees {
                 let ty_at = row.ty.as_ref().map_or_else(|| wire_at.clone(), |t| self.sources.of(file, t));
                 self.differ(
@@ -697,6 +695,13 @@ impl Run<'_> {
             _ => ("langs", spec.builtin.lang),
         };
         let pick = |s: &Service| if column == Column::PayScene { s.pay_scenes.clone() } else { s.langs.clone() };
+        let page = self.page;
+        let in_service_tables: BTreeSet<&str> = page
+            .tables
+            .iter()
+            .filter(|t| t.kind == Kind::Services)
+            .flat_map(|t| t.rows.iter().map(|r| t.cell(r, Column::Service)))
+            .collect();
         let mut listed: BTreeSet<&str> = BTreeSet::new();
         for row in &table.rows {
             let name = table.cell(row, Column::Service);
@@ -705,7 +710,7 @@ impl Run<'_> {
             }
             let page_values = values(table.cell(row, column));
             let Some(service) = ours.iter().find(|s| s.wire == name) else {
-                if !spec.services.iter().any(|s| s.wire == name) && !self.in_service_table(name) {
+                if !spec.services.iter().any(|s| s.wire == name) && !in_service_tables.contains(name) {
                     self.differ(
                         table,
                         format!(
@@ -732,14 +737,6 @@ impl Run<'_> {
             let our_values = self.value_wires(enum_id, &pick(service));
             self.values_differ(table, &service.wire, key, &default, &our_values);
         }
-    }
-
-    fn in_service_table(&self, name: &str) -> bool {
-        self.page
-            .tables
-            .iter()
-            .filter(|t| t.kind == Kind::Services)
-            .any(|t| t.rows.iter().any(|r| t.cell(r, Column::Service) == name))
     }
 
     fn values_differ(&mut self, table: &Table, name: &str, key: &str, page_values: &[String], our_values: &[String]) {
@@ -894,11 +891,13 @@ impl Run<'_> {
 /// spec. `(name, payTypes, wallets, description)`.
 fn merged_services(table: &Table) -> Vec<(String, Vec<String>, Vec<String>, String)> {
     let mut merged: Vec<(String, Vec<String>, Vec<String>, String)> = Vec::new();
+    let mut at: BTreeMap<&str, usize> = BTreeMap::new();
     for row in &table.rows {
         let name = table.cell(row, Column::Service);
         let pay_types = values(table.cell(row, Column::PayType));
         let wallets = values(table.cell(row, Column::Wallet));
-        let target = if name.is_empty() { merged.last_mut() } else { merged.iter_mut().find(|m| m.0 == name) };
+        let index = if name.is_empty() { merged.len().checked_sub(1) } else { at.get(name).copied() };
+        let target = index.and_then(|i| merged.get_mut(i));
         match target {
             Some(m) => {
                 for p in pay_types {
@@ -913,6 +912,7 @@ fn merged_services(table: &Table) -> Vec<(String, Vec<String>, Vec<String>, Stri
                 }
             }
             None if !name.is_empty() => {
+                at.insert(name, merged.len());
                 merged.push((name.to_owned(), pay_types, wallets, table.cell(row, Column::Description).to_owned()));
             }
             None => {}

@@ -7,6 +7,7 @@
 //! a `---|---|` separator, then one row per line — with or without leading and trailing pipes.
 //! What a table holds is told by its column names, in English or in either Chinese script.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The largest page read, in bytes: eftPay's longest pages are a few tens of kilobytes, so a
@@ -196,9 +197,9 @@ pub struct Page {
     pub endpoint: Option<String>,
     /// Every pipe table, in page order.
     pub tables: Vec<Table>,
-    /// Lines that name an interface's `service` value outside a service table (the cashier's
-    /// field table names its one service in a description): every dotted word with `service`
-    /// in it, as written.
+    /// Every dotted word with `service.` in it, as written, once: pages name services outside
+    /// their service tables too (the cashier's field table names its one service in a
+    /// description).
     pub service_words: Vec<String>,
 }
 
@@ -230,6 +231,7 @@ pub fn parse(text: &str) -> Result<Page, Unreadable> {
     let mut page = Page::default();
     let lines: Vec<&str> = text.lines().collect();
     let mut heading: Option<String> = None;
+    let mut seen_words: BTreeSet<String> = BTreeSet::new();
     let mut index = 0;
     while let Some(line) = lines.get(index) {
         let trimmed = line.trim();
@@ -239,10 +241,10 @@ pub fn parse(text: &str) -> Result<Page, Unreadable> {
         if page.endpoint.is_none() {
             page.endpoint = endpoint(trimmed);
         }
-        collect_service_words(trimmed, &mut page.service_words);
+        collect_service_words(trimmed, &mut page.service_words, &mut seen_words);
         let next = lines.get(index + 1).map_or("", |l| l.trim());
         if trimmed.contains('|') && is_separator(next) {
-            let (table, end) = read_table(&lines, index, heading.take());
+            let (table, end) = read_table(&lines, index, heading.take(), !text.ends_with('\n'));
             page.tables.push(table);
             index = end;
             continue;
@@ -285,13 +287,13 @@ fn endpoint(line: &str) -> Option<String> {
 }
 
 /// Words such as `service.united.wap.PreOrder` in free text.
-fn collect_service_words(line: &str, out: &mut Vec<String>) {
+fn collect_service_words(line: &str, out: &mut Vec<String>, seen: &mut BTreeSet<String>) {
     if !line.contains("service.") {
         return;
     }
     for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
         let word = word.trim_matches('.');
-        if word.contains("service.") && word.matches('.').count() >= 2 && !out.iter().any(|w| w == word) {
+        if word.contains("service.") && word.matches('.').count() >= 2 && seen.insert(word.to_owned()) {
             out.push(word.to_owned());
         }
     }
@@ -301,11 +303,12 @@ fn is_separator(line: &str) -> bool {
     line.contains('-') && line.chars().all(|c| matches!(c, '-' | '|' | ':' | ' ' | '\t'))
 }
 
-/// The cells of a table line, trimmed, without the empty cells outside a leading or trailing
-/// pipe.
-fn cells(line: &str) -> Vec<String> {
+/// The cells of a table line, trimmed, without the empty cell after a trailing pipe, nor the
+/// one before a leading pipe when the table's header has one (`outer`): in a table written
+/// without outer pipes, a leading pipe is an empty first cell (a row continuing the one above).
+fn cells(line: &str, outer: bool) -> Vec<String> {
     let line = line.trim();
-    let line = line.strip_prefix('|').unwrap_or(line);
+    let line = if outer { line.strip_prefix('|').unwrap_or(line) } else { line };
     let line = line.strip_suffix('|').unwrap_or(line);
     line.split('|').map(|c| c.trim().to_owned()).collect()
 }
@@ -316,9 +319,11 @@ fn is_ellipsis(text: &str) -> bool {
 }
 
 /// Reads the table whose header is at `start`; returns it and the index of the first line
-/// after it.
-fn read_table(lines: &[&str], start: usize, heading: Option<String>) -> (Table, usize) {
-    let header = cells(lines.get(start).copied().unwrap_or_default());
+/// after it. `ends_open`: the page's last line has no line break, so it may be cut short.
+fn read_table(lines: &[&str], start: usize, heading: Option<String>, ends_open: bool) -> (Table, usize) {
+    let header_line = lines.get(start).copied().unwrap_or_default();
+    let outer = header_line.trim_start().starts_with('|');
+    let header = cells(header_line, outer);
     let columns: Vec<Column> = header.iter().map(|h| Column::of(h)).collect();
     let kind = Kind::of(&columns);
     let needed = kind.cells_needed(&columns);
@@ -334,9 +339,17 @@ fn read_table(lines: &[&str], start: usize, heading: Option<String>) -> (Table, 
         }
         let next_is_separator = lines.get(index + 1).is_some_and(|next| is_separator(next.trim()));
         if !trimmed.contains('|') || next_is_separator {
+            // A page saved part way through a row ends with the row's first words.
+            if ends_open && index + 1 == lines.len() && !trimmed.is_empty() && !next_is_separator {
+                table.cut = Some(format!(
+                    "the page ends part way through its row at page line {}, after {} complete rows",
+                    index + 1,
+                    table.rows.len()
+                ));
+            }
             break;
         }
-        let row = cells(trimmed);
+        let row = cells(trimmed, outer);
         let filled = row.iter().take(needed).filter(|c| !c.is_empty()).count();
         if row.iter().any(|c| is_ellipsis(c)) || filled < needed.min(2) || row.len() < needed {
             table.cut = Some(format!(
@@ -445,13 +458,11 @@ impl Requirement {
 
 /// The values of a list cell: `cn ,en ,hk`, `WEB /APP`, `ALIPAYCN ALIPAYHK`, `cn、en`.
 pub fn values(cell: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for value in cell.split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '、' | '，' | ';' | '；')) {
-        if !value.is_empty() && !out.iter().any(|v| v == value) {
-            out.push(value.to_owned());
-        }
-    }
-    out
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    cell.split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '、' | '，' | ';' | '；'))
+        .filter(|value| !value.is_empty() && seen.insert(value))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
