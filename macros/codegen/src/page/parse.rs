@@ -489,7 +489,7 @@ mod tests {
 
     #[test]
     fn a_short_row_cuts_the_table_and_is_not_read() {
-        let page = parse("Name | Type | Description\n---|---|---\na | String | x\nb\nafter\n").unwrap();
+        let page = parse("Name | Type | Description\n---|---|---\na | String | x\nb |\nafter\n").unwrap();
         let table = &page.tables[0];
         assert_eq!(table.rows.len(), 1);
         assert!(table.cut.as_deref().unwrap_or_default().contains("page line 4"), "{:?}", table.cut);
