@@ -256,6 +256,24 @@ fn pages_of_the_other_scenes_are_matched_to_their_interfaces() {
 }
 
 #[test]
+fn a_page_of_an_interface_and_the_one_extending_it_compares_both() {
+    // web Refund documents refund and apply_refund (which `extends` it): the ApplyRefund row and
+    // notify_url are apply_refund's, not differences.
+    let report = check(&page_text("web_refund.txt"));
+    let matched = report.matched.as_ref().unwrap();
+    assert_eq!((matched.interface.as_str(), matched.related.as_slice()), ("refund", &["apply_refund".to_owned()][..]));
+    assert_eq!(report.verdict(), Verdict::Agree, "{report}");
+    let text = page_text("web_refund.txt").replace("notify_url | String(240)", "notify_url | String(200)");
+    let report = check(&text);
+    assert_eq!(report.differences.len(), 1, "{report}");
+    let line = spec_line("web/apply_refund.toml", "wire = \"notify_url\"", "max_len = 240");
+    assert_eq!(
+        report.differences[0].spec.as_ref().map(ToString::to_string),
+        Some(format!("spec/web/apply_refund.toml:{line}"))
+    );
+}
+
+#[test]
 fn the_app_page_requirement_column_is_compared_and_its_active_time_length_reported() {
     let report = check(&page_text("app_pre_order.txt"));
     // eftPay's app page types active_time String(240), a length the spec does not keep for a

@@ -32,8 +32,26 @@ pub fn compare(spec: &Spec, sources: &Sources<'_>, page: &Page) -> Report {
         }
     };
     let Some(iface) = spec.interfaces.get(id) else { return report };
-    let mut run =
-        Run { spec, sources, page, iface, id, report, compared: BTreeSet::new(), requirements: BTreeMap::new() };
+    // An interface that `extends` the one found (or that it extends) is documented on the same
+    // page: web Refund lists the apply-refund service and its notify_url (spec/README.md,
+    // `extends`).
+    let mut family = vec![id];
+    for name in sources.related(&iface.name) {
+        if let Some(other) = spec.interfaces.iter().position(|i| i.name == name) {
+            family.push(other);
+        }
+    }
+    let mut run = Run {
+        spec,
+        sources,
+        page,
+        iface,
+        id,
+        family,
+        report,
+        compared: BTreeSet::new(),
+        requirements: BTreeMap::new(),
+    };
     run.matched(why);
     run.field_tables();
     run.service_tables();
@@ -116,6 +134,8 @@ struct Run<'a> {
     page: &'a Page,
     iface: &'a Interface,
     id: InterfaceId,
+    /// The interface found and those related to it by `extends`, compared together.
+    family: Vec<InterfaceId>,
     report: Report,
     /// `(file, header line)` of every spec row compared with the page.
     compared: BTreeSet<(String, usize)>,
@@ -155,7 +175,9 @@ impl Run<'_> {
         if let Some(at) = &at {
             self.compared.insert((at.file.clone(), self.header_line(&at.file, at.line)));
         }
-        self.report.matched = Some(Matched { interface: self.iface.name.clone(), scenes, at, why });
+        let related =
+            self.family.iter().skip(1).filter_map(|id| self.spec.interfaces.get(*id)).map(|i| i.name.clone()).collect();
+        self.report.matched = Some(Matched { interface: self.iface.name.clone(), related, scenes, at, why });
     }
 
     fn differ(&mut self, table: &Table, what: String, spec: Option<Location>, fix: String) {
@@ -218,8 +240,19 @@ impl Run<'_> {
     /// tables, in order) against the interface's.
     fn fields(&mut self, tables: &[&Table], response: bool) {
         let Some(first) = tables.first().copied() else { return };
-        let ours: &[Field] = if response { &self.iface.response } else { &self.iface.fields };
-        let rows = self.sources.field_rows(&self.iface.name, response);
+        let spec = self.spec;
+        let mut ours: Vec<&Field> = Vec::new();
+        let mut rows = BTreeMap::new();
+        for iface in self.family.iter().filter_map(|id| spec.interfaces.get(*id)) {
+            for field in if response { &iface.response } else { &iface.fields } {
+                if !ours.iter().any(|f| f.wire == field.wire) {
+                    ours.push(field);
+                }
+            }
+            for (wire, row) in self.sources.field_rows(&iface.name, response) {
+                rows.entry(wire).or_insert(row);
+            }
+        }
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut previous: Option<Location> = None;
         for pf in page_fields(tables) {
@@ -227,8 +260,8 @@ impl Run<'_> {
             if pf.name.is_empty() || !seen.insert(pf.name) {
                 continue;
             }
-            let exact = ours.iter().find(|f| f.wire == pf.name);
-            let field = exact.or_else(|| ours.iter().find(|f| f.wire.eq_ignore_ascii_case(pf.name)));
+            let exact = ours.iter().copied().find(|f| f.wire == pf.name);
+            let field = exact.or_else(|| ours.iter().copied().find(|f| f.wire.eq_ignore_ascii_case(pf.name)));
             let Some(field) = field else {
                 let mut row = format!(
                     "[[{}]]\nwire = {}\n{}",
@@ -509,7 +542,7 @@ impl Run<'_> {
     fn service_tables(&mut self) {
         let page = self.page;
         let spec = self.spec;
-        let ours: Vec<&Service> = spec.services.iter().filter(|s| s.interface == self.id).collect();
+        let ours: Vec<&Service> = spec.services.iter().filter(|s| self.family.contains(&s.interface)).collect();
         let mut listed: BTreeSet<String> = BTreeSet::new();
         for table in page.tables.iter().filter(|t| t.kind == Kind::Services) {
             self.services(table, &ours, &mut listed);

@@ -123,6 +123,21 @@ impl<'a> Sources<'a> {
             .find_map(|(file, doc)| doc.field_group.iter().find(|g| g.name.get_ref() == name).map(|g| (*file, g)))
     }
 
+    /// The interfaces that `extends` interface `name`, and the one it extends.
+    pub fn related(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (_, doc) in &self.docs {
+            let Some(def) = doc.interface.as_ref().map(Spanned::get_ref) else { continue };
+            let parent = def.extends.as_ref().map(|e| e.get_ref().as_str());
+            if parent == Some(name) {
+                out.push(def.name.get_ref().clone());
+            } else if def.name.get_ref() == name {
+                out.extend(parent.map(str::to_owned));
+            }
+        }
+        out
+    }
+
     /// Where interface `name`'s `[interface]` table is.
     pub fn interface_at(&self, name: &str) -> Option<Location> {
         let (file, def, _) = self.interface(name)?;

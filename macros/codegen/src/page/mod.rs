@@ -54,6 +54,9 @@ impl Verdict {
 pub struct Matched {
     /// The interface's spec name.
     pub interface: String,
+    /// Interfaces that `extend` it or that it extends, documented on the same page and compared
+    /// with it (the web Refund page's apply-refund service).
+    pub related: Vec<String>,
     /// The scenes listing it.
     pub scenes: Vec<String>,
     /// Its `[interface]` table.
@@ -159,7 +162,9 @@ impl fmt::Display for Report {
         match (&self.matched, &self.unmatched) {
             (Some(m), _) => {
                 let at = m.at.as_ref().map(|a| format!(" ({a})")).unwrap_or_default();
-                writeln!(f, "interface: {}{at}, scene {} — {}", m.interface, m.scenes.join(" / "), m.why)?;
+                let related =
+                    if m.related.is_empty() { String::new() } else { format!(" with {}", m.related.join(", ")) };
+                writeln!(f, "interface: {}{at}{related}, scene {} — {}", m.interface, m.scenes.join(" / "), m.why)?;
             }
             (None, Some(why)) => writeln!(f, "interface: none of the spec's — {why}")?,
             (None, None) => {}
