@@ -42,6 +42,8 @@ pub fn compare(spec: &Spec, sources: &Sources<'_>, page: &Page) -> Report {
         }
     }
     let mut run = Run {
+        pay_scene_rows: values_by_service(page, Kind::PayScenes, Column::PayScene),
+        lang_rows: values_by_service(page, Kind::Langs, Column::Lang),
         spec,
         sources,
         page,
@@ -136,6 +138,10 @@ struct Run<'a> {
     id: InterfaceId,
     /// The interface found and those related to it by `extends`, compared together.
     family: Vec<InterfaceId>,
+    /// The page's pay_scene table, by service.
+    pay_scene_rows: BTreeMap<&'a str, Vec<String>>,
+    /// The page's lang table, by service.
+    lang_rows: BTreeMap<&'a str, Vec<String>>,
     report: Report,
     /// `(file, header line)` of every spec row compared with the page.
     compared: BTreeSet<(String, usize)>,
@@ -253,6 +259,7 @@ impl Run<'_> {
                 rows.entry(wire).or_insert(row);
             }
         }
+        let file = self.sources.interface_at(&self.iface.name).map(|l| l.file).unwrap_or_default();
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut previous: Option<Location> = None;
         for pf in page_fields(tables) {
@@ -273,7 +280,6 @@ impl Run<'_> {
                     row.push_str("\nrequired = true");
                 }
                 row.push_str(&format!("\ndoc = {}", fix::doc(pf.description)));
-                let file = self.sources.interface_at(&self.iface.name).map(|l| l.file).unwrap_or_default();
                 self.differ(
                     table,
                     format!(
@@ -563,6 +569,12 @@ impl Run<'_> {
 
     fn services(&mut self, table: &Table, ours: &[&Service], listed: &mut BTreeSet<String>) {
         let spec = self.spec;
+        // A new row goes after the row above it on the page, or after the spec's last row.
+        let last = ours.last().and_then(|s| self.sources.service(&s.wire)).map(|(f, d)| {
+            let e = self.sources.row_extent(f, &self.sources.of(f, &d.name));
+            Location { file: e.at.file, line: e.last }
+        });
+        let file = last.as_ref().map(|l| l.file.clone()).unwrap_or_default();
         let mut previous: Option<Location> = None;
         for (name, pay_types, wallets, doc) in merged_services(table) {
             listed.insert(name.clone());
@@ -587,11 +599,6 @@ impl Run<'_> {
                     continue;
                 }
                 let snippet = self.new_service(&name, &pay_types, &wallets, &doc);
-                let last = ours.last().and_then(|s| self.sources.service(&s.wire)).map(|(f, d)| {
-                    let e = self.sources.row_extent(f, &self.sources.of(f, &d.name));
-                    Location { file: e.at.file, line: e.last }
-                });
-                let file = last.as_ref().map(|l| l.file.clone()).unwrap_or_default();
                 self.differ(
                     table,
                     format!(
@@ -685,13 +692,15 @@ impl Run<'_> {
         }
         row.push_str(&format!("\nwallets = {}", fix::list(wallets)));
         let pay_scenes = self
-            .page_values(Kind::PayScenes, Column::PayScene, name)
+            .pay_scene_rows
+            .get(name)
+            .cloned()
             .or_else(|| self.common(|s| s.pay_scenes.clone(), self.spec.builtin.pay_scene));
         if let Some(p) = pay_scenes.filter(|p| !p.is_empty()) {
             row.push_str(&format!("\npay_scenes = {}", fix::list(&p)));
         }
-        if let Some(langs) = self.page_values(Kind::Langs, Column::Lang, name) {
-            row.push_str(&format!("\nlangs = {}", fix::list(&langs)));
+        if let Some(langs) = self.lang_rows.get(name) {
+            row.push_str(&format!("\nlangs = {}", fix::list(langs)));
         }
         let notifications =
             most_common(self.spec.services.iter().filter(|s| s.interface == self.id).map(|s| s.notifications))
@@ -703,13 +712,6 @@ impl Run<'_> {
         }
         row.push_str(&format!("\ndoc = {}", fix::doc(doc)));
         row
-    }
-
-    /// The values a pay_scene or lang table of the page gives `service`.
-    fn page_values(&self, kind: Kind, column: Column, service: &str) -> Option<Vec<String>> {
-        self.page.tables.iter().filter(|t| t.kind == kind).find_map(|t| {
-            t.rows.iter().find(|r| t.cell(r, Column::Service) == service).map(|r| values(t.cell(r, column)))
-        })
     }
 
     /// The value list most of the interface's rows have (their default), as wire text.
@@ -917,6 +919,17 @@ impl Run<'_> {
         }
         self.report.assumptions = out;
     }
+}
+
+/// The values the page's tables of `kind` give each service (the first row naming it).
+fn values_by_service(page: &Page, kind: Kind, column: Column) -> BTreeMap<&str, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for table in page.tables.iter().filter(|t| t.kind == kind) {
+        for row in &table.rows {
+            out.entry(table.cell(row, Column::Service)).or_insert_with(|| values(table.cell(row, column)));
+        }
+    }
+    out
 }
 
 /// A service table's rows, merged: a row with an empty service cell continues the row above
