@@ -31,11 +31,16 @@ pub enum Status {
     InvalidRequest,
     /// A step of `eftpay demo` did not check out.
     DemoFailed,
+    /// `eftpay spec check`: the page and the spec differ. The check exits like `diff` (0 same,
+    /// 1 different, 2 trouble), so its two failures share the numbers of the statuses above.
+    PageDiffers,
+    /// `eftpay spec check`: the page or the spec could not be read.
+    PageUnreadable,
 }
 
 impl Status {
     /// Every status, in the order `--help` lists them.
-    const ALL: [Status; 8] = [
+    const ALL: [Status; 10] = [
         Status::Ok,
         Status::VerificationFailed,
         Status::Usage,
@@ -44,6 +49,8 @@ impl Status {
         Status::Gateway,
         Status::InvalidRequest,
         Status::DemoFailed,
+        Status::PageDiffers,
+        Status::PageUnreadable,
     ];
 
     /// The process exit code.
@@ -57,6 +64,8 @@ impl Status {
             Status::Gateway => 5,
             Status::InvalidRequest => 6,
             Status::DemoFailed => 7,
+            Status::PageDiffers => 1,
+            Status::PageUnreadable => 2,
         }
     }
 
@@ -85,6 +94,11 @@ impl Status {
                 "invalid request: it breaks the spec's rules, each listed by the flag to fix; nothing was sent"
             }
             Status::DemoFailed => "demo: a step of the payment flow did not check out (the output says which and why)",
+            Status::PageDiffers => {
+                "spec check: the page and the spec differ, or the page describes no interface of the spec (each \
+                 difference is listed with its TOML fix)"
+            }
+            Status::PageUnreadable => "spec check: the page or the spec could not be read (the message says what)",
         }
     }
 }

@@ -102,6 +102,15 @@ pub enum Failure {
         /// The filter as given.
         filter: String,
     },
+    /// `eftpay spec check`: the page or the spec could not be read; says what.
+    #[error("{0}")]
+    PageUnreadable(String),
+    /// `eftpay spec check`: the page and the spec differ (the report is on stdout).
+    #[error("{}", page_differs(*differences))]
+    PageDiffers {
+        /// How many differences; none when the page describes no interface of the spec.
+        differences: usize,
+    },
     /// A scene the spec does not have.
     #[error("--scene {scene} is not a scene of the spec; its scenes are: {known}")]
     UnknownScene {
@@ -132,6 +141,13 @@ fn not_configured(missing: &[&'static str]) -> String {
     )
 }
 
+fn page_differs(differences: usize) -> String {
+    match differences {
+        0 => String::from("the page describes no interface of the spec (the report above says why)"),
+        n => format!("the page and the spec differ: {n} difference(s), each with its TOML fix above"),
+    }
+}
+
 impl Failure {
     /// The exit status scripts see.
     pub fn status(&self) -> Status {
@@ -156,6 +172,8 @@ impl Failure {
             Failure::WriteOutput(_) => Status::OutputFailed,
             Failure::Gateway(_) | Failure::Runtime(_) | Failure::Remote(_) => Status::Gateway,
             Failure::Invalid(_) => Status::InvalidRequest,
+            Failure::PageDiffers { .. } => Status::PageDiffers,
+            Failure::PageUnreadable(_) => Status::PageUnreadable,
         }
     }
 }

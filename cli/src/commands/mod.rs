@@ -20,6 +20,7 @@ pub mod resend;
 pub mod sandbox;
 pub mod sign;
 pub mod spec;
+pub mod spec_check;
 pub mod trigger;
 pub mod verify_notify;
 

@@ -12,6 +12,9 @@ use crate::output;
 /// Options of `eftpay spec`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// What else `eftpay spec` does.
+    #[command(subcommand)]
+    pub action: Option<Action>,
     /// Only the services whose name (or Rust name) contains this text, ignoring case (`alipay`,
     /// `refund`, `qrcode`).
     #[arg(value_name = "FILTER", conflicts_with_all = ["wallets", "test_amounts"])]
@@ -26,6 +29,19 @@ pub struct Args {
     /// instead of the scenes and services.
     #[arg(long)]
     pub test_amounts: bool,
+}
+
+/// `eftpay spec`'s subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Compare one of eftPay's doc pages, saved as text, with the spec folder: print each
+    /// difference with the spec line stating our side and the TOML that brings the spec in line.
+    ///
+    /// Reads the page's endpoint and pipe tables (fields, services, pay_scenes, langs, test
+    /// amounts, object sections; English or Chinese), finds the interface it describes, and lists
+    /// the spec's [assume]s the page leaves open. Exits like diff: 0 the page agrees, 1 it
+    /// differs (or describes no interface), 2 the page or the spec could not be read.
+    Check(super::spec_check::Args),
 }
 
 /// What `eftpay spec` lists.
@@ -64,11 +80,15 @@ impl From<&Args> for Options {
     }
 }
 
-/// Prints the listing asked for.
+/// Prints the listing asked for, or runs `eftpay spec check`.
 ///
 /// # Errors
-/// The filter matches no service, or stdout is closed.
+/// The filter matches no service, stdout is closed, or (check) the page differs from the spec
+/// or cannot be read.
 pub fn run(catalog: &'static Catalog, args: &Args) -> Result<(), Failure> {
+    if let Some(Action::Check(check)) = &args.action {
+        return super::spec_check::run(check);
+    }
     output::print(&render(catalog, &Options::from(args))?)
 }
 

@@ -8,13 +8,15 @@
 //! `CARGO_MANIFEST_DIR`; it also expands [`vocabulary_check`] for the runtime.
 //!
 //! Pipeline: [`source`] reads files → `schema` parses the TOML shape → `resolve` checks
-//! cross-references into the [`model`] → `emit` writes tokens.
+//! cross-references into the [`model`] → `emit` writes tokens. Beside it, [`page`] compares one
+//! of eftPay's doc pages with the spec (`eftpay spec check PAGE`).
 
 pub mod diagnostic;
 mod emit;
 mod keywords;
 pub mod model;
 mod names;
+pub mod page;
 mod resolve;
 mod schema;
 pub mod source;

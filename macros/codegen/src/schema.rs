@@ -256,6 +256,10 @@ pub struct FieldDef {
     pub max: Option<Spanned<i64>>,
     pub doc: Option<Text>,
     pub rust: Option<Text>,
+    /// The one of eftPay's pages that lists this row, where the interface folds several pages
+    /// into one (the web scene's web and wap pages): `page = "wap"`. The page checker does not
+    /// expect the row on the other pages.
+    pub page: Option<Text>,
 }
 
 /// `{ field = "payType", is = ["ATOME"] }`: a condition on a sibling enum field.
