@@ -110,9 +110,11 @@ fn connections_allowed() -> usize {
     usize::try_from(limit / 4 * 3).unwrap_or(usize::MAX).clamp(1, MAX_CONNECTIONS_CEILING)
 }
 
+/// The soft open-file limit (`u64::MAX` when unlimited); `None` where there is none to read,
+/// and then the common 1024 is assumed.
 #[cfg(unix)]
 fn open_file_limit() -> Option<u64> {
-    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+    Some(rustix::process::getrlimit(rustix::process::Resource::Nofile).current.unwrap_or(u64::MAX))
 }
 
 #[cfg(not(unix))]
@@ -366,3 +368,27 @@ impl fmt::Display for BodyTooSlow {
 }
 
 impl Error for BodyTooSlow {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_cap_above_the_open_file_limit_is_lowered_below_it() {
+        let allowed = connections_allowed();
+        let asked = SandboxConfig { max_connections: Some(usize::MAX), ..SandboxConfig::default() };
+        assert_eq!(Limits::of(&asked).max_connections, allowed);
+        let unset = SandboxConfig::default();
+        assert_eq!(Limits::of(&unset).max_connections, allowed);
+        assert!(allowed <= MAX_CONNECTIONS_CEILING);
+        if let Some(limit) = open_file_limit() {
+            assert!((allowed as u64) < limit.max(2), "{allowed} connections leave no descriptor for anything else");
+        }
+    }
+
+    #[test]
+    fn a_cap_of_zero_still_serves_one_connection() {
+        let zero = SandboxConfig { max_connections: Some(0), ..SandboxConfig::default() };
+        assert_eq!(Limits::of(&zero).max_connections, 1);
+    }
+}
