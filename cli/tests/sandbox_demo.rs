@@ -218,6 +218,39 @@ fn sandbox_stops_on_sigterm_after_answering_the_request_in_flight() {
     assert!(stderr_of(running).contains("SIGTERM: stopping once the requests in flight are answered"));
 }
 
+#[cfg(unix)]
+#[test]
+fn sandbox_stops_on_sigterm_though_clients_never_finish_their_requests() {
+    let (mut running, banner) = start_sandbox(&["--addr", "127.0.0.1:0"]);
+    let root = root_of(&banner);
+    let authority = root.trim_start_matches("http://").to_owned();
+    // One client stops half-way through its headers, another half-way through its body.
+    let mut headers = TcpStream::connect(&authority).unwrap();
+    headers.write_all(format!("POST /VMP/x HTTP/1.1\r\nHost: {authority}\r\n").as_bytes()).unwrap();
+    let mut body = TcpStream::connect(&authority).unwrap();
+    let endpoint = CATALOG.interfaces.iter().find_map(|i| i.endpoint).unwrap();
+    let head = format!(
+        "POST /VMP{endpoint} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    body.write_all(head.as_bytes()).unwrap();
+    // Answered after both were accepted, so both are being served when the signal comes.
+    assert!(http(&root, "GET", "/control/faults", None, "").unwrap().starts_with("HTTP/1.1 200"));
+
+    let kill = Command::new("kill").args(["-TERM", &running.0.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    // The sandbox states 5 s for the requests in flight; its header and body timeouts (30 s)
+    // are not what may end this wait.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "stuck clients kept the sandbox running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "{status}");
+}
+
 #[test]
 fn sandbox_listens_on_a_host_name_and_answers_to_it() {
     let (running, banner) = start_sandbox(&["--addr", "localhost:0"]);

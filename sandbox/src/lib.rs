@@ -35,6 +35,7 @@ mod pay_page;
 mod purposes;
 pub mod remote;
 mod reply;
+mod server;
 mod state;
 mod store;
 mod time_window;
@@ -55,6 +56,7 @@ pub use codes::Refusal;
 pub use faults::Faults;
 pub use notifier::{Delivery, DeliveryOutcome};
 pub use outgoing::Sent;
+pub use server::MAX_CONNECTIONS_CEILING;
 pub use state::{Order, OrderState, Refund, RefundState};
 
 use crate::background::Background;
@@ -135,6 +137,20 @@ pub struct SandboxConfig {
     pub notification_backoff: Duration,
     /// How long an applied refund stays accepted before it finishes.
     pub apply_refund_delay: Duration,
+    /// How long a connection may take, from being ready for a request (accepted, or its previous
+    /// answer sent), to send that request's headers: so also how long a kept-alive connection
+    /// may stay idle before it is closed.
+    pub header_timeout: Duration,
+    /// How long a request's body may take to arrive after its headers; a body later than this
+    /// fails to read and the request is refused.
+    pub body_timeout: Duration,
+    /// The most connections kept open; at the cap, the oldest one not answering a request is
+    /// closed to make room for a new one. `None`: three quarters of the process's open-file limit
+    /// (`ulimit -n`), at most [`MAX_CONNECTIONS_CEILING`]; a larger number is lowered to that.
+    pub max_connections: Option<usize>,
+    /// How long stopping waits for the requests being answered; connections still open then are
+    /// closed, so [`Sandbox::shutdown`] returns within about this long.
+    pub shutdown_timeout: Duration,
 }
 
 impl std::fmt::Debug for SandboxConfig {
@@ -151,6 +167,10 @@ impl std::fmt::Debug for SandboxConfig {
             .field("notification_attempts", &self.notification_attempts)
             .field("notification_backoff", &self.notification_backoff)
             .field("apply_refund_delay", &self.apply_refund_delay)
+            .field("header_timeout", &self.header_timeout)
+            .field("body_timeout", &self.body_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .finish()
     }
 }
@@ -168,6 +188,10 @@ impl Default for SandboxConfig {
             notification_attempts: 8,
             notification_backoff: Duration::from_secs(1),
             apply_refund_delay: Duration::from_millis(500),
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_connections: None,
+            shutdown_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -384,13 +408,7 @@ impl Sandbox {
             .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), cross_site::refuse_other_origins))
             .with_state(Arc::clone(&shared));
         let (shutdown, signal) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = signal.await;
-                })
-                .await;
-        });
+        let server = tokio::spawn(server::serve(listener, app, server::Limits::of(&shared.config), signal));
         Ok(Sandbox { shared, generated_secret, addr, shutdown: Some(shutdown), server: Some(server) })
     }
 
@@ -508,8 +526,10 @@ impl Sandbox {
         lock(&self.shared.sent).iter().cloned().collect()
     }
 
-    /// Stops serving, waits for the requests being answered, and stops the deliveries and
-    /// applied refunds still under way (a data file keeps what they owe for the next start).
+    /// Stops serving, waits for the requests being answered (at most
+    /// [`SandboxConfig::shutdown_timeout`]; connections still open then are closed), and stops
+    /// the deliveries and applied refunds still under way (a data file keeps what they owe for
+    /// the next start).
     pub async fn shutdown(mut self) {
         self.stop().await;
     }

@@ -4,18 +4,27 @@
 //! service's wallets and paying records the one chosen. After paying, an order with a
 //! synchronous return sends the payer's browser to its return address with the signed return,
 //! as a form POST.
+//!
+//! Every response forbids framing (`X-Frame-Options: DENY`, CSP `frame-ancestors 'none'`), so
+//! no other site can overlay the Pay button (clickjacking), and carries a content security
+//! policy allowing exactly what the page is made of: its one `<style>` block and, on the page
+//! that carries the payer back, its one line of script, each by hash; forms that post only back
+//! to the sandbox (or, carrying the payer back, to the return address's origin); nothing loaded
+//! from anywhere (the QR code is inline SVG). An injected tag or script would not run.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use base64::Engine as _;
 use eftpay::catalog::Catalog;
 use eftpay::rules::{Concept, Meaning};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::control::settle;
 use crate::outgoing::{Fact, Facts, Sealed, compose};
@@ -25,7 +34,53 @@ use crate::{Shared, cross_site};
 
 /// The pay page: GET shows the order, POST acts on it.
 pub fn routes() -> Router<Arc<Shared>> {
-    Router::new().route(&format!("{GATEWAY_ROOT}{PAY_PAGE}"), get(show).post(act))
+    Router::new()
+        .route(&format!("{GATEWAY_ROOT}{PAY_PAGE}"), get(show).post(act))
+        .layer(axum::middleware::map_response(forbid_framing))
+}
+
+/// The page's style sheet: the content of its one `<style>` element, allowed by its hash.
+const STYLE: &str = "
+body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 2rem auto; padding: 0 1rem; color: #1d2430; }
+header { font-size: .8rem; letter-spacing: .08em; text-transform: uppercase; color: #7a8494; }
+.amount { font-size: 2.4rem; font-weight: 600; margin: .5rem 0 1rem; }
+dl { display: grid; grid-template-columns: auto 1fr; gap: .3rem 1rem; } dt { color: #7a8494; } dd { margin: 0; }
+.qr svg { width: 180px; height: 180px; margin: 1rem 0; }
+button { font-size: 1rem; padding: .6rem 1.2rem; margin-right: .5rem; border-radius: .4rem; border: 1px solid #c5ccd6; background: #fff; }
+button.pay { background: #0b6bcb; color: #fff; border-color: #0b6bcb; }
+";
+
+/// The one script of the page that carries the payer back: it submits the return form.
+const SUBMIT_RETURN: &str = r#"document.getElementById("return").submit();"#;
+
+/// A CSP source allowing an inline element by its content's SHA-256.
+fn hash_source(content: &str) -> String {
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(content.as_bytes())))
+}
+
+/// The policy of a page: only its style sheet, only the given script (if any), forms posting
+/// only to `form_action`, nothing loaded, never framed.
+fn policy(script: Option<&str>, form_action: &str) -> String {
+    static STYLE_SOURCE: LazyLock<String> = LazyLock::new(|| hash_source(STYLE));
+    let script = script.map_or_else(String::new, |s| format!(" script-src {};", hash_source(s)));
+    format!(
+        "default-src 'none'; style-src {style};{script} form-action {form_action}; base-uri 'none'; \
+         frame-ancestors 'none'",
+        style = *STYLE_SOURCE,
+    )
+}
+
+/// Adds the headers every pay page response carries; a page that set its own policy (the one
+/// carrying the payer back) keeps it.
+async fn forbid_framing(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(own) = HeaderValue::from_str(&policy(None, "'self'"))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, own);
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -68,7 +123,7 @@ async fn act(State(shared): State<Arc<Shared>>, Form(action): Form<Action>) -> R
     let wallet = action.wallet.as_deref().filter(|w| !w.is_empty() && to == OrderState::Paid);
     match settle(&shared, &action.order, to, wallet) {
         Ok(order) if to == OrderState::Paid => match (&order.return_url, sync_return(&shared, &order)) {
-            (Some(url), Some(back)) => Html(return_form(&shared, &order, url, &back)).into_response(),
+            (Some(url), Some(back)) => return_form(&shared, &order, url, &back),
             _ => Html(layout(
                 "Paid",
                 &format!("<p id=\"result\">Paid {}. You can close this page.</p>", escape(&money(&order))),
@@ -190,8 +245,9 @@ fn sync_return(shared: &Shared, order: &Order) -> Option<Sealed> {
 }
 
 /// The page that carries the payer to the return address: a form of the signed synchronous
-/// return, submitted by script, or by the payer's click without script.
-fn return_form(shared: &Shared, order: &Order, url: &str, back: &Sealed) -> String {
+/// return, submitted by script, or by the payer's click without script. Its policy lets the form
+/// post to the return address's origin and runs that one script.
+fn return_form(shared: &Shared, order: &Order, url: &str, back: &Sealed) -> Response {
     shared.record(back.interface.name, back.interface.encoding, &back.body(back.interface.encoding));
     let mut inputs = String::new();
     for (name, value) in back.pairs() {
@@ -202,11 +258,19 @@ fn return_form(shared: &Shared, order: &Order, url: &str, back: &Sealed) -> Stri
 <form id="return" method="post" action="{url}">
 {inputs}<button id="continue">Continue to the shop</button>
 </form>
-<script>document.getElementById("return").submit();</script>"#,
+<script>{SUBMIT_RETURN}</script>"#,
         money = escape(&money(order)),
         url = escape(url),
     );
-    layout("Paid", &body)
+    let mut response = Html(layout("Paid", &body)).into_response();
+    // The spec's validator accepted the return address as a URL; one without an origin (which
+    // it would not accept) gets no form-action at all rather than a page that cannot go back.
+    let origin = reqwest::Url::parse(url).ok().map(|u| u.origin()).filter(|o| o.is_tuple());
+    let form_action = origin.map_or_else(|| "*".to_owned(), |o| o.ascii_serialization());
+    if let Ok(policy) = HeaderValue::from_str(&policy(Some(SUBMIT_RETURN), &form_action)) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
 fn qr_svg(text: &str) -> String {
@@ -221,15 +285,7 @@ fn layout(title: &str, body: &str) -> String {
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 26rem; margin: 2rem auto; padding: 0 1rem; color: #1d2430; }}
-header {{ font-size: .8rem; letter-spacing: .08em; text-transform: uppercase; color: #7a8494; }}
-.amount {{ font-size: 2.4rem; font-weight: 600; margin: .5rem 0 1rem; }}
-dl {{ display: grid; grid-template-columns: auto 1fr; gap: .3rem 1rem; }} dt {{ color: #7a8494; }} dd {{ margin: 0; }}
-.qr svg {{ width: 180px; height: 180px; margin: 1rem 0; }}
-button {{ font-size: 1rem; padding: .6rem 1.2rem; margin-right: .5rem; border-radius: .4rem; border: 1px solid #c5ccd6; background: #fff; }}
-button.pay {{ background: #0b6bcb; color: #fff; border-color: #0b6bcb; }}
-</style></head>
+<style>{STYLE}</style></head>
 <body><header>eftPay sandbox — not a real payment</header><h1>{title}</h1>
 {body}
 </body></html>"#,

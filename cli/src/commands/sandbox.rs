@@ -4,6 +4,7 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use eftpay::Credentials;
 use eftpay::catalog::Catalog;
@@ -71,8 +72,13 @@ fn log_events() {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
 }
 
+/// What is left, after the sandbox has stopped, for the runtime's own threads (a notification's
+/// DNS lookup still running) before the process exits regardless.
+const RUNTIME_STOP: Duration = Duration::from_secs(1);
+
 /// Runs the sandbox until Ctrl-C or SIGTERM, then stops once the requests in flight are
-/// answered (a second signal stops it at once).
+/// answered — within the sandbox's shutdown timeout, plus [`RUNTIME_STOP`] — (a second signal
+/// stops it at once).
 ///
 /// # Errors
 /// Half-configured credentials, an address that cannot be bound, an unusable data file.
@@ -81,7 +87,7 @@ pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> 
     // and they are printed (they are the sandbox's own, not eftPay's).
     let chosen = input::optional_credentials_from_env(env)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Failure::Runtime)?;
-    runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         // Listening for the signals starts before anything is served, so an early one is not lost.
         let mut stop = StopSignals::listen().map_err(Failure::Runtime)?;
         // Logging starts before the sandbox does: with a data file it resumes deliveries owed
@@ -94,14 +100,18 @@ pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> 
         print_banner(args, &sandbox, chosen.is_some())?;
         let signal = stop.next().await;
         output::note(&format!(
-            "{signal}: stopping once the requests in flight are answered ({signal} again stops now)"
+            "{signal}: stopping once the requests in flight are answered, within {:?} ({signal} again stops now)",
+            SandboxConfig::default().shutdown_timeout
         ));
         tokio::select! {
             () = sandbox.shutdown() => {}
             _ = stop.next() => output::note("stopped without waiting for the requests in flight"),
         }
         Ok(())
-    })
+    });
+    // Dropping a runtime would wait for its blocking threads without end.
+    runtime.shutdown_timeout(RUNTIME_STOP);
+    outcome
 }
 
 /// Starts the sandbox on the first of the resolved addresses that can be bound.
@@ -162,9 +172,10 @@ fn print_banner(args: &Args, sandbox: &Sandbox, chose_credentials: bool) -> Resu
          curl -X POST {json} {root}/control/orders/<eft_trade_no>/pay   # or fail, cancel, expire\n  \
          curl {root}/control/orders   curl {root}/control/deliveries\n  \
          curl -X POST {json} -d '{faults}' {root}/control/faults\n\
-         Data: {data}\nCtrl-C (or SIGTERM) stops it once the requests in flight are answered.\n",
+         Data: {data}\nCtrl-C (or SIGTERM) stops it once the requests in flight are answered (within {grace:?}).\n",
         base = sandbox.base_url(),
         key = credentials.user_confirm_key,
+        grace = SandboxConfig::default().shutdown_timeout,
         data = args
             .data
             .as_ref()

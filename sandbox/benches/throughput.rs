@@ -1,0 +1,370 @@
+//! Place-order throughput of the sandbox, against a minimal axum gateway doing the same work
+//! (parse the JSON, verify its SHA-256 sign, book the order in a `HashMap`, answer signed JSON),
+//! measured in the same run over loopback with 64 keep-alive connections — in memory and with a
+//! data file.
+//!
+//! ```text
+//! cargo bench -p eftpay-sandbox --bench throughput
+//! EFTPAY_BENCH_ORDERS=1000000 EFTPAY_BENCH_WINDOW=100000 cargo bench -p eftpay-sandbox --bench throughput
+//! EFTPAY_BENCH_GATEWAYS=baseline,memory cargo bench -p eftpay-sandbox --bench throughput
+//! ```
+//!
+//! - `EFTPAY_BENCH_ORDERS`: orders placed on each gateway (default 4,000: under two minutes on
+//!   two shared cores with today's data file, the slow one);
+//! - `EFTPAY_BENCH_WINDOW`: orders per reported window (default a quarter of the orders), so a
+//!   rate or a cost that grows with the orders kept shows as a trend down the windows;
+//! - `EFTPAY_BENCH_GATEWAYS`: which of `baseline`, `memory`, `file` to run (default all three).
+//!
+//! Each request body is signed with the SDK's typed API before its window starts, with a unique
+//! `out_trade_no`, so the load client spends nothing on signing; each reply is checked to say
+//! the order was accepted. Each gateway runs on a runtime of its own (2 worker threads) and the
+//! load client on another: **server CPU** is the CPU time of the gateway runtime's threads,
+//! **load client** that of the client runtime's (from `/proc/self/task/*/stat`), **process**
+//! that of the whole process (`/proc/self/stat`); each per order, in milliseconds. Linux only
+//! (`/proc`). CPU time is counted in clock ticks, taken to be Linux's `USER_HZ` of 100 a
+//! second: a window's CPU figure is only as good as the 10 ms ticks it spans, so the short
+//! default run shows trends, and flatness runs want windows of 100,000 orders.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)] // bench code
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use eftpay::rules::{Concept, Meaning};
+use eftpay::wire::{OutgoingField, OutgoingFields};
+use eftpay::{Amount, CATALOG, Credentials, IntoRequest, ReceivedFields, Request, SystemClock, services, wallets};
+use eftpay::{Clock as _, catalog::InterfaceInfo};
+use eftpay_sandbox::{Sandbox, SandboxConfig};
+use http_body_util::{BodyExt as _, Full};
+
+/// Concurrent connections of the load client.
+const CONNECTIONS: usize = 64;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().map_or(default, |v| v.replace('_', "").parse().expect("a whole number"))
+}
+
+/// The order every request places (with its own `out_trade_no`), as a merchant writes it.
+fn place_order(out_trade_no: String) -> impl Request {
+    services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new(out_trade_no),
+        "bench",
+    )
+    .return_url("https://merchant.example/r")
+    .into_request()
+}
+
+fn endpoint_of<R: Request>(_: &R) -> &'static str {
+    R::ENDPOINT
+}
+
+fn interface_of<R: Request>(_: &R) -> &'static InterfaceInfo {
+    R::INFO
+}
+
+/// Signed JSON bodies of orders `from..to`, numbered under `prefix`.
+fn signed_bodies(credentials: &Credentials, prefix: &str, from: usize, to: usize) -> Vec<Bytes> {
+    let now = SystemClock.now();
+    (from..to)
+        .map(|i| Bytes::from(eftpay::wire::signed_json(&place_order(format!("{prefix}{i}")), credentials, now).json))
+        .collect()
+}
+
+/// `"name":"value"` of the reply's return status meaning accepted: a reply containing it
+/// accepted the order.
+fn accepted_marker(interface: &InterfaceInfo) -> String {
+    let field = interface.response.iter().find(|f| f.concept == Some(Concept::ReturnStatus)).unwrap();
+    let code = CATALOG.code(Meaning::Accepted).unwrap();
+    format!("\"{}\":\"{}\"", field.wire, code.wire)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline gateway.
+
+struct Baseline {
+    credentials: Credentials,
+    interface: &'static InterfaceInfo,
+    orders: Mutex<HashMap<String, u64>>,
+    next: AtomicU64,
+}
+
+impl Baseline {
+    fn wire(&self, concept: Concept) -> Option<&'static str> {
+        self.interface.response.iter().find(|f| f.concept == Some(concept)).map(|f| f.wire)
+    }
+
+    fn request_wire(&self, concept: Concept) -> &'static str {
+        self.interface.fields_for(concept).next().unwrap().wire
+    }
+}
+
+async fn baseline_place(State(gateway): State<Arc<Baseline>>, body: Bytes) -> String {
+    let fields = ReceivedFields::from_json_bytes(&body).unwrap();
+    eftpay::verify::verify_fields(&fields, &gateway.credentials.secret).unwrap();
+    let out_trade_no = fields.text(gateway.request_wire(Concept::OutTradeNo)).unwrap().to_owned();
+    let eft = {
+        let mut orders = gateway.orders.lock().unwrap();
+        let next = gateway.next.fetch_add(1, Ordering::Relaxed);
+        *orders.entry(out_trade_no.clone()).or_insert(next)
+    };
+    let mut reply = vec![
+        (Concept::ReturnStatus, CATALOG.code(Meaning::Accepted).unwrap().wire.to_owned()),
+        (Concept::OutTradeNo, out_trade_no),
+        (Concept::EftTradeNo, format!("{eft:020}")),
+        (Concept::UserConfirmKey, gateway.credentials.user_confirm_key.clone()),
+        (Concept::Time, SystemClock.now().to_compact()),
+    ];
+    reply.retain(|(concept, _)| gateway.wire(*concept).is_some());
+    let fields = reply
+        .into_iter()
+        .filter_map(|(concept, value)| Some(OutgoingField { name: gateway.wire(concept)?, value, nested: false }))
+        .collect();
+    OutgoingFields::from_fields(fields).signed_json(&gateway.credentials.secret)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring.
+
+/// A runtime whose threads' ids are kept, so their CPU time can be read.
+struct Measured {
+    runtime: tokio::runtime::Runtime,
+    threads: Arc<Mutex<Vec<String>>>,
+}
+
+impl Measured {
+    fn new(workers: usize) -> Measured {
+        let threads = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&threads);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .on_thread_start(move || {
+                if let Ok(link) = std::fs::read_link("/proc/thread-self") {
+                    seen.lock().unwrap().push(link.to_string_lossy().into_owned());
+                }
+            })
+            .build()
+            .unwrap();
+        Measured { runtime, threads }
+    }
+
+    /// CPU seconds used by the runtime's threads so far.
+    fn cpu(&self) -> f64 {
+        let threads = self.threads.lock().unwrap().clone();
+        threads.iter().filter_map(|t| cpu_seconds(&format!("/proc/{t}/stat"))).sum()
+    }
+}
+
+/// utime + stime of a `/proc/.../stat` file, in seconds.
+fn cpu_seconds(path: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // Fields after the command name (which may hold spaces) in parentheses; utime and stime are
+    // the 14th and 15th of the whole line, so the 12th and 13th after it.
+    let after = stat.rsplit_once(')')?.1;
+    let mut fields = after.split_whitespace().skip(11);
+    let utime: f64 = fields.next()?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+fn process_cpu() -> f64 {
+    cpu_seconds("/proc/self/stat").unwrap_or(0.0)
+}
+
+/// One window's figures.
+struct Window {
+    orders: usize,
+    seconds: f64,
+    server_cpu: f64,
+    client_cpu: f64,
+    process_cpu: f64,
+}
+
+impl Window {
+    fn rate(&self) -> f64 {
+        self.orders as f64 / self.seconds
+    }
+}
+
+/// Posts every body to `url` over `CONNECTIONS` keep-alive connections, each a bare hyper
+/// HTTP/1.1 connection (a pooling client costs more CPU per request than the minimal gateway
+/// itself); panics on a reply that did not accept its order.
+async fn load(url: Arc<str>, bodies: Arc<Vec<Bytes>>, accepted: Arc<str>) {
+    let uri: hyper::Uri = url.parse().unwrap();
+    let authority = uri.authority().unwrap().to_string();
+    let path = uri.path().to_owned();
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..CONNECTIONS {
+        let (authority, path, bodies, accepted, next) =
+            (authority.clone(), path.clone(), Arc::clone(&bodies), Arc::clone(&accepted), Arc::clone(&next));
+        clients.spawn(async move {
+            let stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+            tokio::spawn(connection);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(body) = bodies.get(i) else { break };
+                sender.ready().await.unwrap();
+                let request = hyper::Request::post(&path)
+                    .header(hyper::header::HOST, &authority)
+                    .header(hyper::header::CONTENT_TYPE, "application/json")
+                    .body(Full::new(body.clone()))
+                    .unwrap();
+                let reply = sender.send_request(request).await.expect("a reply");
+                let status = reply.status();
+                let text = reply.into_body().collect().await.expect("a reply body").to_bytes();
+                let text = String::from_utf8_lossy(&text);
+                assert!(status.is_success() && text.contains(&*accepted), "order {i} not accepted: {status} {text}");
+            }
+        });
+    }
+    while let Some(done) = clients.join_next().await {
+        done.unwrap();
+    }
+}
+
+/// Places `orders` orders on the gateway at `url`, in windows; prints and returns each window.
+fn run(
+    name: &str,
+    server: &Measured,
+    client: &Measured,
+    url: &str,
+    credentials: &Credentials,
+    orders: usize,
+    window: usize,
+) -> Vec<Window> {
+    let accepted: Arc<str> = accepted_marker(interface_of(&place_order("x".to_owned()))).into();
+    let url: Arc<str> = url.into();
+    let mut windows = Vec::new();
+    let mut from = 0;
+    while from < orders {
+        let to = (from + window).min(orders);
+        let bodies = Arc::new(signed_bodies(credentials, &format!("b{name}"), from, to));
+        let (server0, client0, process0) = (server.cpu(), client.cpu(), process_cpu());
+        let start = Instant::now();
+        client.runtime.block_on(load(Arc::clone(&url), bodies, Arc::clone(&accepted)));
+        let w = Window {
+            orders: to - from,
+            seconds: start.elapsed().as_secs_f64(),
+            server_cpu: server.cpu() - server0,
+            client_cpu: client.cpu() - client0,
+            process_cpu: process_cpu() - process0,
+        };
+        let per_order = |cpu: f64| cpu * 1000.0 / w.orders as f64;
+        println!(
+            "{name:>8} orders {from:>9}..{to:<9} {rate:>9.0} orders/s   CPU ms/order: server {server:.3}  load client \
+             {client:.3}  process {process:.3}",
+            rate = w.rate(),
+            server = per_order(w.server_cpu),
+            client = per_order(w.client_cpu),
+            process = per_order(w.process_cpu),
+        );
+        windows.push(w);
+        from = to;
+    }
+    windows
+}
+
+/// The totals of a run: orders per second, server CPU ms per order.
+fn totals(windows: &[Window]) -> (f64, f64) {
+    let orders: usize = windows.iter().map(|w| w.orders).sum();
+    let seconds: f64 = windows.iter().map(|w| w.seconds).sum();
+    let cpu: f64 = windows.iter().map(|w| w.server_cpu).sum();
+    (orders as f64 / seconds, cpu * 1000.0 / orders as f64)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; anything else asked of a harness-less bench is ignored.
+    let orders = env_number("EFTPAY_BENCH_ORDERS", 4_000).max(1);
+    let window = env_number("EFTPAY_BENCH_WINDOW", orders.div_ceil(4)).max(1);
+    let gateways = std::env::var("EFTPAY_BENCH_GATEWAYS").unwrap_or_else(|_| "baseline,memory,file".to_owned());
+    let gateways: Vec<&str> = gateways.split(',').map(str::trim).collect();
+    let credentials = Credentials::new("BENCH00001", "bench-secret");
+    let client = Measured::new(2);
+    println!(
+        "place-order throughput: {orders} orders per gateway, windows of {window}, {CONNECTIONS} connections, {} \
+         CPUs",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
+
+    let mut results: Vec<(&str, (f64, f64))> = Vec::new();
+    for gateway in gateways {
+        let server = Measured::new(2);
+        let windows = match gateway {
+            "baseline" => {
+                let interface = interface_of(&place_order("x".to_owned()));
+                let state = Arc::new(Baseline {
+                    credentials: credentials.clone(),
+                    interface,
+                    orders: Mutex::new(HashMap::new()),
+                    next: AtomicU64::new(1),
+                });
+                let endpoint = endpoint_of(&place_order("x".to_owned()));
+                let app = axum::Router::new()
+                    .route(&format!("/VMP{endpoint}"), axum::routing::post(baseline_place))
+                    .with_state(state);
+                let listener = server.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+                let addr: SocketAddr = listener.local_addr().unwrap();
+                server.runtime.spawn(async move { axum::serve(listener, app).await });
+                let url = format!("http://{addr}/VMP{endpoint}");
+                run(gateway, &server, &client, &url, &credentials, orders, window)
+            }
+            "memory" | "file" => {
+                let data_file = (gateway == "file").then(|| {
+                    let path = std::env::temp_dir().join(format!("eftpay-bench-{}.sqlite", std::process::id()));
+                    remove_data_file(&path);
+                    path
+                });
+                let config = SandboxConfig {
+                    credentials: Some(credentials.clone()),
+                    data_file: data_file.clone(),
+                    // Bodies are signed before their window; a long window must not age them out.
+                    time_tolerance: Duration::from_secs(86_400),
+                    ..SandboxConfig::default()
+                };
+                let sandbox = server.runtime.block_on(Sandbox::start_with(config)).unwrap();
+                let url = format!("{}{}", sandbox.base_url(), endpoint_of(&place_order("x".to_owned())));
+                let windows = run(gateway, &server, &client, &url, &credentials, orders, window);
+                server.runtime.block_on(sandbox.shutdown());
+                if let Some(path) = data_file {
+                    remove_data_file(&path);
+                }
+                windows
+            }
+            other => panic!("unknown gateway `{other}`: give baseline, memory or file"),
+        };
+        results.push((gateway, totals(&windows)));
+    }
+
+    println!("\ntotals:");
+    let baseline = results.iter().find(|(g, _)| *g == "baseline").map(|(_, t)| *t);
+    for (gateway, (rate, cpu)) in &results {
+        match baseline {
+            Some((base_rate, base_cpu)) if *gateway != "baseline" => println!(
+                "{gateway:>8} {rate:>9.0} orders/s ({:.3}x baseline)  server CPU {cpu:.3} ms/order (baseline's \
+                 {:.3}x)",
+                rate / base_rate,
+                cpu / base_cpu
+            ),
+            _ => println!("{gateway:>8} {rate:>9.0} orders/s  server CPU {cpu:.3} ms/order"),
+        }
+    }
+}
+
+fn remove_data_file(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+}
