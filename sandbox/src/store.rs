@@ -9,6 +9,10 @@
 //! per order with its refunds inside, written before 0.2) is migrated when opened, in one
 //! transaction; a newer version is refused, naming it.
 //!
+//! The sandbox holds the file exclusively while it runs (`locking_mode = EXCLUSIVE`): no other
+//! program writes it behind the books' back, and no lock is taken and released per
+//! transaction. A second sandbox on the same file is refused at start, by name.
+//!
 //! Durability (docs/RELIABILITY.md): WAL journal, `synchronous = NORMAL`. A commit is in the
 //! write-ahead log before the request is answered, so a killed sandbox (`kill -9`, a panic)
 //! loses nothing it acknowledged; a power cut or OS crash can lose the last commits before the
@@ -102,16 +106,27 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, SandboxError> {
         let fail = |e: rusqlite::Error| SandboxError::DataFile(format!("{}: {e}", path.display()));
         let mut connection = Connection::open(path).map_err(fail)?;
+        let in_use = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                SandboxError::DataFile(format!(
+                    "{} is in use by another sandbox (or another program); stop it, or start with another data file",
+                    path.display()
+                ))
+            }
+            _ => fail(e),
+        };
         connection
             .execute_batch(
                 // A page cache of 64 MiB (SQLite's default is 2 MiB) holds the merchant-number
                 // index of a million orders, whose keys arrive in no order: inserts stay
                 // at the cost of the first.
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
-                 PRAGMA cache_size = -65536;",
+                "PRAGMA busy_timeout = 1000; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;",
             )
-            .map_err(fail)?;
-        let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
+            .map_err(in_use)?;
+        // The first read (in WAL mode, the first statement) takes the file's lock, held until the
+        // sandbox stops.
+        let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(in_use)?;
         let tables: i64 = connection
             .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |row| row.get(0))
             .map_err(fail)?;
@@ -590,6 +605,14 @@ mod tests {
         let connection = Connection::open(&path).unwrap();
         let rows: i64 = connection.query_row("SELECT count(*) FROM orders", [], |row| row.get(0)).unwrap();
         assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn a_file_another_sandbox_holds_is_refused_by_name() {
+        let path = file("held");
+        let _first = Store::open(&path).unwrap();
+        let error = Store::open(&path).unwrap_err().to_string();
+        assert!(error.contains("in use by another sandbox"), "{error}");
     }
 
     #[test]
