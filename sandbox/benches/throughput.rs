@@ -13,7 +13,12 @@
 //!   two shared cores with today's data file, the slow one);
 //! - `EFTPAY_BENCH_WINDOW`: orders per reported window (default a quarter of the orders), so a
 //!   rate or a cost that grows with the orders kept shows as a trend down the windows;
-//! - `EFTPAY_BENCH_GATEWAYS`: which of `baseline`, `memory`, `file` to run (default all three).
+//! - `EFTPAY_BENCH_GATEWAYS`: which of `baseline`, `memory`, `file`, `refunds-memory`,
+//!   `refunds-file` to run (default the first three). The refunds runs refund one order 0.01 at a
+//!   time, `EFTPAY_BENCH_REFUNDS` times (default 10,000), in five windows: a refund's cost must
+//!   not grow with the refunds its order already has.
+//!
+//! A run with a data file ends by restarting the sandbox on it and timing the load.
 //!
 //! Each request body is signed with the SDK's typed API before its window starts, with a unique
 //! `out_trade_no`, so the load client spends nothing on signing; each reply is checked to say
@@ -69,12 +74,58 @@ fn interface_of<R: Request>(_: &R) -> &'static InterfaceInfo {
     R::INFO
 }
 
-/// Signed JSON bodies of orders `from..to`, numbered under `prefix`.
-fn signed_bodies(credentials: &Credentials, prefix: &str, from: usize, to: usize) -> Vec<Bytes> {
-    let now = SystemClock.now();
-    (from..to)
-        .map(|i| Bytes::from(eftpay::wire::signed_json(&place_order(format!("{prefix}{i}")), credentials, now).json))
-        .collect()
+/// The refund every request of the refunds run asks for (with its own refund number): 0.01 of
+/// the one order `out_trade_no`, whose total is `total`.
+fn refund(out_trade_no: String, total: Amount, refund_no: String) -> impl Request {
+    services::AlipayWebRefund::refund(
+        wallets::AlipayHk,
+        eftpay::RefundAmount::new(Amount::from_cents(1)),
+        total,
+        eftpay::OutTradeNo::new(out_trade_no),
+        eftpay::RefundNo::new(refund_no),
+    )
+    .into_request()
+}
+
+/// What a run sends: the `i`th request's signed body, where to, and what its accepted reply
+/// carries.
+struct Requests {
+    /// `"name":"value"` of the return status meaning accepted.
+    accepted: Arc<str>,
+    /// The endpoint, under the gateway root.
+    endpoint: &'static str,
+    body: Box<dyn Fn(usize) -> Bytes>,
+}
+
+impl Requests {
+    fn of<R: Request + 'static>(credentials: &Credentials, make: impl Fn(usize) -> R + 'static) -> Requests {
+        let sample = make(0);
+        let credentials = credentials.clone();
+        Requests {
+            accepted: accepted_marker(interface_of(&sample)).into(),
+            endpoint: endpoint_of(&sample),
+            body: Box::new(move |i| {
+                Bytes::from(eftpay::wire::signed_json(&make(i), &credentials, SystemClock.now()).json)
+            }),
+        }
+    }
+
+    /// New orders, numbered under `prefix`.
+    fn orders(credentials: &Credentials, prefix: &str) -> Requests {
+        let prefix = prefix.to_owned();
+        Requests::of(credentials, move |i| place_order(format!("{prefix}{i}")))
+    }
+
+    /// Refunds of 0.01 of the one order `out_trade_no`.
+    fn refunds(credentials: &Credentials, out_trade_no: &str, total: Amount) -> Requests {
+        let out_trade_no = out_trade_no.to_owned();
+        Requests::of(credentials, move |i| refund(out_trade_no.clone(), total, format!("rf{i}")))
+    }
+
+    /// Signed bodies of requests `from..to`.
+    fn bodies(&self, from: usize, to: usize) -> Vec<Bytes> {
+        (from..to).map(|i| (self.body)(i)).collect()
+    }
 }
 
 /// `"name":"value"` of the reply's return status meaning accepted: a reply containing it
@@ -233,23 +284,24 @@ async fn load(url: Arc<str>, bodies: Arc<Vec<Bytes>>, accepted: Arc<str>) {
     }
 }
 
-/// Places `orders` orders on the gateway at `url`, in windows; prints and returns each window.
+/// Sends `orders` of `requests` to the gateway whose root is `root`, in windows; prints and
+/// returns each window.
 fn run(
     name: &str,
     server: &Measured,
     client: &Measured,
-    url: &str,
-    credentials: &Credentials,
+    root: &str,
+    requests: &Requests,
     orders: usize,
     window: usize,
 ) -> Vec<Window> {
-    let accepted: Arc<str> = accepted_marker(interface_of(&place_order("x".to_owned()))).into();
-    let url: Arc<str> = url.into();
+    let accepted = Arc::clone(&requests.accepted);
+    let url: Arc<str> = format!("{root}{}", requests.endpoint).into();
     let mut windows = Vec::new();
     let mut from = 0;
     while from < orders {
         let to = (from + window).min(orders);
-        let bodies = Arc::new(signed_bodies(credentials, &format!("b{name}"), from, to));
+        let bodies = Arc::new(requests.bodies(from, to));
         let (server0, client0, process0) = (server.cpu(), client.cpu(), process_cpu());
         let start = Instant::now();
         client.runtime.block_on(load(Arc::clone(&url), bodies, Arc::clone(&accepted)));
@@ -287,6 +339,7 @@ fn main() {
     // `cargo bench` passes `--bench`; anything else asked of a harness-less bench is ignored.
     let orders = env_number("EFTPAY_BENCH_ORDERS", 4_000).max(1);
     let window = env_number("EFTPAY_BENCH_WINDOW", orders.div_ceil(4)).max(1);
+    let refunds = env_number("EFTPAY_BENCH_REFUNDS", 10_000).max(1);
     let gateways = std::env::var("EFTPAY_BENCH_GATEWAYS").unwrap_or_else(|_| "baseline,memory,file".to_owned());
     let gateways: Vec<&str> = gateways.split(',').map(str::trim).collect();
     let credentials = Credentials::new("BENCH00001", "bench-secret");
@@ -316,11 +369,11 @@ fn main() {
                 let listener = server.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();
                 server.runtime.spawn(async move { axum::serve(listener, app).await });
-                let url = format!("http://{addr}/VMP{endpoint}");
-                run(gateway, &server, &client, &url, &credentials, orders, window)
+                let requests = Requests::orders(&credentials, "bbaseline");
+                run(gateway, &server, &client, &format!("http://{addr}/VMP"), &requests, orders, window)
             }
-            "memory" | "file" => {
-                let data_file = (gateway == "file").then(|| {
+            "memory" | "file" | "refunds-memory" | "refunds-file" => {
+                let data_file = gateway.ends_with("file").then(|| {
                     let path = std::env::temp_dir().join(format!("eftpay-bench-{}.sqlite", std::process::id()));
                     remove_data_file(&path);
                     path
@@ -332,16 +385,42 @@ fn main() {
                     time_tolerance: Duration::from_secs(86_400),
                     ..SandboxConfig::default()
                 };
-                let sandbox = server.runtime.block_on(Sandbox::start_with(config)).unwrap();
-                let url = format!("{}{}", sandbox.base_url(), endpoint_of(&place_order("x".to_owned())));
-                let windows = run(gateway, &server, &client, &url, &credentials, orders, window);
+                let sandbox = server.runtime.block_on(Sandbox::start_with(config.clone())).unwrap();
+                let (requests, count) = if gateway.starts_with("refunds") {
+                    // One paid order, refunded 0.01 at a time until it is refunded whole.
+                    let total = Amount::from_cents(u64::try_from(refunds).unwrap());
+                    let order = services::AlipayWebPreOrder::place_order(
+                        wallets::AlipayHk,
+                        total,
+                        eftpay::OutTradeNo::new("refunded-often"),
+                        "bench",
+                    )
+                    .return_url("https://merchant.example/r");
+                    let sdk =
+                        eftpay::Client::builder(credentials.clone()).base_url(sandbox.base_url()).build().unwrap();
+                    let placed = server.runtime.block_on(sdk.place_order(order)).unwrap();
+                    sandbox.pay(placed.eft_trade_no.as_deref().unwrap()).unwrap();
+                    (Requests::refunds(&credentials, "refunded-often", total), refunds)
+                } else {
+                    (Requests::orders(&credentials, &format!("b{gateway}")), orders)
+                };
+                let window = if gateway.starts_with("refunds") { refunds.div_ceil(5) } else { window };
+                let windows = run(gateway, &server, &client, sandbox.base_url(), &requests, count, window);
                 server.runtime.block_on(sandbox.shutdown());
                 if let Some(path) = data_file {
+                    // What a restart on the file costs: opening it and loading every order.
+                    let start = Instant::now();
+                    let again = server.runtime.block_on(Sandbox::start_with(config)).unwrap();
+                    println!(
+                        "{gateway:>8} restart on the data file: {:.2} s to load it",
+                        start.elapsed().as_secs_f64()
+                    );
+                    server.runtime.block_on(again.shutdown());
                     remove_data_file(&path);
                 }
                 windows
             }
-            other => panic!("unknown gateway `{other}`: give baseline, memory or file"),
+            other => panic!("unknown gateway `{other}`: give baseline, memory, file, refunds-memory or refunds-file"),
         };
         results.push((gateway, totals(&windows)));
     }
