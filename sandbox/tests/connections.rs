@@ -13,8 +13,8 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{client, fast_config};
-use eftpay::{Amount, QueryRequest, services, wallets};
+use common::{client, fast_config, pending_order};
+use eftpay::QueryRequest;
 use eftpay_sandbox::{Faults, Sandbox, SandboxConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -31,17 +31,6 @@ fn config_with(limits: impl FnOnce(&mut SandboxConfig)) -> SandboxConfig {
         SandboxConfig { header_timeout: NEVER, body_timeout: NEVER, shutdown_timeout: NEVER, ..fast_config() };
     limits(&mut config);
     config
-}
-
-async fn place(sandbox: &Sandbox, out_trade_no: &str) {
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new(out_trade_no),
-        "x",
-    )
-    .return_url("https://merchant.example/r");
-    client(sandbox).place_order(order).await.unwrap();
 }
 
 /// Queries an order with a client of its own (a new connection), within `HANG`.
@@ -90,7 +79,7 @@ async fn closed_by_sandbox(stream: &mut TcpStream) -> bool {
 #[tokio::test]
 async fn idle_keep_alive_connections_at_the_cap_do_not_stop_a_new_client_being_answered() {
     let sandbox = Sandbox::start_with(config_with(|c| c.max_connections = Some(CAP))).await.unwrap();
-    place(&sandbox, "conn_idle").await;
+    pending_order(&sandbox, "conn_idle").await;
     let mut idle = Vec::new();
     for _ in 0..CAP {
         let mut stream = TcpStream::connect(sandbox.addr()).await.unwrap();
@@ -106,7 +95,7 @@ async fn idle_keep_alive_connections_at_the_cap_do_not_stop_a_new_client_being_a
 #[tokio::test]
 async fn connections_at_the_cap_that_never_finish_their_headers_do_not_stop_a_new_client_being_answered() {
     let sandbox = Sandbox::start_with(config_with(|c| c.max_connections = Some(CAP))).await.unwrap();
-    place(&sandbox, "conn_slow").await;
+    pending_order(&sandbox, "conn_slow").await;
     let mut slow = Vec::new();
     for _ in 0..CAP {
         let mut stream = TcpStream::connect(sandbox.addr()).await.unwrap();

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{client, fast_config};
+use common::{client, fast_config, web_order};
 use eftpay::rules::Meaning;
 use eftpay::{Amount, Client, QueryRequest, TradeStatus, services, wallets};
 use eftpay_sandbox::{Faults, Sandbox, SandboxConfig};
@@ -29,14 +29,7 @@ fn config(path: Option<&PathBuf>) -> SandboxConfig {
 }
 
 async fn place(client: &Client, out_trade_no: &str) -> Result<String, eftpay::ClientError> {
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new(out_trade_no),
-        "Coffee",
-    )
-    .return_url("https://merchant.example/back");
-    Ok(client.place_order(order).await?.eft_trade_no.clone().unwrap())
+    Ok(client.place_order(web_order(out_trade_no)).await?.eft_trade_no.clone().unwrap())
 }
 
 async fn refund(client: &Client, out_trade_no: &str, refund_no: &str) -> Result<(), eftpay::ClientError> {

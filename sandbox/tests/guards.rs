@@ -8,20 +8,9 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{client, sandbox};
+use common::{client, pending_order, sandbox};
 use eftpay::{Amount, Clock, FixedClock, SystemClock, services, wallets};
 use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, RefundState, Sandbox, SandboxConfig};
-
-async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new(out_trade_no),
-        "x",
-    )
-    .return_url("https://merchant.example/r");
-    client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap()
-}
 
 fn root(sandbox: &Sandbox) -> String {
     sandbox.base_url().trim_end_matches("/VMP").to_owned()

@@ -35,6 +35,22 @@ pub fn client(sandbox: &Sandbox) -> Client {
         .unwrap()
 }
 
+/// A web order of 1.00, as the sandbox's tests place one where any order will do.
+pub fn web_order(out_trade_no: &str) -> impl eftpay::IntoRequest<Request = eftpay::PlaceOrderRequest> {
+    eftpay::services::AlipayWebPreOrder::place_order(
+        eftpay::wallets::AlipayHk,
+        Amount::from_cents(100),
+        eftpay::OutTradeNo::new(out_trade_no),
+        "x",
+    )
+    .return_url("https://merchant.example/r")
+}
+
+/// Places [`web_order`] `out_trade_no`; its eftPay number.
+pub async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
+    client(sandbox).place_order(web_order(out_trade_no)).await.unwrap().eft_trade_no.clone().unwrap()
+}
+
 /// The spec's code for `meaning`.
 pub fn code(meaning: Meaning) -> &'static str {
     CATALOG.code(meaning).unwrap_or_else(|| panic!("the spec has no code meaning {meaning:?}")).wire
