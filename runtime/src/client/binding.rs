@@ -34,7 +34,7 @@ impl Asked {
             .filter(|field| !field.nested)
             .filter_map(|field| {
                 let concept = interface.field(field.name)?.concept.filter(|concept| concept.identifies())?;
-                Some((concept, field.value.clone()))
+                Some((concept, field.value.to_owned()))
             })
             .collect();
         Asked { values }
