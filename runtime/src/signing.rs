@@ -23,7 +23,7 @@ use subtle::ConstantTimeEq;
 
 use crate::credentials::Secret;
 use crate::json_text::NestedJson;
-use crate::received::ReceivedFields;
+use crate::received::{ReceivedFields, byte_order};
 
 /// The name of the field that carries the signature. It belongs to the signature rule rather than
 /// to any one table: every message of every scene carries its signature under this name, and the
@@ -87,13 +87,16 @@ impl SignatureHex {
 }
 
 /// The signed text of a received message, without the secret: its fields in byte order of
-/// name (the order [`ReceivedFields`] keeps them indexed in), the signature field and values
-/// left out of signing skipped, `name=value` joined by `&`.
+/// name, the signature field and values left out of signing skipped, `name=value` joined by `&`.
 fn signed_text(fields: &ReceivedFields) -> String {
-    let signed = || fields.by_name().filter(|(name, _)| *name != SIGN_FIELD).filter_map(|(name, value)| Some((name, value.signing_text()?)));
-    let capacity = signed().map(|(name, value)| name.len() + value.len() + 2).sum();
-    let mut text = String::with_capacity(capacity);
-    for (name, value) in signed() {
+    let mut signed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(name, _)| *name != SIGN_FIELD)
+        .filter_map(|(name, value)| Some((name, value.signing_text()?)))
+        .collect();
+    signed.sort_unstable_by(|a, b| byte_order(a.0, b.0));
+    let mut text = String::with_capacity(signed.iter().map(|(name, value)| name.len() + value.len() + 2).sum());
+    for (name, value) in signed {
         if !text.is_empty() {
             text.push('&');
         }
