@@ -10,7 +10,7 @@ use std::ops::Deref;
 /// dashed time 19.
 const CAPACITY: usize = 24;
 
-/// A wire text of at most [`CAPACITY`] ASCII characters, held inline. Derefs to `str`.
+/// A wire text of at most 24 ASCII characters, held inline. Derefs to `str`.
 ///
 /// ```
 /// let text = eftpay::ShortText::digits(600);
@@ -36,7 +36,7 @@ impl ShortText {
         text
     }
 
-    /// Appends an ASCII byte; a byte past [`CAPACITY`] is not kept (no caller writes one).
+    /// Appends an ASCII byte; a byte past `CAPACITY` is not kept (no caller writes one).
     pub(crate) fn push(&mut self, byte: u8) {
         if let Some(slot) = self.bytes.get_mut(self.len) {
             *slot = byte;

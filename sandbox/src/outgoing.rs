@@ -213,7 +213,7 @@ impl Sealed {
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.fields
             .iter()
-            .map(|field| (field.name, field.value.as_str()))
+            .map(|field| (field.name, field.value))
             .chain(self.sign.iter().map(|(n, v)| (*n, v.as_str())))
     }
 
