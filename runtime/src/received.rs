@@ -426,16 +426,17 @@ struct Collector {
     refusal: Option<ReceivedError>,
 }
 
-/// Room reserved per body byte: names are about a third of a message, and a field takes a few
-/// dozen bytes of it. Guesses, so that reading seldom has to grow a buffer.
-const NAME_BYTES_PER_BODY_BYTE: usize = 3;
+/// How much room to reserve for a body's names and fields: names are about a third of a
+/// message, and a field takes a few dozen of its bytes. Guesses, so that reading seldom has to
+/// grow a buffer; never a limit.
+const BODY_BYTES_PER_NAME_BYTE: usize = 3;
 const BODY_BYTES_PER_FIELD: usize = 24;
 
 impl Collector {
     /// A collector for a body of `size` bytes.
     fn for_body(size: usize, max_fields: usize) -> Self {
         Collector {
-            names: String::with_capacity(size / NAME_BYTES_PER_BODY_BYTE),
+            names: String::with_capacity(size / BODY_BYTES_PER_NAME_BYTE),
             fields: Vec::with_capacity((size / BODY_BYTES_PER_FIELD).min(max_fields)),
             max_fields,
             refusal: None,
