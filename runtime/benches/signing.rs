@@ -1,37 +1,45 @@
-#![allow(missing_docs)] // a measurement program, not library code
-//! Signing a request the way the SDK does — its fields collected once in their compile-time
-//! order (`wire::OutgoingFields::of`), then hashed — against the general rule a receiver applies,
-//! which sorts the fields at run time; measured in the same run, so the ratio holds on a noisy
-//! machine even when the absolute numbers do not.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)] // a measurement program, not library code
+//! Signing a typed place-order request, and signing it and writing its JSON body, each against
+//! its floor in the same run (`measure`): the hash of the text the rule signs, already built,
+//! and — for the body — serde_json writing the same fields from a ready map.
 //!
 //! `cargo bench -p eftpay --bench signing`
 
+mod measure;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
-use eftpay::signing::sign_fields;
 use eftpay::wire::OutgoingFields;
-use eftpay::{Amount, Credentials, Envelope, HkTime, ReceivedFields, services, wallets};
+use eftpay::{Amount, Credentials, Envelope, OutTradeNo, services, wallets};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use sha2::{Digest, Sha256};
 
-fn per_iteration(mut f: impl FnMut(), budget: Duration) -> Duration {
-    // Warm up, then run until the budget is spent; report the median of 15 rounds.
-    for _ in 0..1_000 {
-        f();
-    }
-    let mut rounds = Vec::with_capacity(15);
-    for _ in 0..15 {
-        let start = Instant::now();
-        let mut n: u32 = 0;
-        while start.elapsed() < budget / 15 {
-            for _ in 0..100 {
-                f();
-            }
-            n += 100;
+/// Rounds per comparison.
+const ROUNDS: usize = 41;
+
+/// The floor of signing: SHA-256 over `secret ‖ signed text`, built beforehand, and its hex.
+fn floor_sign(prebuilt: &[u8]) -> String {
+    let digest = Sha256::digest(prebuilt);
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(digest, &mut hex).unwrap();
+    String::from_utf8(hex.to_vec()).unwrap()
+}
+
+/// A ready map of the fields, and the signature after them: what serde_json writes as the body.
+struct ReadyBody<'a> {
+    fields: &'a [(&'a str, &'a str)],
+    sign: &'a str,
+}
+
+impl Serialize for ReadyBody<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.fields.len() + 1))?;
+        for (name, value) in self.fields {
+            map.serialize_entry(name, value)?;
         }
-        rounds.push(start.elapsed() / n.max(1));
+        map.serialize_entry("sign", self.sign)?;
+        map.end()
     }
-    rounds.sort_unstable();
-    rounds.get(rounds.len() / 2).copied().unwrap_or_default()
 }
 
 fn main() {
@@ -39,7 +47,7 @@ fn main() {
     let order = services::AlipayWebPreOrder::place_order(
         wallets::AlipayHk,
         Amount::from_cents(53),
-        eftpay::OutTradeNo::new("rrn_1686280005998"),
+        OutTradeNo::new("rrn_1686280005998"),
         "test",
     )
     .return_url("https://merchant.example/return")
@@ -47,23 +55,30 @@ fn main() {
     .body("a longer description of the goods in this order")
     .build();
     let envelope = Envelope { user_confirm_key: "TESTKEY00001", time: "20230609110645" };
-    let time = HkTime::parse_compact("20230609110645").unwrap_or_else(|_| eftpay::Clock::now(&eftpay::SystemClock));
-    let body = eftpay::wire::signed_json(&order, &credentials, time).json;
-    let fields = ReceivedFields::from_json(&body).unwrap_or_default();
-    assert_eq!(
-        OutgoingFields::of(&order, &envelope).sign(&credentials.secret),
-        sign_fields(&fields, &credentials.secret)
-    );
 
-    let budget = Duration::from_secs(3);
-    let in_order = per_iteration(
+    // The floors' inputs, built once, outside the timing.
+    let fields = OutgoingFields::of(&order, &envelope);
+    let mut prebuilt = b"test-secret-not-real".to_vec();
+    prebuilt.extend_from_slice(fields.signed_text().as_bytes());
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|field| (field.name, field.value)).collect();
+    assert_eq!(floor_sign(&prebuilt), fields.sign(&credentials.secret), "the floor signs the same text");
+    let floor_body = serde_json::to_string(&ReadyBody { fields: &pairs, sign: &floor_sign(&prebuilt) }).unwrap();
+    assert_eq!(floor_body, fields.signed_json(&credentials.secret), "the floor writes the same body");
+
+    measure::header();
+    let sign = measure::compare(
+        ROUNDS,
         || drop(black_box(OutgoingFields::of(black_box(&order), &envelope).sign(&credentials.secret))),
-        budget,
+        || drop(black_box(floor_sign(black_box(&prebuilt)))),
     );
-    let sorted = per_iteration(|| drop(black_box(sign_fields(black_box(&fields), &credentials.secret))), budget);
-    println!(
-        "sign a place-order request as the SDK does, collected in compile-time order: {in_order:>8.2?} per request"
+    measure::report("sign a typed place-order request", "SHA-256 + hex of the prebuilt `secret ‖ k=v&…`", sign, 1.10);
+    let body = measure::compare(
+        ROUNDS,
+        || drop(black_box(OutgoingFields::of(black_box(&order), &envelope).signed_json(&credentials.secret))),
+        || {
+            let sign = floor_sign(black_box(&prebuilt));
+            drop(black_box(serde_json::to_string(&ReadyBody { fields: black_box(&pairs), sign: &sign })));
+        },
     );
-    println!("sign the same fields as received, sorted at run time:                        {sorted:>8.2?} per request");
-    println!("ratio sorted / in order: {:.2}", sorted.as_secs_f64() / in_order.as_secs_f64().max(f64::MIN_POSITIVE));
+    measure::report("sign + write the JSON body", "that hash + `serde_json::to_string` of a ready map", body, 1.25);
 }

@@ -18,6 +18,8 @@ use std::str::FromStr;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::short_text::ShortText;
+
 /// eftPay's amount fields are `String(8)` (`docs/protocol.md` §3).
 const MAX_TEXT_LEN: usize = 8;
 
@@ -56,6 +58,16 @@ impl Amount {
     /// The amount in minor units: `0.53` is `53`.
     pub const fn cents(self) -> u64 {
         self.cents
+    }
+
+    /// The canonical text (`0.53`, `100.00`) held on the stack: what a message signs and sends,
+    /// without allocating. The same text as `to_string()`.
+    pub fn wire_text(self) -> ShortText {
+        let mut text = ShortText::new();
+        text.push_digits(self.cents / CENTS_PER_UNIT, 1);
+        text.push(b'.');
+        text.push_digits(self.cents % CENTS_PER_UNIT, 2);
+        text
     }
 
     /// Parses eftPay's decimal text strictly: ASCII digits with an optional `.` followed by one
@@ -279,7 +291,7 @@ impl FromStr for Amount {
 impl fmt::Display for Amount {
     /// The canonical text eftPay expects: always two decimals (`0.53`, `1.50`, `100.00`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{:02}", self.cents / CENTS_PER_UNIT, self.cents % CENTS_PER_UNIT)
+        f.write_str(&self.wire_text())
     }
 }
 

@@ -296,7 +296,7 @@ impl Client {
     {
         let info = call.interface;
         let sent = self.clock.now();
-        let time_text = sent.to_compact();
+        let time_text = sent.compact_text();
         let fields = write(&Envelope { user_confirm_key: &self.credentials.user_confirm_key, time: &time_text });
         span.record("attempt", attempt);
         if let Some(order) = info.field_for(Concept::OutTradeNo).and_then(|field| fields.text(field.wire)) {

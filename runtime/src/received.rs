@@ -2,8 +2,11 @@
 //! form-encoded return, kept exactly as received, because verification must recompute the
 //! signature over every field as carried (`docs/protocol.md` §2) — never over a re-serialised struct.
 
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -187,7 +190,13 @@ pub enum IncomingError {
 /// Every top-level field of a received message, in the order received.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReceivedFields {
-    fields: Vec<(String, ReceivedValue)>,
+    /// Every name, one after the other; each field says where its own lies.
+    names: String,
+    fields: Vec<(Range<usize>, ReceivedValue)>,
+    /// The indices of `fields` ordered by name — by length, then bytes, so that most steps of
+    /// a search compare two lengths. Sorted once, when the message is read: that finds
+    /// duplicates and makes each lookup a binary search.
+    index: Vec<usize>,
     /// The message kind being read, for error texts.
     message: &'static str,
 }
@@ -209,7 +218,7 @@ impl ReceivedFields {
     /// As [`from_json`](Self::from_json).
     pub fn from_json_within(body: &str, limits: ReceiveLimits) -> Result<Self, ReceivedError> {
         limits.check_size(body.len())?;
-        let mut collector = Collector::new(limits.max_fields);
+        let mut collector = Collector::for_body(body.len(), limits.max_fields);
         let mut deserializer = serde_json::Deserializer::from_str(body);
         let parsed = TopLevel(&mut collector).deserialize(&mut deserializer).and_then(|()| deserializer.end());
         // A refusal stops the parser with a placeholder error; the refusal is the real reason.
@@ -217,7 +226,7 @@ impl ReceivedFields {
             return Err(refusal);
         }
         parsed.map_err(|e| ReceivedError::NotJsonObject { reason: e.to_string() })?;
-        Ok(collector.finish())
+        collector.finish()
     }
 
     /// Reads a JSON body given as bytes.
@@ -244,12 +253,12 @@ impl ReceivedFields {
     /// As [`from_form`](Self::from_form).
     pub fn from_form_within(body: &str, limits: ReceiveLimits) -> Result<Self, ReceivedError> {
         limits.check_size(body.len())?;
-        let mut collector = Collector::new(limits.max_fields);
+        let mut collector = Collector::for_body(body.len(), limits.max_fields);
         for (name, value) in form_urlencoded::parse(body.as_bytes()) {
             collector.admit(&name)?;
-            collector.push(name.into_owned(), ReceivedValue::Text(value.into_owned()));
+            collector.push(&name, ReceivedValue::Text(value.into_owned()));
         }
-        Ok(collector.finish())
+        collector.finish()
     }
 
     /// Builds fields from name/value pairs (tests, and callers holding parsed data), at most
@@ -263,13 +272,13 @@ impl ReceivedFields {
         K: Into<String>,
         V: Into<String>,
     {
-        let mut collector = Collector::new(MAX_FIELDS);
+        let mut collector = Collector::for_body(0, MAX_FIELDS);
         for (name, value) in pairs {
             let name = name.into();
             collector.admit(&name)?;
-            collector.push(name, ReceivedValue::Text(value.into()));
+            collector.push(&name, ReceivedValue::Text(value.into()));
         }
-        Ok(collector.finish())
+        collector.finish()
     }
 
     /// The same fields, named as `message` in errors.
@@ -281,7 +290,29 @@ impl ReceivedFields {
 
     /// Every field in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ReceivedValue)> {
-        self.fields.iter().map(|(n, v)| (n.as_str(), v))
+        self.fields.iter().map(|(name, value)| (self.name(name), value))
+    }
+
+    fn name(&self, range: &Range<usize>) -> &str {
+        self.names.get(range.clone()).unwrap_or_default()
+    }
+
+    /// The name of the field at `index` (of `fields`).
+    fn name_at(&self, index: usize) -> &str {
+        self.fields.get(index).map_or("", |(name, _)| self.name(name))
+    }
+
+    /// The index (of `fields`) of the field called `name`.
+    fn position(&self, name: &str) -> Option<usize> {
+        // Lengths first, without touching the text: most steps end there.
+        let found = self
+            .index
+            .binary_search_by(|&index| {
+                let stored = self.fields.get(index).map_or(0..0, |(range, _)| range.clone());
+                stored.len().cmp(&name.len()).then_with(|| byte_order(self.name(&stored), name))
+            })
+            .ok()?;
+        self.index.get(found).copied()
     }
 
     /// How many fields were received.
@@ -296,7 +327,7 @@ impl ReceivedFields {
 
     /// A field's value.
     pub fn get(&self, name: &str) -> Option<&ReceivedValue> {
-        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.fields.get(self.position(name)?).map(|(_, value)| value)
     }
 
     /// A field's text, if it carries any (`null` and `""` count as absent, as in signing).
@@ -369,26 +400,47 @@ impl ReceivedFields {
 
     /// The fields not in `known`, for the typed messages' `extra`.
     pub fn unknown(&self, known: &[&str]) -> BTreeMap<String, ReceivedValue> {
-        self.fields.iter().filter(|(n, _)| !known.contains(&n.as_str())).map(|(n, v)| (n.clone(), v.clone())).collect()
+        // Each known name looked up once, rather than each field sought among the known names.
+        let mut is_known = vec![false; self.fields.len()];
+        for index in known.iter().filter_map(|name| self.position(name)) {
+            if let Some(flag) = is_known.get_mut(index) {
+                *flag = true;
+            }
+        }
+        self.fields
+            .iter()
+            .zip(is_known)
+            .filter(|(_, known)| !known)
+            .map(|((name, value), _)| (self.name(name).to_owned(), value.clone()))
+            .collect()
     }
 }
 
 /// Gathers a message's fields as they are read, refusing — before the value is even read — the
-/// one past the limit, an ambiguous name, or a name already seen.
+/// one past the limit or an ambiguous name; a name seen twice is refused once all are read.
 struct Collector {
-    fields: Vec<(String, ReceivedValue)>,
-    /// The names so far, for a duplicate check in constant time per field (a scan of `fields`
-    /// would make a body of n fields cost n² comparisons). The std hasher is keyed per process,
-    /// so a sender cannot choose names that collide.
-    seen: HashSet<String>,
+    names: String,
+    fields: Vec<(Range<usize>, ReceivedValue)>,
     max_fields: usize,
     /// Why reading stopped, when it was refused rather than unparseable.
     refusal: Option<ReceivedError>,
 }
 
+/// How much room to reserve for a body's names and fields: names are about a third of a
+/// message, and a field takes a few dozen of its bytes. Guesses, so that reading seldom has to
+/// grow a buffer; never a limit.
+const BODY_BYTES_PER_NAME_BYTE: usize = 3;
+const BODY_BYTES_PER_FIELD: usize = 24;
+
 impl Collector {
-    fn new(max_fields: usize) -> Self {
-        Collector { fields: Vec::new(), seen: HashSet::new(), max_fields, refusal: None }
+    /// A collector for a body of `size` bytes.
+    fn for_body(size: usize, max_fields: usize) -> Self {
+        Collector {
+            names: String::with_capacity(size / BODY_BYTES_PER_NAME_BYTE),
+            fields: Vec::with_capacity((size / BODY_BYTES_PER_FIELD).min(max_fields)),
+            max_fields,
+            refusal: None,
+        }
     }
 
     /// Whether a field called `name` may be added.
@@ -396,23 +448,53 @@ impl Collector {
         if self.fields.len() >= self.max_fields {
             return Err(ReceivedError::TooManyFields { limit: self.max_fields });
         }
-        if name.is_empty() || name.contains(['&', '=']) {
+        if name.is_empty() || name.bytes().any(|byte| byte == b'&' || byte == b'=') {
             return Err(ReceivedError::AmbiguousFieldName { field: name.to_owned() });
-        }
-        if !self.seen.insert(name.to_owned()) {
-            return Err(ReceivedError::DuplicateField { field: name.to_owned() });
         }
         Ok(())
     }
 
     /// Adds a field [`admit`](Self::admit) accepted.
-    fn push(&mut self, name: String, value: ReceivedValue) {
-        self.fields.push((name, value));
+    fn push(&mut self, name: &str, value: ReceivedValue) {
+        let start = self.names.len();
+        self.names.push_str(name);
+        self.fields.push((start..self.names.len(), value));
     }
 
-    fn finish(self) -> ReceivedFields {
-        ReceivedFields { fields: self.fields, message: "message" }
+    /// The fields, indexed by name; refused if a name appears twice. Sorting the names finds
+    /// a duplicate in n·log n comparisons whoever chose the names — no hash a sender could
+    /// collide, no allocation per name.
+    fn finish(self) -> Result<ReceivedFields, ReceivedError> {
+        let mut fields =
+            ReceivedFields { names: self.names, fields: self.fields, index: Vec::new(), message: "message" };
+        let mut index: Vec<usize> = (0..fields.fields.len()).collect();
+        index.sort_unstable_by(|&a, &b| lookup_order(fields.name_at(a), fields.name_at(b)));
+        if let Some(pair) =
+            index.windows(2).find(|pair| matches!(pair, [a, b] if fields.name_at(*a) == fields.name_at(*b)))
+        {
+            let name = pair.first().map_or("", |&index| fields.name_at(index));
+            return Err(ReceivedError::DuplicateField { field: name.to_owned() });
+        }
+        fields.index = index;
+        Ok(fields)
     }
+}
+
+/// The order names are looked up in: shorter first, names of one length in byte order.
+fn lookup_order(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| byte_order(a, b))
+}
+
+/// The byte order of two names (`docs/protocol.md` §2), compared in line: names are short and
+/// mostly differ within their first bytes, where a call to `memcmp` would cost more than the
+/// comparison.
+pub(crate) fn byte_order(a: &str, b: &str) -> Ordering {
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// The top level of a body: a JSON object whose entries are kept in order, with duplicates
@@ -435,19 +517,50 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(name) = map.next_key::<String>()? {
+        while let Some(name) = map.next_key_seed(Name)? {
             if let Err(refusal) = self.0.admit(&name) {
                 // Stop here: nothing after a refused field is worth reading.
                 self.0.refusal = Some(refusal);
                 return Err(de::Error::custom("refused"));
             }
-            // Raw text, not a parsed value: a number is signed as written (`1e2`, `0.50`), and
-            // serde_json's parsed numbers do not keep that text.
-            let raw: Box<RawValue> = map.next_value()?;
+            // Raw text, borrowed from the body, not a parsed value: a number is signed as
+            // written (`1e2`, `0.50`), and serde_json's parsed numbers do not keep that text.
+            let raw: &RawValue = map.next_value()?;
             let value = received_value(raw.get()).map_err(de::Error::custom)?;
-            self.0.push(name, value);
+            self.0.push(&name, value);
         }
         Ok(())
+    }
+}
+
+/// A field name, borrowed from the body unless it has escapes.
+struct Name;
+
+impl<'de> DeserializeSeed<'de> for Name {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Name {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(name))
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(name.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(name))
     }
 }
 
@@ -503,7 +616,7 @@ pub(crate) fn compact_nested(text: &str) -> Result<String, NestedTextError> {
 fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
     let raw = raw.trim();
     Ok(match raw.as_bytes().first() {
-        Some(b'"') => ReceivedValue::Text(serde_json::from_str(raw)?),
+        Some(b'"') => ReceivedValue::Text(string_value(raw)?),
         Some(b'n') => ReceivedValue::Null,
         Some(b't') => ReceivedValue::Bool(true),
         Some(b'f') => ReceivedValue::Bool(false),
@@ -514,6 +627,15 @@ fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
         }
         _ => ReceivedValue::Number(raw.to_owned()),
     })
+}
+
+/// A JSON string literal's text. The parser has already checked the literal, so one without a
+/// backslash is its text between the quotes, copied once; only one with escapes is decoded.
+fn string_value(literal: &str) -> Result<String, serde_json::Error> {
+    match literal.strip_prefix('"').and_then(|inner| inner.strip_suffix('"')) {
+        Some(text) if !text.contains('\\') => Ok(text.to_owned()),
+        _ => serde_json::from_str(literal),
+    }
 }
 
 /// Nesting deeper than any eftPay message has is refused rather than recursed into.

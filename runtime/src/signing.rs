@@ -9,17 +9,21 @@
 //!
 //! An outgoing message is collected once into [`wire::OutgoingFields`](crate::wire::OutgoingFields)
 //! — a typed message writes its fields in an order fixed at compile time, so no sort is needed —
-//! and both its signature and its body are written from that list. Received messages are sorted
-//! once, at verification.
+//! and both its signature and its body are written from that collection, which holds the signed
+//! text itself. Received fields are put in byte order of name once, when they are read
+//! ([`ReceivedFields`]), and signed in that order. A received signature is compared as its 32
+//! bytes, in constant time.
 //!
 //! Nothing here returns or logs the string that is hashed with the secret in front; only
-//! [`canonical_string`] shows the part after the secret, for people debugging signatures.
+//! [`canonical_string`] (and [`OutgoingFields::signed_text`](crate::wire::OutgoingFields::signed_text))
+//! show the part after the secret, for people debugging signatures.
 
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::credentials::Secret;
 use crate::json_text::NestedJson;
-use crate::received::ReceivedFields;
+use crate::received::{ReceivedFields, byte_order};
 
 /// The name of the field that carries the signature. It belongs to the signature rule rather than
 /// to any one table: every message of every scene carries its signature under this name, and the
@@ -36,67 +40,87 @@ pub fn nested_value_text<T: NestedJson + ?Sized>(value: &T) -> String {
     out
 }
 
-/// Accumulates `name=value` pairs into SHA-256 behind the secret.
-struct Hasher {
-    sha: Sha256,
-    first: bool,
-}
+/// A SHA-256 signature as bytes: computed over `secret ‖ text`, compared as bytes, written as
+/// lowercase hex only when it is sent.
+#[derive(Clone, Copy)]
+pub(crate) struct Signature([u8; 32]);
 
-impl Hasher {
-    fn new(secret: &Secret) -> Self {
+impl Signature {
+    /// The signature of `signed_text` (the `name=value&…` text, without the secret): the secret
+    /// and the text in two updates, the fewest the rule allows without copying the secret.
+    pub(crate) fn of(secret: &Secret, signed_text: &str) -> Signature {
         let mut sha = Sha256::new();
         sha.update(secret.as_bytes());
-        Hasher { sha, first: true }
+        sha.update(signed_text.as_bytes());
+        Signature(sha.finalize().into())
     }
 
-    fn field(&mut self, name: &str, value: &str) {
-        if value.is_empty() {
-            return;
-        }
-        if !self.first {
-            self.sha.update(b"&");
-        }
-        self.first = false;
-        self.sha.update(name.as_bytes());
-        self.sha.update(b"=");
-        self.sha.update(value.as_bytes());
+    /// Reads a received `sign`: 64 hex digits, either case. `None` for anything else.
+    pub(crate) fn from_hex(text: &str) -> Option<Signature> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text, &mut bytes).ok()?;
+        Some(Signature(bytes))
     }
 
-    fn finish(self) -> String {
-        hex::encode(self.sha.finalize())
+    /// Whether two signatures are equal, in time independent of where they differ.
+    pub(crate) fn matches(&self, other: &Signature) -> bool {
+        bool::from(self.0.ct_eq(&other.0))
+    }
+
+    /// The lowercase hex text `sign` carries.
+    pub(crate) fn to_hex(self) -> SignatureHex {
+        let mut text = [b'0'; 64];
+        // Cannot fail: 64 bytes is exactly twice 32.
+        let _ = hex::encode_to_slice(self.0, &mut text);
+        SignatureHex(text)
     }
 }
 
-/// The `sign` of `name=value` pairs already in byte order of name, the signature field not among
-/// them (an outgoing message's fields, collected once for both its signature and its body).
-pub(crate) fn sign_in_order<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, secret: &Secret) -> String {
-    let mut hasher = Hasher::new(secret);
-    for (name, value) in pairs {
-        hasher.field(name, value);
+/// A signature's 64 lowercase hex digits, held on the stack until written into a body.
+pub(crate) struct SignatureHex([u8; 64]);
+
+impl SignatureHex {
+    pub(crate) fn as_str(&self) -> &str {
+        // Hex digits are ASCII, so this is always valid UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
-    hasher.finish()
 }
 
-/// The fields of a received message that the signature covers, sorted by byte order.
-fn signed_pairs(fields: &ReceivedFields) -> Vec<(&str, &str)> {
-    let mut pairs: Vec<(&str, &str)> = fields
+/// The signed text of a received message, without the secret: its fields in byte order of
+/// name, the signature field and values left out of signing skipped, `name=value` joined by `&`.
+fn signed_text(fields: &ReceivedFields) -> String {
+    let mut signed: Vec<(&str, &str)> = fields
         .iter()
         .filter(|(name, _)| *name != SIGN_FIELD)
         .filter_map(|(name, value)| Some((name, value.signing_text()?)))
         .collect();
-    pairs.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    pairs
+    signed.sort_unstable_by(|a, b| byte_order(a.0, b.0));
+    let mut text = String::with_capacity(signed.iter().map(|(name, value)| name.len() + value.len() + 2).sum());
+    for (name, value) in signed {
+        if !text.is_empty() {
+            text.push('&');
+        }
+        text.push_str(name);
+        text.push('=');
+        text.push_str(value);
+    }
+    text
+}
+
+/// The signature a received message's fields call for.
+pub(crate) fn signature_of(fields: &ReceivedFields, secret: &Secret) -> Signature {
+    Signature::of(secret, &signed_text(fields))
 }
 
 /// The `sign` of any message given as fields (received messages, `eftpay sign`).
 pub fn sign_fields(fields: &ReceivedFields, secret: &Secret) -> String {
-    sign_in_order(signed_pairs(fields), secret)
+    signature_of(fields, secret).to_hex().as_str().to_owned()
 }
 
 /// The string that is hashed, *without* the secret in front — for people debugging signatures
 /// (`eftpay sign --explain`). Contains no secret; still, do not log it for real traffic.
 pub fn canonical_string(fields: &ReceivedFields) -> String {
-    signed_pairs(fields).iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&")
+    signed_text(fields)
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::short_text::ShortText;
+
 /// Hong Kong is UTC+8 all year (`docs/protocol.md` §2).
 const HK_OFFSET_SECONDS: i64 = 8 * 60 * 60;
 const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
@@ -127,7 +129,35 @@ impl HkTime {
 
     /// `yyyyMMddHHmmss`, e.g. `20230609110645`: the form eftPay's `time` field needs.
     pub fn to_compact(self) -> String {
-        format!("{:04}{:02}{:02}{:02}{:02}{:02}", self.year, self.month, self.day, self.hour, self.minute, self.second)
+        self.compact_text().to_string()
+    }
+
+    /// [`to_compact`](Self::to_compact) held on the stack, for signing without allocating.
+    pub fn compact_text(self) -> ShortText {
+        self.text_with(None, None)
+    }
+
+    /// [`to_dashed`](Self::to_dashed) held on the stack, for signing without allocating.
+    pub fn dashed_text(self) -> ShortText {
+        self.text_with(Some(b'-'), Some((b' ', b':')))
+    }
+
+    /// The date's parts zero-padded, `date` between them; then the time's, the first of
+    /// `time` before them and the second between them.
+    fn text_with(self, date: Option<u8>, time: Option<(u8, u8)>) -> ShortText {
+        let mut text = ShortText::new();
+        text.push_digits(u64::from(self.year), 4);
+        for part in [self.month, self.day] {
+            text.push_some(date);
+            text.push_digits(u64::from(part), 2);
+        }
+        text.push_some(time.map(|(before, _)| before));
+        text.push_digits(u64::from(self.hour), 2);
+        for part in [self.minute, self.second] {
+            text.push_some(time.map(|(_, between)| between));
+            text.push_digits(u64::from(part), 2);
+        }
+        text
     }
 
     /// Parses `yyyy-MM-dd HH:mm:ss`, the form of eftPay's `gmt_payment` and `trade_time`.
@@ -144,10 +174,7 @@ impl HkTime {
 
     /// `yyyy-MM-dd HH:mm:ss`, e.g. `2023-06-09 11:06:45`.
     pub fn to_dashed(self) -> String {
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
+        self.dashed_text().to_string()
     }
 
     /// The same instant as a [`SystemTime`].
@@ -314,7 +341,7 @@ impl serde::Serialize for HkTime {
 impl fmt::Display for HkTime {
     /// The compact form, `20230609110645`, because that is what eftPay's `time` field carries.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_compact())
+        f.write_str(&self.compact_text())
     }
 }
 

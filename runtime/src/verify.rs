@@ -9,13 +9,11 @@
 
 use std::time::Duration;
 
-use subtle::ConstantTimeEq;
-
 use crate::catalog::{InterfaceInfo, TypedFields};
 use crate::credentials::Secret;
 use crate::message::IncomingMessage;
 use crate::received::{IncomingError, ReceivedError, ReceivedFields};
-use crate::signing::{SIGN_FIELD, sign_fields};
+use crate::signing::{SIGN_FIELD, Signature, signature_of};
 use crate::time::HkTime;
 
 /// Why a message was not accepted.
@@ -133,9 +131,8 @@ pub fn verify_fields(fields: &ReceivedFields, secret: &Secret) -> Result<(), Ver
     if received.len() != 64 {
         return Err(VerifyError::MalformedSignature);
     }
-    let received = hex::decode(received).map_err(|_| VerifyError::MalformedSignature)?;
-    let expected = hex::decode(sign_fields(fields, secret)).map_err(|_| VerifyError::MalformedSignature)?;
-    if bool::from(received.ct_eq(&expected)) { Ok(()) } else { Err(VerifyError::Mismatch) }
+    let received = Signature::from_hex(received).ok_or(VerifyError::MalformedSignature)?;
+    if signature_of(fields, secret).matches(&received) { Ok(()) } else { Err(VerifyError::Mismatch) }
 }
 
 /// Verifies fields, then reads them as `T`.

@@ -2,16 +2,23 @@
 //! empties left out of both (`docs/protocol.md` §2), plus the signature. A message is collected
 //! once into [`OutgoingFields`] — from a typed message by walking it in its compile-time field
 //! order, or from fields given by name — and both the signature and the body are written from
-//! that one list, so they cannot disagree. Nested values are embedded as JSON, everything else
-//! as JSON strings.
+//! that one collection, so they cannot disagree. Nested values are embedded as JSON, everything
+//! else as JSON strings.
+//!
+//! The collection *is* the signed text: `name=value` pairs joined by `&` in byte order of name,
+//! each value copied once from the message into it and found again by its position. Signing is
+//! then two hash updates (the secret, the text) and writing the body one pass over the values.
+
+use std::ops::Range;
 
 use crate::credentials::{Credentials, Secret};
 use crate::json_text::push_string;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
-use crate::signing::{SIGN_FIELD, sign_in_order};
+use crate::signing::{SIGN_FIELD, Signature};
 use crate::time::HkTime;
 
-/// One field an outgoing message sends.
+/// One field given by name (by the gateway, the acknowledgement, a request given as fields),
+/// before it is collected into [`OutgoingFields`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutgoingField {
     /// The wire name.
@@ -22,17 +29,77 @@ pub struct OutgoingField {
     pub nested: bool,
 }
 
+/// One field an outgoing message sends, borrowed from its [`OutgoingFields`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SentField<'a> {
+    /// The wire name.
+    pub name: &'static str,
+    /// The value as signed: text, or a nested value's compact JSON text. Never empty.
+    pub value: &'a str,
+    /// Whether the value is nested JSON (embedded as is) rather than text (a JSON string).
+    pub nested: bool,
+}
+
 /// The fields an outgoing message sends, in byte order of wire name, empty values left out:
 /// exactly what is signed and what the body carries, the signature aside.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OutgoingFields {
-    fields: Vec<OutgoingField>,
+    /// `name=value&…`: the text hashed after the secret, and where every value is kept.
+    signed: String,
+    fields: Vec<Slot>,
+}
+
+/// Where one field's value lies in the signed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Slot {
+    name: &'static str,
+    value: Range<usize>,
+    nested: bool,
+}
+
+/// Bytes reserved per field value before a message is walked: most values (codes, amounts,
+/// numbers, times, keys) are shorter, URLs and descriptions longer; one guess that is seldom
+/// short saves growing the text while it is written.
+const VALUE_BYTES_GUESS: usize = 24;
+
+/// The signed text's likely length for fields called `names`: each name, `=`, `&` and a value.
+const fn text_capacity(names: &[&str]) -> usize {
+    let mut total = 0;
+    let mut rest = names;
+    while let [name, tail @ ..] = rest {
+        total += name.len() + 2 + VALUE_BYTES_GUESS;
+        rest = tail;
+    }
+    total
 }
 
 impl OutgoingFields {
+    fn with_capacity(fields: usize, text: usize) -> OutgoingFields {
+        OutgoingFields { signed: String::with_capacity(text), fields: Vec::with_capacity(fields) }
+    }
+
+    /// Appends a field; the caller keeps byte order of name. Empty values are not sent.
+    fn push(&mut self, name: &'static str, value: &str, nested: bool) {
+        if value.is_empty() {
+            return;
+        }
+        if !self.fields.is_empty() {
+            self.signed.push('&');
+        }
+        self.signed.push_str(name);
+        self.signed.push('=');
+        let start = self.signed.len();
+        self.signed.push_str(value);
+        self.fields.push(Slot { name, value: start..self.signed.len(), nested });
+    }
+
     /// The fields `message` writes with `envelope`, in its compile-time order (byte order).
     pub fn of<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>) -> OutgoingFields {
-        OutgoingFields::from_fields(Written::of(message, envelope).0)
+        let capacity = const { text_capacity(M::SIGNED_FIELDS) };
+        let mut fields = OutgoingFields::with_capacity(M::SIGNED_FIELDS.len(), capacity);
+        message.write_fields(envelope, &mut fields);
+        // Generated messages write in byte order already; checking costs one pass.
+        if fields.is_in_order() { fields } else { fields.sorted() }
     }
 
     /// Fields in any order (fields given by name, or a gateway's reply written back from its
@@ -40,110 +107,147 @@ impl OutgoingFields {
     /// caller ensures each name appears once (two of one name would both be signed and sent, and
     /// a receiver refuses such a body) and that a nested value is its compact JSON text.
     pub fn from_fields(mut fields: Vec<OutgoingField>) -> OutgoingFields {
-        fields.retain(|field| !field.value.is_empty());
-        // Generated messages write in byte order already; checking costs one pass.
-        if !fields.is_sorted_by(|a, b| a.name.as_bytes() <= b.name.as_bytes()) {
-            fields.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        fields.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        let text = fields.iter().map(|field| field.name.len() + field.value.len() + 2).sum();
+        let mut collected = OutgoingFields::with_capacity(fields.len(), text);
+        for field in &fields {
+            collected.push(field.name, &field.value, field.nested);
         }
-        OutgoingFields { fields }
+        collected
+    }
+
+    fn is_in_order(&self) -> bool {
+        self.fields.is_sorted_by(|a, b| in_order(a.name, b.name))
+    }
+
+    /// The same fields in byte order of name (stable: a name written twice keeps its order).
+    fn sorted(&self) -> OutgoingFields {
+        let mut fields: Vec<SentField<'_>> = self.iter().collect();
+        fields.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        let mut sorted = OutgoingFields::with_capacity(fields.len(), self.signed.len());
+        for field in fields {
+            sorted.push(field.name, field.value, field.nested);
+        }
+        sorted
     }
 
     /// Every field, in byte order of name.
-    pub fn iter(&self) -> impl Iterator<Item = &OutgoingField> {
-        self.fields.iter()
+    pub fn iter(&self) -> impl Iterator<Item = SentField<'_>> {
+        self.fields.iter().map(|slot| SentField {
+            name: slot.name,
+            value: self.signed.get(slot.value.clone()).unwrap_or_default(),
+            nested: slot.nested,
+        })
     }
 
     /// A field's value, if the message sends it.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|field| field.name == name).map(|field| field.value.as_str())
+        self.iter().find(|field| field.name == name).map(|field| field.value)
+    }
+
+    /// The text the signature covers, without the secret: `name=value` pairs joined by `&`.
+    pub fn signed_text(&self) -> &str {
+        &self.signed
     }
 
     /// The message's signature under `secret`.
     pub fn sign(&self, secret: &Secret) -> String {
-        sign_in_order(self.fields.iter().map(|field| (field.name, field.value.as_str())), secret)
+        Signature::of(secret, &self.signed).to_hex().as_str().to_owned()
     }
 
     /// The JSON body: every field, then the signature under `secret`.
     pub fn signed_json(&self, secret: &Secret) -> String {
-        self.json_with(Some((SIGN_FIELD, &self.sign(secret))))
+        let hex = Signature::of(secret, &self.signed).to_hex();
+        self.json_with(Some((SIGN_FIELD, hex.as_str())))
     }
 
     /// The JSON body: every field, then `signature` (its field's name and value) when given —
     /// `None` for a reply sent unsigned (a negative return status), or a signature computed
     /// elsewhere (a gateway that forges one to test a merchant).
     pub fn json_with(&self, signature: Option<(&str, &str)>) -> String {
-        let mut body = JsonBody { out: String::from("{") };
-        for field in &self.fields {
+        // Each field adds quotes, a colon and a comma to what the signed text holds; escapes
+        // are rare, and a few bytes of room cover the usual ones.
+        let extra = signature.map_or(0, |(name, value)| name.len() + value.len() + 6);
+        let mut out = String::with_capacity(self.signed.len() + 4 * self.fields.len() + extra + 16);
+        out.push('{');
+        for field in self.iter() {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            push_string(&mut out, field.name);
+            out.push(':');
             if field.nested {
-                body.json(field.name, &field.value);
+                out.push_str(field.value);
             } else {
-                body.text(field.name, &field.value);
+                push_string(&mut out, field.value);
             }
         }
-        if let Some((name, value)) = signature {
-            body.text(name, value);
+        if let Some((name, value)) = signature.filter(|(_, value)| !value.is_empty()) {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            push_string(&mut out, name);
+            out.push(':');
+            push_string(&mut out, value);
         }
-        body.out.push('}');
-        body.out
+        out.push('}');
+        out
+    }
+}
+
+impl FieldSink for OutgoingFields {
+    fn text(&mut self, name: &'static str, value: &str) {
+        self.push(name, value, false);
+    }
+
+    fn json(&mut self, name: &'static str, compact_json: &str) {
+        self.push(name, compact_json, true);
+    }
+}
+
+/// Whether `a` sorts before `b` or with it, in byte order. Most neighbouring names differ in
+/// their first byte, which settles it without comparing the rest.
+fn in_order(a: &str, b: &str) -> bool {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a.as_bytes() <= b.as_bytes(),
     }
 }
 
 /// What a message writes, in the order written, empty values kept: what is sent, before
-/// empties are left out (validation tells an empty required field from a missing one).
-pub(crate) struct Written(Vec<OutgoingField>);
+/// empties are left out (validation tells an empty required field from a missing one). The
+/// values are kept in one text, as in [`OutgoingFields`].
+pub(crate) struct Written {
+    text: String,
+    fields: Vec<(&'static str, Range<usize>)>,
+}
 
 impl Written {
     /// The fields `message` writes with `envelope`.
     pub(crate) fn of<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>) -> Written {
-        let mut written = Written(Vec::with_capacity(M::SIGNED_FIELDS.len()));
+        let capacity = const { text_capacity(M::SIGNED_FIELDS) };
+        let mut written =
+            Written { text: String::with_capacity(capacity), fields: Vec::with_capacity(M::SIGNED_FIELDS.len()) };
         message.write_fields(envelope, &mut written);
         written
     }
 
     /// A field's value as written, empty or not; `None` when the message does not write it.
     pub(crate) fn text(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|field| field.name == name).map(|field| field.value.as_str())
+        let (_, range) = self.fields.iter().find(|(written, _)| *written == name)?;
+        self.text.get(range.clone())
     }
 }
 
 impl FieldSink for Written {
     fn text(&mut self, name: &'static str, value: &str) {
-        self.0.push(OutgoingField { name, value: value.to_owned(), nested: false });
+        let start = self.text.len();
+        self.text.push_str(value);
+        self.fields.push((name, start..self.text.len()));
     }
 
     fn json(&mut self, name: &'static str, compact_json: &str) {
-        self.0.push(OutgoingField { name, value: compact_json.to_owned(), nested: true });
-    }
-}
-
-/// Writes `"name":value` pairs into a JSON object.
-struct JsonBody {
-    out: String,
-}
-
-impl JsonBody {
-    fn key(&mut self, name: &str) {
-        if self.out.len() > 1 {
-            self.out.push(',');
-        }
-        push_string(&mut self.out, name);
-        self.out.push(':');
-    }
-
-    fn text(&mut self, name: &str, value: &str) {
-        if value.is_empty() {
-            return;
-        }
-        self.key(name);
-        push_string(&mut self.out, value);
-    }
-
-    fn json(&mut self, name: &str, compact_json: &str) {
-        if compact_json.is_empty() {
-            return;
-        }
-        self.key(name);
-        self.out.push_str(compact_json);
+        FieldSink::text(self, name, compact_json);
     }
 }
 
@@ -158,7 +262,7 @@ pub struct SignedBody {
 
 /// Signs `message` with `credentials` at `time` and renders its JSON body.
 pub fn signed_json<M: OutgoingMessage + ?Sized>(message: &M, credentials: &Credentials, time: HkTime) -> SignedBody {
-    let time_text = time.to_compact();
+    let time_text = time.compact_text();
     let envelope = Envelope { user_confirm_key: &credentials.user_confirm_key, time: &time_text };
     SignedBody { json: OutgoingFields::of(message, &envelope).signed_json(&credentials.secret), time }
 }

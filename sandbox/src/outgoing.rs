@@ -211,10 +211,7 @@ impl Sealed {
 
     /// Every field with the signature last, as text (a nested value as its JSON text).
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields
-            .iter()
-            .map(|field| (field.name, field.value.as_str()))
-            .chain(self.sign.iter().map(|(n, v)| (*n, v.as_str())))
+        self.fields.iter().map(|field| (field.name, field.value)).chain(self.sign.iter().map(|(n, v)| (*n, v.as_str())))
     }
 
     /// The body in `encoding`: JSON as the SDK writes it (nested values as JSON), or a form for

@@ -50,9 +50,9 @@ impl Asked {
         for field in sent.iter().filter(|field| !field.nested) {
             let Some(concept) = interface.field(field.name).and_then(|info| info.concept) else { continue };
             if concept.identifies() {
-                asked.values.push((concept, field.value.clone()));
+                asked.values.push((concept, field.value.to_owned()));
             } else if is_amount(concept) {
-                asked.amounts.push((concept, field.value.clone()));
+                asked.amounts.push((concept, field.value.to_owned()));
             }
         }
         asked

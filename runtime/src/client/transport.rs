@@ -155,10 +155,13 @@ enum Cut {
 
 async fn read_chunks(mut response: reqwest::Response, max_bytes: usize) -> Result<Vec<u8>, Cut> {
     let max = u64::try_from(max_bytes).unwrap_or(u64::MAX);
-    if response.content_length().is_some_and(|announced| announced > max) {
+    let announced = response.content_length();
+    if announced.is_some_and(|announced| announced > max) {
         return Err(Cut::TooLarge);
     }
-    let mut body = Vec::new();
+    // An announced length within the limit is room to reserve, not a promise: reading still
+    // stops at the limit whatever arrives.
+    let mut body = Vec::with_capacity(announced.and_then(|length| usize::try_from(length).ok()).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(Cut::Failed)? {
         if body.len().saturating_add(chunk.len()) > max_bytes {
             return Err(Cut::TooLarge);

@@ -200,9 +200,10 @@ pub(crate) fn sink_step(wire: &str, ty: FieldType) -> TokenStream {
     match ty {
         FieldType::Text | FieldType::Url => quote! { sink.text(#wire, value); },
         FieldType::Enum(_) => quote! { sink.text(#wire, value.as_str()); },
-        FieldType::Amount | FieldType::Seconds => quote! { sink.text(#wire, &value.to_string()); },
-        FieldType::Time => quote! { sink.text(#wire, &value.to_compact()); },
-        FieldType::DateTime => quote! { sink.text(#wire, &value.to_dashed()); },
+        FieldType::Amount => quote! { sink.text(#wire, &value.wire_text()); },
+        FieldType::Seconds => quote! { sink.text(#wire, &::eftpay::ShortText::digits(u64::from(*value))); },
+        FieldType::Time => quote! { sink.text(#wire, &value.compact_text()); },
+        FieldType::DateTime => quote! { sink.text(#wire, &value.dashed_text()); },
         FieldType::Object(_) | FieldType::ObjectArray(_) => {
             quote! { sink.json(#wire, &::eftpay::signing::nested_value_text(value)); }
         }
