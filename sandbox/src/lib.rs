@@ -237,11 +237,13 @@ impl Shared {
     /// # Errors
     /// What `plan` refuses, or the commit failed.
     pub fn change<T>(&self, plan: impl FnOnce(&Books, HkTime) -> Result<(Change, T), Refusal>) -> Result<T, Refusal> {
-        let fail = take(&mut lock(&self.faults).fail_writes);
         let now = self.now();
         let mut records = lock(&self.records);
         records.expire_due(now);
         let (change, planned) = plan(&records.books, now)?;
+        // Only a change that writes something counts down the fault (a retried request that
+        // writes nothing is no change). Records, then faults: nothing takes them the other way.
+        let fail = !change.is_empty() && take(&mut lock(&self.faults).fail_writes);
         records.commit(change, fail).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))?;
         Ok(planned)
     }

@@ -73,7 +73,10 @@ async fn a_change_the_data_file_refuses_changes_nothing() {
         assert!(sandbox.refunds(&eft).is_empty());
         assert_eq!(status(&client, "rrn_1").await, Some(TradeStatus::TradeSuccess), "not reported refunded");
 
+        // A request that changes nothing (placing rrn_1 again) does not use the fault up.
         sandbox.set_faults(Faults { fail_writes: 1, ..Faults::default() });
+        assert_eq!(place(&client, "rrn_1").await.unwrap(), eft);
+        assert_eq!(sandbox.faults().fail_writes, 1);
         let refused = place(&client, "rrn_2").await.unwrap_err();
         assert!(system_error(&refused), "{refused}");
         assert!(sandbox.order_by_out_trade_no("rrn_2").is_none(), "not booked");
