@@ -15,10 +15,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use eftpay::wire::OutgoingFields;
-use eftpay::{
-    Amount, Client, Credentials, Envelope, FixedClock, HkTime, OutTradeNo, PlaceOrderRequest, ReceivedFields, Secret,
-    services, wallets,
-};
+use eftpay::{Client, Credentials, Envelope, FixedClock, HkTime, ReceivedFields, Secret};
 
 const USER_KEY: &str = "TESTKEY00001";
 const SECRET: &str = "test-secret-not-real";
@@ -47,19 +44,6 @@ fn accepted_reply() -> String {
     }
     object.insert("sign".to_owned(), sign.into());
     serde_json::Value::Object(object).to_string()
-}
-
-fn order() -> PlaceOrderRequest {
-    services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(53),
-        OutTradeNo::new("rrn_1686280005998"),
-        "test",
-    )
-    .return_url("https://merchant.example/return")
-    .notify_url("https://merchant.example/notify")
-    .body("a longer description of the goods in this order")
-    .build()
 }
 
 /// Serves `reply` to every POST, on a runtime of its own thread.
@@ -109,7 +93,7 @@ fn main() {
         .clock(Arc::new(FixedClock::new(HkTime::parse_compact(NOW).unwrap())))
         .build()
         .unwrap();
-    let order = order();
+    let order = measure::place_order();
     // The floor sends the very body the client sends, signed beforehand.
     let time = eftpay::HkTime::parse_compact(NOW).unwrap().compact_text();
     let body = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time })

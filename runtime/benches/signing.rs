@@ -10,7 +10,7 @@ mod measure;
 use std::hint::black_box;
 
 use eftpay::wire::OutgoingFields;
-use eftpay::{Amount, Credentials, Envelope, OutTradeNo, services, wallets};
+use eftpay::{Credentials, Envelope};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -44,16 +44,7 @@ impl Serialize for ReadyBody<'_> {
 
 fn main() {
     let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(53),
-        OutTradeNo::new("rrn_1686280005998"),
-        "test",
-    )
-    .return_url("https://merchant.example/return")
-    .notify_url("https://merchant.example/notify")
-    .body("a longer description of the goods in this order")
-    .build();
+    let order = measure::place_order();
     let envelope = Envelope { user_confirm_key: "TESTKEY00001", time: "20230609110645" };
 
     // The floors' inputs, built once, outside the timing.

@@ -114,6 +114,12 @@ impl Books {
         }
     }
 
+    /// The order `number` names, whichever number it is: eftPay's first, as eftPay looks them
+    /// up, then the merchant's.
+    pub fn named(&self, number: &str) -> Option<&Order> {
+        self.find(Some(number), None).or_else(|| self.find(None, Some(number)))
+    }
+
     /// One refund of an order, by the merchant's refund number.
     pub fn find_refund(&self, eft_trade_no: &str, refund_no: &str) -> Option<&Refund> {
         self.refunds.get(eft_trade_no)?.get(refund_no)

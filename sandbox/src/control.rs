@@ -171,12 +171,9 @@ struct WithRefunds {
     refunds: Vec<Refund>,
 }
 
-/// The eftPay number of the order `number` names: eftPay's number first, as eftPay looks them
-/// up, then the merchant's.
+/// The eftPay number of the order `number` names, whichever number it is.
 fn order_named(shared: &Shared, number: &str) -> Option<String> {
-    shared.read(|books| {
-        books.find(Some(number), None).or_else(|| books.find(None, Some(number))).map(|o| o.eft_trade_no.clone())
-    })
+    shared.read(|books| books.named(number).map(|o| o.eft_trade_no.clone()))
 }
 
 fn no_such_order(number: &str) -> Response {
@@ -184,10 +181,9 @@ fn no_such_order(number: &str) -> Response {
 }
 
 async fn order(State(shared): State<Arc<Shared>>, Path(number): Path<String>) -> Response {
-    let Some(eft_trade_no) = order_named(&shared, &number) else { return no_such_order(&number) };
-    shared.read(|books| match books.get(&eft_trade_no) {
+    shared.read(|books| match books.named(&number) {
         Some(order) => {
-            let refunds = books.refunds_of(&eft_trade_no).into_iter().map(shown_refund).collect();
+            let refunds = books.refunds_of(&order.eft_trade_no).into_iter().map(shown_refund).collect();
             Json(WithRefunds { order: shown(order), refunds }).into_response()
         }
         None => no_such_order(&number),

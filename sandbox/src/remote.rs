@@ -19,7 +19,7 @@
 use std::time::Duration;
 
 pub use crate::control::{Action, Resent};
-use crate::notifier::Delivery;
+use crate::notifier::{Delivery, shown_url};
 use crate::state::Order;
 
 /// The most a control API answer is read to: the whole delivery log kept, with room to spare.
@@ -38,7 +38,7 @@ pub enum RemoteError {
          e.g. http://127.0.0.1:8080/VMP"
     )]
     BaseUrl {
-        /// The URL, without any user name or password in it.
+        /// The URL, with any user name and password in it redacted.
         shown: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -87,7 +87,7 @@ impl Remote {
     /// # Errors
     /// The URL is not an http(s) URL with a host, or the HTTP stack cannot start.
     pub fn new(base_url: &str) -> Result<Remote, RemoteError> {
-        let refuse = |reason| RemoteError::BaseUrl { shown: shown(base_url), reason };
+        let refuse = |reason| RemoteError::BaseUrl { shown: shown_url(base_url), reason };
         let url = reqwest::Url::parse(base_url).map_err(|_| refuse("not a URL"))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(refuse("not http or https"));
@@ -212,16 +212,4 @@ impl Remote {
 /// An order number as one path segment: characters a path gives meaning to are escaped.
 fn segment(number: &str) -> String {
     form_urlencoded::byte_serialize(number.as_bytes()).collect::<String>().replace('+', "%20")
-}
-
-/// A URL as errors show it: without a user name or password.
-fn shown(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut parsed) => {
-            let _ = parsed.set_username("");
-            let _ = parsed.set_password(None);
-            parsed.to_string()
-        }
-        Err(_) => "the URL given".to_owned(),
-    }
 }

@@ -114,3 +114,18 @@ pub fn header() {
     println!("| path | ours (median CPU per call) | floor | ratio | goal |");
     println!("|---|---|---|---|---|");
 }
+
+/// The place-order request the signing and client benches send: a typical web order, 12 signed
+/// fields.
+pub fn place_order() -> eftpay::PlaceOrderRequest {
+    eftpay::services::AlipayWebPreOrder::place_order(
+        eftpay::wallets::AlipayHk,
+        eftpay::Amount::from_cents(53),
+        eftpay::OutTradeNo::new("rrn_1686280005998"),
+        "test",
+    )
+    .return_url("https://merchant.example/return")
+    .notify_url("https://merchant.example/notify")
+    .body("a longer description of the goods in this order")
+    .build()
+}
