@@ -1,7 +1,8 @@
 //! Spec errors: collected while the whole spec is walked, then reported together.
 //!
-//! Like serde_derive's `Ctxt`, the collector is consumed by [`Diagnostics::finish`], so a
-//! caller cannot forget to look at what was collected (the type is `#[must_use]`).
+//! The collector is consumed by [`Diagnostics::finish`], and the type is `#[must_use]`, so the
+//! compiler — not a panic at run time, as in serde_derive's `Ctxt` — tells a caller that forgot to
+//! look at what was collected.
 
 use std::fmt;
 use std::ops::Range;

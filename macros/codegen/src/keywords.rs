@@ -186,7 +186,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_purpose_word_is_the_runtime_name() {
+    fn every_purpose_word_is_its_purpose_name() {
         for (word, purpose) in PURPOSES.entries {
             assert_eq!(purpose.name(), *word);
         }
