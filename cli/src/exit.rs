@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use eftpay::client::TEST_BASE_URL;
 
-use crate::input::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
+use crate::env_vars::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 
 /// How the command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

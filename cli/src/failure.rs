@@ -4,8 +4,8 @@
 
 use eftpay::{ClientError, IncomingError, ReceivedError, VerifyError};
 
+use crate::env_vars::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 use crate::exit::Status;
-use crate::input::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 use crate::problems::Problems;
 
 /// A command's failure; its `Display` is what is printed on stderr: one line, or for an invalid
@@ -175,6 +175,12 @@ impl Failure {
             Failure::PageDiffers { .. } => Status::PageDiffers,
             Failure::PageUnreadable(_) => Status::PageUnreadable,
         }
+    }
+}
+
+impl From<Problems> for Failure {
+    fn from(problems: Problems) -> Failure {
+        Failure::Invalid(problems)
     }
 }
 

@@ -8,17 +8,9 @@ use std::io::{IsTerminal, Read};
 use eftpay::client::TEST_BASE_URL;
 use eftpay::{Credentials, Secret};
 
+use crate::env_vars::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 use crate::failure::Failure;
 use crate::output;
-
-/// The environment variable holding the merchant secret.
-pub const SECRET_VAR: &str = "EFTPAY_SECRET";
-
-/// The environment variable holding the merchant's `user_confirm_key`.
-pub const USER_KEY_VAR: &str = "EFTPAY_USER_CONFIRM_KEY";
-
-/// The environment variable holding the gateway's base URL.
-pub const BASE_URL_VAR: &str = "EFTPAY_BASE_URL";
 
 /// Where the configuration variables come from: the process environment, or (for callers of the
 /// library, such as tests) exactly the variables given — the process's are then not read.

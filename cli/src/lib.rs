@@ -8,6 +8,7 @@
 //! `eftpay spec`'s text or JSON for a catalog without printing it.
 
 mod commands;
+mod env_vars;
 mod exit;
 mod failure;
 mod gateway;

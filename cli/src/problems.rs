@@ -5,8 +5,6 @@ use std::fmt;
 
 use eftpay::Violations;
 
-use crate::failure::Failure;
-
 /// The problems of one request, in the order found.
 #[derive(Debug)]
 pub struct Problems {
@@ -32,9 +30,9 @@ impl Problems {
     /// `Ok` when nothing is wrong.
     ///
     /// # Errors
-    /// [`Failure::Invalid`] with every problem.
-    pub fn into_result(self) -> Result<(), Failure> {
-        if self.list.is_empty() { Ok(()) } else { Err(Failure::Invalid(self)) }
+    /// The problems themselves, when there is one or more (a `Failure::Invalid` by `?`).
+    pub fn into_result(self) -> Result<(), Problems> {
+        if self.list.is_empty() { Ok(()) } else { Err(self) }
     }
 }
 

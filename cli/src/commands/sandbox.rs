@@ -10,8 +10,9 @@ use eftpay::Credentials;
 use eftpay::catalog::Catalog;
 use eftpay_sandbox::{Faults, Sandbox, SandboxConfig, SandboxError};
 
+use crate::env_vars::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 use crate::failure::Failure;
-use crate::input::{self, BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
+use crate::input;
 use crate::output;
 
 /// The longest `--addr` read: a DNS name (253 bytes), brackets and a port.
