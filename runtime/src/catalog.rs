@@ -10,7 +10,7 @@ use crate::received::{IncomingError, ReceivedFields};
 use crate::rules::{
     Concept, Encoding, FieldKind, InterfaceKind, Meaning, Notifications, Purpose, Recognition, RetryPolicy, TestOutcome,
 };
-use crate::validation::Violations;
+use crate::violations::Violations;
 use crate::{Amount, rules};
 
 /// The whole spec.

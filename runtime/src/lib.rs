@@ -120,6 +120,7 @@ pub mod time;
 mod unknown;
 pub mod validation;
 pub mod verify;
+mod violations;
 pub mod wire;
 
 /// The API generated from `spec/` (re-exported at the crate root).
@@ -138,8 +139,9 @@ pub use received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
 pub use short_text::ShortText;
 pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};
 pub use unknown::UnknownValue;
-pub use validation::{Rule, Violation, Violations, WireEnum};
+pub use unknown::WireEnum;
 pub use verify::{Verified, VerifyError};
+pub use violations::{Rule, Violation, Violations};
 
 /// The README's examples, compiled and run as doc tests so they cannot go stale.
 #[doc = include_str!("../README.md")]

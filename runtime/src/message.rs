@@ -4,7 +4,7 @@
 use crate::catalog::InterfaceInfo;
 use crate::received::{IncomingError, ReceivedFields};
 use crate::time::HkTime;
-use crate::validation::Violations;
+use crate::violations::Violations;
 
 /// The values the client fills in on every message it signs.
 #[derive(Clone, Copy, Debug)]

@@ -32,3 +32,15 @@ impl fmt::Display for UnknownValue {
         f.write_str(&self.0)
     }
 }
+
+/// Implemented by every generated enum, so code can name values and list the known ones.
+pub trait WireEnum: Sized + 'static {
+    /// The Rust type name (`Wallet`).
+    const TYPE_NAME: &'static str;
+    /// Every documented value, in the spec's order.
+    const ALL: &'static [Self];
+    /// The wire text.
+    fn as_str(&self) -> &str;
+    /// Whether the value is a documented one.
+    fn is_known(&self) -> bool;
+}

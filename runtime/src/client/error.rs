@@ -11,8 +11,8 @@ use std::fmt;
 
 use crate::received::ReceivedError;
 use crate::rules::Meaning;
-use crate::validation::Violations;
 use crate::verify::VerifyError;
+use crate::violations::Violations;
 
 /// At most `max_chars` characters of `text` for an error to quote, `…` appended when cut: what
 /// eftPay or the caller sent is quoted, never at any length.
