@@ -1,12 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The `eftpay` binary as scripts see it: stdout, stderr and exit codes.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+
+mod support;
 
 use eftpay::signing::sign_fields;
 use eftpay::{ReceivedFields, Secret};
+use support::{Status, assert_exit, code, run, stderr, stdout};
 
 const SECRET: &str = "test-secret-not-real";
 const OTHER_SECRET: &str = "test-secret-not-real-other";
@@ -17,32 +19,10 @@ const DOC_NOTIFICATION: &str = r#"{"currency":"HKD","eft_trade_no":"200052695200
 
 const REFUND_NOTIFICATION: &str = r#"{"notify_type":"trade_status_sync","user_confirm_key":"S0003469","out_trade_no":"rrn_1686280005998","eft_trade_no":"08520005269190824010701722","total_fee":"0.53","return_amount":"0.20","refund_no":"rf_1686280009001","trade_status":"TRADE_REFUND","trade_type":"REFUND","currency":"HKD","time":"20230609120500"}"#;
 
-/// Runs `eftpay args…` with `stdin` and, if given, `EFTPAY_SECRET` (never inherited).
+/// Runs `eftpay args…` with `stdin` and, if given, `EFTPAY_SECRET` (nothing inherited).
 fn eftpay(args: &[&str], secret: Option<&str>, stdin: &[u8]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
-    command.args(args).env_remove("EFTPAY_SECRET").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    if let Some(secret) = secret {
-        command.env("EFTPAY_SECRET", secret);
-    }
-    let mut child = command.spawn().expect("the eftpay binary starts");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let input = stdin.to_vec();
-    // Written from another thread so a child that answers before reading everything cannot
-    // deadlock the test; a child that exits without reading (missing secret) closes the pipe.
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("the eftpay binary runs");
-    writer.join().expect("the stdin writer finishes");
-    output
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+    let env: Vec<(&str, &str)> = secret.map(|secret| ("EFTPAY_SECRET", secret)).into_iter().collect();
+    run(args, &env, stdin)
 }
 
 fn last_line(text: &str) -> &str {
@@ -61,23 +41,13 @@ fn signed(json: &str, secret: &str) -> String {
     serde_json::to_string(&object).unwrap()
 }
 
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 // ---- sign ----
 
 #[test]
 fn sign_prints_the_library_sign_as_64_lowercase_hex_on_the_last_line() {
     let message = r#"{"out_trade_no":"rrn_1","total_fee":100,"items":[{"price":0.50}],"tid":""}"#;
     let output = eftpay(&["sign"], Some(SECRET), message.as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let sign = last_line(&stdout(&output)).to_owned();
     assert_eq!(sign.len(), 64);
     assert!(sign.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{sign}");
@@ -88,7 +58,7 @@ fn sign_prints_the_library_sign_as_64_lowercase_hex_on_the_last_line() {
 fn sign_ignores_a_sign_already_in_the_input() {
     let without = eftpay(&["sign"], Some(SECRET), br#"{"a":"1","b":"2"}"#);
     let with = eftpay(&["sign"], Some(SECRET), br#"{"a":"1","sign":"0000","b":"2"}"#);
-    assert_exit(&with, 0);
+    assert_exit(&with, Status::Ok);
     assert_eq!(stdout(&with), stdout(&without));
 }
 
@@ -96,7 +66,7 @@ fn sign_ignores_a_sign_already_in_the_input() {
 fn explain_shows_the_signed_string_behind_a_secret_placeholder_and_the_left_out_fields() {
     let message = r#"{"b":"2","sign":"old","tid":"","a":"1","refund_no":null}"#;
     let output = eftpay(&["sign", "--explain"], Some(SECRET), message.as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     assert!(text.lines().any(|line| line == "<secret>a=1&b=2"), "{text}");
     assert!(text.lines().any(|line| line.trim_start().starts_with("sign:") && line.contains("never signed")), "{text}");
@@ -108,7 +78,7 @@ fn explain_shows_the_signed_string_behind_a_secret_placeholder_and_the_left_out_
 #[test]
 fn explain_never_prints_the_secret() {
     let output = eftpay(&["sign", "--explain"], Some(SECRET), br#"{"a":"1"}"#);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert!(!stdout(&output).contains(SECRET));
     assert!(!stderr(&output).contains(SECRET));
 }
@@ -124,7 +94,7 @@ fn sign_agrees_with_every_golden_vector() {
         let (name, secret, message) = (field("name"), field("secret"), field("message"));
         let output = eftpay(&["sign", "--explain"], Some(secret), message.as_bytes());
         let text = stdout(&output);
-        let problem = if output.status.code() != Some(0) {
+        let problem = if output.status.code() != code(Status::Ok) {
             Some(format!("exit {:?}: {}", output.status.code(), stderr(&output)))
         } else if last_line(&text) != field("sign") {
             Some(format!("sign {} instead of {}", last_line(&text), field("sign")))
@@ -145,7 +115,7 @@ fn sign_agrees_with_every_golden_vector() {
 #[test]
 fn sign_refuses_duplicate_fields_as_unreadable_input() {
     let output = eftpay(&["sign"], Some(SECRET), br#"{"a":"1","a":"2"}"#);
-    assert_exit(&output, 3);
+    assert_exit(&output, Status::UnreadableInput);
     assert!(stderr(&output).contains("`a` appears more than once"), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
 }
@@ -167,7 +137,7 @@ fn refuses_input_larger_than_the_stated_limit_naming_it() {
     let too_large = json_of_len(MAX_INPUT_BYTES + 1);
     for args in [&["sign"][..], &["verify-notify"][..], &["verify-notify", "--form"][..]] {
         let output = eftpay(args, Some(SECRET), &too_large);
-        assert_exit(&output, 3);
+        assert_exit(&output, Status::UnreadableInput);
         let err = stderr(&output);
         assert!(err.contains(&format!("more than {MAX_INPUT_BYTES} bytes")), "{args:?}: {err}");
         assert!(output.stdout.is_empty(), "{args:?}");
@@ -178,12 +148,12 @@ fn refuses_input_larger_than_the_stated_limit_naming_it() {
 fn reads_a_message_that_fills_the_input_limit_exactly() {
     let at_limit = json_of_len(MAX_INPUT_BYTES);
     let output = eftpay(&["sign"], Some(SECRET), &at_limit);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(last_line(&stdout(&output)), library_sign(std::str::from_utf8(&at_limit).unwrap(), SECRET));
 
     let mut notification = signed(DOC_NOTIFICATION, SECRET).into_bytes();
     notification.resize(MAX_INPUT_BYTES, b' ');
-    assert_exit(&eftpay(&["verify-notify"], Some(SECRET), &notification), 0);
+    assert_exit(&eftpay(&["verify-notify"], Some(SECRET), &notification), Status::Ok);
 }
 
 // ---- configuration and usage ----
@@ -191,7 +161,7 @@ fn reads_a_message_that_fills_the_input_limit_exactly() {
 #[test]
 fn missing_secret_is_a_configuration_error_that_says_what_to_export() {
     let output = eftpay(&["sign"], None, br#"{"a":"1"}"#);
-    assert_exit(&output, 2);
+    assert_exit(&output, Status::Usage);
     assert!(stderr(&output).contains("export EFTPAY_SECRET="), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
 }
@@ -200,16 +170,16 @@ fn missing_secret_is_a_configuration_error_that_says_what_to_export() {
 fn empty_secret_is_a_configuration_error() {
     for args in [&["sign"][..], &["verify-notify"][..]] {
         let output = eftpay(args, Some(""), DOC_NOTIFICATION.as_bytes());
-        assert_exit(&output, 2);
+        assert_exit(&output, Status::Usage);
         assert!(stderr(&output).contains("EFTPAY_SECRET is empty"), "{}", stderr(&output));
     }
 }
 
 #[test]
 fn unknown_arguments_are_usage_errors() {
-    assert_exit(&eftpay(&["frobnicate"], Some(SECRET), b""), 2);
-    assert_exit(&eftpay(&["sign", "--no-such-flag"], Some(SECRET), b""), 2);
-    assert_exit(&eftpay(&[], Some(SECRET), b""), 2);
+    assert_exit(&eftpay(&["frobnicate"], Some(SECRET), b""), Status::Usage);
+    assert_exit(&eftpay(&["sign", "--no-such-flag"], Some(SECRET), b""), Status::Usage);
+    assert_exit(&eftpay(&[], Some(SECRET), b""), Status::Usage);
 }
 
 #[test]
@@ -219,7 +189,7 @@ fn help_documents_every_exit_code() {
     let helps = std::iter::once(vec!["--help"]).chain(commands.iter().map(|command| vec![*command, "--help"]));
     for args in helps {
         let output = eftpay(&args, None, b"");
-        assert_exit(&output, 0);
+        assert_exit(&output, Status::Ok);
         let text = stdout(&output);
         assert!(text.contains("Exit codes:"), "{text}");
         for code in ["0", "1", "2", "3", "4", "5", "6", "7"] {
@@ -234,7 +204,7 @@ fn help_documents_every_exit_code() {
 #[test]
 fn verify_notify_accepts_a_correctly_signed_notification_and_summarises_it() {
     let output = eftpay(&["verify-notify"], Some(SECRET), signed(DOC_NOTIFICATION, SECRET).as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(stdout(&output), "verified: out_trade_no=rrn_1686280005975 trade_status=TRADE_SUCCESS amount=1.00\n");
     assert!(output.stderr.is_empty(), "{}", stderr(&output));
 }
@@ -242,7 +212,7 @@ fn verify_notify_accepts_a_correctly_signed_notification_and_summarises_it() {
 #[test]
 fn verify_notify_shows_the_refund_amount_of_a_refund_notification() {
     let output = eftpay(&["verify-notify"], Some(SECRET), signed(REFUND_NOTIFICATION, SECRET).as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(
         stdout(&output),
         "verified: out_trade_no=rrn_1686280005998 trade_status=TRADE_REFUND amount=0.53 refund_amount=0.20\n"
@@ -254,7 +224,7 @@ fn verify_notify_rejects_a_notification_whose_total_fee_was_changed() {
     let tampered = signed(DOC_NOTIFICATION, SECRET).replace(r#""total_fee":"1""#, r#""total_fee":"1000""#);
     assert!(tampered.contains(r#""total_fee":"1000""#));
     let output = eftpay(&["verify-notify"], Some(SECRET), tampered.as_bytes());
-    assert_exit(&output, 1);
+    assert_exit(&output, Status::VerificationFailed);
     assert!(stderr(&output).contains("changed, or signed with another secret"), "{}", stderr(&output));
     assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
     assert!(output.stdout.is_empty());
@@ -263,7 +233,7 @@ fn verify_notify_rejects_a_notification_whose_total_fee_was_changed() {
 #[test]
 fn verify_notify_rejects_a_notification_signed_with_another_secret_without_printing_either() {
     let output = eftpay(&["verify-notify"], Some(SECRET), signed(DOC_NOTIFICATION, OTHER_SECRET).as_bytes());
-    assert_exit(&output, 1);
+    assert_exit(&output, Status::VerificationFailed);
     let (out, err) = (stdout(&output), stderr(&output));
     assert!(err.contains("signed with another secret"), "{err}");
     assert!(!out.contains(SECRET) && !err.contains(SECRET), "a secret was printed: {out}{err}");
@@ -272,21 +242,21 @@ fn verify_notify_rejects_a_notification_signed_with_another_secret_without_print
 #[test]
 fn the_documented_example_notification_parses_and_fails_only_its_signature() {
     let output = eftpay(&["verify-notify"], Some(SECRET), DOC_NOTIFICATION.as_bytes());
-    assert_exit(&output, 1);
+    assert_exit(&output, Status::VerificationFailed);
     assert!(stderr(&output).contains("does not match"), "{}", stderr(&output));
 }
 
 #[test]
 fn verify_notify_rejects_a_notification_without_sign() {
     let output = eftpay(&["verify-notify"], Some(SECRET), br#"{"out_trade_no":"rrn_1","total_fee":"1"}"#);
-    assert_exit(&output, 1);
+    assert_exit(&output, Status::VerificationFailed);
     assert!(stderr(&output).contains("no `sign`"), "{}", stderr(&output));
 }
 
 #[test]
 fn verify_notify_rejects_a_sign_that_is_not_64_hex_characters() {
     let output = eftpay(&["verify-notify"], Some(SECRET), br#"{"out_trade_no":"rrn_1","sign":"abc"}"#);
-    assert_exit(&output, 1);
+    assert_exit(&output, Status::VerificationFailed);
     assert!(stderr(&output).contains("64 hex"), "{}", stderr(&output));
 }
 
@@ -306,24 +276,24 @@ fn verify_notify_accepts_a_correctly_signed_form_return() {
          &gmt_payment=2019-09-24+02%3A20%3A29&time=20230609110645&sign={sign}\n"
     );
     let output = eftpay(&["verify-notify", "--form"], Some(SECRET), body.as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(stdout(&output), "verified: out_trade_no=rrn_1686280005975 trade_status=TRADE_SUCCESS amount=0.53\n");
 
     let tampered = body.replace("total_fee=0.53", "total_fee=0.01");
-    assert_exit(&eftpay(&["verify-notify", "--form"], Some(SECRET), tampered.as_bytes()), 1);
+    assert_exit(&eftpay(&["verify-notify", "--form"], Some(SECRET), tampered.as_bytes()), Status::VerificationFailed);
 }
 
 #[test]
 fn verify_notify_refuses_text_that_is_not_json_as_unreadable() {
     let output = eftpay(&["verify-notify"], Some(SECRET), b"this is not json");
-    assert_exit(&output, 3);
+    assert_exit(&output, Status::UnreadableInput);
     assert!(stderr(&output).contains("not a JSON object"), "{}", stderr(&output));
 }
 
 #[test]
 fn verify_notify_refuses_json_that_is_not_an_object_as_unreadable() {
     for body in [&b"[1,2]"[..], b"\"text\"", b"42", b"null", b""] {
-        assert_exit(&eftpay(&["verify-notify"], Some(SECRET), body), 3);
+        assert_exit(&eftpay(&["verify-notify"], Some(SECRET), body), Status::UnreadableInput);
     }
 }
 
@@ -331,18 +301,18 @@ fn verify_notify_refuses_json_that_is_not_an_object_as_unreadable() {
 fn verify_notify_refuses_duplicate_fields_even_when_signed() {
     let body = signed(DOC_NOTIFICATION, SECRET).replacen('{', r#"{"total_fee":"1000","#, 1);
     let output = eftpay(&["verify-notify"], Some(SECRET), body.as_bytes());
-    assert_exit(&output, 3);
+    assert_exit(&output, Status::UnreadableInput);
     assert!(stderr(&output).contains("`total_fee` appears more than once"), "{}", stderr(&output));
 
     let form = eftpay(&["verify-notify", "--form"], Some(SECRET), b"a=1&a=2");
-    assert_exit(&form, 3);
+    assert_exit(&form, Status::UnreadableInput);
 }
 
 #[test]
 fn verify_notify_refuses_bytes_that_are_not_utf8() {
     for args in [&["verify-notify"][..], &["verify-notify", "--form"][..]] {
         let output = eftpay(args, Some(SECRET), b"{\"a\":\"\xff\xfe\"}");
-        assert_exit(&output, 3);
+        assert_exit(&output, Status::UnreadableInput);
         assert!(stderr(&output).contains("UTF-8"), "{}", stderr(&output));
     }
 }
@@ -351,7 +321,7 @@ fn verify_notify_refuses_bytes_that_are_not_utf8() {
 fn a_signed_field_without_its_documented_form_is_unreadable_not_forged() {
     let body = signed(&DOC_NOTIFICATION.replace(r#""total_fee":"1""#, r#""total_fee":"one""#), SECRET);
     let output = eftpay(&["verify-notify"], Some(SECRET), body.as_bytes());
-    assert_exit(&output, 3);
+    assert_exit(&output, Status::UnreadableInput);
     assert!(stderr(&output).contains("total_fee"), "{}", stderr(&output));
 }
 
@@ -387,16 +357,12 @@ fn verify_notify_never_panics_and_always_explains_in_one_line() {
 
 #[test]
 fn interactive_demo_without_a_payment_fails_the_payment_step_and_never_says_you_paid() {
-    let output = Command::new(env!("CARGO_BIN_EXE_eftpay"))
-        .args(["demo", "--interactive", "--wait", "1"])
-        .env_remove("EFTPAY_SECRET")
-        .env_remove("EFTPAY_USER_CONFIRM_KEY")
-        .env_remove("EFTPAY_BASE_URL")
+    let output = support::eftpay(&["demo", "--interactive", "--wait", "1"])
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
         .expect("the eftpay binary runs");
-    assert_exit(&output, 7);
+    assert_exit(&output, Status::DemoFailed);
     assert!(!stdout(&output).contains("You paid"), "{}", stdout(&output));
     let err = stderr(&output);
     assert!(err.contains("no payment within 1 s"), "{err}");
@@ -407,11 +373,7 @@ fn interactive_demo_without_a_payment_fails_the_payment_step_and_never_says_you_
 fn interactive_demo_says_you_paid_once_the_pay_page_was_used() {
     use std::io::{BufRead, BufReader, Read};
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eftpay"))
-        .args(["demo", "--interactive", "--wait", "120"])
-        .env_remove("EFTPAY_SECRET")
-        .env_remove("EFTPAY_USER_CONFIRM_KEY")
-        .env_remove("EFTPAY_BASE_URL")
+    let mut child = support::eftpay(&["demo", "--interactive", "--wait", "120"])
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -434,7 +396,7 @@ fn interactive_demo_says_you_paid_once_the_pay_page_was_used() {
     runtime.block_on(eftpay_sandbox::browser::Payer::new().pay(&link)).expect("the pay page takes the payment");
     stdout.read_to_string(&mut seen).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "stdout:\n{seen}\nstderr:\n{}", stderr(&output));
+    assert_eq!(output.status.code(), code(Status::Ok), "stdout:\n{seen}\nstderr:\n{}", stderr(&output));
     assert!(seen.contains("You paid on the pay page."), "{seen}");
     assert!(seen.contains(" steps checked out."), "{seen}");
 }
@@ -443,7 +405,7 @@ fn interactive_demo_says_you_paid_once_the_pay_page_was_used() {
 fn verify_notify_refuses_a_signed_reply_that_is_not_a_notification() {
     let reply = r#"{"return_status":"00","user_confirm_key":"S0003469","out_trade_no":"rrn_1","pay_apptrade":"https://pay.example/x","transaction_amount":"999.00","time":"20230609110646"}"#;
     let output = eftpay(&["verify-notify"], Some(SECRET), signed(reply, SECRET).as_bytes());
-    assert_exit(&output, 1);
+    assert_exit(&output, Status::VerificationFailed);
     assert!(stderr(&output).contains("is not a notification"), "{}", stderr(&output));
     assert!(output.stdout.is_empty(), "{}", stdout(&output));
 }
@@ -452,7 +414,7 @@ fn verify_notify_refuses_a_signed_reply_that_is_not_a_notification() {
 fn verify_notify_tells_a_refund_by_its_refund_no_as_the_library_does() {
     let refund = r#"{"notify_type":"trade_status_sync","out_trade_no":"rrn_1","refund_no":"rf_1","return_amount":"0.20","total_fee":"1.00","trade_status":"TRADE_REFUND","time":"20230609120500"}"#;
     let output = eftpay(&["verify-notify"], Some(SECRET), signed(refund, SECRET).as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(
         stdout(&output),
         "verified: out_trade_no=rrn_1 trade_status=TRADE_REFUND amount=1.00 refund_amount=0.20\n"
@@ -466,7 +428,7 @@ fn verify_notify_escapes_signed_values_so_they_cannot_forge_a_line_or_reach_the_
         r#""out_trade_no":"rrn_1\nverified: out_trade_no=x trade_status=TRADE_SUCCESS amount=999.00\u001b[2J""#,
     );
     let output = eftpay(&["verify-notify"], Some(SECRET), signed(&forged, SECRET).as_bytes());
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let out = stdout(&output);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(!out.contains('\u{1b}'), "{out:?}");

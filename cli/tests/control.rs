@@ -4,13 +4,15 @@
 //! delivery log with the merchant's answers; and what they say when there is no sandbox.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use eftpay::{Amount, Credentials, services, wallets};
-use eftpay_cli::Status;
 use eftpay_sandbox::merchant::Merchant;
 use eftpay_sandbox::{OrderState, Sandbox, SandboxConfig};
+use support::{Status, code, eftpay, stderr, stdout};
+
+mod support;
 
 const SECRET: &str = "test-secret-not-real";
 
@@ -61,24 +63,6 @@ impl Running {
     }
 }
 
-fn eftpay(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
-    command.args(args).env_remove("EFTPAY_BASE_URL").env_remove("EFTPAY_SECRET").env_remove("EFTPAY_USER_CONFIRM_KEY");
-    command
-}
-
-fn exit(status: Status) -> Option<i32> {
-    Some(i32::from(status.code()))
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 #[test]
 fn trigger_moves_an_order_named_by_either_number() {
     let running = running();
@@ -86,24 +70,24 @@ fn trigger_moves_an_order_named_by_either_number() {
     let failed = running.order("rrn_failed");
 
     let paid = running.eftpay(&["trigger", "pay", "rrn_paid"]);
-    assert_eq!(paid.status.code(), exit(Status::Ok), "{}", stderr(&paid));
+    assert_eq!(paid.status.code(), code(Status::Ok), "{}", stderr(&paid));
     assert!(stdout(&paid).contains("Paid"), "{}", stdout(&paid));
     assert_eq!(running.sandbox.order_by_out_trade_no("rrn_paid").unwrap().state, OrderState::Paid);
     assert_eq!(running.notifications(1), 1, "paying notifies, as on the pay page");
 
     let fail = running.eftpay(&["trigger", "fail", &failed]);
-    assert_eq!(fail.status.code(), exit(Status::Ok), "{}", stderr(&fail));
+    assert_eq!(fail.status.code(), code(Status::Ok), "{}", stderr(&fail));
     assert_eq!(running.sandbox.order(&failed).unwrap().state, OrderState::Failed);
 
     // The sandbox's refusals, by name.
     let again = running.eftpay(&["trigger", "pay", "rrn_paid"]);
-    assert_eq!(again.status.code(), exit(Status::Gateway));
+    assert_eq!(again.status.code(), code(Status::Gateway));
     assert!(stderr(&again).contains("no longer waiting for payment"), "{}", stderr(&again));
     let unknown = running.eftpay(&["trigger", "pay", "rrn_nobody"]);
-    assert_eq!(unknown.status.code(), exit(Status::Gateway));
+    assert_eq!(unknown.status.code(), code(Status::Gateway));
     assert!(stderr(&unknown).contains("no order rrn_nobody"), "{}", stderr(&unknown));
     let resend_word = running.eftpay(&["trigger", "resend", "rrn_paid"]);
-    assert_eq!(resend_word.status.code(), exit(Status::Usage), "resend is its own command");
+    assert_eq!(resend_word.status.code(), code(Status::Usage), "resend is its own command");
 }
 
 #[test]
@@ -115,12 +99,12 @@ fn resend_delivers_a_notification_again_and_deliveries_shows_the_answers() {
     assert_eq!(running.notifications(1), 1);
 
     let resent = running.eftpay(&["resend", "rrn_1"]);
-    assert_eq!(resent.status.code(), exit(Status::Ok), "{}", stderr(&resent));
+    assert_eq!(resent.status.code(), code(Status::Ok), "{}", stderr(&resent));
     assert!(stdout(&resent).contains("again"), "{}", stdout(&resent));
     assert_eq!(running.notifications(2), 2, "the same notification, delivered again");
 
     let log = running.eftpay(&["deliveries", "--order", &eft]);
-    assert_eq!(log.status.code(), exit(Status::Ok), "{}", stderr(&log));
+    assert_eq!(log.status.code(), code(Status::Ok), "{}", stderr(&log));
     let lines: Vec<String> = stdout(&log).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines.iter().all(|l| l.contains("rrn_1") && l.contains("acknowledged")), "{lines:?}");
@@ -128,10 +112,10 @@ fn resend_delivers_a_notification_again_and_deliveries_shows_the_answers() {
 
     // Nothing to deliver for an unpaid order: said, not silently skipped.
     let unpaid = running.eftpay(&["resend", "rrn_other"]);
-    assert_eq!(unpaid.status.code(), exit(Status::Gateway));
+    assert_eq!(unpaid.status.code(), code(Status::Gateway));
     assert!(stderr(&unpaid).contains("only a paid order is notified"), "{}", stderr(&unpaid));
     let no_refund = running.eftpay(&["resend", "rrn_1", "--refund-no", "rf_none"]);
-    assert_eq!(no_refund.status.code(), exit(Status::Gateway));
+    assert_eq!(no_refund.status.code(), code(Status::Gateway));
     assert!(stderr(&no_refund).contains("has no refund rf_none"), "{}", stderr(&no_refund));
 }
 
@@ -169,16 +153,16 @@ fn deliveries_follow_prints_each_new_delivery_as_it_happens() {
 #[test]
 fn without_a_sandbox_the_control_commands_say_how_to_get_one() {
     let unset = eftpay(&["deliveries"]).output().unwrap();
-    assert_eq!(unset.status.code(), exit(Status::Usage));
+    assert_eq!(unset.status.code(), code(Status::Usage));
     assert!(stderr(&unset).contains("eftpay sandbox"), "{}", stderr(&unset));
     // Something answers there, but it is not a sandbox.
     let running = running();
     let not_a_sandbox =
         eftpay(&["trigger", "pay", "rrn_1"]).env("EFTPAY_BASE_URL", running.merchant.notify_url()).output().unwrap();
-    assert_eq!(not_a_sandbox.status.code(), exit(Status::Usage), "{}", stderr(&not_a_sandbox));
+    assert_eq!(not_a_sandbox.status.code(), code(Status::Usage), "{}", stderr(&not_a_sandbox));
     assert!(stderr(&not_a_sandbox).contains("no sandbox control API"), "{}", stderr(&not_a_sandbox));
     let password = eftpay(&["deliveries"]).env("EFTPAY_BASE_URL", "ftp://user:hunter2@127.0.0.1/VMP").output().unwrap();
-    assert_eq!(password.status.code(), exit(Status::Usage));
+    assert_eq!(password.status.code(), code(Status::Usage));
     assert!(!stderr(&password).contains("hunter2"), "{}", stderr(&password));
 }
 

@@ -6,14 +6,17 @@
 use std::ffi::OsStr;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::thread;
+
+mod support;
 
 use eftpay::rules::Purpose;
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
 use eftpay::{CATALOG, HkTime, ReceivedFields, Secret};
+use support::{Status, assert_exit, stderr, stdout};
 
 const USER_KEY: &str = "TESTKEY00001";
 const SECRET: &str = "test-secret-not-real";
@@ -152,28 +155,10 @@ fn eftpay(args: &[impl AsRef<OsStr>], base_url: &str) -> Output {
 
 /// Runs `eftpay args…` with exactly the EFTPAY_* variables in `env` (none inherited).
 fn eftpay_with(args: &[impl AsRef<OsStr>], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
-    command.args(args);
-    for name in ["EFTPAY_BASE_URL", "EFTPAY_USER_CONFIRM_KEY", "EFTPAY_SECRET", "NO_COLOR"] {
-        command.env_remove(name);
-    }
-    command.envs(env.iter().copied());
-    let output = command.output().expect("the eftpay binary runs");
+    let output = support::eftpay(args).envs(env.iter().copied()).output().expect("the eftpay binary runs");
     let printed = format!("{}{}", stdout(&output), stderr(&output));
     assert!(!printed.contains(SECRET), "the secret was printed: {printed}");
     output
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(output.status.code(), Some(code), "stdout: {}\nstderr: {}", stdout(output), stderr(output));
 }
 
 /// The value on the `name  value` line of a reply listing.
@@ -201,6 +186,14 @@ const PRE_ORDER: [&str; 11] = [
 /// A valid pre-order, plus `extra` arguments.
 fn pre_order(extra: &[&str]) -> Vec<String> {
     PRE_ORDER.iter().chain(extra).map(|arg| (*arg).to_owned()).collect()
+}
+
+/// A refund of order `rrn_1` through `service`: `amounts` is (refund, order total); plus `extra`.
+fn refund(service: &str, wallet: &str, amounts: (&str, &str), refund_no: &str, extra: &[&str]) -> Vec<String> {
+    let (amount, total_fee) = amounts;
+    let args = ["refund", "--service", service, "--wallet", wallet, "--amount", amount, "--total-fee", total_fee];
+    let order = ["--out-trade-no", "rrn_1", "--out-refund-no", refund_no];
+    args.iter().chain(&order).chain(extra).map(|arg| (*arg).to_owned()).collect()
 }
 
 fn accepted_order() -> FakeGateway {
@@ -231,7 +224,7 @@ fn accepted_order() -> FakeGateway {
 fn missing_credentials_are_a_configuration_error_that_says_what_to_export() {
     let (listener, base_url) = silent_listener();
     let output = eftpay_with(&pre_order(&["--return-url", "https://m.example/r"]), &[("EFTPAY_BASE_URL", &base_url)]);
-    assert_exit(&output, 2);
+    assert_exit(&output, Status::Usage);
     assert!(stderr(&output).contains("export EFTPAY_USER_CONFIRM_KEY=… EFTPAY_SECRET=…"), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
     assert!(no_connection_was_made(&listener));
@@ -242,7 +235,7 @@ fn a_missing_secret_alone_is_named_alone() {
     let (listener, base_url) = silent_listener();
     let env = [("EFTPAY_BASE_URL", base_url.as_str()), ("EFTPAY_USER_CONFIRM_KEY", USER_KEY)];
     let output = eftpay_with(&["query", "--out-trade-no", "rrn_1"], &env);
-    assert_exit(&output, 2);
+    assert_exit(&output, Status::Usage);
     assert!(stderr(&output).contains("run `export EFTPAY_SECRET=…`"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -250,7 +243,7 @@ fn a_missing_secret_alone_is_named_alone() {
 #[test]
 fn a_base_url_that_is_not_http_is_a_configuration_error() {
     let output = eftpay(&["query", "--out-trade-no", "rrn_1"], "ftp://gateway.example/VMP");
-    assert_exit(&output, 2);
+    assert_exit(&output, Status::Usage);
     assert!(stderr(&output).contains("EFTPAY_BASE_URL"), "{}", stderr(&output));
 }
 
@@ -283,7 +276,7 @@ fn an_invalid_pre_order_lists_every_problem_and_is_not_sent() {
         "https://m.example/return?order=1",
     ];
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("fix 3 problems"), "{err}");
     assert!(err.contains("--wallet WECHATHK is not one of service service.alipay.web.PreOrder's wallets"), "{err}");
@@ -301,7 +294,7 @@ fn an_unknown_wallet_name_lists_the_services_wallets() {
     let mut args = pre_order(&["--return-url", "https://m.example/r"]);
     args[4] = "alipayhk".into();
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("--wallet alipayhk: not a wallet the spec documents"), "{err}");
     assert!(err.contains("takes ALIPAYCN or ALIPAYHK (did you mean `ALIPAYHK`?"), "{err}");
@@ -315,7 +308,7 @@ fn an_unknown_service_lists_the_services_the_command_takes() {
     let mut args = pre_order(&[]);
     args[2] = "service.alipay.web.PreOrdr".into();
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("service.alipay.web.PreOrdr is not a service of the spec"), "{err}");
     let purpose_of = |row: &eftpay::catalog::ServiceInfo| CATALOG.interface(row.interface).map(|i| i.purpose);
@@ -334,7 +327,7 @@ fn a_refund_service_given_to_pre_order_points_at_the_refund_command() {
     let mut args = pre_order(&[]);
     args[2] = "service.wechat.web.ApplyRefund".into();
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     assert!(stderr(&output).contains("send it with `eftpay refund --apply`"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -342,23 +335,9 @@ fn a_refund_service_given_to_pre_order_points_at_the_refund_command() {
 #[test]
 fn an_invalid_refund_is_not_sent() {
     let (listener, base_url) = silent_listener();
-    let args = [
-        "refund",
-        "--service",
-        "service.alipay.web.Refund",
-        "--wallet",
-        "ALIPAYHK",
-        "--amount",
-        "0.60",
-        "--total-fee",
-        "0.53",
-        "--out-trade-no",
-        "rrn_1",
-        "--out-refund-no",
-        "rf_1",
-    ];
+    let args = refund("service.alipay.web.Refund", "ALIPAYHK", ("0.60", "0.53"), "rf_1", &[]);
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     assert!(stderr(&output).contains("--amount 0.60 is more than --total 0.53"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -366,25 +345,15 @@ fn an_invalid_refund_is_not_sent() {
 #[test]
 fn a_flag_the_interface_does_not_take_is_refused_by_name() {
     let (listener, base_url) = silent_listener();
-    let args = [
-        "refund",
-        "--service",
+    let args = refund(
         "service.alipay.web.Refund",
-        "--wallet",
         "ALIPAYHK",
-        "--amount",
-        "0.10",
-        "--total-fee",
-        "0.53",
-        "--out-trade-no",
-        "rrn_1",
-        "--out-refund-no",
+        ("0.10", "0.53"),
         "rf_1",
-        "--notify-url",
-        "https://m.example/notify",
-    ];
+        &["--notify-url", "https://m.example/notify"],
+    );
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     assert!(stderr(&output).contains("refund takes no --notify-url"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -394,7 +363,7 @@ fn query_needs_one_of_the_order_numbers() {
     let (listener, base_url) = silent_listener();
     for args in [&["query"][..], &["query", "--refund-no", "rf_1"][..]] {
         let output = eftpay(args, &base_url);
-        assert_exit(&output, 6);
+        assert_exit(&output, Status::InvalidRequest);
         let err = stderr(&output);
         assert!(err.contains("give at least one of --eft-trade-no or --out-trade-no"), "{err}");
     }
@@ -407,7 +376,7 @@ fn query_needs_one_of_the_order_numbers() {
 fn pre_order_sends_a_signed_request_and_prints_the_verified_pay_link() {
     let gateway = accepted_order();
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r", "--lang", "en"]), &gateway.base_url);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     assert_eq!(shown(&text, "pay_apptrade"), PAY_LINK);
     assert_eq!(shown(&text, "eft_trade_no"), "20005269520084311t5rutcv1734");
@@ -431,7 +400,7 @@ fn pre_order_sends_a_signed_request_and_prints_the_verified_pay_link() {
 fn pre_order_qr_prints_the_pay_link_as_a_block_of_qr_characters() {
     let gateway = accepted_order();
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r", "--qr"]), &gateway.base_url);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     let is_qr_line = |line: &str| !line.is_empty() && line.chars().all(|c| matches!(c, ' ' | '█' | '▀' | '▄'));
     let block: Vec<&str> = text.lines().skip_while(|line| !is_qr_line(line)).take_while(|l| is_qr_line(l)).collect();
@@ -464,7 +433,7 @@ fn query_prints_the_trades_state_amount_and_times() {
         )
     });
     let output = eftpay(&["query", "--out-trade-no", "rrn_1"], &gateway.base_url);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     assert_eq!(shown(&text, "trade_status"), "TRADE_SUCCESS");
     assert_eq!(shown(&text, "trade_type"), "SALE");
@@ -497,25 +466,9 @@ fn refund_sends_the_refund_and_prints_its_state() {
             SECRET,
         )
     });
-    let args = [
-        "refund",
-        "--service",
-        "service.alipay.web.Refund",
-        "--wallet",
-        "ALIPAYHK",
-        "--amount",
-        "0.10",
-        "--total-fee",
-        "0.53",
-        "--out-trade-no",
-        "rrn_1",
-        "--out-refund-no",
-        "rf_1",
-        "--reason",
-        "R",
-    ];
+    let args = refund("service.alipay.web.Refund", "ALIPAYHK", ("0.10", "0.53"), "rf_1", &["--reason", "R"]);
     let output = eftpay(&args, &gateway.base_url);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     assert_eq!(shown(&text, "trade_status"), "TRADE_REFUND");
     assert_eq!(shown(&text, "return_amount"), "0.10");
@@ -547,26 +500,15 @@ fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
             SECRET,
         )
     });
-    let args = [
-        "refund",
-        "--service",
+    let args = refund(
         "service.wechat.web.ApplyRefund",
-        "--wallet",
         "WECHATHK",
-        "--amount",
-        "0.10",
-        "--total-fee",
-        "0.53",
-        "--out-trade-no",
-        "rrn_1",
-        "--out-refund-no",
+        ("0.10", "0.53"),
         "rf_2",
-        "--apply",
-        "--notify-url",
-        "https://m.example/refund-notify",
-    ];
+        &["--apply", "--notify-url", "https://m.example/refund-notify"],
+    );
     let output = eftpay(&args, &gateway.base_url);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(shown(&stdout(&output), "trade_status"), "APPLY_SUCCESS");
     let request = gateway.only_request();
     assert_eq!(request.field("service").as_deref(), Some("service.wechat.web.ApplyRefund"));
@@ -576,23 +518,9 @@ fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
 #[test]
 fn an_apply_refund_service_without_apply_says_to_add_it() {
     let (listener, base_url) = silent_listener();
-    let args = [
-        "refund",
-        "--service",
-        "service.wechat.web.ApplyRefund",
-        "--wallet",
-        "WECHATHK",
-        "--amount",
-        "0.10",
-        "--total-fee",
-        "0.53",
-        "--out-trade-no",
-        "rrn_1",
-        "--out-refund-no",
-        "rf_2",
-    ];
+    let args = refund("service.wechat.web.ApplyRefund", "WECHATHK", ("0.10", "0.53"), "rf_2", &[]);
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     assert!(stderr(&output).contains("send it with `eftpay refund --apply`"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -603,7 +531,7 @@ fn an_apply_refund_service_without_apply_says_to_add_it() {
 fn a_gateway_refusal_exits_5_with_the_code_and_reason() {
     let gateway = FakeGateway::start(|_| String::from(r#"{"return_status":"-13","return_char":"invalid service"}"#));
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
-    assert_exit(&output, 5);
+    assert_exit(&output, Status::Gateway);
     let err = stderr(&output);
     assert!(err.contains(r#"return_status "-13""#), "{err}");
     assert!(err.contains("invalid service"), "{err}");
@@ -618,7 +546,7 @@ fn a_reply_signed_with_another_secret_is_not_trusted() {
         signed_reply(&[("return_status", "00"), ("pay_apptrade", PAY_LINK)], "test-secret-not-real-other")
     });
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
-    assert_exit(&output, 5);
+    assert_exit(&output, Status::Gateway);
     assert!(stderr(&output).contains("cannot be trusted"), "{}", stderr(&output));
     assert!(!stdout(&output).contains(PAY_LINK), "an unverified link must not be shown");
 }
@@ -627,7 +555,7 @@ fn a_reply_signed_with_another_secret_is_not_trusted() {
 fn an_unreachable_gateway_exits_5_and_says_nothing_was_sent() {
     // Port 1 is privileged and unused: the connection is refused at once.
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), "http://127.0.0.1:1/VMP");
-    assert_exit(&output, 5);
+    assert_exit(&output, Status::Gateway);
     assert!(stderr(&output).contains("could not connect"), "{}", stderr(&output));
 }
 
@@ -647,7 +575,7 @@ fn query_refuses_a_reply_about_another_order() {
         )
     });
     let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
-    assert_exit(&output, 5);
+    assert_exit(&output, Status::Gateway);
     let err = stderr(&output);
     assert!(err.contains("`out_trade_no`") && err.contains("must not be trusted"), "{err}");
     assert!(!stdout(&output).contains("TRADE_SUCCESS"), "a reply about another order is never shown as this one's");
@@ -694,7 +622,7 @@ fn place_order_reply(request: &Recorded, changes: &[(&str, &str)]) -> String {
 
 /// The command exited 5 naming `field`, and printed nothing of the reply as an answer.
 fn refused_naming(output: &Output, field: &str) {
-    assert_exit(output, 5);
+    assert_exit(output, Status::Gateway);
     let err = stderr(output);
     assert!(err.contains(&format!("`{field}`")) && err.contains("must not be trusted"), "{err}");
     assert!(stdout(output).is_empty(), "nothing of the reply is shown: {}", stdout(output));
@@ -767,21 +695,7 @@ fn a_refund_reply_with_another_refunded_amount_is_refused() {
             SECRET,
         )
     });
-    let args = [
-        "refund",
-        "--service",
-        "service.alipay.web.Refund",
-        "--wallet",
-        "ALIPAYHK",
-        "--amount",
-        "0.50",
-        "--total-fee",
-        "1.00",
-        "--out-trade-no",
-        "rrn_1",
-        "--out-refund-no",
-        "rf_1",
-    ];
+    let args = refund("service.alipay.web.Refund", "ALIPAYHK", ("0.50", "1.00"), "rf_1", &[]);
     let output = eftpay(&args, &gateway.base_url);
     refused_naming(&output, "return_amount");
 }
@@ -797,7 +711,7 @@ fn a_reply_ten_days_old_is_refused() {
         )
     });
     let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
-    assert_exit(&output, 5);
+    assert_exit(&output, Status::Gateway);
     let err = stderr(&output);
     assert!(err.contains("`time`") && err.contains("864000 s before"), "{err}");
     assert!(!stdout(&output).contains("TRADE_SUCCESS"), "{}", stdout(&output));
@@ -820,7 +734,7 @@ fn credentials_in_the_base_url_are_refused_and_never_printed() {
         SENTINEL.to_owned(),
     ] {
         let output = eftpay(&["query", "--out-trade-no", "h1"], &url);
-        assert_exit(&output, 2);
+        assert_exit(&output, Status::Usage);
         let printed = format!("{}{}", stdout(&output), stderr(&output));
         assert!(!printed.contains(SENTINEL) && !printed.contains("merchant"), "{url} echoed: {printed}");
         assert!(stderr(&output).contains("EFTPAY_BASE_URL"), "{}", stderr(&output));
@@ -836,7 +750,7 @@ fn an_amount_of_minus_one_is_read_as_a_value_and_refused_as_an_amount() {
     let mut args = pre_order(&["--return-url", "https://m.example/r"]);
     args[6] = "-1".into();
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("--amount: amount `-1` has a sign"), "{err}");
     assert!(no_connection_was_made(&listener));
@@ -865,7 +779,7 @@ fn a_flag_the_interface_has_no_field_for_names_the_flag_and_the_interface() {
         "https://m.example/n",
     ];
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("qrcode_pre_order takes no --return-url"), "{err}");
     assert!(err.contains("qrcode_pre_order takes no --lang"), "{err}");
@@ -877,7 +791,7 @@ fn a_flag_the_interface_has_no_field_for_names_the_flag_and_the_interface() {
 fn a_field_a_service_needs_is_named_by_its_flag_not_by_the_specs_words() {
     let (listener, base_url) = silent_listener();
     let output = eftpay(&pre_order(&[]), &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("--return-url is required for service service.alipay.web.PreOrder"), "{err}");
     for flag in CATALOG.flags {
@@ -891,13 +805,13 @@ fn a_field_a_service_needs_is_named_by_its_flag_not_by_the_specs_words() {
 fn field_sets_any_field_by_its_wire_name_and_refuses_names_the_interface_lacks() {
     let gateway = accepted_order();
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r", "--field", "tid=T-9"]), &gateway.base_url);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     assert_eq!(gateway.only_request().field("tid").as_deref(), Some("T-9"));
 
     let (listener, base_url) = silent_listener();
     let args = pre_order(&["--return-url", "https://m.example/r", "--field", "tidd=1", "--field", "sign=x"]);
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains("--field tidd: place_order has no field `tidd`"), "{err}");
     assert!(err.contains("--field sign: the command fills it in"), "{err}");
@@ -919,7 +833,7 @@ fn field_refuses_another_value_for_a_fixed_field_and_takes_its_own() {
     let own = format!("{}={value}", fixed.wire);
     let args = ["query", "--scene", scene.name, "--out-trade-no", "rrn_1", "--field", &other, "--field", &own];
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     let err = stderr(&output);
     assert!(err.contains(&format!("--field {}: it is always `{value}`", fixed.wire)), "{err}");
     assert_eq!(err.matches(&format!("--field {}", fixed.wire)).count(), 1, "its own value is taken: {err}");
@@ -931,7 +845,7 @@ fn a_field_given_by_flag_and_by_name_is_refused() {
     let (listener, base_url) = silent_listener();
     let args = pre_order(&["--return-url", "https://m.example/r", "--field", "subject=other"]);
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     assert!(stderr(&output).contains("--field subject and --subject both set `subject`"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -957,7 +871,7 @@ fn refund_amount_and_amount_are_one_flag_in_a_refund() {
         "rf_1",
     ];
     let output = eftpay(&args, &base_url);
-    assert_exit(&output, 6);
+    assert_exit(&output, Status::InvalidRequest);
     assert!(stderr(&output).contains("--amount and --refund-amount both set `return_amount`"), "{}", stderr(&output));
     assert!(no_connection_was_made(&listener));
 }
@@ -967,12 +881,12 @@ fn refund_amount_and_amount_are_one_flag_in_a_refund() {
 #[test]
 fn a_refused_connection_and_an_unknown_host_read_differently() {
     let refused = eftpay(&["query", "--out-trade-no", "h1"], "http://127.0.0.1:1/VMP");
-    assert_exit(&refused, 5);
+    assert_exit(&refused, Status::Gateway);
     let refused = stderr(&refused);
     assert!(refused.contains("cause:") && refused.contains("refused"), "{refused}");
 
     let unknown = eftpay(&["query", "--out-trade-no", "h1"], "http://no-such-host.invalid/VMP");
-    assert_exit(&unknown, 5);
+    assert_exit(&unknown, Status::Gateway);
     let unknown = stderr(&unknown);
     assert!(unknown.contains("cause:") && unknown.to_lowercase().contains("dns"), "{unknown}");
     assert_ne!(refused.split("cause:").nth(1), unknown.split("cause:").nth(1));

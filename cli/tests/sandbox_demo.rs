@@ -7,13 +7,14 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 use eftpay::CATALOG;
 use eftpay::rules::{Meaning, Purpose};
+use support::{Status, code};
 
 fn eftpay() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_eftpay"));
-    command.env_remove("EFTPAY_SECRET").env_remove("EFTPAY_USER_CONFIRM_KEY").env_remove("EFTPAY_BASE_URL");
-    command
+    support::eftpay(&[] as &[&str])
 }
 
 #[test]
@@ -45,7 +46,7 @@ fn demo_walks_every_scene_of_the_catalog() {
         let output = eftpay().args(["demo", "--scene", scene.name]).output().unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);
         let what = format!("{}:\n{stdout}\nstderr:\n{}", scene.name, String::from_utf8_lossy(&output.stderr));
-        assert_eq!(output.status.code(), Some(0), "{what}");
+        assert_eq!(output.status.code(), code(Status::Ok), "{what}");
         assert!(stdout.contains("steps checked out."), "{what}");
         assert!(!stdout.contains("✗"), "{what}");
         let others = stdout.rsplit_once("for the other scenes (").map(|(_, rest)| rest).unwrap_or_default();
@@ -68,7 +69,7 @@ fn demo_walks_every_scene_of_the_catalog() {
 #[test]
 fn demo_of_an_unknown_scene_is_a_usage_error_naming_the_scenes() {
     let output = eftpay().args(["demo", "--scene", "no-such-scene"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), code(Status::Usage));
     let err = String::from_utf8_lossy(&output.stderr);
     for scene in CATALOG.scenes {
         assert!(err.contains(scene.name), "{err}");
@@ -127,7 +128,7 @@ fn sandbox_with_half_the_credentials_is_a_usage_error() {
         .args(["sandbox", "--addr", "127.0.0.1:0"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), code(Status::Usage));
     assert!(String::from_utf8_lossy(&output.stderr).contains("EFTPAY_USER_CONFIRM_KEY"));
 }
 
@@ -214,7 +215,7 @@ fn sandbox_stops_on_sigterm_after_answering_the_request_in_flight() {
         assert!(Instant::now() < deadline, "the sandbox did not stop after SIGTERM");
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(status.code(), code(Status::Ok), "{status}");
     assert!(stderr_of(running).contains("SIGTERM: stopping once the requests in flight are answered"));
 }
 
@@ -248,7 +249,7 @@ fn sandbox_stops_on_sigterm_though_clients_never_finish_their_requests() {
         assert!(Instant::now() < deadline, "stuck clients kept the sandbox running after SIGTERM");
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(status.code(), code(Status::Ok), "{status}");
 }
 
 #[test]
@@ -273,7 +274,7 @@ fn sandbox_logs_each_request_it_answers_without_the_secret() {
     let secret = exports.iter().find(|(name, _)| name == "EFTPAY_SECRET").map(|(_, v)| v.clone()).unwrap();
     let query =
         eftpay().envs(exports.iter().map(|(n, v)| (n, v))).args(["query", "--out-trade-no", "log-1"]).output().unwrap();
-    assert_eq!(query.status.code(), Some(5), "no such order: {}", String::from_utf8_lossy(&query.stderr));
+    assert_eq!(query.status.code(), code(Status::Gateway), "no such order: {}", String::from_utf8_lossy(&query.stderr));
     // The event is written as the request is answered; give the process a moment to flush.
     std::thread::sleep(Duration::from_millis(200));
     let stderr = stderr_of(running);
@@ -308,7 +309,7 @@ fn sandbox_prints_control_api_examples_that_send_json() {
 #[test]
 fn sandbox_refuses_an_address_that_does_not_resolve() {
     let output = eftpay().args(["sandbox", "--addr", "no-such-host.invalid:8080"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), code(Status::Usage));
     assert!(String::from_utf8_lossy(&output.stderr).contains("HOST:PORT"));
 }
 

@@ -2,31 +2,16 @@
 //! `eftpay spec`: what it lists must be the SDK's catalog — every count and list below is
 //! derived from `eftpay::CATALOG`, in text and in JSON.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod support;
 
 use eftpay::CATALOG;
 use eftpay::catalog::ServiceInfo;
+use support::{Status, assert_exit, stderr, stdout};
 
 fn eftpay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eftpay"))
-        .args(args)
-        .env_remove("EFTPAY_SECRET")
-        .env_remove("EFTPAY_USER_CONFIRM_KEY")
-        .env_remove("EFTPAY_BASE_URL")
-        .output()
-        .expect("the eftpay binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(output.status.code(), Some(code), "stdout: {}\nstderr: {}", stdout(output), stderr(output));
+    support::eftpay(args).output().expect("the eftpay binary runs")
 }
 
 /// The service names the text listing shows as block headings: unindented lines that name a row.
@@ -54,7 +39,7 @@ fn json(output: &Output) -> serde_json::Value {
 #[test]
 fn spec_lists_every_scene_with_its_interfaces_by_purpose_and_its_demo() {
     let output = eftpay(&["spec"]);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     for scene in CATALOG.scenes {
         let lines = block(&text, &format!("scene {}", scene.name));
@@ -147,7 +132,7 @@ fn spec_shows_row_defaults_and_fixed_values() {
 #[test]
 fn spec_json_has_every_scene_and_one_object_per_service() {
     let output = eftpay(&["spec", "--json"]);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let all = json(&output);
     let scenes = all["scenes"].as_array().unwrap();
     assert_eq!(scenes.len(), CATALOG.scenes.len());
@@ -188,7 +173,7 @@ fn spec_shows_how_a_row_notifies_for_each_wallet_that_differs() {
         .find(|row| !row.wallet_notifications.is_empty())
         .expect("the spec has a row that notifies per wallet");
     let output = eftpay(&["spec", row.name]);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let text = stdout(&output);
     let line = block(&text, row.name).into_iter().find(|line| line.trim_start().starts_with("notifications")).unwrap();
     assert!(line.contains(row.notifications.name()), "{line}");
@@ -201,7 +186,7 @@ fn spec_shows_how_a_row_notifies_for_each_wallet_that_differs() {
 fn spec_filter_keeps_only_services_whose_name_contains_it_ignoring_case() {
     let needle = CATALOG.services.last().unwrap().name.rsplit('.').next().unwrap().to_uppercase();
     let output = eftpay(&["spec", "--json", &needle]);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let names: Vec<String> = json(&output)["services"]
         .as_array()
         .unwrap()
@@ -228,7 +213,7 @@ fn spec_filter_keeps_only_services_whose_name_contains_it_ignoring_case() {
 #[test]
 fn spec_filter_matching_nothing_is_a_usage_error_that_says_so() {
     let output = eftpay(&["spec", "no-such-service"]);
-    assert_exit(&output, 2);
+    assert_exit(&output, Status::Usage);
     assert!(stderr(&output).contains("no service name contains `no-such-service`"), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
 }
@@ -243,7 +228,7 @@ fn spec_wallets_lists_every_pay_type_with_its_wallets_and_rust_names() {
         }
     }
     let output = eftpay(&["spec", "--wallets", "--json"]);
-    assert_exit(&output, 0);
+    assert_exit(&output, Status::Ok);
     let pay_types = json(&output);
     assert_eq!(pay_types.as_array().unwrap().len(), CATALOG.pay_types.len());
     let listed: usize = pay_types.as_array().unwrap().iter().map(|p| p["wallets"].as_array().unwrap().len()).sum();
@@ -269,11 +254,11 @@ fn spec_test_amounts_lists_the_catalogs_table() {
 
 #[test]
 fn spec_needs_no_credentials() {
-    assert_exit(&eftpay(&["spec", "--wallets"]), 0);
+    assert_exit(&eftpay(&["spec", "--wallets"]), Status::Ok);
 }
 
 #[test]
 fn spec_views_cannot_be_combined() {
-    assert_exit(&eftpay(&["spec", "--wallets", "--test-amounts"]), 2);
-    assert_exit(&eftpay(&["spec", CATALOG.services[0].name, "--wallets"]), 2);
+    assert_exit(&eftpay(&["spec", "--wallets", "--test-amounts"]), Status::Usage);
+    assert_exit(&eftpay(&["spec", CATALOG.services[0].name, "--wallets"]), Status::Usage);
 }

@@ -2,11 +2,13 @@
 //! `eftpay spec check PAGE`, run as the binary: the report on stdout, `diff`'s exit codes
 //! (0 the page agrees, 1 it differs, 2 the page or the spec cannot be read).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use eftpay_codegen::page::MAX_PAGE_BYTES;
+use support::{Status, code, run};
+
+mod support;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -18,15 +20,7 @@ fn page(name: &str) -> String {
 
 fn check(page: &str, stdin: &[u8]) -> Output {
     let spec = root().join("spec");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eftpay"))
-        .args(["spec", "check", page, "--spec", &spec.display().to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    run(&["spec", "check", page, "--spec", &spec.display().to_string()], &[], stdin)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -36,7 +30,7 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn a_page_that_agrees_exits_0() {
     let output = check(&page("qrcode_pre_order.txt"), b"");
-    assert_eq!(output.status.code(), Some(0), "{}{}", text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), code(Status::Ok), "{}{}", text(&output.stdout), text(&output.stderr));
     assert!(text(&output.stdout).contains("interface: qrcode_pre_order"));
     assert!(text(&output.stdout).contains("The page agrees with the spec."));
 }
@@ -53,14 +47,14 @@ fn longer_out_trade_no() -> Vec<u8> {
 #[test]
 fn the_seed_page_agrees_exits_0() {
     let output = check(&page("web_place_order.txt"), b"");
-    assert_eq!(output.status.code(), Some(0), "{}{}", text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), code(Status::Ok), "{}{}", text(&output.stdout), text(&output.stderr));
     assert!(text(&output.stdout).contains("The page agrees with the spec."));
 }
 
 #[test]
 fn a_page_that_differs_exits_1_and_prints_each_fix() {
     let output = check("-", &longer_out_trade_no());
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), code(Status::PageDiffers), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
     assert!(stdout.contains("out_trade_no"), "{stdout}");
     assert!(stdout.contains("   fix:\n"), "{stdout}");
@@ -73,7 +67,7 @@ fn a_page_read_from_a_file_is_checked_the_same() {
     std::fs::write(&path, longer_out_trade_no()).unwrap();
     let output = check(&path.display().to_string(), b"");
     let _ = std::fs::remove_file(&path);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), code(Status::PageDiffers), "{}", text(&output.stderr));
 }
 
 #[test]
@@ -85,12 +79,12 @@ fn an_unreadable_page_exits_2_saying_what_could_not_be_read() {
         (too_large.as_slice(), "larger than"),
     ] {
         let output = check("-", input);
-        assert_eq!(output.status.code(), Some(2), "{says}");
+        assert_eq!(output.status.code(), code(Status::PageUnreadable), "{says}");
         assert!(text(&output.stderr).contains(says), "{}", text(&output.stderr));
         assert!(output.stdout.is_empty());
     }
     let output = check("/nonexistent/page.txt", b"");
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), code(Status::PageUnreadable));
     assert!(text(&output.stderr).contains("/nonexistent/page.txt could not be read"));
 }
 
@@ -100,6 +94,6 @@ fn a_missing_spec_folder_exits_2() {
         .args(["spec", "check", &page("web_place_order.txt"), "--spec", "/nonexistent/spec"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), code(Status::PageUnreadable));
     assert!(text(&output.stderr).contains("no spec folder at /nonexistent/spec"));
 }
