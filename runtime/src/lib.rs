@@ -25,8 +25,8 @@
 //!     Amount::from_cents(1250),
 //!     OutTradeNo::new("order-1001"),
 //!     "Coffee beans, 250 g",
+//!     "https://shop.example/paid", // return_url: this service always requires it
 //! )
-//! .return_url("https://shop.example/paid")
 //! .notify_url("https://shop.example/eftpay/notify");
 //! let reply = client.place_order(order).await?;
 //! // Accepted is not paid: send the payer to the link, and wait for the notification.
@@ -133,7 +133,7 @@ pub use client::{Client, ClientBuilder, ClientError, GatewayError};
 pub use credentials::{Credentials, Secret};
 pub use generated::*;
 pub use ids::{EftTradeNo, OutTradeNo, RefundAmount, RefundNo};
-pub use message::{Envelope, FieldSink, IncomingMessage, IntoRequest, OutgoingMessage, Request};
+pub use message::{Envelope, FieldSink, IncomingMessage, IntoRequest, MissingField, OutgoingMessage, Request};
 pub use received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
 pub use short_text::ShortText;
 pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};

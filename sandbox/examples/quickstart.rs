@@ -39,9 +39,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Amount::parse("12.50")?,
         eftpay::OutTradeNo::new("order-1001"),
         "Coffee beans",
+        "https://merchant.example/thanks",
     )
-    .notify_url(notify_url)
-    .return_url("https://merchant.example/thanks");
+    .notify_url(notify_url);
     let reply = client.place_order(order).await?;
     println!("order placed; the payer opens {}", reply.pay_apptrade.as_deref().unwrap_or("?"));
 
