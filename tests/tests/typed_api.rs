@@ -251,6 +251,15 @@ fn is_paid_is_true_for_the_status_the_spec_says_means_paid_only() {
         let query = eftpay::QueryResponse::from_fields(&eftpay::ReceivedFields::from_json(&reply).unwrap()).unwrap();
         assert_eq!(query.is_paid(), paid, "{value}");
     }
+    let paid = statuses.values.iter().find(|v| v.meaning == Some(Meaning::Paid)).unwrap().wire;
+    let payment = format!(r#"{{"notify_type":"trade_status_sync","trade_type":"SALE","trade_status":"{paid}"}}"#);
+    let refund = format!(r#"{{"notify_type":"trade_status_sync","trade_type":"REFUND","trade_status":"{paid}"}}"#);
+    let read =
+        |body: &str| eftpay::Notification::from_fields(&eftpay::ReceivedFields::from_json(body).unwrap()).unwrap();
+    assert!(read(&payment).is_paid());
+    let refund = read(&refund);
+    assert_eq!(refund.interface(), eftpay::Interface::RefundNotification);
+    assert!(!refund.is_paid(), "a refund's status is the refund's, not a payment");
     let none = eftpay::ReceivedFields::from_json(r#"{"notify_type":"trade_status_sync"}"#).unwrap();
     assert!(!eftpay::PaymentNotification::from_fields(&none).unwrap().is_paid(), "no status is not paid");
 }

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::{doc, ident, incoming_name, owned_text, read_field, value_type};
 use crate::keywords::MEANINGS;
-use crate::model::{Concept, Field, FieldType, Interface, Purpose, Spec};
+use crate::model::{Concept, Enum, EnumValue, Field, FieldType, Interface, Purpose, Spec};
 
 /// The incoming struct's fields: the response's for requests, the message's otherwise.
 pub fn fields(i: &Interface) -> &[Field] {
@@ -105,21 +105,27 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
     }
 }
 
-/// `is_paid()`, on a message about a payment that carries a trade status whose value set has
-/// one that `means = "paid"` (`spec/common/enums.toml`): the value is read from the spec's
-/// meanings, never named here. A refund's messages carry the refund's status, so they get none.
-fn is_paid(i: &Interface, spec: &Spec, kept: &[&Field]) -> TokenStream {
+/// The trade status field of a message about a payment, its value set and the value that
+/// `means = "paid"`; `None` for a message without one, or about a refund (whose status is the
+/// refund's). A message with one gets `is_paid()`.
+pub fn paid_status<'a>(i: &'a Interface, spec: &'a Spec) -> Option<(&'a Field, &'a Enum, &'a EnumValue)> {
     if matches!(i.purpose, Purpose::Refund | Purpose::ApplyRefund | Purpose::RefundNotification) {
-        return TokenStream::new();
+        return None;
     }
     let paid = MEANINGS.parse("paid");
-    let found = kept.iter().filter(|f| f.concept == Some(Concept::TradeStatus)).find_map(|f| {
+    fields(i).iter().filter(|f| f.concept == Some(Concept::TradeStatus)).find_map(|f| {
         let FieldType::Enum(id) = f.ty else { return None };
         let e = spec.enumeration(id);
         let value = e.values.iter().find(|v| v.meaning.is_some() && v.meaning == paid)?;
         Some((f, e, value))
-    });
-    let Some((f, e, value)) = found else { return TokenStream::new() };
+    })
+}
+
+/// `is_paid()`, on a message about a payment that carries a trade status whose value set has
+/// one that `means = "paid"` (`spec/common/enums.toml`): the value is read from the spec's
+/// meanings, never named here. A refund's messages carry the refund's status, so they get none.
+fn is_paid(i: &Interface, spec: &Spec, kept: &[&Field]) -> TokenStream {
+    let Some((f, e, value)) = paid_status(i, spec) else { return TokenStream::new() };
     let (rust, set, variant) = (ident(&f.rust), ident(&e.rust), ident(&value.rust));
     let refund = kept
         .iter()
