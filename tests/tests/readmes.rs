@@ -53,10 +53,8 @@ fn link_targets(markdown: &str) -> Vec<String> {
             rest = &after[end..];
         }
         let trimmed = prose.trim_start();
-        if trimmed.starts_with('[') {
-            if let Some((_, target)) = trimmed.split_once("]: ") {
-                targets.push(target.split_whitespace().next().unwrap_or_default().to_owned());
-            }
+        if let Some((_, target)) = trimmed.strip_prefix('[').and_then(|t| t.split_once("]: ")) {
+            targets.push(target.split_whitespace().next().unwrap_or_default().to_owned());
         }
         for attribute in ["href=\"", "src=\""] {
             let mut rest = prose.as_str();
