@@ -48,9 +48,9 @@ impl Running {
             Amount::from_cents(100),
             eftpay::OutTradeNo::new(out_trade_no),
             "Coffee",
+            self.merchant.return_url(),
         )
-        .notify_url(self.merchant.notify_url())
-        .return_url(self.merchant.return_url());
+        .notify_url(self.merchant.notify_url());
         self.runtime.block_on(client.place_order(order)).unwrap().eft_trade_no.clone().unwrap()
     }
 

@@ -81,8 +81,8 @@ async fn load(
                     Amount::from_cents(100),
                     eftpay::OutTradeNo::new(out.as_str()),
                     "x",
-                )
-                .return_url("https://merchant.example/back");
+                    "https://merchant.example/back",
+                );
                 match client.place_order(order).await {
                     Ok(reply) => {
                         acknowledged.lock().unwrap().insert(out, reply.eft_trade_no.clone().unwrap());

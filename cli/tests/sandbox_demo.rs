@@ -357,9 +357,9 @@ async fn sandbox_logs_the_deliveries_it_resumes_at_start() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("resumed-1"),
         "x",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let eft = client.place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);

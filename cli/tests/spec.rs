@@ -106,6 +106,30 @@ fn spec_shows_each_services_rules_and_rust_names() {
 }
 
 #[test]
+fn spec_shows_the_constructor_taking_what_the_row_always_requires() {
+    // A row that lacks the flag excusing a field required unless that flag: the field is a
+    // parameter of its constructor, so `eftpay spec` tells the user before they compile.
+    let (row, field) = CATALOG
+        .services
+        .iter()
+        .find_map(|row| {
+            let interface = CATALOG.interface(row.interface)?;
+            let field = interface.fields.iter().find(|f| {
+                f.is_caller_set() && f.required && f.required_unless.is_some_and(|flag| !row.has_flag(flag))
+            })?;
+            Some((row, field))
+        })
+        .unwrap();
+    let text = stdout(&eftpay(&["spec", row.name]));
+    let constructors = value(&block(&text, row.name), "constructor");
+    assert!(!constructors.is_empty(), "{text}");
+    for constructor in constructors {
+        let parameters = constructor.split_once('(').unwrap().1.trim_end_matches(')');
+        assert!(parameters.split(", ").any(|p| p == field.rust), "{constructor} lacks `{}`", field.rust);
+    }
+}
+
+#[test]
 fn spec_names_the_flags_and_explains_them_once() {
     let flagged = CATALOG.services.iter().find(|row| !row.flags.is_empty()).unwrap();
     let text = stdout(&eftpay(&["spec", flagged.name]));

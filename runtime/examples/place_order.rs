@@ -12,8 +12,8 @@ fn main() {
             amount,
             eftpay::OutTradeNo::new("rrn_1686280005998"),
             "test",
+            "https://merchant.example/return",
         )
-        .return_url("https://merchant.example/return")
         .notify_url("https://merchant.example/notify")
         .build(),
         Err(error) => return eprintln!("{error}"),

@@ -273,6 +273,22 @@ impl FieldInfo {
     }
 }
 
+/// A wallet read from text is not one a service takes (its row of the service table lists the
+/// wallets it does): the error of the generated `RowWallet::parse`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{given}` is not a wallet that service `{service}` takes (it takes {}): was it stored with an order of another service, or mistyped? Wallets are stored as their wire text (`Wallet::as_str`)",
+    takes.join(", ")
+)]
+pub struct WalletNotTaken {
+    /// The service's name.
+    pub service: &'static str,
+    /// The text read.
+    pub given: String,
+    /// The wallets the service takes, as on the wire.
+    pub takes: &'static [&'static str],
+}
+
 /// One row of a service table.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ServiceInfo {
@@ -312,6 +328,19 @@ pub struct ServiceInfo {
 }
 
 impl ServiceInfo {
+    /// Checks that `text` (a wallet's wire name, as stored with an order) is one of the row's
+    /// wallets; what the generated `RowWallet::parse` builds on.
+    ///
+    /// # Errors
+    /// [`WalletNotTaken`] naming the service, the text and the wallets the row takes.
+    pub fn check_wallet(&'static self, text: &str) -> Result<(), WalletNotTaken> {
+        if self.wallets.contains(&text) {
+            Ok(())
+        } else {
+            Err(WalletNotTaken { service: self.name, given: text.to_owned(), takes: self.wallets })
+        }
+    }
+
     /// Whether the row has `flag`.
     pub fn has_flag(&self, flag: &str) -> bool {
         self.flags.contains(&flag)

@@ -36,8 +36,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new(Credentials::new("S0003469", "the secret eftPay issued"))?;
-//! let order = AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53")?, OutTradeNo::new("rrn_1"), "Coffee")
-//!     .return_url("https://merchant.example/return")
+//! let order = AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53")?, OutTradeNo::new("rrn_1"), "Coffee", "https://merchant.example/return")
 //!     .notify_url("https://merchant.example/notify");
 //! let reply = client.place_order(order).await?;
 //! // Accepted means only that the order exists; send the payer to `pay_apptrade`.
@@ -151,7 +150,8 @@ impl Client {
     /// ```compile_fail
     /// # async fn f(client: eftpay::Client) {
     /// let order = eftpay::services::AlipayWebPreOrder::place_order(
-    ///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), eftpay::OutTradeNo::new("rrn_1"), "x");
+    ///     eftpay::wallets::AlipayHk, eftpay::Amount::from_cents(1), eftpay::OutTradeNo::new("rrn_1"), "x",
+    ///     "https://shop.example/paid");
     /// let _ = client.refund(order).await;
     /// # }
     /// ```

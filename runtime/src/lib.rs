@@ -25,22 +25,27 @@
 //!     Amount::from_cents(1250),
 //!     OutTradeNo::new("order-1001"),
 //!     "Coffee beans, 250 g",
+//!     "https://shop.example/paid", // return_url: this service always requires it
 //! )
-//! .return_url("https://shop.example/paid")
 //! .notify_url("https://shop.example/eftpay/notify");
 //! let reply = client.place_order(order).await?;
 //! // Accepted is not paid: send the payer to the link, and wait for the notification.
-//! println!("pay at {:?}", reply.pay_apptrade);
+//! // `pay_apptrade()` is the link an accepted reply always carries, or an error naming it.
+//! println!("pay at {}", reply.pay_apptrade()?);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Then eftPay posts the result to `notify_url`. Verify it, record it (idempotently: eftPay
-//! delivers it again until acknowledged), and answer with the signed acknowledgement:
+//! Leaving out `return_url` would not compile: this service's row always requires it (the
+//! spec's service table says so), and the constructor takes every such field.
+//!
+//! Then eftPay posts the result to `notify_url`. Verify it, check it against your order, record
+//! it (idempotently: eftPay delivers it again until acknowledged), and answer with the signed
+//! acknowledgement:
 //!
 //! ```
-//! use eftpay::notify::{self, Answer, Notification};
-//! use eftpay::{Credentials, SystemClock};
+//! use eftpay::notify::{self, Answer};
+//! use eftpay::{Amount, Credentials, SystemClock};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
@@ -49,14 +54,21 @@
 //! #     &credentials.secret,
 //! # )?;
 //! // `body` is the request body eftPay posted.
+//! // What you charged for each of your orders, from your database.
+//! let charged = |order: &str| (order == "order-1001").then(|| Amount::from_cents(1250));
 //! let answer = match notify::verify_notification(&body, &credentials.secret) {
-//!     Ok(verified) => match verified.message() {
-//!         Notification::Payment(payment) => {
-//!             assert_eq!(payment.out_trade_no.as_deref(), Some("order-1001"));
-//!             Answer::Handled // after marking the order paid, if its trade_status says so
+//!     Ok(verified) => {
+//!         let n = verified.message();
+//!         // `is_paid()`: the one trade status the spec says means paid.
+//!         let expected = n.out_trade_no().and_then(charged);
+//!         if n.is_paid() && expected.is_some() && n.total_fee() == expected {
+//!             // mark the order paid (once: the same notification may come again)
+//!         } else if n.is_paid() {
+//!             // paid, but not what you charged for that order: hold it for review
 //!         }
-//!         _ => Answer::Handled,
-//!     },
+//!         # assert!(n.is_paid() && n.total_fee() == expected);
+//!         Answer::Handled
+//!     }
 //!     Err(_) => Answer::NotHandled, // not from eftPay, or damaged: never trust it
 //! };
 //! let ack = notify::acknowledge(answer, &credentials, &SystemClock)?;
@@ -67,6 +79,36 @@
 //! ```
 //!
 //! With the `axum` feature, `notify::axum::notification_route` is that endpoint ready-made.
+//!
+//! ## Refunding an order whose wallet you stored as text
+//!
+//! A refund names the sale's wallet. Store it with the order as its wire text
+//! ([`Wallet::as_str`]) and read it back as one of the refund service's wallets with
+//! [`RowWallet`]; a wallet that service does not take is refused with a
+//! [`WalletNotTaken`](catalog::WalletNotTaken) naming the service and the wallets it takes:
+//!
+//! ```
+//! use eftpay::{Amount, OutTradeNo, RefundAmount, RefundNo, RowWallet, services};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let stored = "ALIPAYHK"; // the `wallet` column of your orders table
+//! let wallet: RowWallet<services::AlipayWebRefund> = stored.parse()?;
+//! let refund = services::AlipayWebRefund::refund(
+//!     wallet,
+//!     RefundAmount::new(Amount::from_cents(250)),
+//!     Amount::from_cents(1250), // the order's total
+//!     OutTradeNo::new("order-1001"),
+//!     RefundNo::new("refund-1"),
+//! )
+//! .build();
+//! assert_eq!(refund.validate(), Ok(()));
+//! // `client.refund(refund).await?` sends it; `reply.trade_status()?` is the refund's state.
+//!
+//! let error = "WECHATHK".parse::<RowWallet<services::AlipayWebRefund>>().unwrap_err();
+//! assert!(error.to_string().contains("service.alipay.web.Refund"));
+//! # Ok(())
+//! # }
+//! ```
 //! Every service's page under [`services`] shows its own constructor and wallets.
 //!
 //! ## Where things are
@@ -134,7 +176,7 @@ pub use client::{Client, ClientBuilder, ClientError, GatewayError};
 pub use credentials::{Credentials, Secret};
 pub use generated::*;
 pub use ids::{EftTradeNo, OutTradeNo, RefundAmount, RefundNo};
-pub use message::{Envelope, FieldSink, IncomingMessage, IntoRequest, OutgoingMessage, Request};
+pub use message::{Envelope, FieldSink, IncomingMessage, IntoRequest, MissingField, OutgoingMessage, Request};
 pub use received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
 pub use short_text::ShortText;
 pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};
@@ -143,10 +185,17 @@ pub use unknown::WireEnum;
 pub use verify::{Verified, VerifyError};
 pub use violations::{Rule, Violation, Violations};
 
-/// The README's examples, compiled and run as doc tests so they cannot go stale.
+/// The README's examples (the crate's front page), compiled and run as doc tests so they
+/// cannot go stale.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The repository README's examples, likewise; only in the repository (a package has its own
+/// README, and doc tests are not run from one).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct RepositoryReadmeDoctests;
 
 /// What generated code needs from dependencies; not part of the API.
 #[doc(hidden)]

@@ -87,3 +87,48 @@ pub trait IncomingMessage: Sized {
     /// The message's signed `time`, when it carries one.
     fn time(&self) -> Option<HkTime>;
 }
+
+/// A field an accepted reply must carry (`required = true` in its interface's `[[response]]`,
+/// `docs/protocol.md` §1) is not in this reply: what a generated accessor such as
+/// `reply.pay_apptrade()` returns instead of the value.
+///
+/// The client refuses an accepted reply that lacks one, so a reply it handed out always has
+/// them; this error is met with replies read by other means (a gateway, a test).
+///
+/// ```
+/// use eftpay::{IncomingMessage, PlaceOrderResponse, ReceivedFields};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let refused = ReceivedFields::from_json(r#"{"return_status":"-13","return_char":"unknown service"}"#)?;
+/// let reply = PlaceOrderResponse::from_fields(&refused)?;
+/// let error = reply.pay_apptrade().unwrap_err();
+/// assert_eq!(error.field(), "pay_apptrade");
+/// assert!(error.to_string().contains("`pay_apptrade`"));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the {message} has no `{field}`, which an accepted reply always carries: it was not accepted, or was not read through the client; query the order to learn its state"
+)]
+pub struct MissingField {
+    message: &'static str,
+    field: &'static str,
+}
+
+impl MissingField {
+    /// `field` (its wire name) is missing from `message` (`place_order response`).
+    pub const fn new(message: &'static str, field: &'static str) -> Self {
+        MissingField { message, field }
+    }
+
+    /// What the message is (`place_order response`).
+    pub const fn message(&self) -> &'static str {
+        self.message
+    }
+
+    /// The wire name of the missing field.
+    pub const fn field(&self) -> &'static str {
+        self.field
+    }
+}

@@ -191,10 +191,15 @@ const QUERY_ANSWERED: &[(&str, &str)] = &[
 ];
 
 fn place_order() -> PlaceOrderRequest {
-    AlipayWebPreOrder::place_order(AlipayHk, Amount::parse("0.53").unwrap(), eftpay::OutTradeNo::new("rrn_1"), "test")
-        .return_url("https://merchant.example/return")
-        .notify_url("https://merchant.example/notify")
-        .into()
+    AlipayWebPreOrder::place_order(
+        AlipayHk,
+        Amount::parse("0.53").unwrap(),
+        eftpay::OutTradeNo::new("rrn_1"),
+        "test",
+        "https://merchant.example/return",
+    )
+    .notify_url("https://merchant.example/notify")
+    .into()
 }
 
 fn query() -> QueryRequest {

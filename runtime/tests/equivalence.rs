@@ -224,6 +224,7 @@ proptest! {
             Amount::from_cents(cents),
             OutTradeNo::new("rrn_1"),
             subject.clone(),
+            "https://merchant.example/paid",
         )
         .body(note.clone())
         .build();

@@ -68,8 +68,8 @@ fn a_typed_request_signed_in_compile_time_order_equals_the_sorted_rule() {
         Amount::from_cents(11020),
         eftpay::OutTradeNo::new("rrn_1"),
         "测试 & =",
+        "https://merchant.example/return",
     )
-    .return_url("https://merchant.example/return")
     .items(vec![eftpay::Item {
         item_id: Some("P100".into()),
         name: Some("iPhone".into()),
@@ -108,8 +108,8 @@ fn each_scene_signs_a_typed_request_as_the_independent_signer_does() {
                 Amount::from_cents(53),
                 out("rrn_web_1"),
                 "Web sale",
+                paid,
             )
-            .return_url(paid)
             .notify_url(notify)
             .build(),
         ),

@@ -61,8 +61,8 @@ fn place_order(out_trade_no: String) -> impl Request {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out_trade_no),
         "bench",
+        "https://merchant.example/r",
     )
-    .return_url("https://merchant.example/r")
     .into_request()
 }
 
@@ -394,8 +394,8 @@ fn main() {
                         total,
                         eftpay::OutTradeNo::new("refunded-often"),
                         "bench",
-                    )
-                    .return_url("https://merchant.example/r");
+                        "https://merchant.example/r",
+                    );
                     let sdk =
                         eftpay::Client::builder(credentials.clone()).base_url(sandbox.base_url()).build().unwrap();
                     let placed = server.runtime.block_on(sdk.place_order(order)).unwrap();

@@ -66,9 +66,9 @@ async fn checkout(State(shop): State<Arc<Shop>>) -> Response {
         Amount::from_cents(4200),
         eftpay::OutTradeNo::new(order_no),
         "A good book",
+        format!("{}/thanks", shop.base),
     )
-    .notify_url(format!("{}/eftpay/notify", shop.base))
-    .return_url(format!("{}/thanks", shop.base));
+    .notify_url(format!("{}/eftpay/notify", shop.base));
     match shop.client.place_order(order).await {
         Ok(reply) => Redirect::to(reply.pay_apptrade.as_deref().unwrap_or("/")).into_response(),
         Err(error) => Html(format!("<p>Could not start the payment: {error}</p>")).into_response(),

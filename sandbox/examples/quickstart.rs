@@ -39,26 +39,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Amount::parse("12.50")?,
         eftpay::OutTradeNo::new("order-1001"),
         "Coffee beans",
+        "https://merchant.example/thanks",
     )
-    .notify_url(notify_url)
-    .return_url("https://merchant.example/thanks");
+    .notify_url(notify_url);
     let reply = client.place_order(order).await?;
-    println!("order placed; the payer opens {}", reply.pay_apptrade.as_deref().unwrap_or("?"));
+    println!("order placed; the payer opens {}", reply.pay_apptrade()?);
 
     // 4. The payer pays (here: the sandbox's control API; a person would press Pay on the page).
     sandbox.pay(reply.eft_trade_no.as_deref().unwrap_or_default())?;
     while received.lock().map_err(|_| "poisoned")?.is_empty() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    println!(
-        "notification: {:?}",
-        received.lock().map_err(|_| "poisoned")?.first().and_then(|n| n.trade_status().cloned())
-    );
+    let paid = received.lock().map_err(|_| "poisoned")?.first().is_some_and(|n| {
+        // Paid, and for what was charged: check the amount against the order's before shipping.
+        n.is_paid() && n.total_fee() == Some(Amount::from_cents(1250))
+    });
+    println!("notification: paid {paid}");
 
     // 5. Query is authoritative; then refund part of it, with the sale's wallet (the refund
     //    service fills in its payType).
     let query = QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("order-1001"));
-    println!("query: {:?}", client.query(query).await?.trade_status);
+    println!("query: paid {}", client.query(query).await?.is_paid());
     let refund = services::AlipayWebRefund::refund(
         wallets::AlipayHk,
         eftpay::RefundAmount::new(Amount::parse("2.50")?),
@@ -66,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eftpay::OutTradeNo::new("order-1001"),
         eftpay::RefundNo::new("refund-1"),
     );
-    println!("refund: {:?}", client.refund(refund).await?.trade_status);
+    println!("refund: {}", client.refund(refund).await?.trade_status()?);
     sandbox.shutdown().await;
     Ok(())
 }

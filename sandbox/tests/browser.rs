@@ -233,9 +233,9 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
         Amount::from_cents(4200),
         eftpay::OutTradeNo::new("rrn_browser"),
         "A good book",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let reply = client.place_order(order).await.unwrap();
     session.open(reply.pay_apptrade.as_deref().unwrap()).await;
     assert_eq!(session.text("#amount").await, "HKD 42.00");

@@ -27,9 +27,9 @@ async fn the_whole_flow_runs_over_loopback() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_flow"),
         "Coffee",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let reply = client.place_order(order).await.unwrap();
     let eft = reply.eft_trade_no.clone().unwrap();
 
@@ -96,9 +96,9 @@ async fn notifications_are_redelivered_until_acknowledged_and_duplicates_reach_t
         Amount::from_cents(10),
         eftpay::OutTradeNo::new("rrn_redo"),
         "x",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     assert_eq!(
@@ -124,9 +124,9 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
         Amount::from_cents(10),
         eftpay::OutTradeNo::new("rrn_fault"),
         "x",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     assert_eq!(
@@ -157,9 +157,9 @@ async fn the_delivery_log_keeps_only_the_latest_deliveries() {
         Amount::from_cents(10),
         eftpay::OutTradeNo::new("rrn_log"),
         "x",
+        "https://merchant.example/r",
     )
-    .notify_url("http://127.0.0.1:9/notify")
-    .return_url("https://merchant.example/r");
+    .notify_url("http://127.0.0.1:9/notify");
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     let last = u32::try_from(attempts).unwrap();
@@ -280,8 +280,8 @@ async fn refunds_are_refused_when_eftpay_would_refuse_them() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_ali"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     let eft = c.place_order(alipay).await.unwrap().eft_trade_no.clone().unwrap();
     let refund = |cents: u64, no: &str| {
         services::AlipayWebRefund::refund(
@@ -310,8 +310,8 @@ async fn requests_eftpay_would_refuse_get_its_codes() {
             Amount::from_cents(100),
             eftpay::OutTradeNo::new("rrn_dup"),
             "x",
+            "https://merchant.example/r",
         )
-        .return_url("https://merchant.example/r")
     };
     let c = client(&sandbox);
     c.place_order(order()).await.unwrap();
@@ -367,8 +367,8 @@ async fn server_errors_are_retried_by_the_client_for_query_only() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_5xx"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     assert!(c.place_order(order.clone()).await.is_err(), "place order is not retried");
     c.place_order(order).await.unwrap();
     sandbox.set_faults(Faults { server_errors: 2, ..Faults::default() });
@@ -397,8 +397,8 @@ async fn orders_survive_a_restart_with_a_data_file() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_keep"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     first.shutdown().await;
@@ -443,8 +443,8 @@ async fn an_order_refused_as_expired_is_saved_expired() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_late"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     let placed = sandbox.order(&eft).unwrap();
     let active = placed.expires.expect("the row gives an active time") - placed.created;
@@ -490,9 +490,9 @@ async fn a_restart_owing_a_notification_answers_and_delivers_it() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_owed"),
         "x",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let refused = common::deliveries_at_least(&first, 1).await;
@@ -535,8 +535,8 @@ async fn a_restart_finishes_an_applied_refund_and_notifies_it() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_apply"),
         "x",
-    )
-    .return_url(merchant.return_url());
+        merchant.return_url(),
+    );
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let refund = services::WechatWebApplyRefund::apply_refund(
@@ -572,8 +572,8 @@ async fn control_api_pays_and_expires_over_http() {
             Amount::from_cents(100),
             eftpay::OutTradeNo::new(out),
             "x",
+            "https://merchant.example/r",
         )
-        .return_url("https://merchant.example/r")
     };
     let a = c.place_order(order("rrn_a")).await.unwrap().eft_trade_no.clone().unwrap();
     let b = c.place_order(order("rrn_b")).await.unwrap().eft_trade_no.clone().unwrap();
@@ -621,8 +621,8 @@ async fn slow_responses_trip_the_clients_timeout() {
         Amount::from_cents(10),
         eftpay::OutTradeNo::new("rrn_slow"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     let error = impatient.place_order(order).await.unwrap_err();
     assert!(matches!(error, eftpay::ClientError::Timeout { .. }), "{error}");
 }

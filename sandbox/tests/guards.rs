@@ -242,8 +242,8 @@ async fn a_sandbox_on_every_interface_links_to_loopback_not_0_0_0_0() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_any"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     let link = client(&sandbox).place_order(order).await.unwrap().pay_apptrade.clone().unwrap();
     assert!(link.starts_with("http://127.0.0.1:"), "{link}");
     assert!(eftpay_sandbox::browser::Payer::new().open(&link).await.is_ok(), "the link opens");
@@ -340,8 +340,8 @@ async fn shutdown_stops_an_applied_refund_from_finishing() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_timer"),
         "x",
-    )
-    .return_url("https://merchant.example/r");
+        "https://merchant.example/r",
+    );
     let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     first.pay(&eft).unwrap();
     let refund = services::WechatWebApplyRefund::apply_refund(
@@ -373,8 +373,8 @@ async fn the_control_api_shows_no_password_of_a_notify_or_return_url() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_userinfo"),
         "x",
+        format!("https://shop:{SENTINEL}@merchant.example/r"),
     )
-    .return_url(format!("https://shop:{SENTINEL}@merchant.example/r"))
     .notify_url(format!("http://shop:{SENTINEL}@127.0.0.1:9/notify?shop=1"));
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     let http = eftpay::client::http_client_builder().unwrap().build().unwrap();

@@ -78,9 +78,9 @@ async fn requests_and_deliveries_are_logged_without_secrets_or_signatures() {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new("rrn_log"),
         "x",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     merchant.wait_for_notifications(2, Duration::from_secs(10)).await;

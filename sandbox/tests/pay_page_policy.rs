@@ -18,8 +18,8 @@ async fn pending_order(sandbox: &Sandbox, out_trade_no: &str, return_url: &str) 
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out_trade_no),
         "x",
-    )
-    .return_url(return_url);
+        return_url,
+    );
     client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap()
 }
 

@@ -229,9 +229,9 @@ async fn web_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out),
         "Coffee",
+        merchant.return_url(),
     )
-    .notify_url(merchant.notify_url())
-    .return_url(merchant.return_url());
+    .notify_url(merchant.notify_url());
     let reply = c.send(&order.build()).await.unwrap();
     let paid = Payer::new().pay(reply.pay_apptrade.as_deref().unwrap()).await.unwrap();
     assert_eq!(paid.merchant_page.as_deref(), Some(THANKS));

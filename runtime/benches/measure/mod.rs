@@ -123,8 +123,8 @@ pub fn place_order() -> eftpay::PlaceOrderRequest {
         eftpay::Amount::from_cents(53),
         eftpay::OutTradeNo::new("rrn_1686280005998"),
         "test",
+        "https://merchant.example/return",
     )
-    .return_url("https://merchant.example/return")
     .notify_url("https://merchant.example/notify")
     .body("a longer description of the goods in this order")
     .build()

@@ -27,17 +27,28 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Configures a [`Client`]; every setting has a default. Its `Debug` shows the base URL
 /// through [`redact_url`](super::redact_url) and never the secret.
 ///
+/// Without [`base_url`](Self::base_url) the client talks to eftPay's test environment
+/// ([`TEST_BASE_URL`]); in production, set the base URL eftPay gave your account, read from your
+/// configuration like the credentials:
+///
 /// ```
 /// use std::time::Duration;
 /// use eftpay::{Client, Credentials};
 ///
+/// # struct Config { eftpay_base_url: String, eftpay_key: String, eftpay_secret: String }
 /// # fn main() -> Result<(), eftpay::ClientError> {
-/// let client = Client::builder(Credentials::new("S0003469", "the secret eftPay issued"))
-///     .base_url("https://vmp.eftpay.com.cn/VMP/")
+/// # let config = Config {
+/// #     eftpay_base_url: "https://payments.example/VMP/".into(),
+/// #     eftpay_key: "S0003469".into(),
+/// #     eftpay_secret: "the secret eftPay issued".into(),
+/// # };
+/// // Production: the base URL eftPay gave your account, from your configuration.
+/// let client = Client::builder(Credentials::new(config.eftpay_key, config.eftpay_secret))
+///     .base_url(config.eftpay_base_url)
 ///     .timeout(Duration::from_secs(20))
 ///     .query_attempts(5)
 ///     .build()?;
-/// assert_eq!(client.base_url(), "https://vmp.eftpay.com.cn/VMP");
+/// assert_eq!(client.base_url(), "https://payments.example/VMP", "a trailing slash is dropped");
 /// # Ok(())
 /// # }
 /// ```

@@ -42,8 +42,8 @@ pub fn web_order(out_trade_no: &str) -> impl eftpay::IntoRequest<Request = eftpa
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out_trade_no),
         "x",
+        "https://merchant.example/r",
     )
-    .return_url("https://merchant.example/r")
 }
 
 /// Places [`web_order`] `out_trade_no`; its eftPay number.
@@ -275,9 +275,9 @@ pub async fn paid_order_notifying(sandbox: &Sandbox, notify_url: &str, out_trade
         Amount::from_cents(10),
         eftpay::OutTradeNo::new(out_trade_no),
         "x",
+        "https://merchant.example/r",
     )
-    .notify_url(notify_url)
-    .return_url("https://merchant.example/r");
+    .notify_url(notify_url);
     let eft = client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
     sandbox.pay(&eft).unwrap();
     eft

@@ -3,12 +3,11 @@
 use eftpay::{Amount, OutTradeNo, RefundAmount, RefundNo, BuyerType, QueryRequest, langs, pay_scenes, services, wallets};
 
 fn main() {
-    let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(81), OutTradeNo::new("rrn_1"), "test")
+    let order = services::PaymeWebPreOrder::place_order(wallets::PayMe, Amount::from_cents(81), OutTradeNo::new("rrn_1"), "test", "https://merchant.example/return")
         .pay_scene(pay_scenes::App)
-        .return_url("https://merchant.example/return")
         .build();
     assert!(order.validate().is_ok());
-    let _ = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(1), OutTradeNo::new("rrn_2"), "test")
+    let _ = services::AlipayWebPreOrder::place_order(wallets::AlipayCn, Amount::from_cents(1), OutTradeNo::new("rrn_2"), "test", "https://merchant.example/return")
         .lang(langs::En);
     let _ = QueryRequest::by_out_trade_no(OutTradeNo::new("rrn_2")).refund_no(RefundNo::new("rf_1")).build();
     let qrcode = services::AlipayQrcodePreOrder::place_order(wallets::AlipayBoth, Amount::from_cents(200), OutTradeNo::new("rrn_3"), "counter", "https://merchant.example/notify")

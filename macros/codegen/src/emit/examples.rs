@@ -16,7 +16,7 @@ use crate::model::{Concept, Field, FieldType, Interface, Service, Spec};
 /// when an argument has a type no plain value is written for.
 pub(super) fn service_example(s: &Service, spec: &Spec, at: &str) -> Option<String> {
     let i = spec.interface(s.interface);
-    let signature = row_constructor_signatures(i).into_iter().next()?;
+    let signature = row_constructor_signatures(s, i, spec).into_iter().next()?;
     let wallet = s.wallets.first().map(|w| spec.value(spec.builtin.wallet, *w));
     let mut args = Vec::new();
     for param in &signature.params {
@@ -58,13 +58,14 @@ pub(super) fn service_example(s: &Service, spec: &Spec, at: &str) -> Option<Stri
     Some(text)
 }
 
-/// Setters for the fields the row needs besides the constructor's: those required unless a
-/// flag the row lacks, or required when a field the row decides has a value it takes; and the
-/// wallet, where the request takes one but the constructor does not.
+/// Setters for the fields the row needs besides the constructor's: those required when a field
+/// the row decides has the value the example sends (the constructor takes what the row always
+/// requires); and the wallet, where the request takes one but the constructor does not.
 fn setters(s: &Service, i: &Interface, spec: &Spec, at: &str, params: &[Param<'_>]) -> Option<Vec<(String, String)>> {
     let passes_wallet = params.iter().any(|p| matches!(p, Param::Wallet));
+    let passed = |f: &Field| params.iter().any(|p| matches!(p, Param::Field(given) if given.wire == f.wire));
     let mut set = Vec::new();
-    for f in i.fields.iter().filter(|f| f.is_caller_set() && !f.is_mandatory()) {
+    for f in i.fields.iter().filter(|f| f.is_caller_set() && !f.is_mandatory() && !passed(f)) {
         let needed = match (f.required_unless, &f.required_when) {
             (Some(flag), _) => f.required && !s.flags.contains(&flag),
             (None, Some(when)) => {

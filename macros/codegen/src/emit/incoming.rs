@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, incoming_name, owned_text, read_field, value_type};
-use crate::model::{Concept, Field, Interface, Spec};
+use crate::keywords::MEANINGS;
+use crate::model::{Concept, Enum, EnumValue, Field, FieldType, Interface, Purpose, Spec};
 
 /// The incoming struct's fields: the response's for requests, the message's otherwise.
 pub fn fields(i: &Interface) -> &[Field] {
@@ -57,6 +58,9 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let label = if i.purpose.is_request() { format!("{} response", i.name) } else { i.name.clone() };
+    let is_paid = is_paid(i, spec, &kept);
+    let accessors = kept.iter().filter(|f| i.purpose.is_request() && f.required && f.concept != Some(Concept::Time));
+    let accessors = accessors.map(|f| accessor(f, spec, &label));
     quote! {
         #struct_doc
         ///
@@ -78,6 +82,9 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
                 #(#writes)*
                 ::eftpay::catalog::TypedFields { fields: out, extra: self.extra.keys().cloned().collect() }
             }
+
+            #is_paid
+            #(#accessors)*
         }
 
         impl ::eftpay::IncomingMessage for #name {
@@ -94,6 +101,76 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             fn time(&self) -> ::core::option::Option<::eftpay::HkTime> {
                 #time
             }
+        }
+    }
+}
+
+/// The trade status field of a message about a payment, its value set and the value that
+/// `means = "paid"`; `None` for a message without one, or about a refund (whose status is the
+/// refund's). A message with one gets `is_paid()`.
+pub fn paid_status<'a>(i: &'a Interface, spec: &'a Spec) -> Option<(&'a Field, &'a Enum, &'a EnumValue)> {
+    if matches!(i.purpose, Purpose::Refund | Purpose::ApplyRefund | Purpose::RefundNotification) {
+        return None;
+    }
+    let paid = MEANINGS.parse("paid");
+    fields(i).iter().filter(|f| f.concept == Some(Concept::TradeStatus)).find_map(|f| {
+        let FieldType::Enum(id) = f.ty else { return None };
+        let e = spec.enumeration(id);
+        let value = e.values.iter().find(|v| v.meaning.is_some() && v.meaning == paid)?;
+        Some((f, e, value))
+    })
+}
+
+/// `is_paid()`, on a message about a payment that carries a trade status whose value set has
+/// one that `means = "paid"` (`spec/common/enums.toml`): the value is read from the spec's
+/// meanings, never named here. A refund's messages carry the refund's status, so they get none.
+fn is_paid(i: &Interface, spec: &Spec, kept: &[&Field]) -> TokenStream {
+    let Some((f, e, value)) = paid_status(i, spec) else { return TokenStream::new() };
+    let (rust, set, variant) = (ident(&f.rust), ident(&e.rust), ident(&value.rust));
+    let refund = kept
+        .iter()
+        .find(|f| f.concept == Some(Concept::RefundNo))
+        .map(|f| format!(" When the message is about a refund (`{}` is set), the status is the refund's.", f.wire));
+    let d = doc(&format!(
+        "Whether `{}` is `{}`, the status the spec says means paid: the one answer to \"was this order paid?\"; \
+         every other status, or none, is not paid.{}",
+        f.wire,
+        value.wire,
+        refund.unwrap_or_default()
+    ));
+    quote! {
+        #d
+        pub fn is_paid(&self) -> bool {
+            ::core::matches!(self.#rust, ::core::option::Option::Some(#set::#variant))
+        }
+    }
+}
+
+/// The accessor of a field an accepted (`00`) reply must carry (`required = true` in its
+/// `[[response]]`, `docs/protocol.md` §1): the value, or an `eftpay::MissingField` naming it. Text is
+/// lent as `&str`, amounts and times copied, anything else lent.
+fn accessor(f: &Field, spec: &Spec, label: &str) -> TokenStream {
+    let rust = ident(&f.rust);
+    let wire = &f.wire;
+    let (ty, value) = match f.ty {
+        FieldType::Text | FieldType::Url => (quote! { &str }, quote! { self.#rust.as_deref() }),
+        FieldType::Amount | FieldType::Time | FieldType::DateTime | FieldType::Seconds => {
+            let ty = value_type(spec, f.ty);
+            (ty, quote! { self.#rust })
+        }
+        _ => {
+            let ty = value_type(spec, f.ty);
+            (quote! { &#ty }, quote! { self.#rust.as_ref() })
+        }
+    };
+    let d = doc(&format!(
+        "`{wire}`, which an accepted reply always carries — {}\n\n# Errors\n[`MissingField`](eftpay::MissingField) naming `{wire}` when the reply does not carry it (a reply the client handed out always does).",
+        f.doc
+    ));
+    quote! {
+        #d
+        pub fn #rust(&self) -> ::core::result::Result<#ty, ::eftpay::MissingField> {
+            #value.ok_or(::eftpay::MissingField::new(#label, #wire))
         }
     }
 }

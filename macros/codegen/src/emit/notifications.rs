@@ -47,6 +47,13 @@ pub fn emit(spec: &Spec) -> TokenStream {
         quote! { Notification::#v(ref message) => ::eftpay::IncomingMessage::time(message), }
     });
     let accessors = common_fields(&notifications).into_iter().map(|f| accessor(spec, f, &notifications));
+    let paid = notifications.iter().map(|i| {
+        let v = variant(i);
+        match super::incoming::paid_status(i, spec) {
+            Some(_) => quote! { Notification::#v(ref message) => message.is_paid(), },
+            None => quote! { Notification::#v(..) => false, },
+        }
+    });
     quote! {
         /// A verified asynchronous notification: one variant per notification of the spec,
         /// chosen by the spec's recognition rules ([`NOTIFICATION_RULES`]).
@@ -68,6 +75,14 @@ pub fn emit(spec: &Spec) -> TokenStream {
             pub fn interface(&self) -> Interface {
                 match *self {
                     #(#interfaces)*
+                }
+            }
+
+            /// Whether this is a payment notification whose trade status is the one the spec
+            /// says means paid; `false` for any other status, and for a refund's notification.
+            pub fn is_paid(&self) -> bool {
+                match *self {
+                    #(#paid)*
                 }
             }
 

@@ -86,6 +86,7 @@ pub fn emit(spec: &Spec, options: &Options) -> TokenStream {
         quote! { Service::#name => ::core::option::Option::Some(<services::#name as ServiceMarker>::RULES), }
     });
     let builders = spec.interfaces.iter().filter(|i| i.purpose.is_request()).map(|i| builder(i, spec));
+    let row_wallet = row_wallet(spec);
     let rows = spec.services.iter().map(|s| row(s, spec));
     quote! {
         /// Marker types for each row of the service tables: the typed entry point. Each has a
@@ -115,8 +116,75 @@ pub fn emit(spec: &Spec, options: &Options) -> TokenStream {
         }
 
         #(#markers)*
+        #row_wallet
         #(#builders)*
         #(#rows)*
+    }
+}
+
+/// What a row constructor takes for the wallet: `WalletFor<S>`, implemented by the marker of
+/// each of the row's wallets (checked when it compiles) and by `RowWallet<S>`, a wallet read from
+/// text such as a database column (checked when it is read: `RowWallet::parse`).
+fn row_wallet(spec: &Spec) -> TokenStream {
+    let wallet = ident(&spec.enumeration(spec.builtin.wallet).rust);
+    let message = "wallet `{Self}` is not one that service `{S}` takes";
+    let label = "this wallet does not belong to the service";
+    let note = "the service's wallets are listed in its row of the spec's service table; `{S}::rules()` returns them at run time, and `RowWallet::<{S}>::parse` checks a wallet read from text";
+    quote! {
+        /// A wallet of service `S`, as its row constructor takes it: the marker of one of the
+        /// row's wallets (in [`wallets`]; another does not compile), or a [`RowWallet`] read
+        /// from text and checked against the row.
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub trait WalletFor<S> {
+            /// The wallet sent.
+            fn wallet(&self) -> #wallet;
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl<S, M: WalletOf<S>> WalletFor<S> for M {
+            fn wallet(&self) -> #wallet {
+                M::WALLET
+            }
+        }
+
+        /// One of service `S`'s wallets, read from text at run time — an order's wallet stored in
+        /// a database column, to refund it with the row's constructor:
+        /// `RowWallet::<services::…>::parse(&stored)?`, or `stored.parse()?`. A wallet the row
+        /// does not list is refused with an error naming the service and the wallets it takes.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct RowWallet<S> {
+            wallet: #wallet,
+            service: ::core::marker::PhantomData<S>,
+        }
+
+        impl<S: ServiceMarker> RowWallet<S> {
+            /// Reads a wallet's wire text (`Wallet::as_str`, what to store) as one of `S`'s.
+            ///
+            /// # Errors
+            /// `text` is not one of the wallets `S`'s row lists.
+            pub fn parse(text: &str) -> ::core::result::Result<Self, ::eftpay::catalog::WalletNotTaken> {
+                S::RULES.check_wallet(text)?;
+                ::core::result::Result::Ok(RowWallet { wallet: #wallet::from_wire(text), service: ::core::marker::PhantomData })
+            }
+
+            /// The wallet.
+            pub fn as_wallet(&self) -> &#wallet {
+                &self.wallet
+            }
+        }
+
+        impl<S: ServiceMarker> ::core::str::FromStr for RowWallet<S> {
+            type Err = ::eftpay::catalog::WalletNotTaken;
+            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+                Self::parse(text)
+            }
+        }
+
+        impl<S> WalletFor<S> for RowWallet<S> {
+            fn wallet(&self) -> #wallet {
+                self.wallet.clone()
+            }
+        }
     }
 }
 
@@ -388,7 +456,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
 /// row cannot have (a column it does not fill) is left out, as in [`row_constructors`].
 fn constructor_calls(s: &Service, i: &Interface, spec: &Spec) -> Vec<String> {
     let wallet = s.wallets.first().map(|w| &spec.value(spec.builtin.wallet, *w).rust);
-    row_constructor_signatures(i)
+    row_constructor_signatures(s, i, spec)
         .into_iter()
         .filter(|signature| signature.args.iter().all(|a| !matches!(a, Arg::Row(f) if row_arg(s, spec, f).is_none())))
         .filter_map(|signature| {
@@ -428,6 +496,9 @@ pub(super) struct RowConstructor<'a> {
     pub params: Vec<Param<'a>>,
     /// The arguments of the request's `new`: one per mandatory caller-set field, in field order.
     pub args: Vec<Arg<'a>>,
+    /// The optional fields of the request this row always requires ([`row_requires`]): the
+    /// constructor takes and sets them, so leaving one out does not compile.
+    pub required: Vec<&'a Field>,
     /// The at-least-one-of member the constructor sets (its last parameter).
     pub pick: Option<&'a Field>,
 }
@@ -455,10 +526,52 @@ pub(super) enum Arg<'a> {
 /// row's wallets (a marker), the others are the row's own.
 const ROW_DECIDED: [Concept; 4] = [Concept::Service, Concept::PayType, Concept::Wallet, Concept::PayScene];
 
-/// The constructors of the rows of interface `i`: one per at-least-one-of member, or one.
-/// The caller passes the wallet (when the request must carry one) and every mandatory field the
-/// row does not decide, in field order, then the member picked.
-pub(super) fn row_constructor_signatures<'a>(i: &'a Interface) -> Vec<RowConstructor<'a>> {
+/// Whether row `s` always requires `f`, a field the request holds as an `Option`: required
+/// unless a flag the row lacks (`return_url` for a row without `return_url_not_needed`), or
+/// required when a sibling the row decides takes, in every value the row allows, one of the
+/// listed values. What depends on a value the caller chooses at run time stays in `validate()`.
+pub(super) fn row_requires(s: &Service, i: &Interface, spec: &Spec, f: &Field) -> bool {
+    if !f.is_caller_set() || f.is_mandatory() {
+        return false;
+    }
+    let unless = match f.required_unless {
+        Some(flag) => f.required && !s.flags.contains(&flag),
+        None => f.required_when.is_some(),
+    };
+    let when = match &f.required_when {
+        Some(when) => i.fields.get(when.field).is_some_and(|sibling| {
+            let values = row_values_of(s, spec, sibling);
+            !values.is_empty() && values.iter().all(|v| when.values.iter().any(|w| w == v))
+        }),
+        None => true,
+    };
+    unless && when
+}
+
+/// Every value row `s` lets a mandatory field it decides take (its service, its payType, its
+/// wallets, its pay_scenes); empty for a field the caller gives freely.
+fn row_values_of<'a>(s: &'a Service, spec: &'a Spec, f: &Field) -> Vec<&'a str> {
+    let b = spec.builtin;
+    if !f.is_mandatory() {
+        return Vec::new();
+    }
+    let wires = |set: Option<EnumId>, values: &[usize]| -> Vec<&'a str> {
+        set.map(|set| values.iter().map(|v| spec.value(set, *v).wire.as_str()).collect()).unwrap_or_default()
+    };
+    match f.concept {
+        Some(Concept::Service) => vec![s.wire.as_str()],
+        Some(Concept::PayType) => s.pay_type.map(|p| spec.value(b.pay_type, p).wire.as_str()).into_iter().collect(),
+        Some(Concept::Wallet) => wires(Some(b.wallet), &s.wallets),
+        Some(Concept::PayScene) => wires(b.pay_scene, &s.pay_scenes),
+        _ => Vec::new(),
+    }
+}
+
+/// The constructors of row `s` of interface `i`: one per at-least-one-of member, or one.
+/// The caller passes the wallet (when the request must carry one), every mandatory field the
+/// row does not decide, in field order, then every field the row always requires
+/// ([`row_requires`]), then the member picked.
+pub(super) fn row_constructor_signatures<'a>(s: &Service, i: &'a Interface, spec: &Spec) -> Vec<RowConstructor<'a>> {
     let purpose = i.purpose.name();
     let args: Vec<Arg<'a>> = i
         .fields
@@ -470,6 +583,7 @@ pub(super) fn row_constructor_signatures<'a>(i: &'a Interface) -> Vec<RowConstru
             _ => Arg::Given(f),
         })
         .collect();
+    let required: Vec<&'a Field> = i.fields.iter().filter(|f| row_requires(s, i, spec, f)).collect();
     constructor_variants(i)
         .into_iter()
         .map(|(suffix, pick)| {
@@ -479,8 +593,14 @@ pub(super) fn row_constructor_signatures<'a>(i: &'a Interface) -> Vec<RowConstru
                 Arg::Given(f) => Some(Param::Field(f)),
                 _ => None,
             });
-            let params = wallet.into_iter().chain(given).chain(pick.map(Param::Field)).collect();
-            RowConstructor { method, params, args: args.clone(), pick }
+            let required = required.iter().copied().filter(|f| pick.is_none_or(|p| p.wire != f.wire));
+            let params = wallet
+                .into_iter()
+                .chain(given)
+                .chain(required.clone().map(Param::Field))
+                .chain(pick.map(Param::Field))
+                .collect();
+            RowConstructor { method, params, args: args.clone(), required: required.collect(), pick }
         })
         .collect()
 }
@@ -518,7 +638,7 @@ pub(super) fn row_arg<'a>(s: &'a Service, spec: &'a Spec, f: &Field) -> Option<R
 fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream> {
     let request = outgoing_name(i);
     let builder = builder_name(i);
-    row_constructor_signatures(i)
+    row_constructor_signatures(s, i, spec)
         .into_iter()
         .filter_map(|signature| {
             let method = format_ident!("{}", signature.method);
@@ -527,8 +647,8 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
             for p in &signature.params {
                 match p {
                     Param::Wallet => {
-                        generics.push(quote! { W: WalletOf<Self> });
-                        params.push(quote! { _wallet: W });
+                        generics.push(quote! { W: WalletFor<Self> });
+                        params.push(quote! { wallet: W });
                     }
                     Param::Field(f) => params.push(param(spec, f)),
                 }
@@ -537,7 +657,7 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                 .args
                 .iter()
                 .map(|a| match a {
-                    Arg::Wallet => Some(quote! { W::WALLET }),
+                    Arg::Wallet => Some(quote! { WalletFor::<Self>::wallet(&wallet) }),
                     Arg::Row(f) => {
                         let value = row_arg(s, spec, f)?;
                         let (set, value) = (ident(value.set), ident(value.rust));
@@ -549,22 +669,31 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                     }
                 })
                 .collect::<Option<Vec<_>>>()?;
-            let set = signature.pick.map(set_picked);
+            let set = signature.required.iter().copied().chain(signature.pick).map(set_picked);
             let what = if generics.is_empty() {
                 String::new()
             } else {
                 let wallets: Vec<&str> =
                     s.wallets.iter().map(|w| spec.value(spec.builtin.wallet, *w).wire.as_str()).collect();
-                format!("; the wallet must be one of this service's ({}), or it does not compile", wallets.join(", "))
+                format!(
+                    "; the wallet must be one of this service's ({}), or it does not compile (a wallet stored as text: `RowWallet::parse`)",
+                    wallets.join(", ")
+                )
             };
-            let d = doc(&format!("Starts a `{}` request for `{}`{what}.", i.name, s.wire));
+            let always = if signature.required.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = signature.required.iter().map(|f| format!("`{}`", f.wire)).collect();
+                format!(" It also takes {}, which this service always requires.", names.join(", "))
+            };
+            let d = doc(&format!("Starts a `{}` request for `{}`{what}.{always}", i.name, s.wire));
             Some(quote! {
                 #d
                 #[allow(clippy::too_many_arguments)]
                 pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
                     #[allow(unused_mut)]
                     let mut request = #request::new(#(#args),*);
-                    #set
+                    #(#set)*
                     #builder::from_request(request)
                 }
             })

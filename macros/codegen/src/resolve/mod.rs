@@ -38,6 +38,8 @@ const GENERATED_TYPES: &[&str] = &[
     "Scene",
     "Notification",
     "WalletOf",
+    "WalletFor",
+    "RowWallet",
     "PaySceneOf",
     "LangOf",
     "WalletMarker",
