@@ -76,6 +76,75 @@ impl Signature {
     }
 }
 
+/// Bytes gathered on the stack before they are handed to SHA-256: a place-order request's whole
+/// `secret ‖ text` (~360 bytes) fits, so the hash usually gets it in one update, as the floor
+/// in `runtime/benches/signing.rs` does.
+const STREAM_BUFFER: usize = 512;
+
+/// SHA-256 over `secret ‖ text` fed as the text is produced, gathered in a stack buffer so the
+/// hash sees few, large updates; no text is kept. The buffer's copy of the secret is wiped when
+/// it is dropped.
+pub(crate) struct StreamingSignature {
+    sha: Sha256,
+    buffer: [u8; STREAM_BUFFER],
+    len: usize,
+    /// How many bytes at the buffer's start held the secret.
+    secret_len: usize,
+}
+
+impl StreamingSignature {
+    /// Starts with the secret in front (`docs/protocol.md` §2).
+    pub(crate) fn new(secret: &Secret) -> StreamingSignature {
+        let secret = secret.as_bytes();
+        let mut stream =
+            StreamingSignature { sha: Sha256::new(), buffer: [0; STREAM_BUFFER], len: 0, secret_len: secret.len() };
+        stream.push(secret);
+        stream
+    }
+
+    /// Appends `bytes` to the hashed text.
+    #[inline]
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(room) = self.buffer.get_mut(self.len..end) {
+            room.copy_from_slice(bytes);
+            self.len = end;
+        } else {
+            self.spill(bytes);
+        }
+    }
+
+    /// The buffer is full: hashes what it holds, then keeps `bytes` (or hashes them too, when
+    /// they are longer than the buffer).
+    #[cold]
+    fn spill(&mut self, bytes: &[u8]) {
+        self.sha.update(self.buffer.get(..self.len).unwrap_or_default());
+        self.len = 0;
+        if let Some(room) = self.buffer.get_mut(..bytes.len()) {
+            room.copy_from_slice(bytes);
+            self.len = bytes.len();
+        } else {
+            self.sha.update(bytes);
+        }
+    }
+
+    /// The signature of everything pushed.
+    pub(crate) fn finish(mut self) -> Signature {
+        let mut sha = std::mem::take(&mut self.sha);
+        sha.update(self.buffer.get(..self.len).unwrap_or_default());
+        Signature(sha.finalize().into())
+    }
+}
+
+impl Drop for StreamingSignature {
+    fn drop(&mut self) {
+        let secret = self.secret_len.min(STREAM_BUFFER);
+        if let Some(copy) = self.buffer.get_mut(..secret) {
+            zeroize::Zeroize::zeroize(copy);
+        }
+    }
+}
+
 /// A signature's 64 lowercase hex digits, held on the stack until written into a body.
 pub(crate) struct SignatureHex([u8; 64]);
 
