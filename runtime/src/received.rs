@@ -187,6 +187,10 @@ pub enum IncomingError {
     },
 }
 
+/// Up to how many fields a lookup scans them rather than searching the index (measured on a
+/// 15-field notification and a 10-field reply: `runtime/benches/verify.rs`, `client.rs`).
+const LINEAR_LOOKUP_FIELDS: usize = 32;
+
 /// Every top-level field of a received message, in the order received.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReceivedFields {
@@ -195,7 +199,8 @@ pub struct ReceivedFields {
     fields: Vec<(Range<usize>, ReceivedValue)>,
     /// The indices of `fields` ordered by name — by length, then bytes, so that most steps of
     /// a search compare two lengths. Sorted once, when the message is read: that finds
-    /// duplicates and makes each lookup a binary search.
+    /// duplicates and makes each lookup a binary search. Empty for a message of at most
+    /// [`LINEAR_LOOKUP_FIELDS`] fields, whose lookups scan.
     index: Vec<usize>,
     /// The message kind being read, for error texts.
     message: &'static str,
@@ -304,6 +309,14 @@ impl ReceivedFields {
 
     /// The index (of `fields`) of the field called `name`.
     fn position(&self, name: &str) -> Option<usize> {
+        // eftPay's messages have a few dozen fields at most: a scan of the fields in received
+        // order, lengths first, touches less memory than a search through the index, and
+        // branches predictably.
+        if self.fields.len() <= LINEAR_LOOKUP_FIELDS {
+            return self.fields.iter().position(|(range, _)| {
+                range.len() == name.len() && self.names.as_bytes().get(range.clone()) == Some(name.as_bytes())
+            });
+        }
         // Lengths first, without touching the text: most steps end there.
         let found = self
             .index
@@ -467,6 +480,21 @@ impl Collector {
     fn finish(self) -> Result<ReceivedFields, ReceivedError> {
         let mut fields =
             ReceivedFields { names: self.names, fields: self.fields, index: Vec::new(), message: "message" };
+        if fields.fields.len() <= LINEAR_LOOKUP_FIELDS {
+            // Few enough to compare each pair (lengths first) without sorting; lookups scan, so
+            // no index is kept. The duplicate named is the same as below: the first in
+            // lookup order.
+            let duplicate = (0..fields.fields.len())
+                .flat_map(|a| (a + 1..fields.fields.len()).map(move |b| (a, b)))
+                .map(|(a, b)| (fields.name_at(a), fields.name_at(b)))
+                .filter(|(a, b)| a.len() == b.len() && a == b)
+                .map(|(a, _)| a)
+                .min_by(|a, b| lookup_order(a, b));
+            if let Some(name) = duplicate {
+                return Err(ReceivedError::DuplicateField { field: name.to_owned() });
+            }
+            return Ok(fields);
+        }
         let mut index: Vec<usize> = (0..fields.fields.len()).collect();
         index.sort_unstable_by(|&a, &b| lookup_order(fields.name_at(a), fields.name_at(b)));
         if let Some(pair) =
@@ -709,6 +737,32 @@ impl<'de> Deserialize<'de> for Entries {
 
 #[cfg(test)]
 mod tests {
+    /// `count` fields `f0`, `f1`, … plus `extra` (name, value) pairs, as a JSON body.
+    fn body_of(count: usize, extra: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<String> = (0..count).map(|n| format!(r#""f{n}":"{n}""#)).collect();
+        pairs.extend(extra.iter().map(|(name, value)| format!(r#""{name}":"{value}""#)));
+        format!("{{{}}}", pairs.join(","))
+    }
+
+    #[test]
+    fn lookups_and_duplicates_agree_on_both_sides_of_the_scan_threshold() {
+        for count in [0, 1, LINEAR_LOOKUP_FIELDS - 2, LINEAR_LOOKUP_FIELDS - 1, LINEAR_LOOKUP_FIELDS, 100] {
+            let fields = ReceivedFields::from_json(&body_of(count, &[("zz", "last")])).unwrap();
+            assert_eq!(fields.len(), count + 1);
+            for n in 0..count {
+                assert_eq!(fields.text(&format!("f{n}")), Some(n.to_string().as_str()), "{count} fields");
+            }
+            assert_eq!(fields.text("zz"), Some("last"));
+            assert_eq!(fields.text("f"), None);
+            assert_eq!(fields.text("missing"), None);
+            // Two names repeated: the one reported is the first in lookup order (shorter first),
+            // however many fields there are.
+            let body = body_of(count, &[("bb", "1"), ("a", "1"), ("bb", "2"), ("a", "2")]);
+            let error = ReceivedFields::from_json(&body).unwrap_err();
+            assert!(matches!(&error, ReceivedError::DuplicateField { field } if field == "a"), "{count}: {error:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
