@@ -484,14 +484,22 @@ impl Collector {
             // Few enough to compare each pair (lengths first) without sorting; lookups scan, so
             // no index is kept. The duplicate named is the same as below: the first in
             // lookup order.
-            let duplicate = (0..fields.fields.len())
-                .flat_map(|a| (a + 1..fields.fields.len()).map(move |b| (a, b)))
-                .map(|(a, b)| (fields.name_at(a), fields.name_at(b)))
-                .filter(|(a, b)| a.len() == b.len() && a == b)
-                .map(|(a, _)| a)
-                .min_by(|a, b| lookup_order(a, b));
+            let names = fields.names.as_bytes();
+            let mut duplicate: Option<&Range<usize>> = None;
+            for (at, (a, _)) in fields.fields.iter().enumerate() {
+                for (b, _) in fields.fields.get(at + 1..).unwrap_or_default() {
+                    if a.len() == b.len() && names.get(a.clone()) == names.get(b.clone()) {
+                        let earlier = duplicate.is_some_and(|found| {
+                            lookup_order(fields.name(found), fields.name(a)) != Ordering::Greater
+                        });
+                        if !earlier {
+                            duplicate = Some(a);
+                        }
+                    }
+                }
+            }
             if let Some(name) = duplicate {
-                return Err(ReceivedError::DuplicateField { field: name.to_owned() });
+                return Err(ReceivedError::DuplicateField { field: fields.name(name).to_owned() });
             }
             return Ok(fields);
         }
