@@ -414,6 +414,23 @@ impl ReceivedFields {
     /// The fields not in `known`, for the typed messages' `extra`.
     pub fn unknown(&self, known: &[&str]) -> BTreeMap<String, ReceivedValue> {
         // Each known name looked up once, rather than each field sought among the known names.
+        if self.fields.len() <= 64 {
+            // Flags in one word: no allocation for the usual message.
+            let mut known_bits = 0_u64;
+            for index in known.iter().filter_map(|name| self.position(name)) {
+                known_bits |= 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
+            }
+            return self
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| {
+                    let bit = 1_u64.checked_shl(u32::try_from(*index).unwrap_or(u32::MAX)).unwrap_or(0);
+                    known_bits & bit == 0
+                })
+                .map(|(_, (name, value))| (self.name(name).to_owned(), value.clone()))
+                .collect();
+        }
         let mut is_known = vec![false; self.fields.len()];
         for index in known.iter().filter_map(|name| self.position(name)) {
             if let Some(flag) = is_known.get_mut(index) {
@@ -750,6 +767,22 @@ mod tests {
         let mut pairs: Vec<String> = (0..count).map(|n| format!(r#""f{n}":"{n}""#)).collect();
         pairs.extend(extra.iter().map(|(name, value)| format!(r#""{name}":"{value}""#)));
         format!("{{{}}}", pairs.join(","))
+    }
+
+    #[test]
+    fn unknown_fields_are_the_rest_whatever_the_count() {
+        for count in [0, 1, 63, 64, 65, 100] {
+            let fields = ReceivedFields::from_json(&body_of(count, &[("zz", "last")])).unwrap();
+            let known: Vec<String> = (0..count).filter(|n| n % 2 == 0).map(|n| format!("f{n}")).collect();
+            let known: Vec<&str> = known.iter().map(String::as_str).chain(["absent"]).collect();
+            let unknown = fields.unknown(&known);
+            let expected: Vec<String> =
+                (0..count).filter(|n| n % 2 == 1).map(|n| format!("f{n}")).chain(["zz".to_owned()]).collect();
+            let mut expected = expected;
+            expected.sort();
+            assert_eq!(unknown.keys().cloned().collect::<Vec<_>>(), expected, "{count} fields");
+            assert_eq!(unknown.get("zz"), Some(&ReceivedValue::Text("last".to_owned())));
+        }
     }
 
     #[test]
