@@ -506,9 +506,8 @@ impl Collector {
             for (at, (a, _)) in fields.fields.iter().enumerate() {
                 for (b, _) in fields.fields.get(at + 1..).unwrap_or_default() {
                     if a.len() == b.len() && names.get(a.clone()) == names.get(b.clone()) {
-                        let earlier = duplicate.is_some_and(|found| {
-                            lookup_order(fields.name(found), fields.name(a)) != Ordering::Greater
-                        });
+                        let earlier = duplicate
+                            .is_some_and(|found| lookup_order(fields.name(found), fields.name(a)) != Ordering::Greater);
                         if !earlier {
                             duplicate = Some(a);
                         }
