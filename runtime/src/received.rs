@@ -414,23 +414,6 @@ impl ReceivedFields {
     /// The fields not in `known`, for the typed messages' `extra`.
     pub fn unknown(&self, known: &[&str]) -> BTreeMap<String, ReceivedValue> {
         // Each known name looked up once, rather than each field sought among the known names.
-        if self.fields.len() <= 64 {
-            // Flags in one word: no allocation for the usual message.
-            let mut known_bits = 0_u64;
-            for index in known.iter().filter_map(|name| self.position(name)) {
-                known_bits |= 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(0);
-            }
-            return self
-                .fields
-                .iter()
-                .enumerate()
-                .filter(|(index, _)| {
-                    let bit = 1_u64.checked_shl(u32::try_from(*index).unwrap_or(u32::MAX)).unwrap_or(0);
-                    known_bits & bit == 0
-                })
-                .map(|(_, (name, value))| (self.name(name).to_owned(), value.clone()))
-                .collect();
-        }
         let mut is_known = vec![false; self.fields.len()];
         for index in known.iter().filter_map(|name| self.position(name)) {
             if let Some(flag) = is_known.get_mut(index) {
