@@ -234,29 +234,28 @@ fn main() {
             );
             for concurrency in [1, 16] {
                 let timeout = interleaved(concurrency, timed_only, floor).await;
-                measure::report(
-                    &format!("ablation: the floor + a per-request timeout, c = {concurrency}"),
-                    "the floor",
-                    timeout,
-                    f64::INFINITY,
-                );
+                ablation(&format!("the floor + a per-request timeout, c = {concurrency}"), "the floor", timeout);
                 let reqwest_side = interleaved(concurrency, as_the_client, floor).await;
-                measure::report(
-                    &format!("ablation: the floor as the client uses reqwest, c = {concurrency}"),
-                    "the floor",
-                    reqwest_side,
-                    f64::INFINITY,
-                );
+                ablation(&format!("the floor as the client uses reqwest, c = {concurrency}"), "the floor", reqwest_side);
                 let sdk_side = interleaved(concurrency, ours, as_the_client).await;
-                measure::report(
-                    &format!("ablation: `Client::place_order` against that, c = {concurrency}"),
+                ablation(
+                    &format!("`Client::place_order` against that, c = {concurrency}"),
                     "the floor as the client uses reqwest",
                     sdk_side,
-                    f64::INFINITY,
                 );
             }
         }
     });
+}
+
+/// One ablation row: a comparison that has no goal, only a share of the gap to show.
+fn ablation(path: &str, floor: &str, comparison: measure::Comparison) {
+    println!(
+        "| ablation: {path} | {:.1} µs | {floor}: {:.1} µs | {:.2}× | — |",
+        comparison.ours.as_secs_f64() * 1e6,
+        comparison.floor.as_secs_f64() * 1e6,
+        comparison.ratio()
+    );
 }
 
 /// `ours` and `floor` in interleaved rounds at `concurrency`, alternating which goes first.
