@@ -56,8 +56,27 @@ impl Change {
     }
 }
 
-/// Every order and refund, with the indexes the requests look them up by.
+/// What changes applied with [`Books::apply_undoable`] replaced: enough to take them back.
 #[derive(Debug, Default)]
+pub struct Undo {
+    /// Each order written, with the version it replaced (`None`: it was new).
+    orders: Vec<(String, Option<Order>)>,
+    /// Each refund written (order, refund number), with the version it replaced.
+    refunds: Vec<(String, String, Option<Refund>)>,
+    /// The sequences as they were when the undo started.
+    last_order: u64,
+    last_refund: u64,
+}
+
+impl Undo {
+    /// An undo starting from `books` as they stand.
+    pub fn of(books: &Books) -> Undo {
+        Undo { last_order: books.last_order, last_refund: books.last_refund, ..Undo::default() }
+    }
+}
+
+/// Every order and refund, with the indexes the requests look them up by.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Books {
     /// By eftPay order number.
     orders: HashMap<String, Order>,
@@ -139,25 +158,90 @@ impl Books {
 
     /// Takes a committed change into the books (and their indexes).
     pub fn apply(&mut self, change: Change) {
+        self.apply_keeping(change, None);
+    }
+
+    /// Takes a change into the books and records in `undo` what it replaced, so that
+    /// [`undo`](Self::undo) can take it back: a group commit plans each request against the
+    /// changes of those before it in the same transaction, and takes them all back if the
+    /// transaction fails (`crate::writer`).
+    pub fn apply_undoable(&mut self, change: Change, undo: &mut Undo) {
+        self.apply_keeping(change, Some(undo));
+    }
+
+    fn apply_keeping(&mut self, change: Change, mut undo: Option<&mut Undo>) {
         for (order, _) in change.orders {
-            self.last_order = self.last_order.max(order.seq);
             let eft = order.eft_trade_no.clone();
-            if let Some(old) = self.orders.get(&eft)
-                && let Some(expires) = old.expires
-            {
-                self.deadlines.remove(&(expires, eft.clone()));
+            let replaced = self.insert_order(order);
+            if let Some(undo) = undo.as_deref_mut() {
+                undo.orders.push((eft, replaced));
             }
-            if let (OrderState::Pending, Some(expires)) = (order.state, order.expires) {
-                self.deadlines.insert((expires, eft.clone()));
-            }
-            self.by_out_trade_no.insert(order.out_trade_no.clone(), eft.clone());
-            self.by_seq.insert(order.seq, eft.clone());
-            self.orders.insert(eft, order);
         }
         for (refund, _) in change.refunds {
             self.last_refund = self.last_refund.max(refund.seq);
-            self.refunds.entry(refund.eft_trade_no.clone()).or_default().insert(refund.refund_no.clone(), refund);
+            let key = (refund.eft_trade_no.clone(), refund.refund_no.clone());
+            let replaced = self.refunds.entry(key.0.clone()).or_default().insert(key.1.clone(), refund);
+            if let Some(undo) = undo.as_deref_mut() {
+                undo.refunds.push((key.0, key.1, replaced));
+            }
         }
+    }
+
+    /// Puts `order` in the books and its indexes; returns the version it replaced.
+    fn insert_order(&mut self, order: Order) -> Option<Order> {
+        self.last_order = self.last_order.max(order.seq);
+        let eft = order.eft_trade_no.clone();
+        if let Some(old) = self.orders.get(&eft)
+            && let Some(expires) = old.expires
+        {
+            self.deadlines.remove(&(expires, eft.clone()));
+        }
+        if let (OrderState::Pending, Some(expires)) = (order.state, order.expires) {
+            self.deadlines.insert((expires, eft.clone()));
+        }
+        self.by_out_trade_no.insert(order.out_trade_no.clone(), eft.clone());
+        self.by_seq.insert(order.seq, eft.clone());
+        self.orders.insert(eft, order)
+    }
+
+    /// Takes the order `eft_trade_no` out of the books and every index.
+    fn remove_order(&mut self, eft_trade_no: &str) {
+        let Some(order) = self.orders.remove(eft_trade_no) else { return };
+        if let Some(expires) = order.expires {
+            self.deadlines.remove(&(expires, order.eft_trade_no.clone()));
+        }
+        if self.by_out_trade_no.get(&order.out_trade_no).is_some_and(|eft| eft == eft_trade_no) {
+            self.by_out_trade_no.remove(&order.out_trade_no);
+        }
+        if self.by_seq.get(&order.seq).is_some_and(|eft| eft == eft_trade_no) {
+            self.by_seq.remove(&order.seq);
+        }
+    }
+
+    /// Takes back every change applied with `undo` since it was [started](Undo::of), newest
+    /// first: the books are again what they were.
+    pub fn undo(&mut self, undo: Undo) {
+        for (eft, refund_no, replaced) in undo.refunds.into_iter().rev() {
+            let Some(refunds) = self.refunds.get_mut(&eft) else { continue };
+            match replaced {
+                Some(refund) => {
+                    refunds.insert(refund_no, refund);
+                }
+                None => {
+                    refunds.remove(&refund_no);
+                    if refunds.is_empty() {
+                        self.refunds.remove(&eft);
+                    }
+                }
+            }
+        }
+        for (eft, replaced) in undo.orders.into_iter().rev() {
+            self.remove_order(&eft);
+            if let Some(order) = replaced {
+                self.insert_order(order);
+            }
+        }
+        (self.last_order, self.last_refund) = (undo.last_order, undo.last_refund);
     }
 
     /// Expires the pending orders whose active time has passed at `now`: only those, taken
@@ -732,6 +816,28 @@ mod tests {
         }
         assert!(books.get(&eft).unwrap().notified && books.find_refund(&eft, "rf_1").unwrap().notified);
         assert!(books.mark_notified("SBX_none", None).is_empty());
+    }
+
+    #[test]
+    fn undo_takes_back_every_change_applied_with_it() {
+        let mut books = Books::default();
+        paid(&mut books, 100);
+        place(&mut books, NewOrder { active_time: Some(60), ..new_order("rrn_2", 53) });
+        let before = books.clone();
+        let mut undo = Undo::of(&books);
+        // A new order, two refunds of one order (changing it twice), an expiry.
+        let (change, ..) = books.place(new_order("rrn_3", 53), now()).unwrap();
+        books.apply_undoable(change, &mut undo);
+        for (cents, no) in [(30, "rf_1"), (20, "rf_2")] {
+            let (change, ..) = books.refund(ask(cents, no), |_| true, |_| None, now()).unwrap();
+            books.apply_undoable(change, &mut undo);
+        }
+        let expiry = books.expire_due(now().plus_seconds(1800).unwrap());
+        assert_eq!(expiry.orders.len(), 2, "rrn_2 and rrn_3");
+        books.apply_undoable(expiry, &mut undo);
+        assert_ne!(books, before);
+        books.undo(undo);
+        assert_eq!(books, before, "every index and sequence as it was");
     }
 
     #[test]
