@@ -60,6 +60,7 @@ pub use notifier::{Delivery, DeliveryOutcome};
 pub use outgoing::Sent;
 pub use server::MAX_CONNECTIONS_CEILING;
 pub use state::{Order, OrderState, Refund, RefundState};
+pub use writer::WRITER_THREAD;
 
 use crate::background::Background;
 use crate::books::{Books, Change};
