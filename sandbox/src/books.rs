@@ -6,7 +6,10 @@
 //! write — with what the caller answers. The caller commits the change to the data file (one
 //! SQLite transaction, [`Store::commit`](crate::store::Store::commit)) and only then applies it
 //! here ([`Books::apply`]), so memory never says what the file does not: a write that fails
-//! changes nothing, and the request is refused with the system-error answer.
+//! changes nothing, and the request is refused with the system-error answer. A group commit
+//! (`writer.rs`) applies each change of its group as it is planned, so the next request of the
+//! group sees it, but with [`Books::apply_undoable`] and under the lock until the commit: a
+//! failed commit is taken back ([`Books::undo`]) before anyone reads the books.
 //!
 //! # Concurrency
 //! One writer at a time: the books and the data file sit behind one mutex
@@ -15,7 +18,10 @@
 //! handful of indexed reads and writes (microseconds; the file is in WAL mode, synchronous
 //! NORMAL: no `fsync` per commit), so one lock costs less than the coordination of shards
 //! would; the work of a request that does not touch the books — reading the body, checking the
-//! signature, validating, composing and signing the reply — runs outside it, in parallel.
+//! signature, validating, composing and signing the reply — runs outside it, in parallel. With a
+//! data file, the gateway's requests go to one writer thread that commits the changes queued
+//! while it was busy in one transaction (group commit, `writer.rs`): each planned against the
+//! books as the ones before it in the group left them, all taken back if the commit fails.
 //!
 //! # Cost
 //! No request does work proportional to the orders or refunds kept (docs/RELIABILITY.md): an
@@ -171,18 +177,20 @@ impl Books {
 
     fn apply_keeping(&mut self, change: Change, mut undo: Option<&mut Undo>) {
         for (order, _) in change.orders {
-            let eft = order.eft_trade_no.clone();
+            // The key is copied for an undo only: loading a million orders makes no copy more.
+            let eft = undo.is_some().then(|| order.eft_trade_no.clone());
             let replaced = self.insert_order(order);
-            if let Some(undo) = undo.as_deref_mut() {
+            if let (Some(undo), Some(eft)) = (undo.as_deref_mut(), eft) {
                 undo.orders.push((eft, replaced));
             }
         }
         for (refund, _) in change.refunds {
             self.last_refund = self.last_refund.max(refund.seq);
-            let key = (refund.eft_trade_no.clone(), refund.refund_no.clone());
-            let replaced = self.refunds.entry(key.0.clone()).or_default().insert(key.1.clone(), refund);
-            if let Some(undo) = undo.as_deref_mut() {
-                undo.refunds.push((key.0, key.1, replaced));
+            let key = undo.is_some().then(|| (refund.eft_trade_no.clone(), refund.refund_no.clone()));
+            let refunds = self.refunds.entry(refund.eft_trade_no.clone()).or_default();
+            let replaced = refunds.insert(refund.refund_no.clone(), refund);
+            if let (Some(undo), Some((eft, refund_no))) = (undo.as_deref_mut(), key) {
+                undo.refunds.push((eft, refund_no, replaced));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The data file (SQLite), so a sandbox started with one keeps its books across restarts and
-//! crashes. The file is the truth: every change the books make is committed here first, as one
-//! transaction, and applied to memory only after ([`books`](crate::books)).
+//! crashes. The file is the truth: every change the books make is committed here first, in one
+//! transaction (with the changes of the other requests of its group: [`Store::group`],
+//! `writer.rs`), and nothing reads it in memory before that commit ([`books`](crate::books)).
 //!
 //! Schema version 2 (`PRAGMA user_version`): orders, refunds and the delivery log in their own
 //! tables, each row the sandbox's own JSON (not eftPay's) beside the columns it is looked up by.
