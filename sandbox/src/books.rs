@@ -84,8 +84,10 @@ impl Undo {
 /// Every order and refund, with the indexes the requests look them up by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Books {
-    /// By eftPay order number.
-    orders: HashMap<String, Order>,
+    /// By eftPay order number. Boxed: when the map grows, its rehash moves a pointer per order,
+    /// not the whole order (the doubling past 917,504 orders moves them all at once:
+    /// BENCHMARKS.md, "Sandbox gateway").
+    orders: HashMap<String, Box<Order>>,
     /// The merchant's order number → eftPay's (each is unique).
     by_out_trade_no: HashMap<String, String>,
     /// Order sequence → eftPay order number, for listing the newest first.
@@ -116,25 +118,25 @@ impl Books {
 
     /// Every order, in no particular order.
     pub fn orders(&self) -> impl Iterator<Item = &Order> {
-        self.orders.values()
+        self.orders.values().map(|order| &**order)
     }
 
     /// The newest `limit` orders, newest first.
     pub fn newest(&self, limit: usize) -> impl Iterator<Item = &Order> {
-        self.by_seq.values().rev().filter_map(|eft| self.orders.get(eft)).take(limit)
+        self.by_seq.values().rev().filter_map(|eft| self.get(eft)).take(limit)
     }
 
     /// One order by eftPay's number.
     pub fn get(&self, eft_trade_no: &str) -> Option<&Order> {
-        self.orders.get(eft_trade_no)
+        self.orders.get(eft_trade_no).map(|order| &**order)
     }
 
     /// One order by either number: eftPay's first, as eftPay looks them up; when both are given
     /// they must name the same order.
     pub fn find(&self, eft_trade_no: Option<&str>, out_trade_no: Option<&str>) -> Option<&Order> {
         match (eft_trade_no, out_trade_no) {
-            (Some(eft), out) => self.orders.get(eft).filter(|o| out.is_none_or(|out| o.out_trade_no == out)),
-            (None, Some(out)) => self.by_out_trade_no.get(out).and_then(|eft| self.orders.get(eft)),
+            (Some(eft), out) => self.get(eft).filter(|o| out.is_none_or(|out| o.out_trade_no == out)),
+            (None, Some(out)) => self.by_out_trade_no.get(out).and_then(|eft| self.get(eft)),
             (None, None) => None,
         }
     }
@@ -209,7 +211,7 @@ impl Books {
         }
         self.by_out_trade_no.insert(order.out_trade_no.clone(), eft.clone());
         self.by_seq.insert(order.seq, eft.clone());
-        self.orders.insert(eft, order)
+        self.orders.insert(eft, Box::new(order)).map(|old| *old)
     }
 
     /// Takes the order `eft_trade_no` out of the books and every index.
@@ -258,7 +260,7 @@ impl Books {
         let now = now.unix_seconds();
         let due = self.deadlines.iter().take_while(|(expires, _)| *expires <= now);
         let orders = due
-            .filter_map(|(_, eft)| self.orders.get(eft))
+            .filter_map(|(_, eft)| self.get(eft))
             .filter(|order| order.state == OrderState::Pending)
             .map(|order| (Order { state: OrderState::Expired, ..order.clone() }, false))
             .collect();
@@ -333,7 +335,7 @@ impl Books {
         choice: Option<Choice>,
         now: HkTime,
     ) -> Result<(Change, Order), Refusal> {
-        let mut order = self.orders.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
+        let mut order = self.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
         let state = order.state_at(now);
         if state != OrderState::Pending {
             return Err(Refusal::new(
@@ -367,7 +369,7 @@ impl Books {
     /// # Errors
     /// No such order, or it is paid or already finished.
     pub fn close(&self, eft_trade_no: &str, now: HkTime) -> Result<(Change, Order), Refusal> {
-        let mut order = self.orders.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
+        let mut order = self.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
         let state = order.state_at(now);
         if state != OrderState::Pending {
             let next = if state == OrderState::Paid { "; refund it instead" } else { "" };
@@ -385,7 +387,6 @@ impl Books {
     pub fn mark_notified(&self, eft_trade_no: &str, refund_no: Option<&str>) -> Change {
         match refund_no {
             None => self
-                .orders
                 .get(eft_trade_no)
                 .filter(|o| !o.notified)
                 .map(|o| Change::order(Order { notified: true, ..o.clone() }, false)),
@@ -495,7 +496,7 @@ impl Books {
 
     /// Finishes an applied refund; `None` when there is no such refund waiting.
     pub fn finish_refund(&self, eft_trade_no: &str, refund_no: &str) -> Option<(Change, Order, Refund)> {
-        let order = self.orders.get(eft_trade_no)?;
+        let order = self.get(eft_trade_no)?;
         let refund = self.find_refund(eft_trade_no, refund_no).filter(|r| r.state == RefundState::Applied)?;
         let refund = Refund { state: RefundState::Done, ..refund.clone() };
         let change = Change { orders: Vec::new(), refunds: vec![(refund.clone(), false)] };
