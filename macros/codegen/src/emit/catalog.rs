@@ -73,6 +73,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         quote! { ::eftpay::catalog::TestAmountInfo { pay_type: #pay_type, cents: #cents, outcome: ::eftpay::rules::TestOutcome::#outcome, doc: #d } }
     });
     let handles = handles(spec);
+    let request_rules = super::notifications::request_rules(spec);
     quote! {
         /// The spec as data: every scene, interface, field table, service row, value set and
         /// recognition rule. Every generic layer — validation, the client, notification
@@ -86,6 +87,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
             flags: &[#(#flags),*],
             test_amounts: &[#(#test_amounts),*],
             notification_rules: NOTIFICATION_RULES,
+            request_rules: #request_rules,
         };
 
         /// Each interface's entry of [`CATALOG`], by name.

@@ -13,6 +13,7 @@ mod objects;
 mod recognition;
 mod scenes;
 mod services;
+mod specificity;
 mod test_amounts;
 mod whole_spec;
 
