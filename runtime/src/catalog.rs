@@ -240,6 +240,9 @@ pub struct FieldInfo {
     pub required_unless: Option<&'static str>,
     /// Required when another field (wire name) has one of these values.
     pub required_when: Option<(&'static str, &'static [&'static str])>,
+    /// Fields (wire names) any one of which, sent, satisfies [`required_when`](Self::required_when)
+    /// in this one's place: "`openid` or `sub_openid`".
+    pub required_when_or: &'static [&'static str],
     /// A service flag whose services do not take it.
     pub forbidden_with: Option<&'static str>,
     /// Valid only when another field (wire name) has one of these values.
@@ -307,6 +310,9 @@ pub struct ServiceInfo {
     pub defaults: &'static [(&'static str, &'static str)],
     /// Values eftPay uses whatever is sent; such fields may not be sent: `(wire, value)`.
     pub fixed: &'static [(&'static str, &'static str)],
+    /// Enum fields (wire name) of which this row takes only some values, with those values
+    /// (scene_type: a WeChat row takes PUBLIC and H5, an Alipay row only APPLETS).
+    pub values: &'static [(&'static str, &'static [&'static str])],
     /// The typed constructors of the row as a caller writes them, for people reading the
     /// catalog (`services::AlipayQrcodePreOrder::place_order(wallets::AlipayCn, transaction_amount, …)`).
     pub constructors: &'static [&'static str],

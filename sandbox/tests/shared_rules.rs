@@ -9,7 +9,7 @@ mod common;
 
 use common::{Ask, post_fields, reply_meaning_in, request_fields};
 use eftpay::catalog::{Catalog, InterfaceInfo};
-use eftpay::rules::{Concept, Meaning, Notifications, Purpose};
+use eftpay::rules::{Concept, FieldKind, Meaning, Notifications, Purpose};
 use eftpay::{Amount, ReceivedFields};
 use eftpay_sandbox::{Sandbox, SandboxConfig};
 
@@ -96,4 +96,74 @@ fn the_catalog_dispatches_each_body_to_the_most_specific_rule() {
     body.push((extra.field, "b"));
     let booth_body = ReceivedFields::from_pairs(body.iter().copied()).unwrap();
     assert_eq!(SPEC.recognise_notification(&booth_body).unwrap().name, specific.name);
+}
+
+#[test]
+fn a_one_of_requirement_is_met_by_any_of_its_fields_and_named_whole_when_not() {
+    let order = of("kiosk", Purpose::PlaceOrder);
+    let one_of = order.fields.iter().find(|f| !f.required_when_or.is_empty()).unwrap();
+    let (other, values) = one_of.required_when.unwrap();
+    let instead = one_of.required_when_or[0];
+    let check = order.codec.check_request.unwrap();
+    let row = SPEC.services_of(order.name).find(|r| r.wallets.contains(&values[0])).unwrap();
+    let base: Vec<(&str, &str)> = order
+        .fields
+        .iter()
+        .filter(|f| f.is_mandatory() && f.fixed.is_none() && f.wire != other)
+        .map(|f| {
+            let value = match (f.kind, f.concept) {
+                (FieldKind::ObjectArray, _) => "[]",
+                (FieldKind::Object, _) => "{}",
+                (_, Some(Concept::PayType)) => row.pay_type.unwrap(),
+                (_, Some(Concept::Wallet)) => values[0],
+                (_, Some(Concept::Time)) => "20240101120000",
+                (_, Some(Concept::Amount)) => "1.00",
+                _ => "x",
+            };
+            (f.wire, value)
+        })
+        .chain(std::iter::once((other, values[0])))
+        .collect();
+    let with = |extra: Option<(&'static str, &'static str)>| {
+        ReceivedFields::from_pairs(base.iter().copied().chain(extra)).unwrap()
+    };
+    let violations = check(&with(None)).unwrap_err();
+    let said = violations.to_string();
+    assert!(said.contains(one_of.wire) && said.contains(instead), "names both: {said}");
+    for sent in [one_of.wire, instead] {
+        let remaining = check(&with(Some((sent, "t")))).err().map(|v| v.to_string()).unwrap_or_default();
+        assert!(!remaining.contains(one_of.wire), "{sent} alone meets it: {remaining}");
+    }
+}
+
+#[tokio::test]
+async fn a_value_one_row_does_not_take_is_refused_for_it_by_validation_and_the_gateway() {
+    let order = of("kiosk", Purpose::PlaceOrder);
+    let narrow = SPEC.services_of(order.name).find(|r| !r.values.is_empty()).unwrap();
+    let (wire, taken) = narrow.values[0];
+    let field = order.field(wire).unwrap();
+    let all = SPEC.enumeration(field.enum_name.unwrap()).unwrap().values;
+    let refused = all.iter().map(|v| v.wire).find(|v| !taken.contains(v)).unwrap();
+    let wide = SPEC.services_of(order.name).find(|r| r.values.is_empty()).unwrap();
+
+    let config = SandboxConfig { catalog: SPEC, ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let send = |row: &'static eftpay::catalog::ServiceInfo, value: &'static str, number: &'static str| {
+        let ask = Ask { out_trade_no: Some(number), amount: Some(Amount::from_cents(250)), ..Ask::default() };
+        let mut fields = request_fields(&sandbox, order, Some(row), &ask);
+        fields.retain(|(n, _)| n != order.field_for(Concept::Sign).unwrap().wire);
+        fields.push((wire.to_owned(), value.to_owned()));
+        let received = ReceivedFields::from_pairs(fields.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
+        let sign = eftpay::signing::sign_fields(&received, &sandbox.credentials().secret);
+        fields.push((order.field_for(Concept::Sign).unwrap().wire.to_owned(), sign));
+        fields
+    };
+    let reply = post_fields(&sandbox, order, &send(narrow, refused, "v-1")).await;
+    assert_eq!(reply_meaning_in(SPEC, order, &reply, Concept::ReturnStatus), Some(Meaning::InvalidField), "{reply:?}");
+    let said = order.response.iter().find(|f| f.concept == Some(Concept::ReturnText)).unwrap().wire;
+    assert!(reply.text(said).unwrap().contains(wire), "{reply:?}");
+    let reply = post_fields(&sandbox, order, &send(narrow, taken[0], "v-2")).await;
+    assert_eq!(reply_meaning_in(SPEC, order, &reply, Concept::ReturnStatus), Some(Meaning::Accepted), "{reply:?}");
+    let reply = post_fields(&sandbox, order, &send(wide, refused, "v-3")).await;
+    assert_eq!(reply_meaning_in(SPEC, order, &reply, Concept::ReturnStatus), Some(Meaning::Accepted), "{reply:?}");
 }

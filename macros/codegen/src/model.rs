@@ -156,6 +156,8 @@ pub struct Service {
     pub defaults: Vec<(String, String)>,
     /// `(wire, value)` eftPay uses whatever is sent; the field may not be sent.
     pub fixed: Vec<(String, String)>,
+    /// Enum fields (wire name) whose values this row restricts, with the values it takes.
+    pub values: Vec<(String, Vec<String>)>,
     /// Rustdoc.
     pub doc: String,
 }
@@ -582,6 +584,9 @@ pub struct Sibling {
     pub field: FieldId,
     /// Its values (wire text).
     pub values: Vec<String>,
+    /// `required_when` only: fields any one of which, sent, satisfies the requirement in this
+    /// one's place (a one-of requirement).
+    pub or: Vec<FieldId>,
 }
 
 /// One field of a message.
