@@ -243,6 +243,8 @@ impl Owners {
                 format!("{stem}Response"),
                 format!("{stem}Builder"),
                 interface.name.to_uppercase(),
+                // Lists of rules name interfaces by their spec name, as text.
+                format!("{:?}", interface.name),
             ] {
                 scenes_of.entry(name).or_default().extend(&scenes);
             }
@@ -380,6 +382,10 @@ fn idents(tokens: proc_macro2::TokenStream) -> BTreeSet<String> {
                 out.insert(i.to_string());
             }
             proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
+            // Quoted, so a text is never taken for the Rust name it spells.
+            proc_macro2::TokenTree::Literal(l) if l.to_string().starts_with('"') => {
+                out.insert(l.to_string());
+            }
             _ => {}
         }
     }

@@ -353,7 +353,7 @@ fn flow_row(catalog: &'static Catalog, scene: &SceneInfo, place: &InterfaceInfo)
 
 /// An amount of `cents` or a little more that is no test amount of `pay_type` (those decide
 /// the outcome: spec/common/test_amounts.toml).
-fn ordinary(catalog: &Catalog, pay_type: Option<&str>, mut cents: u64) -> Amount {
+pub fn ordinary(catalog: &Catalog, pay_type: Option<&str>, mut cents: u64) -> Amount {
     while pay_type.is_some_and(|p| catalog.test_amount(p, Amount::from_cents(cents)).is_some()) {
         cents += 1;
     }
