@@ -413,11 +413,14 @@ pub enum Fill {
 }
 
 /// Who set a field, for naming it in a problem.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
     Flag(&'static str),
     Named,
+    /// The service row: its service, payType, default pay_scene or only wallet.
     Row,
+    /// A plain value of the field's kind ([`Fill::Required`]).
+    Placeholder,
 }
 
 /// The fields of a request being built, with who set each.
@@ -444,13 +447,48 @@ impl Draft<'_> {
         match self.source(wire) {
             Some(Source::Flag(flag)) => flag.to_owned(),
             Some(Source::Named) => format!("--field {wire}"),
-            Some(Source::Row) => "--service".to_owned(),
-            None => {
-                let concept = self.target.interface.field(wire).and_then(|f| f.concept);
-                concept
-                    .and_then(|concept| flag_for(self.target.purpose, concept))
-                    .map_or_else(|| format!("--field {wire}=…"), |flag| flag.name.to_owned())
+            Some(Source::Row) if self.chosen_by_service(wire) => "--service".to_owned(),
+            Some(Source::Row | Source::Placeholder) | None => self.setter(wire),
+        }
+    }
+
+    /// The flag (or `--field`) that sets `wire`.
+    fn setter(&self, wire: &str) -> String {
+        let concept = self.target.interface.field(wire).and_then(|f| f.concept);
+        concept
+            .and_then(|concept| flag_for(self.target.purpose, concept))
+            .filter(|flag| flag.concept(self.target.purpose) != Concept::Service)
+            .map_or_else(|| format!("--field {wire}=…"), |flag| flag.name.to_owned())
+    }
+
+    /// Whether only another service changes `wire`'s value: the row's service and payType.
+    fn chosen_by_service(&self, wire: &str) -> bool {
+        let concept = self.target.interface.field(wire).and_then(|f| f.concept);
+        matches!(concept, Some(Concept::Service | Concept::PayType))
+    }
+
+    /// "`wire` is value", saying where the value came from when no flag of the command line set
+    /// it: a rule that depends on a value the row chose must not name a flag nobody gave.
+    fn condition(&self, wire: &str, value: &str) -> String {
+        match self.source(wire) {
+            Some(Source::Row) if self.chosen_by_service(wire) => match self.target.row {
+                Some(row) => {
+                    format!("`{wire}` is {value}, as service {} sends it (--service chooses another)", row.name)
+                }
+                None => format!("`{wire}` is {value}"),
+            },
+            Some(Source::Row) => match self.target.row {
+                Some(row) => format!(
+                    "`{wire}` is {value}, the default of service {} ({} chooses another)",
+                    row.name,
+                    self.setter(wire)
+                ),
+                None => format!("`{wire}` is {value}"),
+            },
+            Some(Source::Placeholder) => {
+                format!("`{wire}` is {value}, a plain value the command chose ({} chooses another)", self.setter(wire))
             }
+            Some(Source::Flag(_) | Source::Named) | None => format!("{} is {value}", self.label(wire)),
         }
     }
 
@@ -659,7 +697,7 @@ fn take_row_field(draft: &mut Draft<'_>, field: &'static FieldInfo, fill: Fill) 
             _ => None,
         };
         if let Some(value) = plain {
-            draft.set(field, value, Source::Row);
+            draft.set(field, value, Source::Placeholder);
         }
     }
 }
@@ -680,7 +718,7 @@ fn phrase(draft: &Draft<'_>, violation: &Violation) -> String {
             if let Some((other, _)) = field.required_when
                 && let Some(value) = draft.get(other)
             {
-                return format!("{label} is required when {} is {value}", draft.label(other));
+                return format!("{label} is required when {}", draft.condition(other, value));
             }
             format!("{label} is required")
         }
@@ -715,7 +753,55 @@ mod tests {
     use clap::{Args, FromArgMatches};
     use eftpay::rules::{Concept, Purpose};
 
-    use super::{FLAGS, RequestArgs, flag_for, named_field};
+    use super::{FLAGS, Fill, Given, NamedField, RequestArgs, Target, fields, flag_for, named_field};
+
+    /// The minimal fixture plus `visit_note`, required when `pay_scene` is the value the only
+    /// row gives by default (`tests/fixtures/row_default/README.md`).
+    #[allow(missing_docs, dead_code, unreachable_pub, clippy::all)]
+    mod row_default {
+        eftpay_macros::include_spec!("tests/fixtures/row_default");
+    }
+
+    #[test]
+    fn a_field_required_by_a_value_the_row_chose_names_where_the_value_came_from() {
+        let catalog = &row_default::CATALOG;
+        let interface = catalog.interfaces.iter().copied().find(|i| i.purpose == Purpose::PlaceOrder).unwrap();
+        let row = catalog.services_of(interface.name).next().unwrap();
+        let target = Target {
+            catalog,
+            purpose: Purpose::PlaceOrder,
+            interface,
+            row: Some(row),
+            scene: catalog.scenes.first().copied(),
+        };
+        let given = |flag: &'static str, concept, value: &str| Given { flag, concept, value: value.to_owned() };
+        let named = |name: &str, value: &str| NamedField { name: name.to_owned(), value: value.to_owned() };
+        // The fixture's amount, order number and return address have no concept: given by name.
+        let base = vec![given("--wallet", Concept::Wallet, row.wallets[0])];
+        let by_name = vec![
+            named("transaction_amount", "1.00"),
+            named("out_trade_no", "o-1"),
+            named("return_url", "https://merchant.example/r"),
+        ];
+        let default = row.default_pay_scene().unwrap();
+        // The row's default, not a flag: the message names the row and the flag that would change it.
+        let error = fields(&target, &base, &by_name, Fill::Nothing).unwrap_err().to_string();
+        let expected = format!(
+            "--field visit_note=… is required when `pay_scene` is {default}, the default of service {} (--pay-scene \
+             chooses another)",
+            row.name
+        );
+        assert!(error.contains(&expected), "{error}");
+        assert!(!error.contains("--service is"), "{error}");
+        // Given by its flag, the flag is named.
+        let flagged = [base.clone(), vec![given("--pay-scene", Concept::PayScene, default)]].concat();
+        let error = fields(&target, &flagged, &by_name, Fill::Nothing).unwrap_err().to_string();
+        assert!(error.contains(&format!("--field visit_note=… is required when --pay-scene is {default}")), "{error}");
+        // With the field given by name, nothing is missing; the demo's placeholders fill it too.
+        let complete = [by_name.clone(), vec![named("visit_note", "hello")]].concat();
+        fields(&target, &base, &complete, Fill::Nothing).unwrap();
+        fields(&target, &base, &by_name, Fill::Required).unwrap();
+    }
 
     fn command() -> clap::Command {
         RequestArgs::augment_args(clap::Command::new("request"))

@@ -1,15 +1,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! `eftpay pre-order`, `query`, `refund` and `close` for a service of every scene of the catalog,
 //! run as a person would against an embedded sandbox: the flags come from the concepts each
-//! interface takes, the services and values from the catalog.
+//! interface takes, the services and values from the catalog, and every other field the
+//! request needs — one without a concept, one required only when another has some value — is
+//! given as `--field NAME=VALUE` with a value read from the spec (`by_name`). A new scene needs
+//! no test code.
 
 use std::process::{Command, Output};
 use std::time::Duration;
 
 mod support;
 
-use eftpay::catalog::{InterfaceInfo, SceneInfo, ServiceInfo};
-use eftpay::rules::{Concept, Meaning, Purpose};
+use eftpay::catalog::{FieldInfo, InterfaceInfo, SceneInfo, ServiceInfo};
+use eftpay::rules::{Concept, FieldKind, Meaning, Purpose};
 use eftpay::{CATALOG, Credentials};
 use eftpay_sandbox::{OrderState, Sandbox, SandboxConfig};
 use support::{Status, assert_exit};
@@ -60,8 +63,100 @@ fn ok(sandbox: &Sandbox, args: &[String]) -> String {
     stdout
 }
 
+/// `--flag value` for each concept `interface` takes, from `values`, then `--field NAME=VALUE`
+/// for every other field the request needs ([`by_name`]).
+fn flags(
+    interface: &InterfaceInfo,
+    purpose: Purpose,
+    row: Option<&ServiceInfo>,
+    values: &[(&str, Concept, String)],
+) -> Vec<String> {
+    let mut args = concept_flags(interface, purpose, values);
+    let sent: Vec<(&str, String)> = args
+        .chunks(2)
+        .filter_map(|pair| {
+            let (flag, concept, _) = values.iter().find(|(flag, ..)| *flag == pair[0])?;
+            let concept = refund_concept(flag, *concept, purpose);
+            Some((interface.fields_for(concept).find(|f| f.is_caller_set())?.wire, pair[1].clone()))
+        })
+        .collect();
+    args.extend(by_name(interface, row, sent));
+    args
+}
+
+/// What `flag` sets in a request of `purpose`: in refunds --amount is the refund's.
+fn refund_concept(flag: &str, concept: Concept, purpose: Purpose) -> Concept {
+    match (flag, matches!(purpose, Purpose::Refund | Purpose::ApplyRefund)) {
+        ("--amount", true) => Concept::RefundAmount,
+        _ => concept,
+    }
+}
+
+/// `--field NAME=VALUE` for each field of `interface` the request needs that neither a flag
+/// (`sent`) nor the row sets: required ones, and those required when another field has a value
+/// it has here. The value is the spec's: the field's default, the row's, its value set's first
+/// value, or a plain value of its kind.
+fn by_name(interface: &InterfaceInfo, row: Option<&ServiceInfo>, mut sent: Vec<(&str, String)>) -> Vec<String> {
+    // What the command takes from the row (`eftpay` fills these in itself).
+    for field in interface.fields.iter().filter(|f| f.is_caller_set()) {
+        if sent.iter().any(|(wire, _)| *wire == field.wire) {
+            continue;
+        }
+        let from_row = match field.concept {
+            Some(Concept::Service) => row.map(|r| r.name),
+            Some(Concept::PayType) => row.and_then(|r| r.pay_type),
+            Some(Concept::PayScene) if field.required => row.and_then(ServiceInfo::default_pay_scene),
+            Some(Concept::Wallet) if row.is_some_and(|r| r.wallets.len() == 1) => row.map(|r| r.wallets[0]),
+            _ => None,
+        };
+        if let Some(value) = from_row {
+            sent.push((field.wire, value.to_owned()));
+        }
+    }
+    let needed = |field: &FieldInfo, sent: &[(&str, String)]| {
+        let required =
+            field.required && field.required_unless.is_none_or(|flag| row.is_some_and(|r| !r.has_flag(flag)));
+        let due = field.required_when.is_some_and(|(other, values)| {
+            sent.iter().any(|(wire, value)| *wire == other && values.contains(&value.as_str()))
+        });
+        required || due
+    };
+    let mut args = Vec::new();
+    // Twice: a field required when another has a value may depend on one given here.
+    for _ in 0..2 {
+        for field in interface.fields.iter().filter(|f| f.is_caller_set()) {
+            if sent.iter().any(|(wire, _)| *wire == field.wire) || !needed(field, &sent) {
+                continue;
+            }
+            let value = spec_value(interface, row, field);
+            args.push("--field".to_owned());
+            args.push(format!("{}={value}", field.wire));
+            sent.push((field.wire, value));
+        }
+    }
+    args
+}
+
+/// A value of `field` from the spec: its default (the row's first), its value set's first
+/// value, or a plain value of its kind within its limits.
+fn spec_value(interface: &InterfaceInfo, row: Option<&ServiceInfo>, field: &FieldInfo) -> String {
+    if let Some(default) = row.and_then(|r| r.effective_default(interface, field.wire)).or(field.default) {
+        return default.to_owned();
+    }
+    let first = field.enum_name.and_then(|name| CATALOG.enumeration(name)).and_then(|e| e.values.first());
+    match field.kind {
+        FieldKind::Enum => first.map(|v| v.wire.to_owned()).unwrap_or_default(),
+        FieldKind::Amount => "1.00".to_owned(),
+        FieldKind::Seconds => field.multiple_of.unwrap_or(60).max(field.min.unwrap_or(0)).to_string(),
+        FieldKind::Url => "https://merchant.example/cli".to_owned(),
+        FieldKind::Object => "{}".to_owned(),
+        FieldKind::ObjectArray => "[]".to_owned(),
+        _ => "cli".chars().take(field.max_len.unwrap_or(3)).collect(),
+    }
+}
+
 /// `--flag value` for each concept `interface` takes, from `values`.
-fn flags(interface: &InterfaceInfo, purpose: Purpose, values: &[(&str, Concept, String)]) -> Vec<String> {
+fn concept_flags(interface: &InterfaceInfo, purpose: Purpose, values: &[(&str, Concept, String)]) -> Vec<String> {
     let refund = matches!(purpose, Purpose::Refund | Purpose::ApplyRefund);
     let mut args = Vec::new();
     for (flag, concept, value) in values {
@@ -150,7 +245,7 @@ fn every_command_works_for_a_service_of_every_scene() {
             &command(
                 "pre-order",
                 scene,
-                [service(place, Some(row)), flags(place, Purpose::PlaceOrder, &values)].concat(),
+                [service(place, Some(row)), flags(place, Purpose::PlaceOrder, Some(row), &values)].concat(),
             ),
         );
         assert!(placed.starts_with("order accepted — not paid yet"), "{}: {placed}", scene.name);
@@ -173,7 +268,7 @@ fn every_command_works_for_a_service_of_every_scene() {
             let query_row = row_of(query, pay_type.as_deref());
             let mut args = service(query, query_row);
             args.extend(
-                flags(query, Purpose::Query, &values)
+                flags(query, Purpose::Query, query_row, &values)
                     .into_iter()
                     .collect::<Vec<_>>()
                     .chunks(2)
@@ -197,7 +292,7 @@ fn every_command_works_for_a_service_of_every_scene() {
             let mut args = service(refund, refund_row);
             let mut refund_values = values.clone();
             refund_values[0].2 = "0.40".to_owned();
-            args.extend(flags(refund, Purpose::Refund, &refund_values));
+            args.extend(flags(refund, Purpose::Refund, refund_row, &refund_values));
             let text = ok(sandbox, &command("refund", scene, args));
             assert!(text.starts_with("refund request accepted"), "{}: {text}", scene.name);
             assert_eq!(sandbox.refunds(&order.eft_trade_no).len(), 1, "{}", scene.name);
@@ -211,17 +306,17 @@ fn every_command_works_for_a_service_of_every_scene() {
                 &command(
                     "pre-order",
                     scene,
-                    [service(place, Some(row)), flags(place, Purpose::PlaceOrder, &open_values)].concat(),
+                    [service(place, Some(row)), flags(place, Purpose::PlaceOrder, Some(row), &open_values)].concat(),
                 ),
             );
             let close_row = row_of(close, row.pay_type);
-            let args = [service(close, close_row), flags(close, Purpose::Close, &open_values)].concat();
+            let args = [service(close, close_row), flags(close, Purpose::Close, close_row, &open_values)].concat();
             let text = ok(sandbox, &command("close", scene, args.clone()));
             assert!(text.starts_with("order closed"), "{}: {text}", scene.name);
             let eft = sandbox.order_by_out_trade_no(&open).unwrap().eft_trade_no;
             assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Closed);
             // The paid order cannot be closed: eftPay's refusal.
-            let paid = [service(close, close_row), flags(close, Purpose::Close, &values)].concat();
+            let paid = [service(close, close_row), flags(close, Purpose::Close, close_row, &values)].concat();
             let output = eftpay(sandbox, &command("close", scene, paid));
             assert_eq!(
                 output.status.code(),
@@ -260,7 +355,7 @@ fn verify_notify_reads_every_notification_the_sandbox_sends_in_every_scene() {
             &command(
                 "pre-order",
                 scene,
-                [service(place, Some(row)), flags(place, Purpose::PlaceOrder, &values)].concat(),
+                [service(place, Some(row)), flags(place, Purpose::PlaceOrder, Some(row), &values)].concat(),
             ),
         );
         sandbox.pay(&sandbox.order_by_out_trade_no(&out).unwrap().eft_trade_no).unwrap();

@@ -132,20 +132,22 @@ fn main() {
         per_request(16, 200, ours).await;
         per_request(16, 200, floor).await;
 
+        // For a profiler: only one side, 20,000 requests at c = 1 (EFTPAY_BENCH_PROFILE=ours|floor).
+        match std::env::var("EFTPAY_BENCH_PROFILE").as_deref() {
+            Ok("ours") => {
+                let per_call = per_request(1, 20_000, ours).await;
+                return println!("ours: {per_call:?} CPU per request");
+            }
+            Ok("floor") => {
+                let per_call = per_request(1, 20_000, floor).await;
+                return println!("floor: {per_call:?} CPU per request");
+            }
+            _ => {}
+        }
+
         measure::header();
         for concurrency in [1, 16] {
-            // Interleaved rounds, alternating which side goes first.
-            let (mut ours_rounds, mut floor_rounds) = (Vec::new(), Vec::new());
-            for index in 0..ROUNDS {
-                if index % 2 == 0 {
-                    ours_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, ours).await);
-                    floor_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, floor).await);
-                } else {
-                    floor_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, floor).await);
-                    ours_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, ours).await);
-                }
-            }
-            let comparison = measure::Comparison::of_rounds(ours_rounds, floor_rounds);
+            let comparison = interleaved(concurrency, ours, floor).await;
             measure::report(
                 &format!("`Client::place_order` CPU per request, c = {concurrency}"),
                 "raw reqwest POSTing the same pre-signed body to the same local server",
@@ -153,5 +155,126 @@ fn main() {
                 1.20,
             );
         }
+
+        // Where the gap lies, by ablation (EFTPAY_BENCH_ABLATE=1): the floor doing what the
+        // client asks of reqwest — its reqwest settings (`Transport::new`), a per-request
+        // timeout and reading the reply in chunks — but none of the SDK's own work. Against the
+        // plain floor it is reqwest's share of the gap; the client against it, the SDK's.
+        if std::env::var_os("EFTPAY_BENCH_ABLATE").is_some() {
+            let configured = eftpay::client::http_client_builder()
+                .unwrap()
+                .connect_timeout(Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .retry(reqwest::retry::never())
+                .user_agent("eftpay-rs/bench")
+                .build()
+                .unwrap();
+            let as_the_client = || {
+                let raw = configured.clone();
+                let url = url.clone();
+                let body = body.clone();
+                async move {
+                    let mut response = raw
+                        .post(&url)
+                        .timeout(Duration::from_secs(30))
+                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success());
+                    let mut read = Vec::with_capacity(usize::try_from(response.content_length().unwrap()).unwrap());
+                    while let Some(chunk) = response.chunk().await.unwrap() {
+                        read.extend_from_slice(&chunk);
+                    }
+                    assert!(!read.is_empty());
+                }
+            };
+            let timed_only = || {
+                let raw = raw.clone();
+                let url = url.clone();
+                let body = body.clone();
+                async move {
+                    let response = raw
+                        .post(&url)
+                        .timeout(Duration::from_secs(30))
+                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success());
+                    assert!(!response.bytes().await.unwrap().is_empty());
+                }
+            };
+            per_request(16, 200, as_the_client).await;
+            // The SDK's own steps without any exchange: validate, collect, sign and write the
+            // body, then read, verify and type the reply — CPU per call, for the gap's share.
+            let reply = accepted_reply();
+            let steps = measure::compare(
+                ROUNDS,
+                || {
+                    let order = std::hint::black_box(order.clone());
+                    eftpay::OutgoingMessage::validate(&order).unwrap();
+                    let fields = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time });
+                    std::hint::black_box(fields.signed_json(&credentials.secret));
+                    let verified = eftpay::verify::verify_json::<eftpay::PlaceOrderResponse>(
+                        std::hint::black_box(&reply),
+                        &credentials.secret,
+                    )
+                    .unwrap();
+                    std::hint::black_box(verified);
+                },
+                || drop(std::hint::black_box(order.clone())),
+            );
+            println!(
+                "| ablation: the SDK's steps alone (validate, collect, sign, write; read, verify, type the reply) | {:.1} µs | cloning the order: {:.2} µs | | |",
+                steps.ours.as_secs_f64() * 1e6,
+                steps.floor.as_secs_f64() * 1e6
+            );
+            for concurrency in [1, 16] {
+                let timeout = interleaved(concurrency, timed_only, floor).await;
+                ablation(&format!("the floor + a per-request timeout, c = {concurrency}"), "the floor", timeout);
+                let reqwest_side = interleaved(concurrency, as_the_client, floor).await;
+                ablation(&format!("the floor as the client uses reqwest, c = {concurrency}"), "the floor", reqwest_side);
+                let sdk_side = interleaved(concurrency, ours, as_the_client).await;
+                ablation(
+                    &format!("`Client::place_order` against that, c = {concurrency}"),
+                    "the floor as the client uses reqwest",
+                    sdk_side,
+                );
+            }
+        }
     });
+}
+
+/// One ablation row: a comparison that has no goal, only a share of the gap to show.
+fn ablation(path: &str, floor: &str, comparison: measure::Comparison) {
+    println!(
+        "| ablation: {path} | {:.1} µs | {floor}: {:.1} µs | {:.2}× | — |",
+        comparison.ours.as_secs_f64() * 1e6,
+        comparison.floor.as_secs_f64() * 1e6,
+        comparison.ratio()
+    );
+}
+
+/// `ours` and `floor` in interleaved rounds at `concurrency`, alternating which goes first.
+async fn interleaved<A, AF, B, BF>(concurrency: usize, ours: A, floor: B) -> measure::Comparison
+where
+    A: Fn() -> AF,
+    AF: Future<Output = ()> + 'static,
+    B: Fn() -> BF,
+    BF: Future<Output = ()> + 'static,
+{
+    let (mut ours_rounds, mut floor_rounds) = (Vec::new(), Vec::new());
+    for index in 0..ROUNDS {
+        if index % 2 == 0 {
+            ours_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, &ours).await);
+            floor_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, &floor).await);
+        } else {
+            floor_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, &floor).await);
+            ours_rounds.push(per_request(concurrency, REQUESTS_PER_ROUND, &ours).await);
+        }
+    }
+    measure::Comparison::of_rounds(ours_rounds, floor_rounds)
 }

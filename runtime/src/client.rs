@@ -24,9 +24,12 @@
 //!   what to do next;
 //! - [`redact_url`] (`redact`): how a URL is shown in errors and `Debug`.
 //!
-//! Every call runs in a `tracing` span `eftpay_request` with the fields `interface`, `purpose`,
-//! `out_trade_no` (when the request has one), `attempt`, and, once a reply came, `http_status`,
-//! `return_status` and `elapsed_ms`; retries are `debug` events in it. Neither the secret, a
+//! Every call runs in a `tracing` span `eftpay_request` with the fields `interface`, `purpose`
+//! and `out_trade_no` (when the request has one), each recorded once. What happened is told by
+//! events in that span, so a plain `tracing_subscriber::fmt()` shows it: one `info` event when
+//! the call completes (`warn` when it failed), and one `info` event for each attempt that is sent
+//! again, each with that attempt's `attempt`, and what is known of `http_status`,
+//! `return_status` and `elapsed_ms` (the `error` too, when it failed). Neither the secret, a
 //! signature nor the signed string is ever recorded.
 //!
 //! ```no_run
@@ -79,7 +82,7 @@ use binding::Asked;
 use freshness::{Dating, ReplyWindow};
 use named::NamedFields;
 use reply::{Answer, ReplyShape};
-use retry::RetrySchedule;
+use retry::{Report, RetrySchedule};
 use transport::Transport;
 
 /// A client for eftPay's request interfaces. Cheap to clone: clones share one connection pool.
@@ -219,7 +222,7 @@ impl Client {
     /// answer, and asking again would not change it.
     pub async fn send<R: Request>(&self, request: &R) -> Result<Verified<R::Response>, ClientError> {
         // The request's own spec says what its reply's codes mean (a fixture spec's included).
-        let call = Call::new(R::CATALOG, R::INFO, R::ENDPOINT)?;
+        let call = Call::new(R::CATALOG, R::INFO, &self.base_url, R::ENDPOINT)?;
         request.validate().map_err(|violations| ClientError::Invalid { violations })?;
         let write = |envelope: &Envelope<'_>| OutgoingFields::of(request, envelope);
         self.exchange(&call, &write, &verify::read_as::<R::Response>).await
@@ -249,7 +252,7 @@ impl Client {
             interface: interface.name,
             reason: "it has no endpoint, so it is not a request the merchant sends".to_owned(),
         })?;
-        let call = Call::new(catalog, interface, endpoint)?;
+        let call = Call::new(catalog, interface, &self.base_url, endpoint)?;
         let named = NamedFields::resolve(catalog, interface, fields)?;
         let write = |envelope: &Envelope<'_>| named.with_envelope(envelope);
         let read = |fields: ReceivedFields| verify::read_typed(interface, fields.labelled("reply"));
@@ -264,18 +267,20 @@ impl Client {
         Rd: Fn(ReceivedFields) -> Result<Verified<T>, VerifyError>,
     {
         let info = call.interface;
-        let url = format!("{}{}", self.base_url, call.endpoint);
         let span = tracing::info_span!(
             "eftpay_request",
             interface = info.name,
             purpose = info.purpose.name(),
             out_trade_no = Empty,
-            attempt = Empty,
-            http_status = Empty,
-            return_status = Empty,
-            elapsed_ms = Empty,
         );
-        let attempts = self.retry.run(info.retry, |attempt| self.attempt(call, &url, attempt, write, read, &span));
+        let attempts = self.retry.run(info.retry, |number| {
+            let span = &span;
+            async move {
+                let mut report = Report::default();
+                let outcome = self.attempt(call, number, write, read, span, &mut report).await;
+                (outcome, report)
+            }
+        });
         attempts.instrument(span.clone()).await
     }
 
@@ -284,11 +289,11 @@ impl Client {
     async fn attempt<T, W, Rd>(
         &self,
         call: &Call,
-        url: &str,
         attempt: u32,
         write: &W,
         read: &Rd,
         span: &tracing::Span,
+        report: &mut Report,
     ) -> Result<Verified<T>, ClientError>
     where
         W: Fn(&Envelope<'_>) -> OutgoingFields,
@@ -298,23 +303,24 @@ impl Client {
         let sent = self.clock.now();
         let time_text = sent.compact_text();
         let fields = write(&Envelope { user_confirm_key: &self.credentials.user_confirm_key, time: &time_text });
-        span.record("attempt", attempt);
-        if let Some(order) = info.field_for(Concept::OutTradeNo).and_then(|field| fields.text(field.wire)) {
+        // The order number is the same in every attempt: recorded once, with the first.
+        if attempt == 1
+            && let Some(order) = info.field_for(Concept::OutTradeNo).and_then(|field| fields.text(field.wire))
+        {
             span.record("out_trade_no", order);
         }
         let asked = Asked::of(info, &fields);
         let body = fields.signed_json(&self.credentials.secret);
         let started = Instant::now();
-        let exchange = self.transport.post(url, call.content_type, body, info.name, attempt).await?;
+        let posted = self.transport.post(&call.url, call.content_type, body, info.name, attempt).await;
         let elapsed = started.elapsed();
-        span.record("http_status", exchange.status);
-        span.record("elapsed_ms", u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        report.elapsed_ms = Some(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        let exchange = posted?;
+        report.http_status = Some(exchange.status);
         let window = self.reply_window.around(sent, elapsed);
         match reply::read(&call.reply, &exchange, &self.credentials.secret, attempt)? {
             Answer::Accepted(fields) => {
-                if let Some(code) = call.reply.status_of(&fields) {
-                    span.record("return_status", code);
-                }
+                report.return_status = call.reply.status_of(&fields).map(str::to_owned);
                 let reply = read(fields).map_err(|cause| ClientError::Verification { interface: info.name, cause })?;
                 // Dated first: an old reply played back is reported as such, whatever it lacks.
                 window.check(info, reply.fields(), Dating::Required)?;
@@ -322,7 +328,7 @@ impl Client {
                 Ok(reply)
             }
             Answer::Refused(refusal, fields) => {
-                span.record("return_status", refusal.code());
+                report.return_status = Some(refusal.code().to_owned());
                 // An unsigned refusal says so itself. A time-mismatch refusal is eftPay saying the
                 // clocks disagree, so its `time` cannot lie in the window; it is reported as what
                 // it is, since it already says to set the clock right.
@@ -339,7 +345,8 @@ impl Client {
 #[derive(Debug)]
 struct Call {
     interface: &'static InterfaceInfo,
-    endpoint: &'static str,
+    /// `{base_url}{endpoint}`.
+    url: String,
     content_type: &'static str,
     reply: ReplyShape,
 }
@@ -348,6 +355,7 @@ impl Call {
     fn new(
         catalog: &'static Catalog,
         interface: &'static InterfaceInfo,
+        base_url: &str,
         endpoint: &'static str,
     ) -> Result<Call, ClientError> {
         let unsupported =
@@ -361,6 +369,7 @@ impl Call {
             // of the protocol, not something to send as JSON quietly.
             _ => return Err(unsupported("its spec says it is form-encoded, which is not supported for requests")),
         };
-        Ok(Call { interface, endpoint, content_type, reply: ReplyShape::of(catalog, interface)? })
+        let url = format!("{base_url}{endpoint}");
+        Ok(Call { interface, url, content_type, reply: ReplyShape::of(catalog, interface)? })
     }
 }

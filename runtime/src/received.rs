@@ -187,6 +187,11 @@ pub enum IncomingError {
     },
 }
 
+/// Up to how many fields a lookup scans them rather than searching the index. Scanning was
+/// measured faster on a 15-field notification (`runtime/benches/verify.rs`); 32 leaves room
+/// for larger messages and is not tuned further.
+const LINEAR_LOOKUP_FIELDS: usize = 32;
+
 /// Every top-level field of a received message, in the order received.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReceivedFields {
@@ -195,7 +200,8 @@ pub struct ReceivedFields {
     fields: Vec<(Range<usize>, ReceivedValue)>,
     /// The indices of `fields` ordered by name — by length, then bytes, so that most steps of
     /// a search compare two lengths. Sorted once, when the message is read: that finds
-    /// duplicates and makes each lookup a binary search.
+    /// duplicates and makes each lookup a binary search. Empty for a message of at most
+    /// [`LINEAR_LOOKUP_FIELDS`] fields, whose lookups scan.
     index: Vec<usize>,
     /// The message kind being read, for error texts.
     message: &'static str,
@@ -304,6 +310,14 @@ impl ReceivedFields {
 
     /// The index (of `fields`) of the field called `name`.
     fn position(&self, name: &str) -> Option<usize> {
+        // eftPay's messages have a few dozen fields at most: a scan of the fields in received
+        // order, lengths first, touches less memory than a search through the index, and
+        // branches predictably.
+        if self.fields.len() <= LINEAR_LOOKUP_FIELDS {
+            return self.fields.iter().position(|(range, _)| {
+                range.len() == name.len() && self.names.as_bytes().get(range.clone()) == Some(name.as_bytes())
+            });
+        }
         // Lengths first, without touching the text: most steps end there.
         let found = self
             .index
@@ -467,6 +481,28 @@ impl Collector {
     fn finish(self) -> Result<ReceivedFields, ReceivedError> {
         let mut fields =
             ReceivedFields { names: self.names, fields: self.fields, index: Vec::new(), message: "message" };
+        if fields.fields.len() <= LINEAR_LOOKUP_FIELDS {
+            // Few enough to compare each pair (lengths first) without sorting; lookups scan, so
+            // no index is kept. The duplicate named is the same as below: the first in
+            // lookup order.
+            let names = fields.names.as_bytes();
+            let mut duplicate: Option<&Range<usize>> = None;
+            for (at, (a, _)) in fields.fields.iter().enumerate() {
+                for (b, _) in fields.fields.get(at + 1..).unwrap_or_default() {
+                    if a.len() == b.len() && names.get(a.clone()) == names.get(b.clone()) {
+                        let earlier = duplicate
+                            .is_some_and(|found| lookup_order(fields.name(found), fields.name(a)) != Ordering::Greater);
+                        if !earlier {
+                            duplicate = Some(a);
+                        }
+                    }
+                }
+            }
+            if let Some(name) = duplicate {
+                return Err(ReceivedError::DuplicateField { field: fields.name(name).to_owned() });
+            }
+            return Ok(fields);
+        }
         let mut index: Vec<usize> = (0..fields.fields.len()).collect();
         index.sort_unstable_by(|&a, &b| lookup_order(fields.name_at(a), fields.name_at(b)));
         if let Some(pair) =
@@ -709,6 +745,48 @@ impl<'de> Deserialize<'de> for Entries {
 
 #[cfg(test)]
 mod tests {
+    /// `count` fields `f0`, `f1`, … plus `extra` (name, value) pairs, as a JSON body.
+    fn body_of(count: usize, extra: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<String> = (0..count).map(|n| format!(r#""f{n}":"{n}""#)).collect();
+        pairs.extend(extra.iter().map(|(name, value)| format!(r#""{name}":"{value}""#)));
+        format!("{{{}}}", pairs.join(","))
+    }
+
+    #[test]
+    fn unknown_fields_are_the_rest_whatever_the_count() {
+        for count in [0, 1, 63, 64, 65, 100] {
+            let fields = ReceivedFields::from_json(&body_of(count, &[("zz", "last")])).unwrap();
+            let known: Vec<String> = (0..count).filter(|n| n % 2 == 0).map(|n| format!("f{n}")).collect();
+            let known: Vec<&str> = known.iter().map(String::as_str).chain(["absent"]).collect();
+            let unknown = fields.unknown(&known);
+            let expected: Vec<String> =
+                (0..count).filter(|n| n % 2 == 1).map(|n| format!("f{n}")).chain(["zz".to_owned()]).collect();
+            let mut expected = expected;
+            expected.sort();
+            assert_eq!(unknown.keys().cloned().collect::<Vec<_>>(), expected, "{count} fields");
+            assert_eq!(unknown.get("zz"), Some(&ReceivedValue::Text("last".to_owned())));
+        }
+    }
+
+    #[test]
+    fn lookups_and_duplicates_agree_on_both_sides_of_the_scan_threshold() {
+        for count in [0, 1, LINEAR_LOOKUP_FIELDS - 2, LINEAR_LOOKUP_FIELDS - 1, LINEAR_LOOKUP_FIELDS, 100] {
+            let fields = ReceivedFields::from_json(&body_of(count, &[("zz", "last")])).unwrap();
+            assert_eq!(fields.len(), count + 1);
+            for n in 0..count {
+                assert_eq!(fields.text(&format!("f{n}")), Some(n.to_string().as_str()), "{count} fields");
+            }
+            assert_eq!(fields.text("zz"), Some("last"));
+            assert_eq!(fields.text("f"), None);
+            assert_eq!(fields.text("missing"), None);
+            // Two names repeated: the one reported is the first in lookup order (shorter first),
+            // however many fields there are.
+            let body = body_of(count, &[("bb", "1"), ("a", "1"), ("bb", "2"), ("a", "2")]);
+            let error = ReceivedFields::from_json(&body).unwrap_err();
+            assert!(matches!(&error, ReceivedError::DuplicateField { field } if field == "a"), "{count}: {error:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

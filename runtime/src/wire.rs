@@ -14,7 +14,7 @@ use std::ops::Range;
 use crate::credentials::{Credentials, Secret};
 use crate::json_text::push_string;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
-use crate::signing::{SIGN_FIELD, Signature};
+use crate::signing::{SIGN_FIELD, Signature, StreamingSignature};
 use crate::time::HkTime;
 
 /// One field given by name (by the gateway, the acknowledgement, a request given as fields),
@@ -214,6 +214,60 @@ fn in_order(a: &str, b: &str) -> bool {
     }
 }
 
+/// The signature of `message` written with `envelope`, under `secret`: the same as
+/// `OutgoingFields::of(message, envelope).sign(secret)`, but hashed as the fields are written,
+/// so no text is built for it. For a caller that needs the signature alone; the client, which
+/// also sends the fields, signs the [`OutgoingFields`] it collects.
+pub fn sign<M: OutgoingMessage + ?Sized>(message: &M, envelope: &Envelope<'_>, secret: &Secret) -> String {
+    match stream_signature(secret, |sink| message.write_fields(envelope, sink)) {
+        Some(signature) => signature.to_hex().as_str().to_owned(),
+        // A message that wrote its fields out of byte order is signed the slow way, sorted.
+        None => OutgoingFields::of(message, envelope).sign(secret),
+    }
+}
+
+/// The signature of what `write` writes, hashed as it is written; `None` when the fields came
+/// out of byte order of name (the rule signs them sorted, `docs/protocol.md` §2).
+fn stream_signature(secret: &Secret, write: impl FnOnce(&mut dyn FieldSink)) -> Option<Signature> {
+    let mut sink = SigningSink { stream: StreamingSignature::new(secret), last: None, in_order: true };
+    write(&mut sink);
+    sink.in_order.then(|| sink.stream.finish())
+}
+
+/// Feeds `name=value&…` into the hash, empties left out, and notes whether the names came in
+/// byte order.
+struct SigningSink {
+    stream: StreamingSignature,
+    last: Option<&'static str>,
+    in_order: bool,
+}
+
+impl SigningSink {
+    fn push(&mut self, name: &'static str, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        if let Some(last) = self.last {
+            self.in_order &= in_order(last, name);
+            self.stream.push(b"&");
+        }
+        self.last = Some(name);
+        self.stream.push(name.as_bytes());
+        self.stream.push(b"=");
+        self.stream.push(value.as_bytes());
+    }
+}
+
+impl FieldSink for SigningSink {
+    fn text(&mut self, name: &'static str, value: &str) {
+        self.push(name, value);
+    }
+
+    fn json(&mut self, name: &'static str, compact_json: &str) {
+        self.push(name, compact_json);
+    }
+}
+
 /// What a message writes, in the order written, empty values kept: what is sent, before
 /// empties are left out (validation tells an empty required field from a missing one). The
 /// values are kept in one text, as in [`OutgoingFields`].
@@ -273,6 +327,48 @@ mod tests {
 
     fn field(name: &'static str, value: &str, nested: bool) -> OutgoingField {
         OutgoingField { name, value: value.to_owned(), nested }
+    }
+
+    /// Writes `fields` into a sink, in the order given.
+    fn writing<'a>(fields: &'a [(&'static str, String)]) -> impl FnOnce(&mut dyn FieldSink) + 'a {
+        move |sink| {
+            for (name, value) in fields {
+                sink.text(name, value);
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_signature_is_the_collected_ones_for_any_lengths() {
+        // Values and secrets shorter than, as long as and longer than the stack buffer, so it
+        // spills at every point.
+        for secret_len in [0, 1, 63, 64, 500, 511, 512, 513, 1500] {
+            let secret = Secret::new("s".repeat(secret_len));
+            for value_len in [0, 1, 7, 64, 200, 505, 512, 1024, 3000] {
+                let fields = vec![
+                    ("a", "x".repeat(value_len)),
+                    ("b", String::new()),
+                    ("c", "\u{e9}".repeat(value_len / 2)),
+                    ("d", "1".to_owned()),
+                ];
+                let collected =
+                    OutgoingFields::from_fields(fields.iter().map(|(name, value)| field(name, value, false)).collect());
+                let streamed = stream_signature(&secret, writing(&fields)).map(|s| s.to_hex().as_str().to_owned());
+                assert_eq!(streamed, Some(collected.sign(&secret)), "secret {secret_len}, value {value_len}");
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_gives_up_on_fields_out_of_byte_order() {
+        let secret = Secret::new("k");
+        let out_of_order = [("pay_scene", "1".to_owned()), ("payType", "2".to_owned())];
+        assert!(stream_signature(&secret, writing(&out_of_order)).is_none());
+        let in_order = [("payType", "2".to_owned()), ("pay_scene", "1".to_owned())];
+        assert!(stream_signature(&secret, writing(&in_order)).is_some());
+        // Empties are left out before order is judged, as in the collected text.
+        let empty_out_of_order = [("b", "1".to_owned()), ("a", String::new()), ("c", "3".to_owned())];
+        assert!(stream_signature(&secret, writing(&empty_out_of_order)).is_some());
     }
 
     #[test]

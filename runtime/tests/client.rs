@@ -1147,6 +1147,26 @@ async fn a_refusal_is_advised_by_what_its_code_means() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn a_failed_call_is_one_warning_with_its_error() {
+    let (captured, _guard) = capture::capture();
+    let refused = r#"{"return_status":"-2","return_char":"bad sign"}"#;
+    let gateway = FakeGateway::always(Reply::ok(refused.to_owned())).await;
+    let client = gateway.client_with_secret(SENTINEL).build().unwrap();
+
+    client.query(query()).await.unwrap_err();
+
+    let text = captured.text();
+    let events: Vec<String> = captured.lines().into_iter().filter(|l| l.contains(" eftpay::client")).collect();
+    assert_eq!(events.len(), 1, "a refusal is an answer, not retried: {text}");
+    let event = &events[0];
+    assert!(event.starts_with("event WARN eftpay::client") && event.contains("eftPay request failed"), "{text}");
+    for field in [" attempt=1 ", " http_status=200 ", " return_status=-2 ", " elapsed_ms=", " error="] {
+        assert!(event.contains(field), "{field} missing: {event}");
+    }
+    assert!(!text.contains(SENTINEL), "the secret was recorded: {text}");
+}
+
+#[tokio::test]
 async fn tracing_records_each_call_and_never_the_secret_or_a_signature() {
     let (captured, _guard) = capture::capture();
     let gateway = FakeGateway::start(|n, request| {
@@ -1165,15 +1185,41 @@ async fn tracing_records_each_call_and_never_the_secret_or_a_signature() {
     client.place_order(place_order()).await.unwrap();
 
     let text = captured.text();
-    let spans: Vec<String> = captured.lines().into_iter().filter(|l| l.contains(" eftpay_request")).collect();
+    let lines = captured.lines();
+    let spans: Vec<&String> = lines.iter().filter(|l| l.contains(" eftpay_request")).collect();
     assert_eq!(spans.len(), 3, "one span per call: {text}");
     assert!(spans[0].contains("interface=query") && spans[0].contains("purpose=query"), "{text}");
     assert!(spans[2].contains("interface=place_order") && spans[2].contains("purpose=place_order"), "{text}");
-    for recorded in ["out_trade_no=rrn_1", "attempt=2", "http_status=500", "http_status=200", "return_status=00"] {
-        assert!(text.contains(recorded), "{recorded} missing: {text}");
+    // Recorded on the span once per call: the order number only, never what an attempt learned.
+    let ids: Vec<String> = spans.iter().filter_map(|l| l.split(' ').nth(1)).map(str::to_owned).collect();
+    let records: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.split(' ').nth(1).is_some_and(|id| l.starts_with("record ") && ids.iter().any(|i| i == id)))
+        .collect();
+    assert_eq!(records.len(), 3, "{text}");
+    assert!(records.iter().all(|l| l.ends_with(" out_trade_no=rrn_1")), "{text}");
+
+    // One event per retried attempt, one per completed call, each field once in it.
+    let events = |message: &str| -> Vec<&String> {
+        lines.iter().filter(|l| l.starts_with("event INFO eftpay::client") && l.contains(message)).collect()
+    };
+    let retried = events("sending it again");
+    assert_eq!(retried.len(), 1, "{text}");
+    assert!(retried[0].contains(" attempt=1 ") && retried[0].contains(" http_status=500 "), "{text}");
+    let completed = events("eftPay request completed");
+    assert_eq!(completed.len(), 3, "{text}");
+    assert!(completed[0].contains(" attempt=2 "), "the query succeeded on its second attempt: {text}");
+    for event in &completed {
+        for field in [" http_status=200", " return_status=00", " elapsed_ms="] {
+            assert!(event.contains(field), "{field} missing: {event}");
+        }
     }
-    assert!(text.contains("elapsed_ms="), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("event DEBUG eftpay::client") && l.contains("attempt=1")), "{text}");
+    for event in retried.iter().chain(&completed) {
+        for field in [" attempt=", " http_status=", " return_status=", " elapsed_ms="] {
+            assert!(event.matches(field).count() <= 1, "{field} twice: {event}");
+        }
+    }
+    assert!(!text.contains("event WARN"), "nothing failed: {text}");
 
     let mut signatures: Vec<String> = Vec::new();
     for request in gateway.requests() {

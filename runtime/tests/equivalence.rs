@@ -239,7 +239,9 @@ proptest! {
             .collect();
         let typed_sign = reference_sign(SECRET, &reference_text(&model));
         prop_assert_eq!(parsed["sign"].as_str(), Some(typed_sign.as_str()));
-        prop_assert_eq!(typed.sign(&credentials.secret), typed_sign);
+        prop_assert_eq!(typed.sign(&credentials.secret), typed_sign.as_str());
+        // Hashed as written, no text built: the same signature.
+        prop_assert_eq!(eftpay::wire::sign(&order, &envelope, &credentials.secret), typed_sign);
         prop_assert_eq!(parsed["subject"].as_str(), Some(subject.as_str()));
         prop_assert_eq!(parsed.get("body").and_then(|v| v.as_str()), (!note.is_empty()).then_some(note.as_str()));
         let amount = Amount::from_cents(cents).to_string();

@@ -6,7 +6,10 @@
 //! write — with what the caller answers. The caller commits the change to the data file (one
 //! SQLite transaction, [`Store::commit`](crate::store::Store::commit)) and only then applies it
 //! here ([`Books::apply`]), so memory never says what the file does not: a write that fails
-//! changes nothing, and the request is refused with the system-error answer.
+//! changes nothing, and the request is refused with the system-error answer. A group commit
+//! (`writer.rs`) applies each change of its group as it is planned, so the next request of the
+//! group sees it, but with [`Books::apply_undoable`] and under the lock until the commit: a
+//! failed commit is taken back ([`Books::undo`]) before anyone reads the books.
 //!
 //! # Concurrency
 //! One writer at a time: the books and the data file sit behind one mutex
@@ -15,7 +18,10 @@
 //! handful of indexed reads and writes (microseconds; the file is in WAL mode, synchronous
 //! NORMAL: no `fsync` per commit), so one lock costs less than the coordination of shards
 //! would; the work of a request that does not touch the books — reading the body, checking the
-//! signature, validating, composing and signing the reply — runs outside it, in parallel.
+//! signature, validating, composing and signing the reply — runs outside it, in parallel. With a
+//! data file, the gateway's requests go to one writer thread that commits the changes queued
+//! while it was busy in one transaction (group commit, `writer.rs`): each planned against the
+//! books as the ones before it in the group left them, all taken back if the commit fails.
 //!
 //! # Cost
 //! No request does work proportional to the orders or refunds kept (docs/RELIABILITY.md): an
@@ -56,11 +62,32 @@ impl Change {
     }
 }
 
-/// Every order and refund, with the indexes the requests look them up by.
+/// What changes applied with [`Books::apply_undoable`] replaced: enough to take them back.
 #[derive(Debug, Default)]
+pub struct Undo {
+    /// Each order written, with the version it replaced (`None`: it was new).
+    orders: Vec<(String, Option<Order>)>,
+    /// Each refund written (order, refund number), with the version it replaced.
+    refunds: Vec<(String, String, Option<Refund>)>,
+    /// The sequences as they were when the undo started.
+    last_order: u64,
+    last_refund: u64,
+}
+
+impl Undo {
+    /// An undo starting from `books` as they stand.
+    pub fn of(books: &Books) -> Undo {
+        Undo { last_order: books.last_order, last_refund: books.last_refund, ..Undo::default() }
+    }
+}
+
+/// Every order and refund, with the indexes the requests look them up by.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Books {
-    /// By eftPay order number.
-    orders: HashMap<String, Order>,
+    /// By eftPay order number. Boxed: when the map grows, its rehash moves a pointer per order,
+    /// not the whole order (the doubling past 917,504 orders moves them all at once:
+    /// BENCHMARKS.md, "Sandbox gateway").
+    orders: HashMap<String, Box<Order>>,
     /// The merchant's order number → eftPay's (each is unique).
     by_out_trade_no: HashMap<String, String>,
     /// Order sequence → eftPay order number, for listing the newest first.
@@ -91,25 +118,25 @@ impl Books {
 
     /// Every order, in no particular order.
     pub fn orders(&self) -> impl Iterator<Item = &Order> {
-        self.orders.values()
+        self.orders.values().map(|order| &**order)
     }
 
     /// The newest `limit` orders, newest first.
     pub fn newest(&self, limit: usize) -> impl Iterator<Item = &Order> {
-        self.by_seq.values().rev().filter_map(|eft| self.orders.get(eft)).take(limit)
+        self.by_seq.values().rev().filter_map(|eft| self.get(eft)).take(limit)
     }
 
     /// One order by eftPay's number.
     pub fn get(&self, eft_trade_no: &str) -> Option<&Order> {
-        self.orders.get(eft_trade_no)
+        self.orders.get(eft_trade_no).map(|order| &**order)
     }
 
     /// One order by either number: eftPay's first, as eftPay looks them up; when both are given
     /// they must name the same order.
     pub fn find(&self, eft_trade_no: Option<&str>, out_trade_no: Option<&str>) -> Option<&Order> {
         match (eft_trade_no, out_trade_no) {
-            (Some(eft), out) => self.orders.get(eft).filter(|o| out.is_none_or(|out| o.out_trade_no == out)),
-            (None, Some(out)) => self.by_out_trade_no.get(out).and_then(|eft| self.orders.get(eft)),
+            (Some(eft), out) => self.get(eft).filter(|o| out.is_none_or(|out| o.out_trade_no == out)),
+            (None, Some(out)) => self.by_out_trade_no.get(out).and_then(|eft| self.get(eft)),
             (None, None) => None,
         }
     }
@@ -139,25 +166,92 @@ impl Books {
 
     /// Takes a committed change into the books (and their indexes).
     pub fn apply(&mut self, change: Change) {
+        self.apply_keeping(change, None);
+    }
+
+    /// Takes a change into the books and records in `undo` what it replaced, so that
+    /// [`undo`](Self::undo) can take it back: a group commit plans each request against the
+    /// changes of those before it in the same transaction, and takes them all back if the
+    /// transaction fails (`crate::writer`).
+    pub fn apply_undoable(&mut self, change: Change, undo: &mut Undo) {
+        self.apply_keeping(change, Some(undo));
+    }
+
+    fn apply_keeping(&mut self, change: Change, mut undo: Option<&mut Undo>) {
         for (order, _) in change.orders {
-            self.last_order = self.last_order.max(order.seq);
-            let eft = order.eft_trade_no.clone();
-            if let Some(old) = self.orders.get(&eft)
-                && let Some(expires) = old.expires
-            {
-                self.deadlines.remove(&(expires, eft.clone()));
+            // The key is copied for an undo only: loading a million orders makes no copy more.
+            let eft = undo.is_some().then(|| order.eft_trade_no.clone());
+            let replaced = self.insert_order(order);
+            if let (Some(undo), Some(eft)) = (undo.as_deref_mut(), eft) {
+                undo.orders.push((eft, replaced));
             }
-            if let (OrderState::Pending, Some(expires)) = (order.state, order.expires) {
-                self.deadlines.insert((expires, eft.clone()));
-            }
-            self.by_out_trade_no.insert(order.out_trade_no.clone(), eft.clone());
-            self.by_seq.insert(order.seq, eft.clone());
-            self.orders.insert(eft, order);
         }
         for (refund, _) in change.refunds {
             self.last_refund = self.last_refund.max(refund.seq);
-            self.refunds.entry(refund.eft_trade_no.clone()).or_default().insert(refund.refund_no.clone(), refund);
+            let key = undo.is_some().then(|| (refund.eft_trade_no.clone(), refund.refund_no.clone()));
+            let refunds = self.refunds.entry(refund.eft_trade_no.clone()).or_default();
+            let replaced = refunds.insert(refund.refund_no.clone(), refund);
+            if let (Some(undo), Some((eft, refund_no))) = (undo.as_deref_mut(), key) {
+                undo.refunds.push((eft, refund_no, replaced));
+            }
         }
+    }
+
+    /// Puts `order` in the books and its indexes; returns the version it replaced.
+    fn insert_order(&mut self, order: Order) -> Option<Order> {
+        self.last_order = self.last_order.max(order.seq);
+        let eft = order.eft_trade_no.clone();
+        if let Some(old) = self.orders.get(&eft)
+            && let Some(expires) = old.expires
+        {
+            self.deadlines.remove(&(expires, eft.clone()));
+        }
+        if let (OrderState::Pending, Some(expires)) = (order.state, order.expires) {
+            self.deadlines.insert((expires, eft.clone()));
+        }
+        self.by_out_trade_no.insert(order.out_trade_no.clone(), eft.clone());
+        self.by_seq.insert(order.seq, eft.clone());
+        self.orders.insert(eft, Box::new(order)).map(|old| *old)
+    }
+
+    /// Takes the order `eft_trade_no` out of the books and every index.
+    fn remove_order(&mut self, eft_trade_no: &str) {
+        let Some(order) = self.orders.remove(eft_trade_no) else { return };
+        if let Some(expires) = order.expires {
+            self.deadlines.remove(&(expires, order.eft_trade_no.clone()));
+        }
+        if self.by_out_trade_no.get(&order.out_trade_no).is_some_and(|eft| eft == eft_trade_no) {
+            self.by_out_trade_no.remove(&order.out_trade_no);
+        }
+        if self.by_seq.get(&order.seq).is_some_and(|eft| eft == eft_trade_no) {
+            self.by_seq.remove(&order.seq);
+        }
+    }
+
+    /// Takes back every change applied with `undo` since it was [started](Undo::of), newest
+    /// first: the books are again what they were.
+    pub fn undo(&mut self, undo: Undo) {
+        for (eft, refund_no, replaced) in undo.refunds.into_iter().rev() {
+            let Some(refunds) = self.refunds.get_mut(&eft) else { continue };
+            match replaced {
+                Some(refund) => {
+                    refunds.insert(refund_no, refund);
+                }
+                None => {
+                    refunds.remove(&refund_no);
+                    if refunds.is_empty() {
+                        self.refunds.remove(&eft);
+                    }
+                }
+            }
+        }
+        for (eft, replaced) in undo.orders.into_iter().rev() {
+            self.remove_order(&eft);
+            if let Some(order) = replaced {
+                self.insert_order(order);
+            }
+        }
+        (self.last_order, self.last_refund) = (undo.last_order, undo.last_refund);
     }
 
     /// Expires the pending orders whose active time has passed at `now`: only those, taken
@@ -166,7 +260,7 @@ impl Books {
         let now = now.unix_seconds();
         let due = self.deadlines.iter().take_while(|(expires, _)| *expires <= now);
         let orders = due
-            .filter_map(|(_, eft)| self.orders.get(eft))
+            .filter_map(|(_, eft)| self.get(eft))
             .filter(|order| order.state == OrderState::Pending)
             .map(|order| (Order { state: OrderState::Expired, ..order.clone() }, false))
             .collect();
@@ -241,7 +335,7 @@ impl Books {
         choice: Option<Choice>,
         now: HkTime,
     ) -> Result<(Change, Order), Refusal> {
-        let mut order = self.orders.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
+        let mut order = self.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
         let state = order.state_at(now);
         if state != OrderState::Pending {
             return Err(Refusal::new(
@@ -275,7 +369,7 @@ impl Books {
     /// # Errors
     /// No such order, or it is paid or already finished.
     pub fn close(&self, eft_trade_no: &str, now: HkTime) -> Result<(Change, Order), Refusal> {
-        let mut order = self.orders.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
+        let mut order = self.get(eft_trade_no).ok_or_else(|| not_found(eft_trade_no))?.clone();
         let state = order.state_at(now);
         if state != OrderState::Pending {
             let next = if state == OrderState::Paid { "; refund it instead" } else { "" };
@@ -293,7 +387,6 @@ impl Books {
     pub fn mark_notified(&self, eft_trade_no: &str, refund_no: Option<&str>) -> Change {
         match refund_no {
             None => self
-                .orders
                 .get(eft_trade_no)
                 .filter(|o| !o.notified)
                 .map(|o| Change::order(Order { notified: true, ..o.clone() }, false)),
@@ -403,7 +496,7 @@ impl Books {
 
     /// Finishes an applied refund; `None` when there is no such refund waiting.
     pub fn finish_refund(&self, eft_trade_no: &str, refund_no: &str) -> Option<(Change, Order, Refund)> {
-        let order = self.orders.get(eft_trade_no)?;
+        let order = self.get(eft_trade_no)?;
         let refund = self.find_refund(eft_trade_no, refund_no).filter(|r| r.state == RefundState::Applied)?;
         let refund = Refund { state: RefundState::Done, ..refund.clone() };
         let change = Change { orders: Vec::new(), refunds: vec![(refund.clone(), false)] };
@@ -732,6 +825,28 @@ mod tests {
         }
         assert!(books.get(&eft).unwrap().notified && books.find_refund(&eft, "rf_1").unwrap().notified);
         assert!(books.mark_notified("SBX_none", None).is_empty());
+    }
+
+    #[test]
+    fn undo_takes_back_every_change_applied_with_it() {
+        let mut books = Books::default();
+        paid(&mut books, 100);
+        place(&mut books, NewOrder { active_time: Some(60), ..new_order("rrn_2", 53) });
+        let before = books.clone();
+        let mut undo = Undo::of(&books);
+        // A new order, two refunds of one order (changing it twice), an expiry.
+        let (change, ..) = books.place(new_order("rrn_3", 53), now()).unwrap();
+        books.apply_undoable(change, &mut undo);
+        for (cents, no) in [(30, "rf_1"), (20, "rf_2")] {
+            let (change, ..) = books.refund(ask(cents, no), |_| true, |_| None, now()).unwrap();
+            books.apply_undoable(change, &mut undo);
+        }
+        let expiry = books.expire_due(now().plus_seconds(1800).unwrap());
+        assert_eq!(expiry.orders.len(), 2, "rrn_2 and rrn_3");
+        books.apply_undoable(expiry, &mut undo);
+        assert_ne!(books, before);
+        books.undo(undo);
+        assert_eq!(books, before, "every index and sequence as it was");
     }
 
     #[test]

@@ -79,7 +79,7 @@ async fn handle(State(shared): State<Arc<Shared>>, endpoint: &'static str, body:
         Err((interface, refusal)) => return reply::refused(&shared, interface.unwrap_or(first), &refusal, now, about),
     };
     let request = Incoming { interface, fields: &fields };
-    match purposes::answer(&shared, request, now) {
+    match purposes::answer(&shared, request, now).await {
         Ok(facts) => reply::accepted(&shared, interface, facts, now, about),
         Err(refusal) => reply::refused(&shared, interface, &refusal, now, about),
     }

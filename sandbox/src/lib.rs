@@ -39,10 +39,12 @@ mod server;
 mod state;
 mod store;
 mod time_window;
+mod writer;
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -58,11 +60,13 @@ pub use notifier::{Delivery, DeliveryOutcome};
 pub use outgoing::Sent;
 pub use server::MAX_CONNECTIONS_CEILING;
 pub use state::{Order, OrderState, Refund, RefundState};
+pub use writer::WRITER_THREAD;
 
 use crate::background::Background;
 use crate::books::{Books, Change};
 use crate::faults::take;
 use crate::store::Store;
+use crate::writer::{Answer, Job, Writer};
 
 /// How many sent messages [`Sandbox::sent`] keeps: the latest, so a long-running sandbox does
 /// not grow without bound.
@@ -208,6 +212,8 @@ pub(crate) struct Shared {
     pub sent: Mutex<VecDeque<Sent>>,
     pub http: reqwest::Client,
     pub background: Background,
+    /// The data file's writer thread (group commit), when there is a data file.
+    writer: Option<Writer>,
 }
 
 /// Locks a mutex; a panic elsewhere cannot poison the books for good (no handler panics, but
@@ -246,6 +252,62 @@ impl Shared {
         let fail = !change.is_empty() && take(&mut lock(&self.faults).fail_writes);
         records.commit(change, fail).map_err(|e| Refusal::new(Meaning::ServerError, e.to_string()))?;
         Ok(planned)
+    }
+
+    /// [`change`](Self::change), for a request handler: with a data file, the change is
+    /// committed by the writer thread together with those of the requests queued with it, in
+    /// one transaction (group commit, `writer.rs`); the request is answered after that commit,
+    /// and if it fails every request of the group is refused with the system-error answer and
+    /// nothing of the group stays in memory. In memory, the change is made at once.
+    ///
+    /// # Errors
+    /// What `plan` refuses, or the commit failed.
+    pub async fn change_in_group<T: Send + 'static>(
+        &self,
+        plan: impl FnOnce(&Books, HkTime) -> Result<(Change, T), Refusal> + Send + 'static,
+    ) -> Result<T, Refusal> {
+        let Some(writer) = &self.writer else { return self.change(plan) };
+        let stopped = || Refusal::new(Meaning::ServerError, "the sandbox is stopping; nothing was saved or changed");
+        let (sender, answered) = oneshot::channel();
+        let job: Job = Box::new(move |books, now| {
+            let (change, planned) = match plan(books, now) {
+                Ok((change, planned)) => (change, Ok(planned)),
+                Err(refusal) => (Change::default(), Err(refusal)),
+            };
+            let answer: Answer = Box::new(move |outcome| {
+                // Refused when the group failed, whatever the plan said: it was planned against
+                // changes that never happened.
+                let _ = sender.send(outcome.and(planned));
+            });
+            (change, answer)
+        });
+        writer.send(job).map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())?
+    }
+
+    /// The writer thread's part of a group commit (`writer.rs`): under the records' lock, the
+    /// queued requests are planned, written and committed together. Requests that queued while
+    /// the lock was waited for join the group.
+    fn commit_group(&self, first: Job, queued: &Receiver<Job>) -> Vec<(Answer, Result<(), Refusal>)> {
+        let now = self.now();
+        let mut records = lock(&self.records);
+        records.expire_due(now);
+        let jobs = std::iter::once(first).chain(queued.try_iter().take(writer::MAX_GROUP - 1));
+        let Records { books, store, .. } = &mut *records;
+        match store {
+            Some(store) => writer::commit_group(books, store, &self.faults, jobs, now),
+            // Not started without a data file; were it, each change is made at once.
+            None => jobs
+                .map(|job| {
+                    let (change, answer) = job(books, now);
+                    if !change.is_empty() && take(&mut lock(&self.faults).fail_writes) {
+                        return (answer, Err(writer::not_saved(&store::CommitError::injected())));
+                    }
+                    books.apply(change);
+                    (answer, Ok(()))
+                })
+                .collect(),
+        }
     }
 
     /// The pay page of an order.
@@ -391,6 +453,13 @@ impl Sandbox {
             Some(host) => format!("http://{host}:{}{}", addr.port(), paths::GATEWAY_ROOT),
             None => format!("http://{}{}", linkable(addr), paths::GATEWAY_ROOT),
         };
+        let (writer, jobs) = match records.store {
+            Some(_) => {
+                let (writer, jobs) = Writer::queue();
+                (Some(writer), Some(jobs))
+            }
+            None => (None, None),
+        };
         let shared = Arc::new(Shared {
             catalog: config.catalog,
             credentials,
@@ -402,7 +471,11 @@ impl Sandbox {
             http: notifier::http_client()?,
             background: Background::on(tokio::runtime::Handle::try_current().ok()),
             config,
+            writer,
         });
+        if let Some(jobs) = jobs {
+            Writer::start(Arc::downgrade(&shared), jobs)?;
+        }
         notifier::resume_pending(&shared);
         let app = gateway::routes(shared.catalog)
             .merge(pay_page::routes())

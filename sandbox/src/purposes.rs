@@ -19,12 +19,12 @@ use crate::{Shared, control, notifier};
 ///
 /// # Errors
 /// What eftPay would refuse: see each purpose.
-pub fn answer(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+pub async fn answer(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
     match request.interface.purpose {
-        Purpose::PlaceOrder => place_order(shared, request, now),
+        Purpose::PlaceOrder => place_order(shared, request, now).await,
         Purpose::Query => query(shared, request),
-        Purpose::Refund | Purpose::ApplyRefund => refund(shared, request, now),
-        Purpose::Close => close(shared, request, now),
+        Purpose::Refund | Purpose::ApplyRefund => refund(shared, request, now).await,
+        Purpose::Close => close(shared, request, now).await,
         _ => Err(Refusal::new(
             Meaning::InvalidService,
             format!("{} is not a request the gateway answers", request.interface.name),
@@ -54,7 +54,7 @@ fn row_of(catalog: &Catalog, request: Incoming<'_>, pay_type: Option<&str>) -> R
 
 /// Books an order (or returns the one a retried request made), then answers with its pay link
 /// or QR code. A test amount of the order's payType decides its outcome at once.
-fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+async fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
     let catalog = shared.catalog;
     let pay_type = request.text(Concept::PayType);
     let row = row_of(catalog, request, pay_type)?;
@@ -85,10 +85,12 @@ fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Resu
         active_time,
         fingerprint: request.fingerprint(),
     };
-    let (mut order, fresh) = shared.change(|books, _| {
-        let (change, order, fresh) = books.place(new, now)?;
-        Ok((change, (order, fresh)))
-    })?;
+    let (mut order, fresh) = shared
+        .change_in_group(move |books, _| {
+            let (change, order, fresh) = books.place(new, now)?;
+            Ok((change, (order, fresh)))
+        })
+        .await?;
     let decided = match test.map(|t| t.outcome) {
         Some(TestOutcome::Success) => Some(OrderState::Paid),
         Some(TestOutcome::Failed) => Some(OrderState::Failed),
@@ -146,7 +148,7 @@ pub fn refundable(catalog: &Catalog, order: &Order) -> bool {
 
 /// Refunds (or, for an apply-refund, accepts a refund that finishes later and is notified when
 /// asked and its service notifies).
-fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+async fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
     let catalog = shared.catalog;
     let interface = request.interface;
     let ask = RefundAsk {
@@ -161,14 +163,17 @@ fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Fa
         interface: interface.name.to_owned(),
         notify_url: request.text(Concept::NotifyUrl).map(str::to_owned),
     };
-    let service = request.text(Concept::Service);
-    let serving_row =
-        |order: &Order| catalog.row_for(interface, service, order.pay_type.as_deref()).map(|row| row.name.to_owned());
-    let (order, refund, fresh) = shared.change(|books, _| {
-        let (change, order, refund) = books.refund(ask, |order| refundable(catalog, order), serving_row, now)?;
-        let fresh = !change.is_empty();
-        Ok((change, (order, refund, fresh)))
-    })?;
+    let service = request.text(Concept::Service).map(str::to_owned);
+    let serving_row = move |order: &Order| {
+        catalog.row_for(interface, service.as_deref(), order.pay_type.as_deref()).map(|row| row.name.to_owned())
+    };
+    let (order, refund, fresh) = shared
+        .change_in_group(move |books, _| {
+            let (change, order, refund) = books.refund(ask, |order| refundable(catalog, order), serving_row, now)?;
+            let fresh = !change.is_empty();
+            Ok((change, (order, refund, fresh)))
+        })
+        .await?;
     if fresh && refund.state == RefundState::Applied {
         notifier::finish_applied_refund(shared, order.eft_trade_no.clone(), refund.refund_no.clone());
     }
@@ -176,18 +181,21 @@ fn refund(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -> Result<Fa
 }
 
 /// Closes an unpaid order.
-fn close(shared: &Shared, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
-    let eft = request.text(Concept::EftTradeNo);
-    let out = request.text(Concept::OutTradeNo);
-    let order = shared.change(|books, _| {
-        let found = books.find(eft, out).ok_or_else(|| {
-            Refusal::new(
-                Meaning::NotFound,
-                format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
-            )
-        })?;
-        books.close(&found.eft_trade_no, now)
-    })?;
+async fn close(shared: &Shared, request: Incoming<'_>, now: HkTime) -> Result<Facts, Refusal> {
+    let eft = request.text(Concept::EftTradeNo).map(str::to_owned);
+    let out = request.text(Concept::OutTradeNo).map(str::to_owned);
+    let order = shared
+        .change_in_group(move |books, _| {
+            let (eft, out) = (eft.as_deref(), out.as_deref());
+            let found = books.find(eft, out).ok_or_else(|| {
+                Refusal::new(
+                    Meaning::NotFound,
+                    format!("no order {}; check the order numbers", eft.or(out).unwrap_or_default()),
+                )
+            })?;
+            books.close(&found.eft_trade_no, now)
+        })
+        .await?;
     Ok(Facts::of_order(&order))
 }
 

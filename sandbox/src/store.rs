@@ -1,6 +1,7 @@
 //! The data file (SQLite), so a sandbox started with one keeps its books across restarts and
-//! crashes. The file is the truth: every change the books make is committed here first, as one
-//! transaction, and applied to memory only after ([`books`](crate::books)).
+//! crashes. The file is the truth: every change the books make is committed here first, in one
+//! transaction (with the changes of the other requests of its group: [`Store::group`],
+//! `writer.rs`), and nothing reads it in memory before that commit ([`books`](crate::books)).
 //!
 //! Schema version 2 (`PRAGMA user_version`): orders, refunds and the delivery log in their own
 //! tables, each row the sandbox's own JSON (not eftPay's) beside the columns it is looked up by.
@@ -228,6 +229,17 @@ impl Store {
         transaction.commit().map_err(|e| CommitError(e.to_string()))
     }
 
+    /// Starts a group commit: one transaction that the changes of several requests are written
+    /// into, each all or nothing ([`Group::write`]), and that commits them together
+    /// ([`Group::commit`]) or none of them.
+    ///
+    /// # Errors
+    /// The transaction could not begin.
+    pub fn group(&mut self) -> Result<Group<'_>, CommitError> {
+        let transaction = self.connection.transaction().map_err(|e| CommitError(e.to_string()))?;
+        Ok(Group { transaction })
+    }
+
     /// Appends a delivery attempt to the log, keeping the latest `kept`.
     ///
     /// # Errors
@@ -253,9 +265,46 @@ impl Store {
     }
 }
 
+/// The transaction of a group commit ([`Store::group`]): dropped without
+/// [`commit`](Group::commit), nothing of it is saved.
+#[derive(Debug)]
+pub struct Group<'a> {
+    transaction: Transaction<'a>,
+}
+
+impl Group<'_> {
+    /// Writes one request's change into the group, all of it or (on an error) none of it, the
+    /// changes written before it kept.
+    ///
+    /// # Errors
+    /// A row over [`MAX_ROW_BYTES`], a new row whose numbers are taken, or the write failed.
+    pub fn write(&mut self, change: &Change) -> Result<(), CommitError> {
+        if change.is_empty() {
+            return Ok(());
+        }
+        // A savepoint per change: one request's failed row takes back its own rows only.
+        let savepoint = self.transaction.savepoint().map_err(|e| CommitError(e.to_string()))?;
+        write(&savepoint, change)?;
+        savepoint.commit().map_err(|e| CommitError(e.to_string()))
+    }
+
+    /// Commits every change written; `fail` makes it fail instead, as a full disk would (the
+    /// sandbox's `fail_writes` fault): nothing is saved.
+    ///
+    /// # Errors
+    /// The commit failed (nothing of the group was saved).
+    pub fn commit(self, fail: bool) -> Result<(), CommitError> {
+        if fail {
+            // Dropping the transaction rolls it back.
+            return Err(CommitError::injected());
+        }
+        self.transaction.commit().map_err(|e| CommitError(e.to_string()))
+    }
+}
+
 /// Writes `change`'s rows inside `transaction`: new rows inserted (never replacing one), changed
 /// rows updated in place.
-fn write(transaction: &Transaction<'_>, change: &Change) -> Result<(), CommitError> {
+fn write(transaction: &Connection, change: &Change) -> Result<(), CommitError> {
     for (order, new) in &change.orders {
         let json = row_json(order, &order.eft_trade_no)?;
         let sql = if *new {
@@ -323,7 +372,7 @@ fn seq(seq: u64) -> Result<i64, CommitError> {
 }
 
 /// Runs a statement that must write exactly one row.
-fn write_one(transaction: &Transaction<'_>, sql: &str, values: &[&dyn rusqlite::ToSql]) -> Result<(), CommitError> {
+fn write_one(transaction: &Connection, sql: &str, values: &[&dyn rusqlite::ToSql]) -> Result<(), CommitError> {
     let written = transaction
         .prepare_cached(sql)
         .and_then(|mut statement| statement.execute(values))

@@ -171,3 +171,43 @@ async fn a_file_with_fewer_orders_than_its_highest_number_reopened_in_the_same_s
     assert_eq!(sandbox.order_by_out_trade_no("rrn_4").unwrap().eft_trade_no, fourth, "rrn_4 was booked");
     sandbox.shutdown().await;
 }
+
+/// Group commit (`sandbox/src/writer.rs`) under concurrent requests: the write failure fails the
+/// one commit of its group, every request of that group gets the system-error answer and is not
+/// booked, every order acknowledged is booked, and memory says what the file says after a
+/// restart. (Which requests share a group depends on timing; the exact group is tested in
+/// `writer.rs`.)
+#[tokio::test]
+async fn a_failed_group_commit_under_concurrent_requests_books_exactly_what_was_acknowledged() {
+    let path = data_file("group");
+    let sandbox = Sandbox::start_with(config(Some(&path))).await.unwrap();
+    let client = std::sync::Arc::new(client(&sandbox));
+    sandbox.set_faults(Faults { fail_writes: 1, ..Faults::default() });
+    let mut requests = tokio::task::JoinSet::new();
+    for n in 0..32 {
+        let client = std::sync::Arc::clone(&client);
+        requests.spawn(async move {
+            let out_trade_no = format!("rrn_g{n}");
+            (place(&client, &out_trade_no).await, out_trade_no)
+        });
+    }
+    let mut refused = 0;
+    while let Some(done) = requests.join_next().await {
+        match done.unwrap() {
+            (Ok(eft), out) => assert_eq!(sandbox.order_by_out_trade_no(&out).unwrap().eft_trade_no, eft),
+            (Err(error), out) => {
+                assert!(system_error(&error), "{error}");
+                assert!(sandbox.order_by_out_trade_no(&out).is_none(), "{out} refused but booked");
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused >= 1, "the failed write refused its group");
+    assert_eq!(sandbox.faults().fail_writes, 0);
+    assert_eq!(sandbox.orders().len(), 32 - refused);
+    let orders = sandbox.orders();
+    sandbox.shutdown().await;
+    let again = Sandbox::start_with(config(Some(&path))).await.unwrap();
+    assert_eq!(again.orders(), orders, "memory said what the file says");
+    again.shutdown().await;
+}

@@ -151,3 +151,22 @@ async fn the_sandbox_serves_an_invented_scene_from_its_catalog_alone() {
     }
     sandbox.shutdown().await;
 }
+
+/// The flow `scenes.rs` walks for every real scene, unchanged, on the invented one: the kiosk's
+/// order, payment on its page, event, lookup, refund and cancel, read from its catalog by
+/// purpose — so a scene the tests were never written for is walked whole. Every request and
+/// message of the kiosk is among what was sent.
+#[tokio::test]
+async fn the_catalog_walked_flow_of_every_scene_walks_the_invented_one() {
+    let config = SandboxConfig { catalog: KIOSK, ..common::fast_config() };
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let merchant = Merchant::start_in(KIOSK, sandbox.credentials().clone()).await.unwrap();
+    for scene in KIOSK.scenes {
+        common::scene_flow(&sandbox, &merchant, scene, &format!("walk-{}", scene.name)).await;
+    }
+    let sent: std::collections::BTreeSet<&str> = sandbox.sent().iter().map(|m| m.interface).collect();
+    for interface in KIOSK.interfaces.iter().filter(|i| i.kind() != InterfaceKind::Acknowledgement) {
+        assert!(sent.contains(interface.name), "no {} was sent", interface.name);
+    }
+    sandbox.shutdown().await;
+}

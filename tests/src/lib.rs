@@ -1,8 +1,9 @@
 //! Integration tests of the SDK live in `tests/`; this library holds what they share:
 //! the expansion snapshots compiled as code, and the fixture specs expanded by the macro.
 
-/// The committed expansion snapshot of the real spec, compiled: a snapshot that would not
-/// compile (or would warn) fails the build. `build.rs` strips the snapshot header.
+/// The committed expansion snapshots of the real spec (one per scene, one for what the scenes
+/// share, one for what lists them), joined and compiled: a snapshot that would not compile (or
+/// would warn) fails the build. `build.rs` strips the snapshot headers and merges the modules.
 #[deny(warnings)]
 pub mod snapshot_real_spec {
     include!(concat!(env!("OUT_DIR"), "/real_spec.rs"));

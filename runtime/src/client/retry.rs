@@ -38,22 +38,25 @@ impl RetrySchedule {
     }
 
     /// Runs `attempt(1)`, `attempt(2)`, … while the policy allows and the failure is transient;
-    /// returns the first success or the last failure.
+    /// returns the first success or the last failure. Each attempt sent again is told by one
+    /// event, and the call's outcome by one more, each with what its attempt's [`Report`] knows.
     pub(super) async fn run<T, F, Fut>(self, policy: RetryPolicy, mut attempt: F) -> Result<T, ClientError>
     where
         F: FnMut(u32) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
+        Fut: Future<Output = (Result<T, ClientError>, Report)>,
     {
         let attempts = self.attempts_for(policy);
         let mut number = 1;
         loop {
             match attempt(number).await {
-                Err(error) if number < attempts && is_transient(&error) => {
+                (Err(error), report) if number < attempts && is_transient(&error) => {
                     let delay = self.delay_after(number);
                     // The error's text names the interface and the redacted URL, never a
                     // secret or a signature.
-                    tracing::debug!(
+                    tracing::info!(
                         attempt = number,
+                        http_status = report.http_status,
+                        elapsed_ms = report.elapsed_ms,
                         retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                         error = %error,
                         "eftPay request failed without an answer; sending it again"
@@ -61,8 +64,48 @@ impl RetrySchedule {
                     tokio::time::sleep(delay).await;
                     number += 1;
                 }
-                outcome => return outcome,
+                (outcome, report) => {
+                    report.completed(number, outcome.as_ref().err());
+                    return outcome;
+                }
             }
+        }
+    }
+}
+
+/// What one attempt learned, for the events that tell it: each known at most once, so each is
+/// written once. Nothing secret is kept: no secret, signature or signed string.
+#[derive(Debug, Default)]
+pub(super) struct Report {
+    /// The reply's HTTP status, once one came.
+    pub(super) http_status: Option<u16>,
+    /// The reply's return status, once a reply was read that has one.
+    pub(super) return_status: Option<String>,
+    /// Milliseconds from sending to the whole reply read (or to the failure), once sent.
+    pub(super) elapsed_ms: Option<u64>,
+}
+
+impl Report {
+    /// The one event of a completed call: `info` when it succeeded, `warn` with its error when not.
+    fn completed(&self, attempt: u32, error: Option<&ClientError>) {
+        let return_status = self.return_status.as_deref();
+        match error {
+            None => tracing::info!(
+                attempt,
+                http_status = self.http_status,
+                return_status,
+                elapsed_ms = self.elapsed_ms,
+                "eftPay request completed"
+            ),
+            // As above: the error's text carries no secret, signature or signed string.
+            Some(error) => tracing::warn!(
+                attempt,
+                http_status = self.http_status,
+                return_status,
+                elapsed_ms = self.elapsed_ms,
+                error = %error,
+                "eftPay request failed"
+            ),
         }
     }
 }

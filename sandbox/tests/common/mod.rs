@@ -4,12 +4,17 @@
 
 use std::time::Duration;
 
-use eftpay::catalog::{Catalog, InterfaceInfo, ServiceInfo};
-use eftpay::rules::{Concept, FieldKind, Meaning};
+use eftpay::catalog::{Catalog, InterfaceInfo, SceneInfo, ServiceInfo, TypedFields};
+use eftpay::rules::{Concept, FieldKind, InterfaceKind, Meaning, Notifications, Purpose};
 use eftpay::{Amount, CATALOG, Client, ReceivedFields};
-use eftpay_sandbox::{Sandbox, SandboxConfig};
+use eftpay_sandbox::browser::Payer;
+use eftpay_sandbox::merchant::{Received, THANKS};
+use eftpay_sandbox::{OrderState, Sandbox, SandboxConfig};
 
 pub use eftpay_sandbox::merchant::Merchant;
+
+/// How long a flow waits for what the sandbox sends on its own (a notification, a return).
+const FLOW_WAIT: Duration = Duration::from_secs(10);
 
 pub async fn merchant(credentials: eftpay::Credentials) -> Merchant {
     Merchant::start(credentials).await.unwrap()
@@ -287,4 +292,272 @@ pub async fn paid_order_notifying(sandbox: &Sandbox, notify_url: &str, out_trade
     let eft = place(sandbox, web_order(out_trade_no).notify_url(notify_url)).await;
     sandbox.pay(&eft).unwrap();
     eft
+}
+
+/// The fields a caller gives `interface` by name (`Client::send_fields`): those of
+/// [`request_fields`] the caller sets, without what the client fills in or the spec fixes.
+pub fn by_name(
+    sandbox: &Sandbox,
+    interface: &InterfaceInfo,
+    row: Option<&ServiceInfo>,
+    ask: &Ask<'_>,
+) -> Vec<(String, String)> {
+    request_fields(sandbox, interface, row, ask)
+        .into_iter()
+        .filter(|(name, _)| interface.field(name).is_some_and(|f| f.is_caller_set()))
+        .collect()
+}
+
+/// Sends `interface` with its fields by name through the client; the verified reply.
+pub async fn send_by_name(
+    catalog: &'static Catalog,
+    c: &eftpay::Client,
+    interface: &'static InterfaceInfo,
+    fields: &[(String, String)],
+) -> Result<eftpay::verify::Verified<TypedFields>, eftpay::client::ClientError> {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    c.send_fields(catalog, interface, &pairs).await
+}
+
+/// What the reply's field standing for `concept` means.
+fn meaning_of(catalog: &Catalog, interface: &InterfaceInfo, reply: &TypedFields, concept: Concept) -> Option<Meaning> {
+    let field = interface.response_field_for(concept)?;
+    catalog.meaning_of(field.enum_name?, reply.text(field.wire)?)
+}
+
+/// The place-order row a scene's flow takes: the one whose payType the scene's other
+/// interfaces serve most of, then whose rows notify most (the order's, a refund's) — the most
+/// of the scene one order shows (as `eftpay demo` chooses).
+fn flow_row(catalog: &'static Catalog, scene: &SceneInfo, place: &InterfaceInfo) -> &'static ServiceInfo {
+    let others: Vec<&InterfaceInfo> = scene
+        .interfaces
+        .iter()
+        .filter_map(|name| catalog.interface(name))
+        .filter(|i| i.kind() == InterfaceKind::Request && i.name != place.name)
+        .collect();
+    let served = |row: &ServiceInfo| {
+        others
+            .iter()
+            .filter(|i| {
+                catalog.services_of(i.name).next().is_none() || catalog.row_for_pay_type(i, row.pay_type).is_some()
+            })
+            .count()
+    };
+    let notifying = |row: &ServiceInfo| {
+        let theirs = others
+            .iter()
+            .filter_map(|i| catalog.row_for_pay_type(i, row.pay_type))
+            .filter(|r| r.notifications != Notifications::Never)
+            .count();
+        theirs + usize::from(row.notifications == Notifications::UntilAcknowledged)
+    };
+    catalog
+        .services_of(place.name)
+        .max_by_key(|row| (served(row), notifying(row), std::cmp::Reverse(row.name)))
+        .unwrap_or_else(|| panic!("{}: no place-order row", scene.name))
+}
+
+/// An amount of `cents` or a little more that is no test amount of `pay_type` (those decide
+/// the outcome: spec/common/test_amounts.toml).
+fn ordinary(catalog: &Catalog, pay_type: Option<&str>, mut cents: u64) -> Amount {
+    while pay_type.is_some_and(|p| catalog.test_amount(p, Amount::from_cents(cents)).is_some()) {
+        cents += 1;
+    }
+    Amount::from_cents(cents)
+}
+
+/// Waits until the merchant received a message of `interface` about order `out`.
+async fn wait_received(merchant: &Merchant, interface: &str, out: &str) -> Received {
+    let deadline = tokio::time::Instant::now() + FLOW_WAIT;
+    loop {
+        let found = merchant
+            .received()
+            .into_iter()
+            .find(|r| r.interface.name == interface && r.value(Concept::OutTradeNo) == Some(out));
+        if let Some(found) = found {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no {interface} about {out}: {:?}", merchant.received());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// One scene's flow, read from the catalog by purpose, through the client with requests given
+/// by name: place an order → pay on its page → the synchronous return, where the scene has one
+/// → the payment notification, where the row notifies → query → each refund interface (an
+/// applied refund's notification) → the refund's query, where the query takes a refund number
+/// → close an unpaid order, and the paid one refused, where the scene closes orders.
+/// Nothing in it names a scene, an interface or a field: a new scene runs it as it is, and so
+/// does the sandbox's catalog when it is another spec (`fixture_scene.rs` walks the kiosk).
+pub async fn scene_flow(sandbox: &Sandbox, merchant: &Merchant, scene: &SceneInfo, out: &str) {
+    let catalog = sandbox.catalog();
+    let c = client(sandbox);
+    let at = |purpose| catalog.scene_interface(scene, purpose);
+    let what = |step: &str| format!("{} scene, {step}", scene.name);
+    let place = at(Purpose::PlaceOrder).unwrap_or_else(|| panic!("{}", what("no place-order interface")));
+    let row = flow_row(catalog, scene, place);
+    let total = ordinary(catalog, row.pay_type, 1250);
+    let notify_url = merchant.notify_url();
+    let return_url = merchant.return_url();
+    let order = Ask {
+        out_trade_no: Some(out),
+        amount: Some(total),
+        notify_url: Some(&notify_url),
+        return_url: Some(&return_url),
+        ..Ask::default()
+    };
+    let placed = send_by_name(catalog, &c, place, &by_name(sandbox, place, Some(row), &order))
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", what(&format!("place order with {}", row.name))));
+    assert_eq!(meaning_of(catalog, place, placed.message(), Concept::ReturnStatus), Some(Meaning::Accepted));
+    let link = place
+        .value_of(placed.message(), Concept::QrCode)
+        .or_else(|| place.value_of(placed.message(), Concept::PayLink))
+        .unwrap_or_else(|| panic!("{}", what("no pay link or QR code in the reply")))
+        .to_owned();
+
+    // Pay on the page; where the payer chooses the wallet, not the one the page offers first.
+    let payer = Payer::new();
+    let paid = match row.pay_type {
+        None => payer.pay_with(&link, row.wallets.last().unwrap()).await,
+        Some(_) => payer.pay(&link).await,
+    }
+    .unwrap_or_else(|e| panic!("{}: {e}", what("pay")));
+    let order = sandbox.order_by_out_trade_no(out).unwrap();
+    assert_eq!(order.state, OrderState::Paid, "{}", what("pay"));
+    let wallet = order.wallet.clone();
+    let pay_type = row.pay_type.or_else(|| wallet.as_deref().and_then(|w| catalog.pay_type_of_wallet(w)));
+    let returned = order.return_url.is_some() && place.sync_return.is_some();
+    if returned {
+        assert_eq!(paid.merchant_page.as_deref(), Some(THANKS), "{}", what("return"));
+        wait_received(merchant, place.sync_return.unwrap(), out).await;
+    }
+    if let Some(notification) =
+        place.notification.filter(|_| row.notifications_for(wallet.as_deref()) != Notifications::Never)
+    {
+        let got = wait_received(merchant, notification, out).await;
+        assert_eq!(
+            got.value(Concept::TradeStatus).and_then(|v| {
+                got.interface
+                    .fields
+                    .iter()
+                    .find(|f| f.concept == Some(Concept::TradeStatus))
+                    .and_then(|f| catalog.meaning_of(f.enum_name?, v))
+            }),
+            Some(Meaning::Paid),
+            "{}",
+            what("notification")
+        );
+    }
+
+    // Query, by the order's payType where the query has rows.
+    let query = at(Purpose::Query).map(|query| (query, catalog.row_for_pay_type(query, pay_type)));
+    if let Some((query, query_row)) = query {
+        let ask = Ask { out_trade_no: Some(out), wallet: wallet.as_deref(), ..Ask::default() };
+        let state = send_by_name(catalog, &c, query, &by_name(sandbox, query, query_row, &ask))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", what("query")));
+        assert_eq!(
+            meaning_of(catalog, query, state.message(), Concept::TradeStatus),
+            Some(Meaning::Paid),
+            "{}",
+            what("query")
+        );
+    }
+
+    // Every refund interface the scene has, each for a part.
+    for (n, purpose) in [Purpose::Refund, Purpose::ApplyRefund].into_iter().enumerate() {
+        let Some(refund) = at(purpose) else { continue };
+        let has_rows = catalog.services_of(refund.name).next().is_some();
+        let refund_row = catalog.row_for_pay_type(refund, pay_type);
+        if has_rows && refund_row.is_none() {
+            continue;
+        }
+        let refund_no = format!("{out}_r{n}");
+        let part = Amount::from_cents(total.cents() / 10 * (n as u64 + 1));
+        let ask = Ask {
+            out_trade_no: Some(out),
+            eft_trade_no: Some(&order.eft_trade_no),
+            amount: Some(total),
+            refund_amount: Some(part),
+            refund_no: Some(&refund_no),
+            notify_url: Some(&notify_url),
+            wallet: wallet.as_deref(),
+            ..Ask::default()
+        };
+        let step = what(refund.name);
+        let refunded = send_by_name(catalog, &c, refund, &by_name(sandbox, refund, refund_row, &ask))
+            .await
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+        let expected = if purpose == Purpose::ApplyRefund { Meaning::ApplyAccepted } else { Meaning::PartlyRefunded };
+        assert_eq!(meaning_of(catalog, refund, refunded.message(), Concept::TradeStatus), Some(expected), "{step}");
+        let notifies = refund_row.is_none_or(|r| r.notifications_for(wallet.as_deref()) != Notifications::Never);
+        if let Some(notification) = refund.notification.filter(|_| notifies) {
+            let got = wait_received(merchant, notification, out).await;
+            assert_eq!(got.value(Concept::RefundNo), Some(refund_no.as_str()), "{step}");
+        }
+        // The refund's own state, where the query takes a refund number.
+        if let Some((query, query_row)) = query.filter(|(q, _)| q.field_for(Concept::RefundNo).is_some()) {
+            let ask = Ask {
+                out_trade_no: Some(out),
+                refund_no: Some(&refund_no),
+                wallet: wallet.as_deref(),
+                ..Ask::default()
+            };
+            let deadline = tokio::time::Instant::now() + FLOW_WAIT;
+            loop {
+                let state = send_by_name(catalog, &c, query, &by_name(sandbox, query, query_row, &ask)).await.unwrap();
+                let is_refund = query.response_field_for(Concept::TradeType).is_none()
+                    || meaning_of(catalog, query, state.message(), Concept::TradeType) == Some(Meaning::RefundTrade);
+                if is_refund
+                    && meaning_of(catalog, query, state.message(), Concept::TradeStatus)
+                        == Some(Meaning::PartlyRefunded)
+                {
+                    break;
+                }
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "{step}: the refund's query says {:?}",
+                    state.message()
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+
+    // Close: an unpaid order closes; the paid one is refused, signed.
+    if let Some(close) = at(Purpose::Close) {
+        let open = format!("{out}_open");
+        let ask = Ask {
+            out_trade_no: Some(&open),
+            amount: Some(total),
+            notify_url: Some(&notify_url),
+            return_url: Some(&return_url),
+            ..Ask::default()
+        };
+        send_by_name(catalog, &c, place, &by_name(sandbox, place, Some(row), &ask)).await.unwrap();
+        let close_row = catalog.row_for_pay_type(close, row.pay_type);
+        let wallet = sandbox.order_by_out_trade_no(&open).unwrap().wallet;
+        let ask = Ask { out_trade_no: Some(&open), wallet: wallet.as_deref(), ..Ask::default() };
+        let closed = send_by_name(catalog, &c, close, &by_name(sandbox, close, close_row, &ask))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", what("close")));
+        assert_eq!(
+            meaning_of(catalog, close, closed.message(), Concept::TradeStatus),
+            Some(Meaning::Closed),
+            "{}",
+            what("close")
+        );
+        let eft = sandbox.order_by_out_trade_no(&open).unwrap().eft_trade_no;
+        assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Closed);
+        let ask = Ask { out_trade_no: Some(out), wallet: order.wallet.as_deref(), ..Ask::default() };
+        let refused =
+            send_by_name(catalog, &c, close, &by_name(sandbox, close, catalog.row_for_pay_type(close, pay_type), &ask))
+                .await
+                .map(|_| ())
+                .unwrap_err();
+        let gateway = refused.gateway().unwrap_or_else(|| panic!("{}: {refused}", what("close the paid order")));
+        assert_eq!(gateway.code(), catalog.code(Meaning::CannotClose).unwrap().wire, "{refused}");
+        assert!(gateway.is_verified(), "a positive refusal is signed");
+    }
 }
