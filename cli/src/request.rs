@@ -658,6 +658,7 @@ fn required_here(draft: &Draft<'_>, field: &FieldInfo) -> bool {
         return field.required && draft.target.row.is_some_and(|row| !row.has_flag(flag));
     }
     field.required_when.is_some_and(|(other, values)| draft.get(other).is_some_and(|v| values.contains(&v)))
+        && !field.required_when_or.iter().any(|instead| draft.get(instead).is_some())
 }
 
 fn take_row_field(draft: &mut Draft<'_>, field: &'static FieldInfo, fill: Fill) {
@@ -718,7 +719,10 @@ fn phrase(draft: &Draft<'_>, violation: &Violation) -> String {
             if let Some((other, _)) = field.required_when
                 && let Some(value) = draft.get(other)
             {
-                return format!("{label} is required when {}", draft.condition(other, value));
+                let either: Vec<String> = core::iter::once(label.clone())
+                    .chain(field.required_when_or.iter().map(|wire| draft.label(wire)))
+                    .collect();
+                return format!("{} is required when {}", one_of(&either), draft.condition(other, value));
             }
             format!("{label} is required")
         }

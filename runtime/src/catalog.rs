@@ -30,8 +30,11 @@ pub struct Catalog {
     pub flags: &'static [FlagInfo],
     /// Amounts that choose an outcome in a test environment.
     pub test_amounts: &'static [TestAmountInfo],
-    /// How each notification is recognised, in the order tried.
+    /// How each notification is recognised (the most specific rule that holds wins).
     pub notification_rules: &'static [Recognition],
+    /// How each request without a `service` field is told apart from the others of its
+    /// endpoint (one that states no rule holds for every body, least specific).
+    pub request_rules: &'static [Recognition],
 }
 
 /// One scene: a set of interfaces that belong together (web, qrcode, app, cashier …).
@@ -237,6 +240,9 @@ pub struct FieldInfo {
     pub required_unless: Option<&'static str>,
     /// Required when another field (wire name) has one of these values.
     pub required_when: Option<(&'static str, &'static [&'static str])>,
+    /// Fields (wire names) any one of which, sent, satisfies [`required_when`](Self::required_when)
+    /// in this one's place: "`openid` or `sub_openid`".
+    pub required_when_or: &'static [&'static str],
     /// A service flag whose services do not take it.
     pub forbidden_with: Option<&'static str>,
     /// Valid only when another field (wire name) has one of these values.
@@ -320,6 +326,9 @@ pub struct ServiceInfo {
     pub defaults: &'static [(&'static str, &'static str)],
     /// Values eftPay uses whatever is sent; such fields may not be sent: `(wire, value)`.
     pub fixed: &'static [(&'static str, &'static str)],
+    /// Enum fields (wire name) of which this row takes only some values, with those values
+    /// (scene_type: a WeChat row takes PUBLIC and H5, an Alipay row only APPLETS).
+    pub values: &'static [(&'static str, &'static [&'static str])],
     /// The typed constructors of the row as a caller writes them, for people reading the
     /// catalog (`services::AlipayQrcodePreOrder::place_order(wallets::AlipayCn, transaction_amount, …)`).
     pub constructors: &'static [&'static str],
@@ -445,6 +454,15 @@ pub enum UnknownRequest {
         /// The path asked for.
         endpoint: String,
     },
+    /// The endpoint's interfaces without a `service` field are told apart by their fields, and
+    /// the body has none's.
+    #[error(
+        "a request to {endpoint} without a service field, whose fields match no interface served there: check the fields the interface you meant requires"
+    )]
+    Unrecognised {
+        /// The path asked for.
+        endpoint: String,
+    },
     /// The endpoint serves several interfaces, told apart by `service`, and none takes this one.
     #[error("invalid service {service}: not a service of an interface served at {endpoint}")]
     Service {
@@ -527,15 +545,18 @@ impl Catalog {
     }
 
     /// The request interface a body POSTed to `endpoint` with `service` (its `service` field, if
-    /// any) belongs to. Interfaces sharing an endpoint are told apart by `service`; at most one
-    /// of them has no `service` field (the spec's checker ensures it).
+    /// any) belongs to. Interfaces sharing an endpoint are told apart by `service`; those
+    /// without a `service` field by their recognition rules ([`Catalog::request_rules`]), the
+    /// most specific that `fields` satisfy winning (the spec's checker proves there is one).
     ///
     /// # Errors
-    /// No request interface at the endpoint, or none takes the service.
+    /// No request interface at the endpoint, none takes the service, or none recognises a body
+    /// without one.
     pub fn request_interface(
         &self,
         endpoint: &str,
         service: Option<&str>,
+        fields: &ReceivedFields,
     ) -> Result<&'static InterfaceInfo, UnknownRequest> {
         let mut at_endpoint = self.interfaces.iter().copied().filter(|i| i.endpoint == Some(endpoint)).peekable();
         if at_endpoint.peek().is_none() {
@@ -547,13 +568,22 @@ impl Catalog {
         {
             return Ok(found);
         }
-        match candidates.iter().find(|i| !i.has_service_field()) {
-            Some(found) if service.is_none() => Ok(found),
-            _ => Err(UnknownRequest::Service {
-                service: service.unwrap_or_default().to_owned(),
-                endpoint: endpoint.to_owned(),
-            }),
+        if let Some(service) = service {
+            return Err(UnknownRequest::Service { service: service.to_owned(), endpoint: endpoint.to_owned() });
         }
+        let unnamed: Vec<Recognition> = self
+            .request_rules
+            .iter()
+            .copied()
+            .filter(|rule| candidates.iter().any(|i| i.name == rule.interface && !i.has_service_field()))
+            .collect();
+        if unnamed.is_empty() {
+            return Err(UnknownRequest::Service { service: String::new(), endpoint: endpoint.to_owned() });
+        }
+        rules::recognise(&unnamed, |name| fields.text(name))
+            .and_then(|index| unnamed.get(index))
+            .and_then(|rule| candidates.iter().copied().find(|i| i.name == rule.interface))
+            .ok_or_else(|| UnknownRequest::Unrecognised { endpoint: endpoint.to_owned() })
     }
 
     /// The notification interface a verified body is, by the spec's recognition rules.

@@ -383,19 +383,43 @@ pub struct Recognition {
     pub interface: &'static str,
     /// Alternatives; each is a list of conditions that must all hold.
     pub alternatives: &'static [&'static [Condition]],
+    /// How specific each alternative is (one rank per alternative, in order): higher ranks
+    /// imply lower ones they overlap, so where a body satisfies alternatives of several rules
+    /// the highest rank names the message.
+    pub specificity: &'static [u16],
 }
 
 impl Recognition {
-    /// Whether a message whose field texts `text` returns is this one.
+    /// Whether a message whose field texts `text` returns is this one, taken alone.
     pub fn matches<'a>(&self, text: impl Fn(&str) -> Option<&'a str>) -> bool {
-        self.alternatives.iter().any(|all| all.iter().all(|condition| condition.holds(text(condition.field))))
+        self.rank(text).is_some()
+    }
+
+    /// The rank of the most specific alternative that holds, if any.
+    fn rank<'a>(&self, text: impl Fn(&str) -> Option<&'a str>) -> Option<u16> {
+        self.alternatives
+            .iter()
+            .zip(self.specificity.iter().copied().chain(core::iter::repeat(0)))
+            .filter(|(all, _)| all.iter().all(|condition| condition.holds(text(condition.field))))
+            .map(|(_, rank)| rank)
+            .max()
     }
 }
 
-/// The index of the first rule that recognises the message, if any. The spec's checker proves
-/// at compile time that no two rules can match the same message, so "first" is "only".
+/// The index of the rule that recognises the message, if any: where several do, the one with
+/// the most specific alternative that holds. The spec's checker proves at compile time that
+/// every two alternatives of different rules either never hold together or are strictly
+/// ordered (one implies the other), so the most specific is one rule.
 pub fn recognise<'a>(rules: &[Recognition], text: impl Fn(&str) -> Option<&'a str> + Copy) -> Option<usize> {
-    rules.iter().position(|rule| rule.matches(text))
+    let mut best: Option<(u16, usize)> = None;
+    for (index, rule) in rules.iter().enumerate() {
+        if let Some(rank) = rule.rank(text)
+            && best.is_none_or(|(top, _)| rank > top)
+        {
+            best = Some((rank, index));
+        }
+    }
+    best.map(|(_, index)| index)
 }
 
 // The generator names these enums' variants from its own word tables; this expands to a
@@ -405,6 +429,43 @@ eftpay_macros::__vocabulary_check!();
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const GENERAL: Recognition = Recognition {
+        interface: "general",
+        alternatives: &[&[Condition { field: "notify_type", test: FieldTest::Absent }]],
+        specificity: &[0],
+    };
+    const SPECIFIC: Recognition = Recognition {
+        interface: "specific",
+        alternatives: &[&[
+            Condition { field: "notify_type", test: FieldTest::Absent },
+            Condition { field: "scene_type", test: FieldTest::Present },
+        ]],
+        specificity: &[1],
+    };
+    const EVERY_BODY: Recognition = Recognition { interface: "every", alternatives: &[&[]], specificity: &[0] };
+
+    fn body<'a>(fields: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<&'a str> + Copy {
+        move |name| fields.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    #[test]
+    fn the_most_specific_rule_that_holds_wins_in_any_order() {
+        for rules in [[GENERAL, SPECIFIC], [SPECIFIC, GENERAL]] {
+            let specific = rules.iter().position(|r| r.interface == "specific");
+            let general = rules.iter().position(|r| r.interface == "general");
+            assert_eq!(recognise(&rules, body(&[("scene_type", "H5")])), specific);
+            assert_eq!(recognise(&rules, body(&[("out_trade_no", "1")])), general);
+            assert_eq!(recognise(&rules, body(&[("notify_type", "x"), ("scene_type", "H5")])), None);
+        }
+    }
+
+    #[test]
+    fn a_rule_without_conditions_holds_for_every_body_and_yields_to_any_other() {
+        let rules = [EVERY_BODY, SPECIFIC];
+        assert_eq!(recognise(&rules, body(&[])), Some(0));
+        assert_eq!(recognise(&rules, body(&[("scene_type", "PUBLIC")])), Some(1));
+    }
 
     #[test]
     fn only_a_minus_and_digits_not_all_zero_is_a_negative_return_status() {

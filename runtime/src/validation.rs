@@ -239,7 +239,7 @@ impl Violations {
                 Some(Concept::Wallet) => Some((row.wallets, "wallets")),
                 Some(Concept::PayScene) => Some((row.pay_scenes, "pay_scenes")),
                 Some(Concept::Lang) => Some((row.langs, "langs")),
-                _ => None,
+                _ => row.values.iter().find(|(wire, _)| *wire == field.wire).map(|(wire, values)| (*values, *wire)),
             };
             // An unknown value is reported as such; that it is not the row's would say it twice.
             if let (Some((allowed, column)), Some(value)) = (column, value)
@@ -319,8 +319,17 @@ impl Violations {
         }
         if let (Some((other, values)), None) = (field.required_when, value)
             && let Some(other_value) = sent(other).filter(|v| values.contains(v))
+            && !field.required_when_or.iter().any(|instead| sent(instead).is_some())
         {
-            self.push(wire, Rule::Required, format!("`{wire}` is required when `{other}` is {other_value}"));
+            let names: Vec<String> = core::iter::once(wire)
+                .chain(field.required_when_or.iter().copied())
+                .map(|n| format!("`{n}`"))
+                .collect();
+            self.push(
+                wire,
+                Rule::Required,
+                format!("{} is required when `{other}` is {other_value}", names.join(" or ")),
+            );
         }
         if let (Some(other), Some(value)) = (field.not_above, value) {
             let amounts = (Amount::parse(value), sent(other).map(Amount::parse));

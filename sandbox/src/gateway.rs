@@ -108,7 +108,7 @@ fn check(
         .map_err(|e| (None, Refusal::new(Meaning::BadSignature, e.to_string())))?;
     let interface = shared
         .catalog
-        .request_interface(endpoint, service)
+        .request_interface(endpoint, service, fields)
         .map_err(|e| (None, Refusal::new(Meaning::InvalidService, e.to_string())))?;
     let refuse = |refusal: Refusal| (Some(interface), refusal);
     let key = interface.field_for(Concept::UserConfirmKey);

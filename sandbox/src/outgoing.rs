@@ -330,6 +330,7 @@ mod tests {
                 required: false,
                 required_unless: None,
                 required_when: None,
+                required_when_or: &[],
                 forbidden_with: None,
                 only_when: None,
                 not_above: None,

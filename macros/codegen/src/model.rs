@@ -156,6 +156,8 @@ pub struct Service {
     pub defaults: Vec<(String, String)>,
     /// `(wire, value)` eftPay uses whatever is sent; the field may not be sent.
     pub fixed: Vec<(String, String)>,
+    /// Enum fields (wire name) whose values this row restricts, with the values it takes.
+    pub values: Vec<(String, Vec<String>)>,
     /// Rustdoc.
     pub doc: String,
 }
@@ -318,8 +320,9 @@ pub struct Interface {
     pub fields: Vec<Field>,
     /// The response's fields (requests).
     pub response: Vec<Field>,
-    /// How a notification is recognised: alternatives, each a list of conditions that must
-    /// all hold (empty for other purposes).
+    /// How a notification, or a request without a `service` field among the others of its
+    /// endpoint, is recognised: alternatives, each a list of conditions that must all hold
+    /// (empty for other purposes, and for a request that is the only one or the least specific).
     pub recognize: Vec<Vec<Condition>>,
 }
 
@@ -332,6 +335,13 @@ impl Interface {
     /// Whether the message carries a `service` field.
     pub fn has_service_field(&self) -> bool {
         self.field_with(Concept::Service).is_some()
+    }
+
+    /// The alternatives a request without a `service` field is recognised by among the others
+    /// of its endpoint: its rules, or — with none — one that holds for every body (the least
+    /// specific).
+    pub fn request_alternatives(&self) -> Vec<Vec<Condition>> {
+        if self.recognize.is_empty() { vec![Vec::new()] } else { self.recognize.clone() }
     }
 }
 
@@ -348,20 +358,6 @@ pub enum FieldTest {
     NoneOf(Vec<String>),
 }
 
-impl FieldTest {
-    /// Whether no field value can satisfy both tests.
-    pub fn contradicts(&self, other: &FieldTest) -> bool {
-        use FieldTest::*;
-        match (self, other) {
-            (Present, Absent) | (Absent, Present) => true,
-            (OneOf(_), Absent) | (Absent, OneOf(_)) => true,
-            (OneOf(a), OneOf(b)) => !a.iter().any(|v| b.contains(v)),
-            (OneOf(a), NoneOf(b)) | (NoneOf(b), OneOf(a)) => a.iter().all(|v| b.contains(v)),
-            _ => false,
-        }
-    }
-}
-
 /// One condition of a recognition rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
@@ -369,6 +365,123 @@ pub struct Condition {
     pub field: String,
     /// What it must satisfy.
     pub test: FieldTest,
+}
+
+/// The values one field may take under some conditions: whether it may be absent, and which
+/// texts it may carry (a finite set, or every text but a finite set). The algebra behind the
+/// checker's proofs that two rules are disjoint or that one is more specific than another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Allowed {
+    absent: bool,
+    values: Values,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Values {
+    Only(Vec<String>),
+    AllBut(Vec<String>),
+}
+
+impl Allowed {
+    const ANY: Allowed = Allowed { absent: true, values: Values::AllBut(Vec::new()) };
+
+    fn of(test: &FieldTest) -> Allowed {
+        match test {
+            FieldTest::Present => Allowed { absent: false, values: Values::AllBut(Vec::new()) },
+            FieldTest::Absent => Allowed { absent: true, values: Values::Only(Vec::new()) },
+            FieldTest::OneOf(v) => Allowed { absent: false, values: Values::Only(v.clone()) },
+            FieldTest::NoneOf(v) => Allowed { absent: true, values: Values::AllBut(v.clone()) },
+        }
+    }
+
+    /// What `conditions` allow `field` to be (anything when they do not mention it).
+    fn under(conditions: &[Condition], field: &str) -> Allowed {
+        conditions.iter().filter(|c| c.field == field).fold(Allowed::ANY, |a, c| a.and(&Allowed::of(&c.test)))
+    }
+
+    fn and(&self, other: &Allowed) -> Allowed {
+        let values = match (&self.values, &other.values) {
+            (Values::Only(a), Values::Only(b)) => Values::Only(a.iter().filter(|v| b.contains(v)).cloned().collect()),
+            (Values::Only(a), Values::AllBut(b)) | (Values::AllBut(b), Values::Only(a)) => {
+                Values::Only(a.iter().filter(|v| !b.contains(v)).cloned().collect())
+            }
+            (Values::AllBut(a), Values::AllBut(b)) => {
+                Values::AllBut(a.iter().chain(b.iter().filter(|v| !a.contains(v))).cloned().collect())
+            }
+        };
+        Allowed { absent: self.absent && other.absent, values }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.absent && matches!(&self.values, Values::Only(v) if v.is_empty())
+    }
+
+    /// Whether every state this allows, `other` allows too.
+    fn within(&self, other: &Allowed) -> bool {
+        let values = match (&self.values, &other.values) {
+            (Values::Only(a), Values::Only(b)) => a.iter().all(|v| b.contains(v)),
+            (Values::Only(a), Values::AllBut(b)) => !a.iter().any(|v| b.contains(v)),
+            // Infinitely many texts are never within a finite set.
+            (Values::AllBut(_), Values::Only(_)) => false,
+            (Values::AllBut(a), Values::AllBut(b)) => b.iter().all(|v| a.contains(v)),
+        };
+        values && (!self.absent || other.absent)
+    }
+}
+
+/// Fields some condition of `a` or `b` is about.
+fn fields_of<'a>(a: &'a [Condition], b: &'a [Condition]) -> Vec<&'a str> {
+    let mut fields: Vec<&str> = a.iter().chain(b).map(|c| c.field.as_str()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields
+}
+
+/// Whether no body can satisfy every condition of `a` and every condition of `b`: some field
+/// cannot be what both allow.
+pub fn disjoint(a: &[Condition], b: &[Condition]) -> bool {
+    fields_of(a, b).into_iter().any(|f| Allowed::under(a, f).and(&Allowed::under(b, f)).is_empty())
+}
+
+/// Whether every body satisfying all of `a` satisfies all of `b` (`a` is at least as specific).
+/// Conservative: `false` when it cannot be shown field by field.
+pub fn implies(a: &[Condition], b: &[Condition]) -> bool {
+    b.iter().all(|c| Allowed::under(a, &c.field).within(&Allowed::under(b, &c.field)))
+}
+
+/// The conditions of `b` that `a` would need so that it implies `b`: those about fields on which
+/// `a` allows more than `b`.
+pub fn missing_for_implication<'b>(a: &[Condition], b: &'b [Condition]) -> Vec<&'b Condition> {
+    b.iter().filter(|c| !Allowed::under(a, &c.field).within(&Allowed::under(b, &c.field))).collect()
+}
+
+/// The specificity rank of each alternative of each rule in one group of rules that are tried
+/// against the same bodies (the notifications; the requests without a `service` field on one
+/// endpoint): one more than the highest rank of the alternatives it strictly implies, so that
+/// where a body satisfies several (which the checker allows only when they are strictly ordered)
+/// the highest rank is the most specific. An empty alternative (a request without rules) matches
+/// everything and ranks 0.
+pub fn specificity(rules: &[&[Vec<Condition>]]) -> Vec<Vec<u16>> {
+    let all: Vec<(usize, &[Condition])> =
+        rules.iter().enumerate().flat_map(|(r, alts)| alts.iter().map(move |a| (r, a.as_slice()))).collect();
+    let mut rank = vec![0u16; all.len()];
+    // Longest chain below each alternative; a strict order has chains no longer than the
+    // alternatives, so as many passes as alternatives settle it.
+    for _ in 0..all.len() {
+        for (i, (_, a)) in all.iter().enumerate() {
+            let below = all
+                .iter()
+                .enumerate()
+                .filter(|(j, (_, b))| *j != i && implies(a, b) && !implies(b, a))
+                .filter_map(|(j, _)| rank.get(j).copied())
+                .max();
+            if let (Some(below), Some(slot)) = (below, rank.get_mut(i)) {
+                *slot = (*slot).max(below.saturating_add(1));
+            }
+        }
+    }
+    let mut ranks = rank.into_iter();
+    rules.iter().map(|alts| alts.iter().filter_map(|_| ranks.next()).collect()).collect()
 }
 
 /// What a field stands for beyond its own value (the runtime's `rules::Concept`).
@@ -471,6 +584,9 @@ pub struct Sibling {
     pub field: FieldId,
     /// Its values (wire text).
     pub values: Vec<String>,
+    /// `required_when` only: fields any one of which, sent, satisfies the requirement in this
+    /// one's place (a one-of requirement).
+    pub or: Vec<FieldId>,
 }
 
 /// One field of a message.

@@ -131,6 +131,9 @@ pub struct ServiceDef {
     pub defaults: BTreeMap<Spanned<String>, Text>,
     #[serde(default)]
     pub fixed: BTreeMap<Spanned<String>, Text>,
+    /// `{ wire = ["A", …] }`: the values of an enum field this row takes, of all its enum's.
+    #[serde(default)]
+    pub values: BTreeMap<Spanned<String>, Vec<Text>>,
     pub doc: Text,
     pub rust: Option<Text>,
 }
@@ -268,4 +271,8 @@ pub struct FieldDef {
 pub struct SiblingDef {
     pub field: Text,
     pub is: Vec<Text>,
+    /// `required_when` only: other fields of the table any one of which, sent, stands in for
+    /// this one ("openid or sub_openid").
+    #[serde(default)]
+    pub or: Vec<Text>,
 }

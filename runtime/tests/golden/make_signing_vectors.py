@@ -201,6 +201,33 @@ ATOME_PLACE_ORDER = """{
   ]
 }"""
 
+# A jsapi place order (WeChat, official account): the `detail` object holds the
+# `goods_detail` array of objects — nested two levels, signed as its compact JSON text.
+JSAPI_PLACE_ORDER = """{
+  "service": "service.wechat.jsapi.PreOrder",
+  "user_confirm_key": "S0003469",
+  "paytype": "WeChat",
+  "payment_type": "WECHATHK",
+  "scene_type": "PUBLIC",
+  "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+  "transaction_amount": "25.00",
+  "out_trade_no": "rrn_1686280009001",
+  "subject": "测试商品",
+  "fee_type": "HKD",
+  "notify_url": "https://www.merchant.com/notify/receive",
+  "receipt": "Y",
+  "goods_tag": "",
+  "detail": {
+    "cost_price": 2500,
+    "receipt_id": "wx123",
+    "goods_detail": [
+      {"goods_id": "g-1", "wxpay_goods_id": "1001", "goods_name": "测试商品", "quantity": 1, "price": 2000},
+      {"goods_id": "g-2", "goods_name": "Tea", "quantity": 2, "price": 250}
+    ]
+  },
+  "time": "20230609110645"
+}"""
+
 LONG_VALUE = "".join(f"{i:04d}-" for i in range(1000))
 
 # Each vector: name, secret, message text, and optionally the canonical string
@@ -405,6 +432,21 @@ VECTORS: list[dict[str, str]] = [
         "name": "atome_place_order_with_all_nested_objects",
         "secret": SECRET_3,
         "message": ATOME_PLACE_ORDER,
+    },
+    {
+        "name": "jsapi_place_order_with_detail_holding_goods_detail",
+        "secret": SECRET_3,
+        "message": JSAPI_PLACE_ORDER,
+        "expect": (
+            'detail={"cost_price":2500,"receipt_id":"wx123","goods_detail":['
+            '{"goods_id":"g-1","wxpay_goods_id":"1001","goods_name":"测试商品","quantity":1,"price":2000},'
+            '{"goods_id":"g-2","goods_name":"Tea","quantity":2,"price":250}]}'
+            "&fee_type=HKD&notify_url=https://www.merchant.com/notify/receive"
+            "&openid=oUpF8uMuAJO_M2pxb1Q9zNjWeS6o&out_trade_no=rrn_1686280009001"
+            "&payment_type=WECHATHK&paytype=WeChat&receipt=Y&scene_type=PUBLIC"
+            "&service=service.wechat.jsapi.PreOrder&subject=测试商品&time=20230609110645"
+            "&transaction_amount=25.00&user_confirm_key=S0003469"
+        ),
     },
     {
         "name": "value_with_spaces",

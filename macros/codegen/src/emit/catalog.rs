@@ -73,6 +73,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         quote! { ::eftpay::catalog::TestAmountInfo { pay_type: #pay_type, cents: #cents, outcome: ::eftpay::rules::TestOutcome::#outcome, doc: #d } }
     });
     let handles = handles(spec);
+    let request_rules = super::notifications::request_rules(spec);
     quote! {
         /// The spec as data: every scene, interface, field table, service row, value set and
         /// recognition rule. Every generic layer — validation, the client, notification
@@ -86,6 +87,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
             flags: &[#(#flags),*],
             test_amounts: &[#(#test_amounts),*],
             notification_rules: NOTIFICATION_RULES,
+            request_rules: #request_rules,
         };
 
         /// Each interface's entry of [`CATALOG`], by name.
@@ -250,6 +252,8 @@ fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
         }))
     };
     let required_when = sibling(&f.required_when);
+    let required_when_or =
+        f.required_when.iter().flat_map(|s| s.or.iter().filter_map(|id| table.get(*id)).map(|f| f.wire.as_str()));
     let only_when = sibling(&f.only_when);
     let not_above = option(f.not_above.and_then(|id| table.get(id)).map(|f| f.wire.as_str()));
     let max_len = option(f.max_len);
@@ -267,6 +271,7 @@ fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
             required: #required,
             required_unless: #required_unless,
             required_when: #required_when,
+            required_when_or: &[#(#required_when_or),*],
             forbidden_with: #forbidden_with,
             only_when: #only_when,
             not_above: #not_above,

@@ -22,7 +22,7 @@ pub(super) fn service_example(s: &Service, spec: &Spec, at: &str) -> Option<Stri
     for param in &signature.params {
         args.push(match param {
             Param::Wallet => format!("{at}::wallets::{}", wallet?.rust),
-            Param::Field(f) => sample(f, spec, at)?,
+            Param::Field(f) => row_sample(s, f, spec, at).or_else(|| sample(f, spec, at))?,
         });
     }
     let mut code = format!("let request = {at}::services::{}::{}(\n", s.rust, signature.method);
@@ -70,7 +70,15 @@ fn setters(s: &Service, i: &Interface, spec: &Spec, at: &str, params: &[Param<'_
             (Some(flag), _) => f.required && !s.flags.contains(&flag),
             (None, Some(when)) => {
                 let other = i.fields.get(when.field)?;
-                row_arg(s, spec, other).is_some_and(|value| when.values.iter().any(|v| v == value.wire))
+                let given = match row_arg(s, spec, other) {
+                    Some(value) => Some(value.wire.to_owned()),
+                    // A constructor argument: the value the example passes for it.
+                    None if params.iter().any(|p| matches!(p, Param::Field(p) if p.wire == other.wire)) => {
+                        example_wire(s, spec, other)
+                    }
+                    None => None,
+                };
+                given.is_some_and(|value| when.values.contains(&value))
             }
             (None, None) => false,
         };
@@ -83,6 +91,26 @@ fn setters(s: &Service, i: &Interface, spec: &Spec, at: &str, params: &[Param<'_
         }
     }
     Some(set)
+}
+
+/// The wire value the example passes for enum field `f`: the first the row takes (its `values`),
+/// else the first of the value set (as [`stored_sample`] writes it).
+fn example_wire(s: &Service, spec: &Spec, f: &Field) -> Option<String> {
+    if let Some((_, taken)) = s.values.iter().find(|(wire, _)| *wire == f.wire) {
+        return taken.first().cloned();
+    }
+    let FieldType::Enum(id) = f.ty else { return None };
+    spec.enumeration(id).values.iter().find(|v| !v.sandbox_only).map(|v| v.wire.clone())
+}
+
+/// For an enum field whose values the row restricts (`values`), the first it takes, as Rust
+/// source; `None` for any other field.
+fn row_sample(s: &Service, f: &Field, spec: &Spec, at: &str) -> Option<String> {
+    let (_, taken) = s.values.iter().find(|(wire, _)| *wire == f.wire)?;
+    let FieldType::Enum(id) = f.ty else { return None };
+    let e = spec.enumeration(id);
+    let v = e.values.iter().find(|v| taken.first() == Some(&v.wire))?;
+    Some(format!("{at}::{}::{}", e.rust, v.rust))
 }
 
 /// A plain value of `f`'s parameter type that keeps its rules, as Rust source: a value of the

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, value_type};
-use crate::model::{Concept, Condition, Field, FieldTest, FieldType, Interface, Spec};
+use crate::model::{Concept, Condition, Field, FieldTest, FieldType, Interface, Spec, specificity};
 
 /// The enum variant of a notification interface: its Rust stem without a trailing
 /// `Notification` (`PaymentNotification` → `Payment`), unless that leaves nothing.
@@ -24,14 +24,9 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let d = super::doc(&format!("`{}` — {}", i.name, i.doc.lines().next().unwrap_or_default()));
         quote! { #d #v(#ty), }
     });
-    let rules = notifications.iter().map(|i| {
-        let name = &i.name;
-        let alternatives = i.recognize.iter().map(|all| {
-            let conditions = all.iter().map(condition);
-            quote! { &[#(#conditions),*] }
-        });
-        quote! { ::eftpay::rules::Recognition { interface: #name, alternatives: &[#(#alternatives),*] } }
-    });
+    let groups: Vec<&[Vec<Condition>]> = notifications.iter().map(|i| i.recognize.as_slice()).collect();
+    let ranks = specificity(&groups);
+    let rules = notifications.iter().zip(&ranks).map(|(i, ranks)| recognition(&i.name, &i.recognize, ranks));
     let reads = notifications.iter().enumerate().map(|(index, i)| {
         let v = variant(i);
         let ty = ident(&i.rust);
@@ -67,7 +62,8 @@ pub fn emit(spec: &Spec) -> TokenStream {
         }
 
         /// How each notification is told apart from the others and from every other signed
-        /// message (`[[interface.recognize]]` in the spec), in the order they are tried.
+        /// message (`[[interface.recognize]]` in the spec); where a body satisfies several, the
+        /// most specific wins (the spec's checker proves there is one).
         pub static NOTIFICATION_RULES: &[::eftpay::rules::Recognition] = &[#(#rules),*];
 
         impl Notification {
@@ -109,6 +105,33 @@ pub fn emit(spec: &Spec) -> TokenStream {
             }
         }
     }
+}
+
+/// The rules of the requests without a `service` field, each ranked among those of its
+/// endpoint (a request without rules has one alternative that holds for every body).
+pub(super) fn request_rules(spec: &Spec) -> TokenStream {
+    let unnamed: Vec<&Interface> =
+        spec.interfaces.iter().filter(|i| i.purpose.is_request() && !i.has_service_field()).collect();
+    let alternatives: Vec<Vec<Vec<Condition>>> = unnamed.iter().map(|i| i.request_alternatives()).collect();
+    let rules = unnamed.iter().zip(&alternatives).map(|(i, alts)| {
+        let group: Vec<usize> =
+            (0..unnamed.len()).filter(|&j| unnamed.get(j).map(|o| &o.endpoint) == Some(&i.endpoint)).collect();
+        let tables: Vec<&[Vec<Condition>]> =
+            group.iter().filter_map(|&j| alternatives.get(j).map(Vec::as_slice)).collect();
+        let ranks = specificity(&tables);
+        let own = group.iter().position(|&j| unnamed.get(j).map(|o| &o.name) == Some(&i.name));
+        let ranks = own.and_then(|own| ranks.get(own)).cloned().unwrap_or_default();
+        recognition(&i.name, alts, &ranks)
+    });
+    quote! { &[#(#rules),*] }
+}
+
+fn recognition(name: &str, alternatives: &[Vec<Condition>], ranks: &[u16]) -> TokenStream {
+    let alternatives = alternatives.iter().map(|all| {
+        let conditions = all.iter().map(condition);
+        quote! { &[#(#conditions),*] }
+    });
+    quote! { ::eftpay::rules::Recognition { interface: #name, alternatives: &[#(#alternatives),*], specificity: &[#(#ranks),*] } }
 }
 
 fn condition(c: &Condition) -> TokenStream {

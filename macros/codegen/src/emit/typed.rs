@@ -399,6 +399,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
         quote! { &[#(#entries),*] }
     };
     let defaults = pairs(&s.defaults);
+    let allowed = s.values.iter().map(|(wire, values)| quote! { (#wire, &[#(#values),*]) });
     let fixed = pairs(&s.fixed);
     let column_impls = columns(spec).into_iter().flat_map(|c| {
         let Some(enum_id) = c.enum_id else { return Vec::new() };
@@ -432,6 +433,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
                 wallet_notifications: &[#(#by_wallet),*],
                 defaults: #defaults,
                 fixed: #fixed,
+                values: &[#(#allowed),*],
                 constructors: &[#(#calls),*],
                 doc: #d,
             };

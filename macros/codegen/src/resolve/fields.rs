@@ -494,7 +494,46 @@ impl Resolver<'_> {
                 self.err(file, v, format!("`{}` is not a value of {enum_name}", v.get_ref()), help);
             }
         }
-        (!values.is_empty()).then_some(Sibling { field: index, values })
+        let mut or = Vec::new();
+        for other in &cond.or {
+            match fields.iter().position(|f| f.wire == *other.get_ref()) {
+                _ if key != "required_when" => {
+                    self.err(
+                        file,
+                        other,
+                        format!("`or` belongs to `required_when`, not to {key}"),
+                        "remove `or`: a one-of requirement is `required_when = { field = …, is = […], or = [\"other\"] }`",
+                    );
+                }
+                Some(found) if fields.get(found).is_some_and(Field::is_mandatory) => {
+                    self.err(
+                        file,
+                        other,
+                        format!("`{}` is always required, so it cannot stand in for another field", other.get_ref()),
+                        "name an optional field in `or`, or remove it",
+                    );
+                }
+                Some(found) if found != index => or.push(found),
+                Some(_) => {
+                    self.err(
+                        file,
+                        other,
+                        format!("`or` names `{}`, the field the condition is on", other.get_ref()),
+                        "name the other fields that may be sent instead of this one",
+                    );
+                }
+                None => {
+                    let known: Vec<String> = fields.iter().map(|f| f.wire.clone()).collect();
+                    self.err(
+                        file,
+                        other,
+                        format!("`or` names `{}`, which is not a field of `{iface}`", other.get_ref()),
+                        suggest(other.get_ref(), &known),
+                    );
+                }
+            }
+        }
+        (!values.is_empty()).then_some(Sibling { field: index, values, or })
     }
 
     fn field_type(&mut self, file: usize, def: &FieldDef, ty_at: &Text, wire: &str) -> Option<FieldType> {

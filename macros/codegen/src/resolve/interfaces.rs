@@ -290,29 +290,4 @@ impl Resolver<'_> {
             }
         }
     }
-
-    /// Requests sharing an endpoint are told apart by their `service` field; at most one of
-    /// them may have none, or the gateway could not tell which interface a body is.
-    pub(super) fn endpoints_are_dispatchable(&mut self, docs: &[(usize, Document)]) {
-        let mut seen: Vec<(String, String)> = Vec::new();
-        for interface in self.spec.interfaces.iter().filter(|i| i.purpose.is_request() && !i.has_service_field()) {
-            let Some(endpoint) = &interface.endpoint else { continue };
-            seen.push((endpoint.clone(), interface.name.clone()));
-        }
-        for (index, (endpoint, name)) in seen.iter().enumerate() {
-            let Some((_, first)) = seen.iter().take(index).find(|(e, _)| e == endpoint) else { continue };
-            let place = docs.iter().find_map(|(file, doc)| {
-                let def = doc.interface.as_ref()?.get_ref();
-                (def.name.get_ref() == name).then_some((*file, def.endpoint.as_ref()?.span()))
-            });
-            if let Some((file, span)) = place {
-                self.err_at(
-                    file,
-                    span,
-                    format!("`{first}` and `{name}` are both sent to {endpoint} without a `service` field"),
-                    "interfaces sharing an endpoint are told apart by `service`; give one a service field or its own endpoint",
-                );
-            }
-        }
-    }
 }

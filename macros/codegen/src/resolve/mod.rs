@@ -120,7 +120,6 @@ impl<'d> Resolver<'d> {
         self.test_amounts(docs);
         self.recognitions_are_disjoint(docs);
         self.returns_are_not_other_scenes_notifications(docs);
-        self.endpoints_are_dispatchable(docs);
         self.spec
     }
 

@@ -5,7 +5,9 @@
 //! posted to a notify address is never taken for another scene's message.
 
 use super::Resolver;
-use crate::model::{Condition, Field, FieldTest, FieldType, Interface, Purpose};
+use crate::model::{
+    Concept, Condition, Field, FieldTest, FieldType, Interface, Purpose, disjoint, implies, missing_for_implication,
+};
 use crate::schema::{Document, InterfaceDef, Text};
 use crate::suggest::suggest;
 
@@ -20,15 +22,22 @@ impl Resolver<'_> {
         def: &InterfaceDef,
         fields: &[Field],
     ) -> Vec<Vec<Condition>> {
-        if !purpose.is_notification() {
+        let unnamed_request = purpose.is_request() && !fields.iter().any(|f| f.concept == Some(Concept::Service));
+        if !purpose.is_notification() && !unnamed_request {
             if let Some(first) = def.recognize.first() {
                 self.err_at(
                     file,
                     first.when.span(),
-                    format!("`{iface}` is not a notification, so it needs no recognition rule"),
+                    format!(
+                        "`{iface}` is neither a notification nor a request without a `service` field, so it needs no recognition rule"
+                    ),
                     "remove its [[interface.recognize]] tables",
                 );
             }
+            return Vec::new();
+        }
+        if unnamed_request && def.recognize.is_empty() {
+            // Matches every body sent to its endpoint: the least specific request there.
             return Vec::new();
         }
         if def.recognize.is_empty() {
@@ -97,39 +106,86 @@ impl Resolver<'_> {
         values.iter().map(|v| v.get_ref().clone()).collect()
     }
 
-    /// No body may be recognised as two notifications: every alternative of one rule must
-    /// contradict every alternative of every other on some field.
+    /// No body may be recognised as two notifications, nor a request without a `service` field
+    /// as two interfaces of its endpoint: within each such group, every two alternatives of
+    /// different rules are disjoint (some field cannot satisfy both) or strictly ordered (one
+    /// implies the other, and the more specific wins — spec/README.md, `[[interface.recognize]]`).
+    /// So a new scene
+    /// states rules more specific than an older, more general one in its own files, and never
+    /// edits the other's.
     pub(super) fn recognitions_are_disjoint(&mut self, docs: &[(usize, Document)]) {
-        let rules: Vec<(String, Vec<Vec<Condition>>)> = self
+        let notifications: Vec<(String, Vec<Vec<Condition>>)> = self
             .spec
             .interfaces
             .iter()
-            .filter(|i| !i.recognize.is_empty())
+            .filter(|i| i.purpose.is_notification() && !i.recognize.is_empty())
             .map(|i| (i.name.clone(), i.recognize.clone()))
             .collect();
+        self.rules_are_ordered(docs, &notifications, "a body could be recognised both as");
+        let mut endpoints: Vec<String> = self
+            .spec
+            .interfaces
+            .iter()
+            .filter(|i| i.purpose.is_request() && !i.has_service_field())
+            .filter_map(|i| i.endpoint.clone())
+            .collect();
+        endpoints.sort_unstable();
+        endpoints.dedup();
+        for endpoint in endpoints {
+            let requests: Vec<(String, Vec<Vec<Condition>>)> = self
+                .spec
+                .interfaces
+                .iter()
+                .filter(|i| i.purpose.is_request() && !i.has_service_field() && i.endpoint.as_ref() == Some(&endpoint))
+                .map(|i| (i.name.clone(), i.request_alternatives()))
+                .collect();
+            let what = format!("a request to {endpoint} without a `service` field could be read both as");
+            self.rules_are_ordered(docs, &requests, &what);
+        }
+    }
+
+    /// One group of rules tried against the same bodies: every pair of alternatives of two rules
+    /// is disjoint or strictly ordered. Where not, the error is on the rule that needs fewer
+    /// conditions to become the more specific (the newcomer, as a rule), with those conditions.
+    fn rules_are_ordered(&mut self, docs: &[(usize, Document)], rules: &[(String, Vec<Vec<Condition>>)], what: &str) {
         for (index, (name, alternatives)) in rules.iter().enumerate() {
             for (other, other_alternatives) in rules.iter().take(index) {
-                let overlap = alternatives.iter().any(|a| {
-                    other_alternatives
-                        .iter()
-                        .any(|b| !a.iter().any(|x| b.iter().any(|y| x.field == y.field && x.test.contradicts(&y.test))))
+                let clash = alternatives.iter().find_map(|a| {
+                    other_alternatives.iter().find_map(|b| {
+                        let ordered = (implies(a, b) && !implies(b, a)) || (implies(b, a) && !implies(a, b));
+                        (!disjoint(a, b) && !ordered).then_some((a, b))
+                    })
                 });
-                if !overlap {
-                    continue;
-                }
+                let Some((a, b)) = clash else { continue };
+                let to_name = missing_for_implication(a, b);
+                let to_other = missing_for_implication(b, a);
+                // Equal rules: either needs a condition of its own. Otherwise change the one
+                // that needs fewer conditions; on a tie, the later one (`name`).
+                let (change, keep, add) = if to_other.len() < to_name.len() && !to_other.is_empty() {
+                    (other, name, to_other)
+                } else {
+                    (name, other, to_name)
+                };
                 let place = docs.iter().find_map(|(file, doc)| {
                     let def = doc.interface.as_ref()?.get_ref();
-                    (def.name.get_ref() == name).then_some((*file, def.recognize.first()?.when.span()))
+                    let span = match def.recognize.first() {
+                        Some(rule) => rule.when.span(),
+                        None => def.endpoint.as_ref()?.span(),
+                    };
+                    (def.name.get_ref() == change).then_some((*file, span))
                 });
+                let help = if add.is_empty() {
+                    format!(
+                        "the two rules match the same bodies: add a condition that tells them apart (a field one requires present and the other absent) to the rules of `{change}`, or one that makes them more specific than `{keep}`'s; `{keep}`'s file needs no change"
+                    )
+                } else {
+                    format!(
+                        "add a condition that tells them apart (a field one requires present and the other absent) to the rules of `{change}`, or make them more specific than `{keep}`'s — the more specific rule wins — by adding {}; `{keep}`'s file needs no change",
+                        add.iter().map(|c| show(c)).collect::<Vec<_>>().join(", ")
+                    )
+                };
                 if let Some((file, span)) = place {
-                    self.err_at(
-                        file,
-                        span,
-                        format!("a body could be recognised both as `{other}` and as `{name}`"),
-                        format!(
-                            "add a condition that tells them apart (e.g. a field one requires present and the other absent) to the rules of `{name}` or `{other}`"
-                        ),
-                    );
+                    self.err_at(file, span, format!("{what} `{other}` and as `{name}`"), help);
                 }
             }
         }
@@ -189,5 +245,16 @@ fn may_hold(message: &Interface, condition: &Condition) -> bool {
             (Some(value), FieldTest::NoneOf(values)) => !values.contains(value),
             _ => true,
         },
+    }
+}
+
+/// A condition as written in the spec.
+fn show(c: &Condition) -> String {
+    let list = |values: &[String]| values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ");
+    match &c.test {
+        FieldTest::Present => format!("`{{ field = \"{}\", present = true }}`", c.field),
+        FieldTest::Absent => format!("`{{ field = \"{}\", present = false }}`", c.field),
+        FieldTest::OneOf(v) => format!("`{{ field = \"{}\", is = [{}] }}`", c.field, list(v)),
+        FieldTest::NoneOf(v) => format!("`{{ field = \"{}\", is_not = [{}] }}`", c.field, list(v)),
     }
 }

@@ -137,6 +137,7 @@ impl Resolver<'_> {
         let wallet_notifications = self.wallet_notifications(file, def, &wallets)?;
         let defaults = self.row_values(file, &def.defaults, &fields, "defaults")?;
         let fixed = self.row_values(file, &def.fixed, &fields, "fixed")?;
+        let values = self.row_allowed(file, &def.values, &fields);
         for key in def.fixed.keys() {
             if fields.iter().any(|f| f.wire == *key.get_ref() && f.is_mandatory()) {
                 self.err_at(
@@ -167,6 +168,7 @@ impl Resolver<'_> {
             wallet_notifications,
             defaults,
             fixed,
+            values,
             doc: def.doc.get_ref().clone(),
         };
         Some((service, value))
@@ -339,6 +341,70 @@ impl Resolver<'_> {
             out.push((field.wire.clone(), value.get_ref().clone()));
         }
         Some(out)
+    }
+
+    /// `values`: per enum field of the row's interface, the values this row takes — so a value
+    /// only some services accept (scene_type PUBLIC: WeChat only) needs no value set of its own.
+    fn row_allowed(
+        &mut self,
+        file: usize,
+        map: &BTreeMap<Spanned<String>, Vec<Text>>,
+        fields: &[Field],
+    ) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for (name, values) in map {
+            let Some(field) = fields.iter().find(|f| f.wire == *name.get_ref()) else {
+                let known: Vec<String> = fields.iter().map(|f| f.wire.clone()).collect();
+                self.err_at(
+                    file,
+                    name.span(),
+                    format!("values names `{}`, which is not a field of the row's interface", name.get_ref()),
+                    suggest(name.get_ref(), &known),
+                );
+                continue;
+            };
+            let FieldType::Enum(id) = field.ty else {
+                self.err_at(
+                    file,
+                    name.span(),
+                    format!("values restricts `{}`, which is not an enum field", field.wire),
+                    "restrict the values of an enum-typed field; other fields take rules such as max_len",
+                );
+                continue;
+            };
+            if field.concept.is_some_and(|c| {
+                matches!(c, Concept::PayType | Concept::Wallet | Concept::PayScene | Concept::Lang | Concept::Service)
+            }) {
+                self.err_at(
+                    file,
+                    name.span(),
+                    format!("`{}` is one of the row's own columns", field.wire),
+                    "use the row's `pay_type`, `wallets`, `pay_scenes` or `langs` key",
+                );
+                continue;
+            }
+            let known = self.wires(id);
+            let mut kept = Vec::new();
+            for v in values {
+                if known.contains(v.get_ref()) {
+                    kept.push(v.get_ref().clone());
+                } else {
+                    let help = suggest(v.get_ref(), &known);
+                    self.err(file, v, format!("`{}` is not a value of `{}`", v.get_ref(), field.wire), help);
+                }
+            }
+            if values.is_empty() {
+                self.err_at(
+                    file,
+                    name.span(),
+                    format!("values lists no value of `{}`", field.wire),
+                    "list the values the row takes, or use `fixed` / the interface's `forbidden_with` for a field it does not take",
+                );
+                continue;
+            }
+            out.push((field.wire.clone(), kept));
+        }
+        out
     }
 
     /// Rows of an interface without a `service` field are told apart by their payType.

@@ -271,6 +271,6 @@ fn requests_sharing_an_endpoint_without_a_service_field_are_refused() {
         .add("interfaces/query_again.toml", &query_interface("query_again", "/Servlet/Query.do"))
         .one_error()
         .at("minimal/interfaces/query_again.toml:4:12", "\"/Servlet/Query.do\"")
-        .says("`query` and `query_again` are both sent to /Servlet/Query.do without a `service` field")
-        .helps("give one a service field or its own endpoint");
+        .says("a request to /Servlet/Query.do without a `service` field could be read both as `query` and as `query_again`")
+        .helps("the two rules match the same bodies: add a condition that tells them apart");
 }

@@ -10,9 +10,12 @@ mod enums;
 mod fields;
 mod interfaces;
 mod objects;
+mod one_of;
 mod recognition;
+mod row_values;
 mod scenes;
 mod services;
+mod specificity;
 mod test_amounts;
 mod whole_spec;
 

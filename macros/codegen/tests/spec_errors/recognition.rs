@@ -30,7 +30,7 @@ fn only_a_notification_has_a_recognition_rule() {
         )
         .one_error()
         .at("minimal/interfaces/place_order.toml:10:8", "[{ field = \"service\", present = true }]")
-        .says("`place_order` is not a notification, so it needs no recognition rule")
+        .says("`place_order` is neither a notification nor a request without a `service` field, so it needs no recognition rule")
         .helps("remove its [[interface.recognize]] tables");
 }
 
