@@ -1,21 +1,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-//! `eftpay pre-order`, `query` and `refund` against a tiny fake gateway on 127.0.0.1: one
-//! thread that reads each HTTP request, records it and answers a scripted JSON reply, signed
-//! with the same fake secret the command is given.
+//! `eftpay pre-order`, `query` and `refund` against the workspace's fake gateway on 127.0.0.1
+//! (runtime/tests/fake_gateway, shared with the SDK client's tests): it records each HTTP request
+//! and answers a scripted JSON reply, signed with the same fake secret the command is given.
 
 use std::ffi::OsStr;
-use std::io::{ErrorKind, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::ErrorKind;
+use std::net::TcpListener;
 use std::process::Output;
-use std::sync::{Arc, Mutex};
-use std::thread;
 
+#[path = "../../runtime/tests/fake_gateway/mod.rs"]
+mod fake_gateway;
 mod support;
 
 use eftpay::rules::Purpose;
-use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;
-use eftpay::{CATALOG, HkTime, ReceivedFields, Secret};
+use eftpay::{CATALOG, HkTime, Secret};
+use fake_gateway::{FakeGateway, Recorded, signed_with};
 use support::{Status, assert_exit, stderr, stdout};
 
 const USER_KEY: &str = "TESTKEY00001";
@@ -23,111 +23,11 @@ const SECRET: &str = "test-secret-not-real";
 
 const PAY_LINK: &str = "https://pay.example/cashier?token=abc123";
 
-// ---- the fake gateway ----
-
-/// One request as the gateway received it.
-#[derive(Clone, Debug)]
-struct Recorded {
-    path: String,
-    body: String,
-}
-
-impl Recorded {
-    fn fields(&self) -> ReceivedFields {
-        ReceivedFields::from_json(&self.body).unwrap()
-    }
-
-    fn field(&self, name: &str) -> Option<String> {
-        self.fields().text(name).map(str::to_owned)
-    }
-
-    /// The request's `time`: what eftPay's reply carries too, give or take a second, and what
-    /// the command checks the reply's against.
-    fn time(&self) -> String {
-        self.field("time").expect("every request is dated")
-    }
-}
+// ---- the gateway's side ----
 
 /// How a command shows a compact `time`.
 fn shown_time(compact: &str) -> String {
     format!("{} (Hong Kong time)", HkTime::parse_compact(compact).unwrap().to_dashed())
-}
-
-/// A gateway that answers every request with `reply(request)`, as HTTP 200 JSON.
-struct FakeGateway {
-    base_url: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-}
-
-impl FakeGateway {
-    fn start(reply: impl Fn(&Recorded) -> String + Send + 'static) -> FakeGateway {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base_url = format!("http://{}/VMP", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let recorded = Arc::clone(&requests);
-        // Lives until the test process ends; each test starts its own on its own port.
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let Some(request) = read_request(&mut stream) else { continue };
-                let body = reply(&request);
-                recorded.lock().unwrap().push(request);
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\n\
-                     Connection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes()));
-            }
-        });
-        FakeGateway { base_url, requests }
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    fn only_request(&self) -> Recorded {
-        let requests = self.requests();
-        assert_eq!(requests.len(), 1, "{requests:?}");
-        requests[0].clone()
-    }
-}
-
-/// Reads one HTTP/1.1 request: the head up to the blank line, then Content-Length bytes.
-fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    let head_end = loop {
-        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let n = stream.read(&mut buffer).ok().filter(|n| *n > 0)?;
-        data.extend_from_slice(&buffer[..n]);
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let path = head.split_whitespace().nth(1)?.to_owned();
-    let length: usize = head
-        .lines()
-        .find_map(|line| line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("content-length")))
-        .and_then(|(_, value)| value.trim().parse().ok())
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = stream.read(&mut buffer).ok().filter(|n| *n > 0)?;
-        data.extend_from_slice(&buffer[..n]);
-    }
-    Some(Recorded { path, body: String::from_utf8(data[head_end..head_end + length].to_vec()).ok()? })
-}
-
-/// A reply of `pairs` plus its `sign` under `secret`, as eftPay signs an accepted reply.
-fn signed_reply(pairs: &[(&str, &str)], secret: &str) -> String {
-    let sign = sign_fields(&ReceivedFields::from_pairs(pairs.iter().copied()).unwrap(), &Secret::new(secret));
-    let mut object = serde_json::Map::new();
-    for (name, value) in pairs {
-        object.insert((*name).to_owned(), (*value).into());
-    }
-    object.insert("sign".into(), sign.into());
-    serde_json::Value::Object(object).to_string()
 }
 
 /// A listener nothing answers on: after a command ran, [`no_connection_was_made`] tells whether
@@ -197,9 +97,10 @@ fn refund(service: &str, wallet: &str, amounts: (&str, &str), refund_no: &str, e
 }
 
 fn accepted_order() -> FakeGateway {
-    FakeGateway::start(|request| {
+    FakeGateway::answering(|request| {
         let out_trade_no = request.field("out_trade_no").unwrap_or_default();
-        signed_reply(
+        signed_with(
+            SECRET,
             &[
                 ("return_status", "00"),
                 ("time", &request.time()),
@@ -213,7 +114,6 @@ fn accepted_order() -> FakeGateway {
                 ("transaction_amount", "0.53"),
                 ("subject", "test"),
             ],
-            SECRET,
         )
     })
 }
@@ -415,8 +315,9 @@ fn pre_order_qr_prints_the_pay_link_as_a_block_of_qr_characters() {
 
 #[test]
 fn query_prints_the_trades_state_amount_and_times() {
-    let gateway = FakeGateway::start(|request| {
-        signed_reply(
+    let gateway = FakeGateway::answering(|request| {
+        signed_with(
+            SECRET,
             &[
                 ("return_status", "00"),
                 ("time", &request.time()),
@@ -429,7 +330,6 @@ fn query_prints_the_trades_state_amount_and_times() {
                 ("transaction_amount", "0.53"),
                 ("currency", "HKD"),
             ],
-            SECRET,
         )
     });
     let output = eftpay(&["query", "--out-trade-no", "rrn_1"], &gateway.base_url);
@@ -450,8 +350,9 @@ fn query_prints_the_trades_state_amount_and_times() {
 
 #[test]
 fn refund_sends_the_refund_and_prints_its_state() {
-    let gateway = FakeGateway::start(|request| {
-        signed_reply(
+    let gateway = FakeGateway::answering(|request| {
+        signed_with(
+            SECRET,
             &[
                 ("return_status", "00"),
                 ("time", &request.time()),
@@ -463,7 +364,6 @@ fn refund_sends_the_refund_and_prints_its_state() {
                 ("return_amount", "0.10"),
                 ("total_fee", "0.53"),
             ],
-            SECRET,
         )
     });
     let args = refund("service.alipay.web.Refund", "ALIPAYHK", ("0.10", "0.53"), "rf_1", &["--reason", "R"]);
@@ -487,8 +387,9 @@ fn refund_sends_the_refund_and_prints_its_state() {
 
 #[test]
 fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
-    let gateway = FakeGateway::start(|request| {
-        signed_reply(
+    let gateway = FakeGateway::answering(|request| {
+        signed_with(
+            SECRET,
             &[
                 ("return_status", "00"),
                 ("time", &request.time()),
@@ -497,7 +398,6 @@ fn refund_apply_sends_an_apply_refund_with_its_notify_url() {
                 ("user_confirm_key", USER_KEY),
                 ("out_refund_no", "rf_2"),
             ],
-            SECRET,
         )
     });
     let args = refund(
@@ -529,7 +429,8 @@ fn an_apply_refund_service_without_apply_says_to_add_it() {
 
 #[test]
 fn a_gateway_refusal_exits_5_with_the_code_and_reason() {
-    let gateway = FakeGateway::start(|_| String::from(r#"{"return_status":"-13","return_char":"invalid service"}"#));
+    let gateway =
+        FakeGateway::answering(|_| String::from(r#"{"return_status":"-13","return_char":"invalid service"}"#));
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
     assert_exit(&output, Status::Gateway);
     let err = stderr(&output);
@@ -542,8 +443,8 @@ fn a_gateway_refusal_exits_5_with_the_code_and_reason() {
 
 #[test]
 fn a_reply_signed_with_another_secret_is_not_trusted() {
-    let gateway = FakeGateway::start(|_| {
-        signed_reply(&[("return_status", "00"), ("pay_apptrade", PAY_LINK)], "test-secret-not-real-other")
+    let gateway = FakeGateway::answering(|_| {
+        signed_with("test-secret-not-real-other", &[("return_status", "00"), ("pay_apptrade", PAY_LINK)])
     });
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
     assert_exit(&output, Status::Gateway);
@@ -561,8 +462,9 @@ fn an_unreachable_gateway_exits_5_and_says_nothing_was_sent() {
 
 #[test]
 fn query_refuses_a_reply_about_another_order() {
-    let gateway = FakeGateway::start(|request| {
-        signed_reply(
+    let gateway = FakeGateway::answering(|request| {
+        signed_with(
+            SECRET,
             &[
                 ("return_status", "00"),
                 ("time", &request.time()),
@@ -571,7 +473,6 @@ fn query_refuses_a_reply_about_another_order() {
                 ("trade_type", "SALE"),
                 ("transaction_amount", "0.53"),
             ],
-            SECRET,
         )
     });
     let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
@@ -600,7 +501,7 @@ fn query_reply(request: &Recorded, out_trade_no: &str, extra: &[(&str, &str)]) -
     pairs.retain(|(name, _)| !extra.iter().any(|(other, _)| other == name));
     pairs.extend(extra.iter().copied());
     pairs.retain(|(_, value)| !value.is_empty());
-    signed_reply(&pairs, SECRET)
+    signed_with(SECRET, &pairs)
 }
 
 /// A place-order reply for the request, with `changes` (an empty value leaves a field out).
@@ -617,7 +518,7 @@ fn place_order_reply(request: &Recorded, changes: &[(&str, &str)]) -> String {
     ];
     pairs.retain(|(name, _)| !changes.iter().any(|(other, _)| other == name));
     pairs.extend(changes.iter().copied().filter(|(_, value)| !value.is_empty()));
-    signed_reply(&pairs, SECRET)
+    signed_with(SECRET, &pairs)
 }
 
 /// The command exited 5 naming `field`, and printed nothing of the reply as an answer.
@@ -630,7 +531,8 @@ fn refused_naming(output: &Output, field: &str) {
 
 #[test]
 fn a_query_reply_without_the_order_number_asked_about_is_refused() {
-    let gateway = FakeGateway::start(|request| query_reply(request, "", &[("eft_trade_no", "SOMEONE_ELSES_EFT_NO")]));
+    let gateway =
+        FakeGateway::answering(|request| query_reply(request, "", &[("eft_trade_no", "SOMEONE_ELSES_EFT_NO")]));
     let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
     refused_naming(&output, "out_trade_no");
     assert!(stderr(&output).contains("has no `out_trade_no`"), "{}", stderr(&output));
@@ -638,7 +540,7 @@ fn a_query_reply_without_the_order_number_asked_about_is_refused() {
 
 #[test]
 fn a_place_order_reply_without_the_order_number_is_refused() {
-    let gateway = FakeGateway::start(|request| place_order_reply(request, &[("out_trade_no", "")]));
+    let gateway = FakeGateway::answering(|request| place_order_reply(request, &[("out_trade_no", "")]));
     let output = eftpay(&pre_order(&["--return-url", "https://m.example/r"]), &gateway.base_url);
     refused_naming(&output, "out_trade_no");
     assert!(!stdout(&output).contains(PAY_LINK));
@@ -647,21 +549,21 @@ fn a_place_order_reply_without_the_order_number_is_refused() {
 #[test]
 fn a_refund_query_answered_by_the_orders_reply_is_refused() {
     // The order-level reply has no refund number: its TRADE_SUCCESS is the sale's, not the refund's.
-    let gateway = FakeGateway::start(|request| query_reply(request, "h1", &[]));
+    let gateway = FakeGateway::answering(|request| query_reply(request, "h1", &[]));
     let output = eftpay(&["query", "--out-trade-no", "h1", "--refund-no", "rf_1"], &gateway.base_url);
     refused_naming(&output, "refund_no");
 }
 
 #[test]
 fn a_query_answered_by_the_orders_place_order_reply_is_refused() {
-    let gateway = FakeGateway::start(|request| place_order_reply(request, &[]));
+    let gateway = FakeGateway::answering(|request| place_order_reply(request, &[]));
     let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);
     refused_naming(&output, "trade_status");
 }
 
 #[test]
 fn a_place_order_answered_by_a_query_reply_is_refused() {
-    let gateway = FakeGateway::start(|request| {
+    let gateway = FakeGateway::answering(|request| {
         let out_trade_no = request.field("out_trade_no").unwrap_or_default();
         query_reply(request, &out_trade_no, &[])
     });
@@ -671,7 +573,7 @@ fn a_place_order_answered_by_a_query_reply_is_refused() {
 
 #[test]
 fn a_place_order_reply_with_another_amount_is_refused() {
-    let gateway = FakeGateway::start(|request| place_order_reply(request, &[("transaction_amount", "10000.00")]));
+    let gateway = FakeGateway::answering(|request| place_order_reply(request, &[("transaction_amount", "10000.00")]));
     let mut args = pre_order(&["--return-url", "https://m.example/r"]);
     args[6] = "1.00".into();
     let output = eftpay(&args, &gateway.base_url);
@@ -681,8 +583,9 @@ fn a_place_order_reply_with_another_amount_is_refused() {
 
 #[test]
 fn a_refund_reply_with_another_refunded_amount_is_refused() {
-    let gateway = FakeGateway::start(|request| {
-        signed_reply(
+    let gateway = FakeGateway::answering(|request| {
+        signed_with(
+            SECRET,
             &[
                 ("return_status", "00"),
                 ("time", &request.time()),
@@ -692,7 +595,6 @@ fn a_refund_reply_with_another_refunded_amount_is_refused() {
                 ("trade_status", "TRADE_REFUND"),
                 ("return_amount", "99.00"),
             ],
-            SECRET,
         )
     });
     let args = refund("service.alipay.web.Refund", "ALIPAYHK", ("0.50", "1.00"), "rf_1", &[]);
@@ -702,12 +604,12 @@ fn a_refund_reply_with_another_refunded_amount_is_refused() {
 
 #[test]
 fn a_reply_ten_days_old_is_refused() {
-    let gateway = FakeGateway::start(|request| {
+    let gateway = FakeGateway::answering(|request| {
         let sent = HkTime::parse_compact(&request.time()).unwrap();
         let old = sent.plus_seconds(-10 * 24 * 60 * 60).unwrap().to_compact();
-        signed_reply(
-            &[("return_status", "00"), ("time", &old), ("out_trade_no", "h1"), ("trade_status", "TRADE_SUCCESS")],
+        signed_with(
             SECRET,
+            &[("return_status", "00"), ("time", &old), ("out_trade_no", "h1"), ("trade_status", "TRADE_SUCCESS")],
         )
     });
     let output = eftpay(&["query", "--out-trade-no", "h1"], &gateway.base_url);

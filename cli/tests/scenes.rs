@@ -9,10 +9,13 @@
 use std::process::{Command, Output};
 use std::time::Duration;
 
+mod support;
+
 use eftpay::catalog::{FieldInfo, InterfaceInfo, SceneInfo, ServiceInfo};
 use eftpay::rules::{Concept, FieldKind, Meaning, Purpose};
 use eftpay::{CATALOG, Credentials};
 use eftpay_sandbox::{OrderState, Sandbox, SandboxConfig};
+use support::{Status, assert_exit};
 
 const SECRET: &str = "test-secret-not-real";
 
@@ -51,7 +54,12 @@ fn eftpay(sandbox: &Sandbox, args: &[String]) -> Output {
 fn ok(sandbox: &Sandbox, args: &[String]) -> String {
     let output = eftpay(sandbox, args);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(output.status.code(), Some(0), "{args:?}\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        support::code(Status::Ok),
+        "{args:?}\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     stdout
 }
 
@@ -307,10 +315,15 @@ fn every_command_works_for_a_service_of_every_scene() {
             assert!(text.starts_with("order closed"), "{}: {text}", scene.name);
             let eft = sandbox.order_by_out_trade_no(&open).unwrap().eft_trade_no;
             assert_eq!(sandbox.order(&eft).unwrap().state, OrderState::Closed);
-            // The paid order cannot be closed: eftPay's refusal, exit 5.
+            // The paid order cannot be closed: eftPay's refusal.
             let paid = [service(close, close_row), flags(close, Purpose::Close, close_row, &values)].concat();
             let output = eftpay(sandbox, &command("close", scene, paid));
-            assert_eq!(output.status.code(), Some(5), "{}", String::from_utf8_lossy(&output.stderr));
+            assert_eq!(
+                output.status.code(),
+                support::code(Status::Gateway),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             let refused = CATALOG.code(Meaning::CannotClose).unwrap().wire;
             assert!(
                 String::from_utf8_lossy(&output.stderr).contains(refused),
@@ -378,7 +391,13 @@ fn verify_notify_reads_every_notification_the_sandbox_sends_in_every_scene() {
         child.stdin.take().unwrap().write_all(message.body.as_bytes()).unwrap();
         let output = child.wait_with_output().unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);
-        assert_eq!(output.status.code(), Some(0), "{}: {}", message.interface, String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            support::code(Status::Ok),
+            "{}: {}",
+            message.interface,
+            String::from_utf8_lossy(&output.stderr)
+        );
         let paid = CATALOG.code(Meaning::Paid).unwrap().wire;
         assert!(
             stdout.starts_with("verified: out_trade_no=vn-") && stdout.contains(&format!("trade_status={paid}")),
@@ -392,7 +411,7 @@ fn a_scene_without_the_interface_a_command_needs_says_which_scenes_have_one() {
     let running = sandbox();
     let without = CATALOG.scenes.iter().find(|s| CATALOG.scene_interface(s, Purpose::Close).is_none()).unwrap();
     let output = eftpay(&running.sandbox, &command("close", without, vec!["--out-trade-no".into(), "x".into()]));
-    assert_eq!(output.status.code(), Some(6));
+    assert_exit(&output, Status::InvalidRequest);
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains(&format!("the {} scene has no close request", without.name)), "{err}");
     for scene in CATALOG.scenes.iter().filter(|s| CATALOG.scene_interface(s, Purpose::Close).is_some()) {

@@ -3,16 +3,11 @@
 //! request and answers as each test scripts it, signing its replies with the same fake secret.
 
 mod capture;
+mod fake_gateway;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use eftpay::client::redact_url;
 use eftpay::received::MAX_BODY_BYTES;
 use eftpay::rules::Meaning;
@@ -27,6 +22,7 @@ use eftpay::{
     OutgoingMessage, PlaceOrderRequest, QueryRequest, ReceivedFields, ReceivedValue, RefundRequest, ReturnStatus, Rule,
     Secret, TradeStatus, TradeType, VerifyError,
 };
+use fake_gateway::{FakeGateway, Reply, signed_with};
 
 const USER_KEY: &str = "TESTKEY00001";
 const SECRET: &str = "test-secret-not-real";
@@ -37,127 +33,25 @@ const NOW: &str = "20240102030405";
 // The fake gateway
 // ---------------------------------------------------------------------------------------------
 
-/// One request as the server received it.
-#[derive(Clone, Debug)]
-struct Recorded {
-    path: String,
-    content_type: Option<String>,
-    body: String,
-}
-
-impl Recorded {
-    fn fields(&self) -> ReceivedFields {
-        ReceivedFields::from_json(&self.body).unwrap()
-    }
-}
-
-/// What the server answers, after an optional delay.
-#[derive(Clone, Debug)]
-struct Reply {
-    status: u16,
-    body: String,
-    delay: Duration,
-}
-
-impl Reply {
-    fn ok(body: String) -> Reply {
-        Reply { status: 200, body, delay: Duration::ZERO }
-    }
-
-    fn status(status: u16, body: &str) -> Reply {
-        Reply { status, body: body.to_owned(), delay: Duration::ZERO }
-    }
-
-    fn after(mut self, delay: Duration) -> Reply {
-        self.delay = delay;
-        self
-    }
-}
-
-type Script = dyn Fn(usize, &Recorded) -> Reply + Send + Sync;
-
-#[derive(Clone)]
-struct Shared {
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    script: Arc<Script>,
-}
-
-/// A local server; `script(n, request)` answers the n-th request (0-based).
-struct FakeGateway {
-    base_url: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-}
-
+// What only this file asks of the shared fake (runtime/tests/fake_gateway): a client for it.
 impl FakeGateway {
-    async fn start(script: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> FakeGateway {
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let shared = Shared { requests: Arc::clone(&requests), script: Arc::new(script) };
-        let app = Router::new().fallback(handle).with_state(shared);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        // The trailing slash is the client's to trim.
-        FakeGateway { base_url: format!("http://{address}/VMP/"), requests }
-    }
-
-    /// Always answers `reply`.
-    async fn always(reply: Reply) -> FakeGateway {
-        FakeGateway::start(move |_, _| reply.clone()).await
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    fn request_count(&self) -> usize {
-        self.requests.lock().unwrap().len()
-    }
-
     /// A client for this server with the test secret, a fixed clock and a backoff of a few ms.
     fn client(&self) -> ClientBuilder {
         self.client_with_secret(SECRET)
     }
 
     fn client_with_secret(&self, secret: &str) -> ClientBuilder {
+        // The trailing slash is the client's to trim.
         Client::builder(Credentials::new(USER_KEY, secret))
-            .base_url(&self.base_url)
+            .base_url(format!("{}/", self.base_url))
             .clock(Arc::new(FixedClock::new(HkTime::parse_compact(NOW).unwrap())))
             .retry_backoff(Duration::from_millis(5))
     }
 }
 
-async fn handle(State(shared): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let recorded = Recorded {
-        path: uri.path().to_owned(),
-        content_type: headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()),
-        body: String::from_utf8(body.to_vec()).unwrap(),
-    };
-    let reply = {
-        let mut requests = shared.requests.lock().unwrap();
-        let n = requests.len();
-        requests.push(recorded.clone());
-        (shared.script)(n, &recorded)
-    };
-    tokio::time::sleep(reply.delay).await;
-    (StatusCode::from_u16(reply.status).unwrap(), [(CONTENT_TYPE, "application/json;charset=UTF-8")], reply.body)
-        .into_response()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------
-
-/// A JSON body of `pairs` plus their `sign` under `secret`, as eftPay signs (docs/protocol.md §2).
-fn signed_with(secret: &str, pairs: &[(&str, &str)]) -> String {
-    let fields = ReceivedFields::from_pairs(pairs.iter().copied()).unwrap();
-    let sign = sign_fields(&fields, &Secret::new(secret));
-    let mut object = serde_json::Map::new();
-    for (name, value) in pairs {
-        object.insert((*name).to_owned(), (*value).into());
-    }
-    object.insert("sign".to_owned(), sign.into());
-    serde_json::Value::Object(object).to_string()
-}
 
 fn signed(pairs: &[(&str, &str)]) -> String {
     signed_with(SECRET, pairs)

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, code, merchant, sandbox};
+use common::{client, code, merchant, pending_order, sandbox, web_order};
 use eftpay::catalog::{InterfaceInfo, ServiceInfo};
 use eftpay::notify::Notification;
 use eftpay::rules::{Concept, Meaning, Notifications, Purpose};
@@ -91,16 +91,7 @@ async fn notifications_are_redelivered_until_acknowledged_and_duplicates_reach_t
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(2);
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_redo"),
-        "x",
-        merchant.return_url(),
-    )
-    .notify_url(merchant.notify_url());
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    let eft = common::paid_order_notifying(&sandbox, &merchant.notify_url(), "rrn_redo").await;
     assert_eq!(
         merchant.wait_for_notifications(3, Duration::from_secs(10)).await.len(),
         3,
@@ -119,16 +110,7 @@ async fn dropped_and_forged_notifications_are_retried_and_refused() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     sandbox.set_faults(Faults { drop_notifications: 1, tamper_notifications: 1, ..Faults::default() });
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_fault"),
-        "x",
-        merchant.return_url(),
-    )
-    .notify_url(merchant.notify_url());
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    common::paid_order_notifying(&sandbox, &merchant.notify_url(), "rrn_fault").await;
     assert_eq!(
         merchant.wait_for_notifications(1, Duration::from_secs(10)).await.len(),
         1,
@@ -152,16 +134,7 @@ async fn the_delivery_log_keeps_only_the_latest_deliveries() {
     };
     let sandbox = Sandbox::start_with(config).await.unwrap();
     sandbox.set_faults(Faults { drop_notifications: u32::MAX, ..Faults::default() });
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_log"),
-        "x",
-        "https://merchant.example/r",
-    )
-    .notify_url("http://127.0.0.1:9/notify");
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    common::paid_order_notifying(&sandbox, "http://127.0.0.1:9/notify", "rrn_log").await;
     let last = u32::try_from(attempts).unwrap();
     let mut deliveries = Vec::new();
     for _ in 0..3000 {
@@ -275,14 +248,7 @@ async fn orders_of_a_pay_type_without_a_refund_row_are_not_refundable() {
 async fn refunds_are_refused_when_eftpay_would_refuse_them() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
-    let alipay = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_ali"),
-        "x",
-        "https://merchant.example/r",
-    );
-    let eft = c.place_order(alipay).await.unwrap().eft_trade_no.clone().unwrap();
+    let eft = pending_order(&sandbox, "rrn_ali").await;
     let refund = |cents: u64, no: &str| {
         services::AlipayWebRefund::refund(
             wallets::AlipayHk,
@@ -304,15 +270,7 @@ async fn refunds_are_refused_when_eftpay_would_refuse_them() {
 #[tokio::test]
 async fn requests_eftpay_would_refuse_get_its_codes() {
     let sandbox = sandbox().await;
-    let order = || {
-        services::AlipayWebPreOrder::place_order(
-            wallets::AlipayHk,
-            Amount::from_cents(100),
-            eftpay::OutTradeNo::new("rrn_dup"),
-            "x",
-            "https://merchant.example/r",
-        )
-    };
+    let order = || web_order("rrn_dup");
     let c = client(&sandbox);
     c.place_order(order()).await.unwrap();
     c.place_order(order()).await.expect("the same request again is answered, not refused");
@@ -362,13 +320,7 @@ async fn server_errors_are_retried_by_the_client_for_query_only() {
     let sandbox = sandbox().await;
     let c = client(&sandbox);
     sandbox.set_faults(Faults { server_errors: 1, ..Faults::default() });
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_5xx"),
-        "x",
-        "https://merchant.example/r",
-    );
+    let order = web_order("rrn_5xx");
     assert!(c.place_order(order.clone()).await.is_err(), "place order is not retried");
     c.place_order(order).await.unwrap();
     sandbox.set_faults(Faults { server_errors: 2, ..Faults::default() });
@@ -392,14 +344,7 @@ async fn orders_survive_a_restart_with_a_data_file() {
     };
 
     let first = Sandbox::start_with(config()).await.unwrap();
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_keep"),
-        "x",
-        "https://merchant.example/r",
-    );
-    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let eft = pending_order(&first, "rrn_keep").await;
     first.pay(&eft).unwrap();
     first.shutdown().await;
 
@@ -438,14 +383,7 @@ async fn an_order_refused_as_expired_is_saved_expired() {
     let dial = std::sync::Arc::new(Dial(std::sync::Mutex::new(eftpay::Clock::now(&eftpay::SystemClock))));
     let config = SandboxConfig { data_file: Some(path.clone()), clock: dial.clone(), ..common::fast_config() };
     let sandbox = Sandbox::start_with(config).await.unwrap();
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_late"),
-        "x",
-        "https://merchant.example/r",
-    );
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let eft = pending_order(&sandbox, "rrn_late").await;
     let placed = sandbox.order(&eft).unwrap();
     let active = placed.expires.expect("the row gives an active time") - placed.created;
 
@@ -485,16 +423,7 @@ async fn a_restart_owing_a_notification_answers_and_delivers_it() {
 
     // One attempt, refused: the notification is still owed when the sandbox stops.
     let first = Sandbox::start_with(config(1)).await.unwrap();
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_owed"),
-        "x",
-        merchant.return_url(),
-    )
-    .notify_url(merchant.notify_url());
-    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    first.pay(&eft).unwrap();
+    let eft = common::paid_order_notifying(&first, &merchant.notify_url(), "rrn_owed").await;
     let refused = common::deliveries_at_least(&first, 1).await;
     assert!(matches!(refused[0].outcome, DeliveryOutcome::NotAcknowledged { .. }), "{refused:?}");
     first.shutdown().await;
@@ -537,7 +466,7 @@ async fn a_restart_finishes_an_applied_refund_and_notifies_it() {
         "x",
         merchant.return_url(),
     );
-    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let eft = common::place(&first, order).await;
     first.pay(&eft).unwrap();
     let refund = services::WechatWebApplyRefund::apply_refund(
         wallets::WeChatHk,
@@ -565,18 +494,8 @@ async fn a_restart_finishes_an_applied_refund_and_notifies_it() {
 #[tokio::test]
 async fn control_api_pays_and_expires_over_http() {
     let sandbox = sandbox().await;
-    let c = client(&sandbox);
-    let order = |out: &str| {
-        services::AlipayWebPreOrder::place_order(
-            wallets::AlipayHk,
-            Amount::from_cents(100),
-            eftpay::OutTradeNo::new(out),
-            "x",
-            "https://merchant.example/r",
-        )
-    };
-    let a = c.place_order(order("rrn_a")).await.unwrap().eft_trade_no.clone().unwrap();
-    let b = c.place_order(order("rrn_b")).await.unwrap().eft_trade_no.clone().unwrap();
+    let a = pending_order(&sandbox, "rrn_a").await;
+    let b = pending_order(&sandbox, "rrn_b").await;
     let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
     let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
     let control =
@@ -616,13 +535,6 @@ async fn slow_responses_trip_the_clients_timeout() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new("rrn_slow"),
-        "x",
-        "https://merchant.example/r",
-    );
-    let error = impatient.place_order(order).await.unwrap_err();
+    let error = impatient.place_order(web_order("rrn_slow")).await.unwrap_err();
     assert!(matches!(error, eftpay::ClientError::Timeout { .. }), "{error}");
 }

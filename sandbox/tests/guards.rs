@@ -8,7 +8,7 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{client, pending_order, sandbox};
+use common::{client, pending_order, sandbox, web_order};
 use eftpay::{Amount, Clock, FixedClock, SystemClock, services, wallets};
 use eftpay_sandbox::{DeliveryOutcome, Faults, OrderState, RefundState, Sandbox, SandboxConfig};
 
@@ -237,14 +237,7 @@ async fn a_sandbox_on_every_interface_links_to_loopback_not_0_0_0_0() {
     let sandbox = Sandbox::start_with(config).await.unwrap();
     assert!(sandbox.addr().ip().is_unspecified());
     assert_eq!(sandbox.base_url(), format!("http://127.0.0.1:{}/VMP", sandbox.addr().port()));
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_any"),
-        "x",
-        "https://merchant.example/r",
-    );
-    let link = client(&sandbox).place_order(order).await.unwrap().pay_apptrade.clone().unwrap();
+    let link = client(&sandbox).place_order(web_order("rrn_any")).await.unwrap().pay_apptrade.clone().unwrap();
     assert!(link.starts_with("http://127.0.0.1:"), "{link}");
     assert!(eftpay_sandbox::browser::Payer::new().open(&link).await.is_ok(), "the link opens");
 }
@@ -342,7 +335,7 @@ async fn shutdown_stops_an_applied_refund_from_finishing() {
         "x",
         "https://merchant.example/r",
     );
-    let eft = client(&first).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let eft = common::place(&first, order).await;
     first.pay(&eft).unwrap();
     let refund = services::WechatWebApplyRefund::apply_refund(
         wallets::WeChatHk,
@@ -368,15 +361,9 @@ async fn shutdown_stops_an_applied_refund_from_finishing() {
 async fn the_control_api_shows_no_password_of_a_notify_or_return_url() {
     const SENTINEL: &str = "SENTINEL-PW-0002";
     let sandbox = sandbox().await;
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_userinfo"),
-        "x",
-        format!("https://shop:{SENTINEL}@merchant.example/r"),
-    )
-    .notify_url(format!("http://shop:{SENTINEL}@127.0.0.1:9/notify?shop=1"));
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let order = common::web_order_returning("rrn_userinfo", &format!("https://shop:{SENTINEL}@merchant.example/r"))
+        .notify_url(format!("http://shop:{SENTINEL}@127.0.0.1:9/notify?shop=1"));
+    let eft = common::place(&sandbox, order).await;
     let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
     let json = |request: reqwest::RequestBuilder| async move {
         request.header("content-type", "application/json").send().await.unwrap().text().await.unwrap()

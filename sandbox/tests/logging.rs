@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::{client, merchant, sandbox};
 use eftpay::rules::Concept;
-use eftpay::{Amount, CATALOG, QueryRequest, ReceivedFields, services, wallets};
+use eftpay::{CATALOG, QueryRequest, ReceivedFields};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -73,16 +73,7 @@ async fn requests_and_deliveries_are_logged_without_secrets_or_signatures() {
     let sandbox = sandbox().await;
     let merchant = merchant(sandbox.credentials().clone()).await;
     merchant.refuse_next(1);
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new("rrn_log"),
-        "x",
-        merchant.return_url(),
-    )
-    .notify_url(merchant.notify_url());
-    let eft = client(&sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
-    sandbox.pay(&eft).unwrap();
+    common::paid_order_notifying(&sandbox, &merchant.notify_url(), "rrn_log").await;
     merchant.wait_for_notifications(2, Duration::from_secs(10)).await;
     common::deliveries_at_least(&sandbox, 2).await;
     client(&sandbox).query(QueryRequest::by_out_trade_no(eftpay::OutTradeNo::new("rrn_log"))).await.unwrap();

@@ -7,20 +7,12 @@
 mod common;
 
 use base64::Engine as _;
-use common::{client, sandbox};
-use eftpay::{Amount, services, wallets};
+use common::sandbox;
 use eftpay_sandbox::Sandbox;
 use sha2::{Digest, Sha256};
 
 async fn pending_order(sandbox: &Sandbox, out_trade_no: &str, return_url: &str) -> String {
-    let order = services::AlipayWebPreOrder::place_order(
-        wallets::AlipayHk,
-        Amount::from_cents(100),
-        eftpay::OutTradeNo::new(out_trade_no),
-        "x",
-        return_url,
-    );
-    client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap()
+    common::place(sandbox, common::web_order_returning(out_trade_no, return_url)).await
 }
 
 /// A page's headers and body.

@@ -40,20 +40,34 @@ pub fn client(sandbox: &Sandbox) -> Client {
         .unwrap()
 }
 
-/// A web order of 1.00, as the sandbox's tests place one where any order will do.
-pub fn web_order(out_trade_no: &str) -> impl eftpay::IntoRequest<Request = eftpay::PlaceOrderRequest> {
+/// A web order, as the sandbox's tests build one where any order will do.
+pub type WebOrder = eftpay::PlaceOrderBuilder<eftpay::services::AlipayWebPreOrder>;
+
+/// A web order of 1.00, as the sandbox's tests place one where any order will do; a builder, so
+/// a test sets what it is about (`notify_url`, `body`) on it.
+pub fn web_order(out_trade_no: &str) -> WebOrder {
+    web_order_returning(out_trade_no, "https://merchant.example/r")
+}
+
+/// [`web_order`] whose payer is sent back to `return_url`.
+pub fn web_order_returning(out_trade_no: &str, return_url: &str) -> WebOrder {
     eftpay::services::AlipayWebPreOrder::place_order(
         eftpay::wallets::AlipayHk,
         Amount::from_cents(100),
         eftpay::OutTradeNo::new(out_trade_no),
         "x",
-        "https://merchant.example/r",
+        return_url,
     )
+}
+
+/// Places `order` (of any scene) with the sandbox's credentials; its eftPay number.
+pub async fn place(sandbox: &Sandbox, order: impl eftpay::IntoRequest<Request = eftpay::PlaceOrderRequest>) -> String {
+    client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap()
 }
 
 /// Places [`web_order`] `out_trade_no`; its eftPay number.
 pub async fn pending_order(sandbox: &Sandbox, out_trade_no: &str) -> String {
-    client(sandbox).place_order(web_order(out_trade_no)).await.unwrap().eft_trade_no.clone().unwrap()
+    place(sandbox, web_order(out_trade_no)).await
 }
 
 /// The spec's code for `meaning`.
@@ -272,18 +286,10 @@ pub async fn serve_shop(shop: axum::Router) -> String {
     notify_url
 }
 
-/// Places a web order `out_trade_no` whose notifications go to `notify_url`, and pays it; its
+/// Places [`web_order`] `out_trade_no` whose notifications go to `notify_url`, and pays it; its
 /// eftPay order number.
 pub async fn paid_order_notifying(sandbox: &Sandbox, notify_url: &str, out_trade_no: &str) -> String {
-    let order = eftpay::services::AlipayWebPreOrder::place_order(
-        eftpay::wallets::AlipayCn,
-        Amount::from_cents(10),
-        eftpay::OutTradeNo::new(out_trade_no),
-        "x",
-        "https://merchant.example/r",
-    )
-    .notify_url(notify_url);
-    let eft = client(sandbox).place_order(order).await.unwrap().eft_trade_no.clone().unwrap();
+    let eft = place(sandbox, web_order(out_trade_no).notify_url(notify_url)).await;
     sandbox.pay(&eft).unwrap();
     eft
 }
