@@ -68,6 +68,11 @@ use crate::faults::take;
 use crate::store::Store;
 use crate::writer::{Answer, Job, Writer};
 
+/// The crate README's example, compiled as a doc test so the front page cannot go stale.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// How many sent messages [`Sandbox::sent`] keeps: the latest, so a long-running sandbox does
 /// not grow without bound.
 pub const SENT_KEPT: usize = 10_000;
