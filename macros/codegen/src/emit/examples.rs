@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::typed::{Param, row_arg, row_constructor_signatures};
+use super::signatures::{Param, row_arg, row_constructor_signatures};
 use super::wrapper;
 use crate::model::{Concept, Field, FieldType, Interface, Service, Spec};
 

@@ -13,6 +13,7 @@ mod incoming;
 mod notifications;
 mod objects;
 mod outgoing;
+mod signatures;
 mod typed;
 pub(crate) mod vocabulary;
 
