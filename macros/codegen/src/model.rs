@@ -1,6 +1,6 @@
 //! The checked spec: what the emitters work from. Every name has been resolved to an index
-//! (an enum, a value of it, an interface, a field, a flag), so emitting cannot fail and never
-//! searches by string.
+//! (an enum, a value of it, an interface, a field, a flag), so emitting cannot fail: an emitter
+//! never looks a name up, though it may compare two items it holds by their names.
 
 /// Index of a value set in [`Spec::enums`].
 pub type EnumId = usize;
