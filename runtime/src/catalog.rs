@@ -251,6 +251,9 @@ pub struct FieldInfo {
     pub not_above: Option<&'static str>,
     /// For URLs: no query string or fragment ("cannot carry parameters").
     pub no_query: bool,
+    /// In a notification: eftPay sends back the value the order's place-order request had in
+    /// its field of the same wire name (spec key `echo`; docs/protocol.md §13).
+    pub echo: bool,
     /// For whole numbers: a multiple of this.
     pub multiple_of: Option<u32>,
     /// For whole numbers: at least this.

@@ -310,6 +310,7 @@ impl Books {
             notify_url: new.notify_url,
             return_url: new.return_url,
             fingerprint: new.fingerprint,
+            echoed: new.echoed,
             created,
             expires: new.active_time.map(|seconds| created + i64::from(seconds)),
             state: OrderState::Pending,

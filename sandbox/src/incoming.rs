@@ -1,7 +1,9 @@
 //! A request as the gateway reads it: its interface, and its values by concept — whatever the
 //! scene calls the field (`payType` or `paytype`, `out_refund_no` or `refund_no`).
 
-use eftpay::catalog::{InterfaceInfo, ServiceInfo};
+use std::collections::BTreeMap;
+
+use eftpay::catalog::{Catalog, InterfaceInfo, ServiceInfo};
 use eftpay::rules::{Concept, Meaning};
 use eftpay::{Amount, ReceivedFields};
 
@@ -41,6 +43,19 @@ impl<'a> Incoming<'a> {
         fixed
             .or_else(|| self.fields.text(field.wire).map(str::to_owned))
             .or_else(|| row.effective_default(self.interface, field.wire).map(str::to_owned))
+    }
+
+    /// The fields whose values the notifications of this request's scenes send back (marked
+    /// `echo` there; docs/protocol.md §13), by wire name, as sent.
+    pub fn echoed(&self, catalog: &Catalog) -> BTreeMap<String, String> {
+        catalog
+            .scenes_of(self.interface.name)
+            .flat_map(|scene| scene.interfaces.iter())
+            .filter_map(|name| catalog.interface(name))
+            .flat_map(|interface| interface.fields.iter())
+            .filter(|field| field.echo)
+            .filter_map(|field| self.fields.text(field.wire).map(|value| (field.wire.to_owned(), value.to_owned())))
+            .collect()
     }
 
     /// The signed fields without the time and the signature: what stays the same when the same

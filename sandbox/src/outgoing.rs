@@ -29,19 +29,23 @@ pub enum Fact {
 
 /// What the sandbox knows about the subject of a message, by concept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Facts(BTreeMap<Concept, Fact>);
+pub struct Facts {
+    by_concept: BTreeMap<Concept, Fact>,
+    /// Values the order's place-order request had, by wire name, for fields marked `echo`.
+    echoed: BTreeMap<String, String>,
+}
 
 impl Facts {
     /// Sets (or replaces) what `concept` stands for.
     pub fn set(&mut self, concept: Concept, fact: Fact) -> &mut Self {
-        self.0.insert(concept, fact);
+        self.by_concept.insert(concept, fact);
         self
     }
 
     /// Sets text when there is some.
     pub fn text(&mut self, concept: Concept, text: Option<&str>) -> &mut Self {
         if let Some(text) = text.filter(|t| !t.is_empty()) {
-            self.0.insert(concept, Fact::Text(text.to_owned()));
+            self.by_concept.insert(concept, Fact::Text(text.to_owned()));
         }
         self
     }
@@ -49,7 +53,7 @@ impl Facts {
     /// Sets a moment given in Unix seconds, when there is one.
     pub fn time(&mut self, concept: Concept, unix_seconds: Option<i64>) -> &mut Self {
         if let Some(time) = unix_seconds.and_then(HkTime::from_unix_seconds) {
-            self.0.insert(concept, Fact::Time(time));
+            self.by_concept.insert(concept, Fact::Time(time));
         }
         self
     }
@@ -57,19 +61,25 @@ impl Facts {
     /// Sets a meaning, when there is one.
     pub fn meaning(&mut self, concept: Concept, meaning: Option<Meaning>) -> &mut Self {
         if let Some(meaning) = meaning {
-            self.0.insert(concept, Fact::Meaning(meaning));
+            self.by_concept.insert(concept, Fact::Meaning(meaning));
         }
         self
     }
 
     /// What `concept` stands for, if known.
     pub fn get(&self, concept: Concept) -> Option<&Fact> {
-        self.0.get(&concept)
+        self.by_concept.get(&concept)
     }
 
-    /// The facts of a sale: the order's numbers, amounts, payer's wallet, status and times.
+    /// What the order's place-order request had in field `wire`, for a field marked `echo`.
+    pub fn echoed(&self, wire: &str) -> Option<&str> {
+        self.echoed.get(wire).map(String::as_str)
+    }
+
+    /// The facts of a sale: the order's numbers, amounts, payer's wallet, status and times, and
+    /// the request values its notifications echo.
     pub fn of_order(order: &Order) -> Facts {
-        let mut facts = Facts::default();
+        let mut facts = Facts { echoed: order.echoed.clone(), ..Facts::default() };
         facts
             .text(Concept::OutTradeNo, Some(&order.out_trade_no))
             .text(Concept::EftTradeNo, Some(&order.eft_trade_no))
@@ -135,7 +145,8 @@ pub enum OutgoingError {
 }
 
 /// The fields of `table` that `facts` fill in, in the table's order: fixed fields with their
-/// fixed value, fields standing for a known concept with that fact written in the field's form.
+/// fixed value, fields marked `echo` with the order's request value (as sent, so nothing is
+/// re-rendered), fields standing for a known concept with that fact written in the field's form.
 /// The signature is left out (it is computed over the result).
 pub fn compose(catalog: &Catalog, table: &'static [FieldInfo], facts: &Facts) -> Vec<(&'static str, String)> {
     table
@@ -144,6 +155,9 @@ pub fn compose(catalog: &Catalog, table: &'static [FieldInfo], facts: &Facts) ->
         .filter_map(|field| {
             if let Some(fixed) = field.fixed {
                 return Some((field.wire, fixed.to_owned()));
+            }
+            if field.echo {
+                return facts.echoed(field.wire).map(|value| (field.wire, value.to_owned()));
             }
             let fact = facts.get(field.concept?)?;
             render(catalog, field, fact).map(|value| (field.wire, value))
@@ -335,6 +349,7 @@ mod tests {
                 only_when: None,
                 not_above: None,
                 no_query: false,
+                echo: false,
                 multiple_of: None,
                 min: None,
                 max: None,

@@ -125,6 +125,12 @@ pub struct Order {
     pub refund_count: u32,
     /// Whether the payment notification was acknowledged.
     pub notified: bool,
+    /// The values of the place-order request that its notifications send back, by wire name:
+    /// the request's fields of the names the spec marks `echo` in a notification of its scene
+    /// (docs/protocol.md §13). Kept in the row's JSON, so rows written before have none and
+    /// load as they were.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub echoed: std::collections::BTreeMap<String, String>,
 }
 
 impl Order {
@@ -236,6 +242,8 @@ pub struct NewOrder {
     pub active_time: Option<u32>,
     /// What identifies the request's content (see [`Order::fingerprint`]).
     pub fingerprint: String,
+    /// What its notifications send back (see [`Order::echoed`]).
+    pub echoed: std::collections::BTreeMap<String, String>,
 }
 
 /// The wallet a payer chose on the pay page, with its payType.
@@ -291,6 +299,7 @@ impl Order {
             notify_url: None,
             return_url: None,
             fingerprint: String::new(),
+            echoed: Default::default(),
             created: 0,
             expires: None,
             state: OrderState::Pending,

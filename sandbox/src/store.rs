@@ -502,6 +502,22 @@ mod tests {
     }
 
     #[test]
+    fn the_values_an_order_echoes_are_kept_in_its_row_and_rows_without_them_still_load() {
+        let mut store = store();
+        let (order, _) = of_the_spec();
+        let echoed = [("a_field".to_owned(), "its value".to_owned())].into_iter().collect();
+        let echoing = Order { echoed, ..order.clone() };
+        store.commit(&Change { orders: vec![(echoing.clone(), true)], refunds: Vec::new() }, false).unwrap();
+        assert_eq!(store.load(&CATALOG, 10).unwrap().orders, vec![echoing]);
+        // A row written before orders kept echoed values has no such key: it loads with none.
+        let mut json = serde_json::to_value(&order).unwrap();
+        assert!(json.as_object_mut().unwrap().remove("echoed").is_none(), "an order that echoes nothing writes no key");
+        let read: Order = serde_json::from_value(json).unwrap();
+        assert_eq!(read, order);
+        assert!(read.echoed.is_empty());
+    }
+
+    #[test]
     fn a_failed_commit_writes_nothing() {
         let mut store = store();
         let (order, refund) = of_the_spec();

@@ -13,10 +13,12 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{client, merchant, sandbox};
+use common::{Ask, by_name, client, merchant, sandbox, send_by_name};
+use eftpay::catalog::ServiceInfo;
 use eftpay::notify::Notification;
-use eftpay::rules::Concept;
-use eftpay::{Amount, TradeStatus, Wallet, services, wallets};
+use eftpay::rules::{Concept, Purpose};
+use eftpay::{Amount, CATALOG, TradeStatus, Wallet, services, wallets};
+use eftpay_sandbox::OrderState;
 use eftpay_sandbox::merchant::{Merchant, THANKS};
 use serde_json::{Value, json};
 
@@ -294,6 +296,84 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
         panic!("a payment notification")
     };
     assert_eq!(payment.wallet.as_ref().map(Wallet::as_str), Some(wallet), "so does the notification");
+
+    driver.call(reqwest::Method::DELETE, &session.path, None).await;
+    let _ = std::fs::remove_dir_all(&profile);
+}
+
+/// A mobile-browser order (jsapi's H5), found in the catalog rather than by name: a place-order
+/// interface with a field whose value makes the return address required, that value, and a row
+/// that takes it. The person opens the order's pay link, pays, and sees the result; the merchant
+/// receives the verified notification, which echoes that value back (docs/protocol.md §13).
+#[tokio::test]
+async fn a_person_pays_a_mobile_browser_order_on_the_pay_page_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let browser_order = CATALOG.interfaces.iter().filter(|i| i.purpose == Purpose::PlaceOrder).find_map(|place| {
+        let url = place.fields.iter().find(|f| f.concept == Some(Concept::ReturnUrl))?;
+        let (field, values) = url.required_when?;
+        let value = *values.first()?;
+        let takes = |row: &&ServiceInfo| {
+            row.values.iter().find(|(wire, _)| *wire == field).is_none_or(|(_, allowed)| allowed.contains(&value))
+        };
+        let row = CATALOG.services_of(place.name).find(takes)?;
+        Some((place, row, field, value))
+    });
+    let (place, row, field, value) = browser_order.expect("the spec has a mobile-browser order (jsapi's H5)");
+
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    let out = "h5_browser";
+    let mut cents = 2300;
+    while row.pay_type.is_some_and(|p| CATALOG.test_amount(p, Amount::from_cents(cents)).is_some()) {
+        cents += 1;
+    }
+    let (notify_url, return_url) = (merchant.notify_url(), merchant.return_url());
+    let ask = Ask {
+        out_trade_no: Some(out),
+        amount: Some(Amount::from_cents(cents)),
+        notify_url: Some(&notify_url),
+        return_url: Some(&return_url),
+        ..Ask::default()
+    };
+    let mut fields = by_name(&sandbox, place, Some(row), &ask);
+    fields.retain(|(name, _)| name != field);
+    fields.push((field.to_owned(), value.to_owned()));
+    // Whatever else that value makes required (H5's scene_info), with a plain text.
+    for due in place.fields.iter().filter(|f| f.required_when.is_some_and(|(o, vs)| o == field && vs.contains(&value)))
+    {
+        if !fields.iter().any(|(name, _)| name == due.wire) {
+            fields.push((due.wire.to_owned(), "sandbox test".to_owned()));
+        }
+    }
+    let reply = send_by_name(&CATALOG, &client(&sandbox), place, &fields)
+        .await
+        .unwrap_or_else(|e| panic!("{} with {field} = {value}: {e}", row.name));
+    let link = place
+        .value_of(reply.message(), Concept::PayLink)
+        .or_else(|| place.value_of(reply.message(), Concept::QrCode))
+        .expect("the reply carries the pay page's link")
+        .to_owned();
+
+    let driver = Driver::start().await;
+    let profile = std::env::temp_dir().join(format!("eftpay-chromium-h5-{}", std::process::id()));
+    let session = driver.session(&profile).await;
+    let session = Session { driver: &driver, path: format!("/session/{session}") };
+    session.open(&link).await;
+    session.click("#pay").await;
+    let result = session.wait_for_text("#result", "Paid").await;
+    assert!(result.starts_with("Paid"), "{result}: {}", session.source().await);
+    assert_eq!(sandbox.order_by_out_trade_no(out).unwrap().state, OrderState::Paid);
+
+    let _ = payment_of(&merchant, out).await;
+    let received = merchant
+        .received()
+        .into_iter()
+        .find(|r| r.interface.value_of(&r.fields, Concept::OutTradeNo) == Some(out))
+        .expect("the merchant read the notification");
+    assert_eq!(Some(received.interface.name), place.notification);
+    assert_eq!(received.fields.text(field), Some(value), "the notification echoes the order's {field}");
 
     driver.call(reqwest::Method::DELETE, &session.path, None).await;
     let _ = std::fs::remove_dir_all(&profile);

@@ -629,3 +629,47 @@ async fn every_message_the_sandbox_sends_verifies_and_reads_whole_into_its_type(
         assert!(received.fields.extra.is_empty(), "{}: {:?}", received.interface.name, received.fields.extra);
     }
 }
+
+/// For every scene whose notifications carry fields marked `echo` (docs/protocol.md §13), the
+/// scene's whole flow: every notification the merchant receives about the order (payment and
+/// refunds alike) carries, in each such field, what the place-order request sent in the field of
+/// that name — read from the request as the order's fingerprint quotes it — and nothing where the
+/// request sent nothing.
+#[tokio::test]
+async fn every_field_marked_echo_carries_the_value_of_the_orders_place_order_request() {
+    let sandbox = sandbox().await;
+    let merchant = merchant(sandbox.credentials().clone()).await;
+    let echoes = |interface: &eftpay::catalog::InterfaceInfo| interface.fields.iter().any(|f| f.echo);
+    let scenes: Vec<_> = CATALOG
+        .scenes
+        .iter()
+        .filter(|scene| scene.interfaces.iter().filter_map(|name| CATALOG.interface(name)).any(echoes))
+        .collect();
+    assert!(!scenes.is_empty(), "the spec marks no field echo: this test checks nothing");
+    for scene in scenes {
+        let out = format!("echo_{}", scene.name);
+        scene_flow(&sandbox, &merchant, scene, &out).await;
+        let order = sandbox.order_by_out_trade_no(&out).unwrap();
+        // The request's fields as the order keeps them to recognise a retry ("a=1&b=2").
+        let request: Vec<(&str, &str)> = order.fingerprint.split('&').filter_map(|pair| pair.split_once('=')).collect();
+        let sent = |wire: &str| request.iter().find(|(name, _)| *name == wire).map(|(_, value)| *value);
+        let mut checked = 0;
+        for received in merchant.received() {
+            let about = received.interface.value_of(&received.fields, Concept::OutTradeNo);
+            if about != Some(out.as_str()) {
+                continue;
+            }
+            for field in received.interface.fields.iter().filter(|f| f.echo) {
+                assert_eq!(
+                    received.fields.text(field.wire),
+                    sent(field.wire),
+                    "{}: `{}` is not what the order's request sent",
+                    received.interface.name,
+                    field.wire
+                );
+                checked += usize::from(sent(field.wire).is_some());
+            }
+        }
+        assert!(checked > 0, "{} scene: no notification echoed a value the request sent", scene.name);
+    }
+}

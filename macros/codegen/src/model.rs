@@ -618,6 +618,9 @@ pub struct Field {
     pub default: Option<String>,
     /// URL may not carry a query string.
     pub no_query: bool,
+    /// A notification's field whose value is the one the order's place-order request had in
+    /// its field of the same wire name.
+    pub echo: bool,
     /// Amount field that may not exceed another amount field.
     pub not_above: Option<FieldId>,
     /// A whole number that must be a multiple of this.

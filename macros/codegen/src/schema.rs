@@ -253,6 +253,10 @@ pub struct FieldDef {
     pub default: Option<Text>,
     #[serde(default)]
     pub no_query: bool,
+    /// On a notification's field: eftPay sends back the value the order's place-order request
+    /// had in its field of the same wire name (`echo = true`).
+    #[serde(default)]
+    pub echo: Option<Spanned<bool>>,
     pub not_above: Option<Text>,
     pub multiple_of: Option<Spanned<i64>>,
     pub min: Option<Spanned<i64>>,

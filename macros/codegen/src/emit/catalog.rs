@@ -260,6 +260,7 @@ fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
     let fixed = option(f.fixed.as_deref());
     let default = option(f.default.as_deref());
     let no_query = f.no_query;
+    let echo = f.echo;
     let (multiple_of, min, max) = (option(f.multiple_of), option(f.min), option(f.max));
     quote! {
         ::eftpay::catalog::FieldInfo {
@@ -276,6 +277,7 @@ fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
             only_when: #only_when,
             not_above: #not_above,
             no_query: #no_query,
+            echo: #echo,
             multiple_of: #multiple_of,
             min: #min,
             max: #max,

@@ -404,6 +404,7 @@ impl Resolver<'_> {
                 fixed,
                 default,
                 no_query: def.no_query,
+                echo: def.echo.as_ref().is_some_and(|e| *e.get_ref()),
                 not_above: None,
                 multiple_of,
                 min,

@@ -8,6 +8,7 @@
 //! declared): value sets and wallets, flags, objects, interfaces and their field tables,
 //! service rows, scenes, test amounts; then the checks that span tables.
 
+mod echo;
 mod enums;
 mod fields;
 mod interfaces;
@@ -120,6 +121,7 @@ impl<'d> Resolver<'d> {
         self.test_amounts(docs);
         self.recognitions_are_disjoint(docs);
         self.returns_are_not_other_scenes_notifications(docs);
+        self.echoes_are_in_the_order(docs);
         self.spec
     }
 
