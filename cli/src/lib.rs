@@ -56,7 +56,7 @@ enum Command {
     Sign(commands::sign::Args),
     /// Verify a notification read on stdin; print a one-line summary if its signature is valid.
     ///
-    /// Reads the JSON body eftPay POSTs to notify_url (any notification of the spec, recognised
+    /// Reads the JSON body eftPay POSTs to notify_url (any notification of the spec, recognized
     /// by the spec's rules), or with --form the form-encoded synchronous return the payer's
     /// browser POSTs to return_url. The signature is recomputed over every field received, with
     /// the secret from EFTPAY_SECRET. A valid signature is not a successful payment: only the

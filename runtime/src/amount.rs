@@ -176,7 +176,7 @@ fn digits_value(digits: &str) -> Option<u64> {
     })
 }
 
-/// `1e2`, `1.5E-3`: a decimal mantissa, an `e`/`E`, then optionally signed digits. Recognising
+/// `1e2`, `1.5E-3`: a decimal mantissa, an `e`/`E`, then optionally signed digits. Recognizing
 /// the whole shape (not just any `e`) keeps "exponent" out of the message for text like `"fee"`.
 fn looks_like_exponent(text: &str) -> bool {
     let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {

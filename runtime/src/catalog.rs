@@ -30,7 +30,7 @@ pub struct Catalog {
     pub flags: &'static [FlagInfo],
     /// Amounts that choose an outcome in a test environment.
     pub test_amounts: &'static [TestAmountInfo],
-    /// How each notification is recognised (the most specific rule that holds wins).
+    /// How each notification is recognized (the most specific rule that holds wins).
     pub notification_rules: &'static [Recognition],
     /// How each request without a `service` field is told apart from the others of its
     /// endpoint (one that states no rule holds for every body, least specific).
@@ -462,7 +462,7 @@ pub enum UnknownRequest {
     #[error(
         "a request to {endpoint} without a service field, whose fields match no interface served there: check the fields the interface you meant requires"
     )]
-    Unrecognised {
+    Unrecognized {
         /// The path asked for.
         endpoint: String,
     },
@@ -553,7 +553,7 @@ impl Catalog {
     /// most specific that `fields` satisfy winning (the spec's checker proves there is one).
     ///
     /// # Errors
-    /// No request interface at the endpoint, none takes the service, or none recognises a body
+    /// No request interface at the endpoint, none takes the service, or none recognizes a body
     /// without one.
     pub fn request_interface(
         &self,
@@ -583,15 +583,15 @@ impl Catalog {
         if unnamed.is_empty() {
             return Err(UnknownRequest::Service { service: String::new(), endpoint: endpoint.to_owned() });
         }
-        rules::recognise(&unnamed, |name| fields.text(name))
+        rules::recognize(&unnamed, |name| fields.text(name))
             .and_then(|index| unnamed.get(index))
             .and_then(|rule| candidates.iter().copied().find(|i| i.name == rule.interface))
-            .ok_or_else(|| UnknownRequest::Unrecognised { endpoint: endpoint.to_owned() })
+            .ok_or_else(|| UnknownRequest::Unrecognized { endpoint: endpoint.to_owned() })
     }
 
     /// The notification interface a verified body is, by the spec's recognition rules.
-    pub fn recognise_notification(&self, fields: &ReceivedFields) -> Option<&'static InterfaceInfo> {
-        let index = rules::recognise(self.notification_rules, |name| fields.text(name))?;
+    pub fn recognize_notification(&self, fields: &ReceivedFields) -> Option<&'static InterfaceInfo> {
+        let index = rules::recognize(self.notification_rules, |name| fields.text(name))?;
         self.notification_rules.get(index).and_then(|rule| self.interface(rule.interface))
     }
 

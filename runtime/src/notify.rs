@@ -5,7 +5,7 @@
 //! so handling must be idempotent and duplicates acknowledged.
 //!
 //! Nothing here names a notification, a field or a code of the spec: notifications are
-//! recognised by the catalog's rules, and the acknowledgement is built from the catalog's
+//! recognized by the catalog's rules, and the acknowledgement is built from the catalog's
 //! acknowledgement interface — its return-code field set to the value meaning handled (or not
 //! handled), its time and signature filled in as for a request. Each function has a variant
 //! taking the catalog (`…_with` / `…_in`), so a fixture spec's messages go through the same code;
@@ -56,7 +56,7 @@ pub use crate::{NOTIFICATION_RULES, Notification};
 ///
 /// # Errors
 /// An unreadable body, a missing or wrong signature, a field without its documented form, or a
-/// signed message that no rule recognises as a notification.
+/// signed message that no rule recognizes as a notification.
 pub fn verify_notification(body: &str, secret: &Secret) -> Result<Verified<Notification>, VerifyError> {
     verify_json(body, secret)
 }
@@ -80,34 +80,34 @@ pub fn verify_notification_within(
     Ok(verified)
 }
 
-/// A notification of any spec, verified and recognised by its catalog.
+/// A notification of any spec, verified and recognized by its catalog.
 #[derive(Clone, Debug)]
-pub struct RecognisedNotification {
-    /// The notification interface the catalog's rules recognised.
+pub struct RecognizedNotification {
+    /// The notification interface the catalog's rules recognized.
     pub interface: &'static InterfaceInfo,
     /// Its fields as its generated type holds them, and every field as received.
     pub verified: Verified<TypedFields>,
 }
 
-/// Verifies a notification body (JSON) and reads it through `catalog`: recognised by the
-/// catalog's rules, typed by the recognised interface's generated reader. For callers holding a
+/// Verifies a notification body (JSON) and reads it through `catalog`: recognized by the
+/// catalog's rules, typed by the recognized interface's generated reader. For callers holding a
 /// catalog rather than a notification type (a fixture spec, a tool).
 ///
 /// # Errors
-/// As [`verify_notification`]: a signed body no rule recognises is refused as
-/// [`IncomingError::Unrecognised`] (in [`VerifyError::Field`]).
+/// As [`verify_notification`]: a signed body no rule recognizes is refused as
+/// [`IncomingError::Unrecognized`] (in [`VerifyError::Field`]).
 pub fn verify_notification_in(
     catalog: &'static Catalog,
     body: &str,
     secret: &Secret,
-) -> Result<RecognisedNotification, VerifyError> {
+) -> Result<RecognizedNotification, VerifyError> {
     let fields = ReceivedFields::from_json(body)?;
     verify_fields(&fields, secret)?;
     let interface = catalog
-        .recognise_notification(&fields)
-        .ok_or(VerifyError::Field(IncomingError::Unrecognised { expected: "notification" }))?;
+        .recognize_notification(&fields)
+        .ok_or(VerifyError::Field(IncomingError::Unrecognized { expected: "notification" }))?;
     let verified = read_typed(interface, fields.labelled(interface.name))?;
-    Ok(RecognisedNotification { interface, verified })
+    Ok(RecognizedNotification { interface, verified })
 }
 
 /// Verifies the synchronous return (form-encoded, POSTed by the payer's browser to
@@ -200,7 +200,7 @@ pub enum AckError {
 /// # Errors
 /// Only if the SDK's own spec had no acknowledgement; a test proves it has one.
 pub fn acknowledge(answer: Answer, credentials: &Credentials, clock: &dyn Clock) -> Result<Ack, AckError> {
-    acknowledge_with(&crate::CATALOG, answer, credentials, clock)
+    acknowledge_in(&crate::CATALOG, answer, credentials, clock)
 }
 
 /// [`acknowledge`] with `catalog`'s acknowledgement: the interface of purpose
@@ -210,7 +210,7 @@ pub fn acknowledge(answer: Answer, credentials: &Credentials, clock: &dyn Clock)
 /// # Errors
 /// The catalog has no acknowledgement, no code for the answer, or a required field the SDK
 /// cannot fill in.
-pub fn acknowledge_with(
+pub fn acknowledge_in(
     catalog: &'static Catalog,
     answer: Answer,
     credentials: &Credentials,

@@ -179,9 +179,9 @@ pub enum IncomingError {
     /// The message is signed, but none of the spec's recognition rules says it is what was
     /// expected (a reply or an acknowledgement sent where a notification belongs).
     #[error(
-        "the message is signed but is not a {expected}: no rule of the spec recognises it (a reply or an acknowledgement re-sent as one?); refuse it"
+        "the message is signed but is not a {expected}: no rule of the spec recognizes it (a reply or an acknowledgement re-sent as one?); refuse it"
     )]
-    Unrecognised {
+    Unrecognized {
         /// What was expected (`notification`).
         expected: &'static str,
     },

@@ -375,7 +375,7 @@ impl Condition {
     }
 }
 
-/// How one kind of message is recognised among others of its kind (the spec's `recognize`
+/// How one kind of message is recognized among others of its kind (the spec's `recognize`
 /// tables): it is that message when every condition of any one alternative holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Recognition {
@@ -406,11 +406,11 @@ impl Recognition {
     }
 }
 
-/// The index of the rule that recognises the message, if any: where several do, the one with
+/// The index of the rule that recognizes the message, if any: where several do, the one with
 /// the most specific alternative that holds. The spec's checker proves at compile time that
 /// every two alternatives of different rules either never hold together or are strictly
 /// ordered (one implies the other), so the most specific is one rule.
-pub fn recognise<'a>(rules: &[Recognition], text: impl Fn(&str) -> Option<&'a str> + Copy) -> Option<usize> {
+pub fn recognize<'a>(rules: &[Recognition], text: impl Fn(&str) -> Option<&'a str> + Copy) -> Option<usize> {
     let mut best: Option<(u16, usize)> = None;
     for (index, rule) in rules.iter().enumerate() {
         if let Some(rank) = rule.rank(text)
@@ -454,17 +454,17 @@ mod tests {
         for rules in [[GENERAL, SPECIFIC], [SPECIFIC, GENERAL]] {
             let specific = rules.iter().position(|r| r.interface == "specific");
             let general = rules.iter().position(|r| r.interface == "general");
-            assert_eq!(recognise(&rules, body(&[("scene_type", "H5")])), specific);
-            assert_eq!(recognise(&rules, body(&[("out_trade_no", "1")])), general);
-            assert_eq!(recognise(&rules, body(&[("notify_type", "x"), ("scene_type", "H5")])), None);
+            assert_eq!(recognize(&rules, body(&[("scene_type", "H5")])), specific);
+            assert_eq!(recognize(&rules, body(&[("out_trade_no", "1")])), general);
+            assert_eq!(recognize(&rules, body(&[("notify_type", "x"), ("scene_type", "H5")])), None);
         }
     }
 
     #[test]
     fn a_rule_without_conditions_holds_for_every_body_and_yields_to_any_other() {
         let rules = [EVERY_BODY, SPECIFIC];
-        assert_eq!(recognise(&rules, body(&[])), Some(0));
-        assert_eq!(recognise(&rules, body(&[("scene_type", "PUBLIC")])), Some(1));
+        assert_eq!(recognize(&rules, body(&[])), Some(0));
+        assert_eq!(recognize(&rules, body(&[("scene_type", "PUBLIC")])), Some(1));
     }
 
     #[test]

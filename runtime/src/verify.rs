@@ -35,7 +35,7 @@ pub enum VerifyError {
     )]
     Mismatch,
     /// Verified, but a field does not have the documented form, or the message is not the
-    /// kind expected ([`IncomingError::Unrecognised`]: a reply or an acknowledgement re-sent to
+    /// kind expected ([`IncomingError::Unrecognized`]: a reply or an acknowledgement re-sent to
     /// `notify_url`).
     #[error(transparent)]
     Field(#[from] IncomingError),

@@ -173,7 +173,7 @@ fn a_refund_notification_without_trade_type_is_still_a_refund_by_its_refund_no()
 fn a_re_signed_place_order_reply_is_not_accepted_as_a_notification() {
     let reply = notify::sign_for_test(SEED_RESPONSE, &Secret::new(SECRET)).unwrap();
     let error = notify::verify_notification(&reply, &Secret::new(SECRET)).unwrap_err();
-    assert_eq!(error, VerifyError::Field(IncomingError::Unrecognised { expected: "notification" }));
+    assert_eq!(error, VerifyError::Field(IncomingError::Unrecognized { expected: "notification" }));
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn a_signed_query_reply_with_notification_fields_is_not_a_notification() {
     .unwrap();
     assert!(matches!(
         notify::verify_notification(&reply, &Secret::new(SECRET)),
-        Err(VerifyError::Field(IncomingError::Unrecognised { .. }))
+        Err(VerifyError::Field(IncomingError::Unrecognized { .. }))
     ));
 }
 
@@ -196,7 +196,7 @@ fn the_merchants_own_acknowledgement_is_not_a_notification() {
     let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap();
     assert!(matches!(
         notify::verify_notification(&ack.body, &credentials.secret),
-        Err(VerifyError::Field(IncomingError::Unrecognised { .. }))
+        Err(VerifyError::Field(IncomingError::Unrecognized { .. }))
     ));
 }
 
@@ -248,7 +248,7 @@ fn the_acknowledgement_is_built_from_the_catalogs_acknowledgement_interface() {
     let credentials = Credentials::new("TESTKEY00001", SECRET);
     let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
     for (answer, code) in [(Answer::Handled, "success"), (Answer::NotHandled, "false")] {
-        let ack = notify::acknowledge_with(&CATALOG, answer, &credentials, &clock).unwrap();
+        let ack = notify::acknowledge_in(&CATALOG, answer, &credentials, &clock).unwrap();
         assert_eq!(ack, notify::acknowledge(answer, &credentials, &clock).unwrap());
         assert_eq!((ack.answer, ack.code), (answer, code));
         let fields = ReceivedFields::from_json(&ack.body).unwrap();
@@ -262,13 +262,13 @@ fn the_acknowledgement_is_built_from_the_catalogs_acknowledgement_interface() {
 fn a_spec_without_an_acknowledgement_cannot_acknowledge() {
     let credentials = Credentials::new("TESTKEY00001", SECRET);
     let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
-    let error = notify::acknowledge_with(&minimal::CATALOG, Answer::Handled, &credentials, &clock).unwrap_err();
+    let error = notify::acknowledge_in(&minimal::CATALOG, Answer::Handled, &credentials, &clock).unwrap_err();
     assert_eq!(error, AckError::NoInterface);
     assert!(error.to_string().contains("add one to the spec"), "{error}");
 }
 
 #[test]
-fn verify_notification_in_recognises_each_notification_through_the_catalog() {
+fn verify_notification_in_recognizes_each_notification_through_the_catalog() {
     let secret = Secret::new(SECRET);
     let payment = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap();
     let refund = notify::sign_for_test(
@@ -296,7 +296,7 @@ fn verify_notification_in_refuses_what_is_not_a_notification_or_not_intact() {
     let ack = notify::acknowledge(Answer::Handled, &credentials, &clock).unwrap().body;
     for body in [reply, ack] {
         let error = notify::verify_notification_in(&CATALOG, &body, &secret).unwrap_err();
-        assert_eq!(error, VerifyError::Field(IncomingError::Unrecognised { expected: "notification" }), "{body}");
+        assert_eq!(error, VerifyError::Field(IncomingError::Unrecognized { expected: "notification" }), "{body}");
     }
     let tampered = notify::sign_for_test(DOC_NOTIFICATION, &secret).unwrap().replace("rrn_", "xrn_");
     assert_eq!(notify::verify_notification_in(&CATALOG, &tampered, &secret).unwrap_err(), VerifyError::Mismatch);
@@ -305,21 +305,21 @@ fn verify_notification_in_refuses_what_is_not_a_notification_or_not_intact() {
 }
 
 #[test]
-fn a_fixture_specs_notification_is_recognised_by_its_own_catalog() {
+fn a_fixture_specs_notification_is_recognized_by_its_own_catalog() {
     let secret = Secret::new(SECRET);
     let body =
         notify::sign_for_test(r#"{"notify_type":"anything","out_trade_no":"rrn_1","time":"20230609110645"}"#, &secret)
             .unwrap();
 
-    let recognised = notify::verify_notification_in(&minimal::CATALOG, &body, &secret).unwrap();
+    let recognized = notify::verify_notification_in(&minimal::CATALOG, &body, &secret).unwrap();
 
-    assert_eq!(recognised.interface.name, "payment_notification");
-    assert!(std::ptr::eq(recognised.interface, minimal::Interface::PaymentNotification.info()));
-    assert!(recognised.verified.fields.contains(&("out_trade_no", "rrn_1".to_owned())));
+    assert_eq!(recognized.interface.name, "payment_notification");
+    assert!(std::ptr::eq(recognized.interface, minimal::Interface::PaymentNotification.info()));
+    assert!(recognized.verified.fields.contains(&("out_trade_no", "rrn_1".to_owned())));
     let reply = notify::sign_for_test(r#"{"notify_type":"x","return_status":"00"}"#, &secret).unwrap();
     assert!(matches!(
         notify::verify_notification_in(&minimal::CATALOG, &reply, &secret),
-        Err(VerifyError::Field(IncomingError::Unrecognised { .. }))
+        Err(VerifyError::Field(IncomingError::Unrecognized { .. }))
     ));
 }
 
@@ -331,7 +331,7 @@ fn a_fixture_specs_notification_is_recognised_by_its_own_catalog() {
 mod route {
     use std::sync::Arc;
 
-    use eftpay::notify::axum::{notification_route_for, notification_route_with_clock};
+    use eftpay::notify::axum::{notification_route_in, notification_route_with_clock};
     use eftpay::{Clock, Credentials, FixedClock, HkTime, Secret, notify};
 
     use super::{DOC_NOTIFICATION, SECRET, capture, minimal};
@@ -386,7 +386,7 @@ mod route {
         let text = captured.text();
         let warnings: Vec<&str> = text.lines().filter(|l| l.starts_with("event WARN eftpay::notify")).collect();
         assert_eq!(warnings.len(), 4, "{text}");
-        for reason in ["signature does not match", "no rule of the spec recognises", "documented form", "JSON"] {
+        for reason in ["signature does not match", "no rule of the spec recognizes", "documented form", "JSON"] {
             assert!(warnings.iter().any(|w| w.contains(reason)), "{reason}: {text}");
         }
         assert!(!text.contains("BODY-MARKER") && !text.contains(SENTINEL), "{text}");
@@ -400,7 +400,7 @@ mod route {
         let credentials = Credentials::new("TESTKEY00001", SECRET);
         let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
         let handler_seen = Arc::clone(&seen);
-        let route = notification_route_for(
+        let route = notification_route_in(
             &minimal::CATALOG,
             credentials,
             clock(),

@@ -170,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn json_is_recognised_with_parameters_and_any_case() {
+    fn json_is_recognized_with_parameters_and_any_case() {
         assert!(is_json(&headers(&[(header::CONTENT_TYPE, "application/json")])));
         assert!(is_json(&headers(&[(header::CONTENT_TYPE, "Application/JSON; charset=utf-8")])));
         assert!(!is_json(&headers(&[(header::CONTENT_TYPE, "text/plain")])));

@@ -59,7 +59,7 @@ impl<'a> Incoming<'a> {
     }
 
     /// The signed fields without the time and the signature: what stays the same when the same
-    /// request is sent again, so a retry is recognised and a conflicting reuse refused.
+    /// request is sent again, so a retry is recognized and a conflicting reuse refused.
     pub fn fingerprint(&self) -> String {
         let envelope = |name: &str| {
             self.interface

@@ -173,22 +173,22 @@ impl Merchant {
     }
 }
 
-/// A notification: verified and recognised through the catalog, recorded, and answered with
+/// A notification: verified and recognized through the catalog, recorded, and answered with
 /// the catalog's signed acknowledgement — "not handled" while asked to refuse, so re-delivery can
 /// be watched, and for anything that does not verify.
 fn notified(catalog: &'static Catalog, seen: &Seen, credentials: &Credentials, body: &str) -> Response {
     let answer = match notify::verify_notification_in(catalog, body, &credentials.secret) {
-        Ok(recognised) => {
+        Ok(recognized) => {
             // Verifying read it as its interface's type already; that reading is what is kept.
-            let received = Received { interface: recognised.interface, fields: recognised.verified.message().clone() };
+            let received = Received { interface: recognized.interface, fields: recognized.verified.message().clone() };
             lock(&seen.received).push(received);
-            lock(&seen.notifications).push(recognised.verified.fields().clone());
+            lock(&seen.notifications).push(recognized.verified.fields().clone());
             let refused = seen.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
             if refused { Answer::NotHandled } else { Answer::Handled }
         }
         Err(_) => Answer::NotHandled,
     };
-    match notify::acknowledge_with(catalog, answer, credentials, &SystemClock) {
+    match notify::acknowledge_in(catalog, answer, credentials, &SystemClock) {
         Ok(ack) => ([(header::CONTENT_TYPE, ack.content_type())], ack.body).into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     }

@@ -275,7 +275,7 @@ async fn people_pay_web_qrcode_and_cashier_orders_on_the_pay_page_in_chromium() 
     assert_eq!(qrcode.payment_type, Some(Wallet::AlipayHk));
 
     // A cashier order: the person chooses a wallet (not the one offered first), then pays.
-    let wallet = *services::CashierPreOrder::rules().wallets.last().unwrap();
+    let wallet = *services::CashierPreOrder::info().wallets.last().unwrap();
     let order = services::CashierPreOrder::place_order(
         Amount::from_cents(900),
         eftpay::OutTradeNo::new("cash_browser"),

@@ -434,7 +434,7 @@ async fn app_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
 /// carry that wallet → query carries it and its payType → refund.
 async fn cashier_flow(sandbox: &Sandbox, merchant: &Merchant, out: &str) {
     let c = client(sandbox);
-    let row = services::CashierPreOrder::rules();
+    let row = services::CashierPreOrder::info();
     // Not the first wallet, which is what the page offers unchosen.
     let wallet = *row.wallets.last().unwrap();
     let pay_type = CATALOG.pay_type_of_wallet(wallet).unwrap();
@@ -519,7 +519,7 @@ async fn a_wallet_the_cashier_does_not_offer_cannot_be_chosen() {
         "https://merchant.example/r",
     );
     let eft = c.send(&order.build()).await.unwrap().eft_trade_no.clone().unwrap();
-    let offered = services::CashierPreOrder::rules().wallets;
+    let offered = services::CashierPreOrder::info().wallets;
     let other =
         CATALOG.pay_types.iter().flat_map(|p| p.wallets).map(|(w, _)| *w).find(|w| !offered.contains(w)).unwrap();
     assert_eq!(sandbox.pay_with(&eft, other).unwrap_err().meaning, Meaning::InvalidField);
@@ -650,7 +650,7 @@ async fn every_field_marked_echo_carries_the_value_of_the_orders_place_order_req
         let out = format!("echo_{}", scene.name);
         scene_flow(&sandbox, &merchant, scene, &out).await;
         let order = sandbox.order_by_out_trade_no(&out).unwrap();
-        // The request's fields as the order keeps them to recognise a retry ("a=1&b=2").
+        // The request's fields as the order keeps them to recognize a retry ("a=1&b=2").
         let request: Vec<(&str, &str)> = order.fingerprint.split('&').filter_map(|pair| pair.split_once('=')).collect();
         let sent = |wire: &str| request.iter().find(|(name, _)| *name == wire).map(|(_, value)| *value);
         let mut checked = 0;

@@ -92,10 +92,10 @@ fn the_catalog_dispatches_each_body_to_the_most_specific_rule() {
         })
         .collect();
     let plain_body = ReceivedFields::from_pairs(body.iter().copied()).unwrap();
-    assert_eq!(SPEC.recognise_notification(&plain_body).unwrap().name, general.name);
+    assert_eq!(SPEC.recognize_notification(&plain_body).unwrap().name, general.name);
     body.push((extra.field, "b"));
     let booth_body = ReceivedFields::from_pairs(body.iter().copied()).unwrap();
-    assert_eq!(SPEC.recognise_notification(&booth_body).unwrap().name, specific.name);
+    assert_eq!(SPEC.recognize_notification(&booth_body).unwrap().name, specific.name);
 }
 
 #[test]

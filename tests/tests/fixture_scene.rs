@@ -119,7 +119,7 @@ fn the_catalog_describes_the_scene_by_purpose() {
 }
 
 #[test]
-fn the_scenes_notification_is_recognised_by_its_own_rule() {
+fn the_scenes_notification_is_recognized_by_its_own_rule() {
     let secret = eftpay::Secret::new("test-secret-not-real");
     let body = eftpay::notify::sign_for_test(
         r#"{"event":"paid","merchant_key":"KIOSK0000001","ticket":"T-7","kiosk_ref":"K7","total":"4.50","channel":"COINBOX","state":"PAID","time":"20261201120000"}"#,
@@ -127,7 +127,7 @@ fn the_scenes_notification_is_recognised_by_its_own_rule() {
     )
     .unwrap();
     let fields = eftpay::ReceivedFields::from_json(&body).unwrap();
-    assert_eq!(kiosk::CATALOG.recognise_notification(&fields).map(|i| i.name), Some("kiosk_event"));
+    assert_eq!(kiosk::CATALOG.recognize_notification(&fields).map(|i| i.name), Some("kiosk_event"));
     let verified = eftpay::verify::verify::<kiosk::Notification>(fields, &secret).unwrap();
     let kiosk::Notification::KioskEvent(event) = verified.message() else { panic!("a kiosk event") };
     assert_eq!(event.ticket.as_deref(), Some("T-7"));
@@ -136,7 +136,7 @@ fn the_scenes_notification_is_recognised_by_its_own_rule() {
 
     let reply = eftpay::notify::sign_for_test(r#"{"status":"OK","ticket":"T-7","event":"paid"}"#, &secret).unwrap();
     let fields = eftpay::ReceivedFields::from_json(&reply).unwrap();
-    assert!(kiosk::CATALOG.recognise_notification(&fields).is_none(), "a reply is not an event");
+    assert!(kiosk::CATALOG.recognize_notification(&fields).is_none(), "a reply is not an event");
 }
 
 /// The whole flow of the invented scene through the typed API: the SDK's client sends the
@@ -148,7 +148,7 @@ async fn the_scene_runs_end_to_end_through_the_client_the_sandbox_and_the_notify
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use eftpay::notify::axum::notification_route_for;
+    use eftpay::notify::axum::notification_route_in;
     use eftpay::verify::Verified;
     use eftpay::{Client, ClientError, OutTradeNo, RefundAmount, RefundNo, SystemClock};
     use eftpay_sandbox::{Sandbox, SandboxConfig};
@@ -164,7 +164,7 @@ async fn the_scene_runs_end_to_end_through_the_client_the_sandbox_and_the_notify
     // The shop: the SDK's notify route, typed by the kiosk's own notification enum.
     let events: Arc<Mutex<Vec<kiosk::Notification>>> = Arc::default();
     let seen = Arc::clone(&events);
-    let route = notification_route_for(
+    let route = notification_route_in(
         &kiosk::CATALOG,
         credentials.clone(),
         Arc::new(SystemClock),

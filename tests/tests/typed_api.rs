@@ -55,15 +55,15 @@ fn typed_refund_needs_no_pay_type_or_service() {
 #[test]
 fn service_rules_come_from_the_table() {
     use eftpay::OutgoingMessage;
-    let nuvei = services::NuveiWebPreOrder::rules();
+    let nuvei = services::NuveiWebPreOrder::info();
     assert_eq!(nuvei.effective_default(eftpay::PlaceOrderRequest::INFO, "active_time"), Some("600"));
     assert_eq!(nuvei.notifications, eftpay::rules::Notifications::Once);
-    let alipay = services::AlipayWebPreOrder::rules();
+    let alipay = services::AlipayWebPreOrder::info();
     assert_eq!(alipay.effective_default(eftpay::PlaceOrderRequest::INFO, "active_time"), Some("1800"));
-    let wechat_app = services::AppWechatPreOrder::rules();
+    let wechat_app = services::AppWechatPreOrder::info();
     assert_eq!(wechat_app.effective_default(eftpay::AppPreOrderRequest::INFO, "active_time"), Some("900"));
-    assert!(Service::FpsWebPreOrder.rules().is_some());
-    assert_eq!(Service::from_wire("service.new.thing").rules(), None);
+    assert!(Service::FpsWebPreOrder.info().is_some());
+    assert_eq!(Service::from_wire("service.new.thing").info(), None);
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn a_row_constructor_sets_what_it_takes_so_the_request_validates() {
 #[test]
 fn a_wallet_stored_as_text_parses_into_each_of_the_rows_wallets_only() {
     use eftpay::RowWallet;
-    let rules = services::AlipayWebRefund::rules();
+    let rules = services::AlipayWebRefund::info();
     let wallet = eftpay::CATALOG.enumeration("Wallet").unwrap();
     for value in wallet.values {
         let parsed = RowWallet::<services::AlipayWebRefund>::parse(value.wire);

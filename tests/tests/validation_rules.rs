@@ -29,7 +29,7 @@ fn order() -> PlaceOrderRequest {
 
 /// The same order for another service, with the service's own payType, first wallet and scene.
 fn order_for(service: Service) -> PlaceOrderRequest {
-    let rules = service.rules().unwrap();
+    let rules = service.info().unwrap();
     let mut r = order();
     r.service = service.clone();
     r.pay_type = PayType::from_wire(rules.pay_type.unwrap());

@@ -37,12 +37,12 @@ pub fn run(catalog: &'static Catalog, args: &Args, env: &input::Environment) -> 
 }
 
 /// A JSON notification of any kind the catalog has: every received field is verified, and a
-/// signed body that no rule recognises as a notification (a reply, an acknowledgement) is
+/// signed body that no rule recognizes as a notification (a reply, an acknowledgement) is
 /// refused.
 fn verify_notification(catalog: &'static Catalog, body: &[u8], secret: &Secret) -> Result<Summary, Failure> {
     let text = std::str::from_utf8(body).map_err(|_| ReceivedError::NotUtf8)?;
-    let recognised = notify::verify_notification_in(catalog, text, secret).map_err(refused)?;
-    Ok(Summary::of(recognised.interface, recognised.verified.message()))
+    let recognized = notify::verify_notification_in(catalog, text, secret).map_err(refused)?;
+    Ok(Summary::of(recognized.interface, recognized.verified.message()))
 }
 
 /// A signed message that is not the kind asked for fails verification (exit status 1) like a
@@ -50,8 +50,8 @@ fn verify_notification(catalog: &'static Catalog, body: &[u8], secret: &Secret) 
 /// errors are sorted as everywhere else.
 fn refused(error: VerifyError) -> Failure {
     match error {
-        VerifyError::Field(unrecognised @ IncomingError::Unrecognised { .. }) => {
-            Failure::Rejected(VerifyError::Field(unrecognised))
+        VerifyError::Field(unrecognized @ IncomingError::Unrecognized { .. }) => {
+            Failure::Rejected(VerifyError::Field(unrecognized))
         }
         other => Failure::from(other),
     }
@@ -70,7 +70,7 @@ fn verify_return(catalog: &'static Catalog, body: &[u8], secret: &Secret) -> Res
     else {
         // Checked first, so that a forged body is reported as forged whatever the spec lacks.
         verify::verify_fields(&fields, secret)?;
-        return Err(refused(IncomingError::Unrecognised { expected: "form-encoded synchronous return" }.into()));
+        return Err(refused(IncomingError::Unrecognized { expected: "form-encoded synchronous return" }.into()));
     };
     let verified = verify::verify_typed(interface, fields, secret)?;
     Ok(Summary::of(interface, verified.message()))
@@ -135,7 +135,7 @@ mod tests {
         };
 
         assert!(
-            matches!(failure, Failure::Rejected(VerifyError::Field(IncomingError::Unrecognised { .. }))),
+            matches!(failure, Failure::Rejected(VerifyError::Field(IncomingError::Unrecognized { .. }))),
             "{failure:?}"
         );
         assert_eq!(failure.status(), crate::exit::Status::VerificationFailed);

@@ -321,7 +321,7 @@ pub struct Interface {
     /// The response's fields (requests).
     pub response: Vec<Field>,
     /// How a notification, or a request without a `service` field among the others of its
-    /// endpoint, is recognised: alternatives, each a list of conditions that must all hold
+    /// endpoint, is recognized: alternatives, each a list of conditions that must all hold
     /// (empty for other purposes, and for a request that is the only one or the least specific).
     pub recognize: Vec<Vec<Condition>>,
 }
@@ -337,7 +337,7 @@ impl Interface {
         self.field_with(Concept::Service).is_some()
     }
 
-    /// The alternatives a request without a `service` field is recognised by among the others
+    /// The alternatives a request without a `service` field is recognized by among the others
     /// of its endpoint: its rules, or — with none — one that holds for every body (the least
     /// specific).
     pub fn request_alternatives(&self) -> Vec<Vec<Condition>> {

@@ -156,7 +156,7 @@ mod tests {
     }
 
     #[test]
-    fn identifiers_and_keywords_are_recognised() {
+    fn identifiers_and_keywords_are_recognized() {
         assert!(is_identifier("pay_type"));
         assert!(!is_identifier("00"));
         assert!(!is_identifier(""));

@@ -17,7 +17,7 @@ use crate::rules::{Concept, Meaning, is_negative_return_status};
 use crate::signing::SIGN_FIELD;
 use crate::verify::verify_fields;
 
-/// How many characters of an unexpected body an error quotes: enough to recognise an HTML error
+/// How many characters of an unexpected body an error quotes: enough to recognize an HTML error
 /// page or a proxy's message, short enough for a log line.
 const EXCERPT_CHARS: usize = 120;
 

@@ -55,7 +55,7 @@
 //! [`verify_notification`](super::verify_notification), then [`acknowledge`](super::acknowledge)
 //! with whether it was handled; respond with the acknowledgement's body.
 //!
-//! A fixture spec's notification type goes through [`notification_route_for`] with its catalog.
+//! A fixture spec's notification type goes through [`notification_route_in`] with its catalog.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -67,7 +67,7 @@ use ::axum::http::{HeaderMap, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::{MethodRouter, post};
 
-use super::{ACK_CONTENT_TYPE, Ack, Answer, Notification, acknowledge_with};
+use super::{ACK_CONTENT_TYPE, Ack, Answer, Notification, acknowledge_in};
 use crate::catalog::Catalog;
 use crate::credentials::Credentials;
 use crate::message::IncomingMessage;
@@ -106,7 +106,7 @@ where
     E: Into<HandlerError>,
     S: Clone + Send + Sync + 'static,
 {
-    notification_route_for(&crate::CATALOG, credentials, Arc::new(SystemClock), handler)
+    notification_route_in(&crate::CATALOG, credentials, Arc::new(SystemClock), handler)
 }
 
 /// [`notification_route`] with the clock the acknowledgement's `time` comes from (tests).
@@ -121,13 +121,13 @@ where
     E: Into<HandlerError>,
     S: Clone + Send + Sync + 'static,
 {
-    notification_route_for(&crate::CATALOG, credentials, clock, move |_: State<S>, notification| handler(notification))
+    notification_route_in(&crate::CATALOG, credentials, clock, move |_: State<S>, notification| handler(notification))
 }
 
 /// The route for any spec, with the router's state and a clock: `N` is the spec's notification
 /// type (a fixture spec's `Notification`), and `catalog` its catalog, whose acknowledgement
 /// answers.
-pub fn notification_route_for<N, H, Fut, E, S>(
+pub fn notification_route_in<N, H, Fut, E, S>(
     catalog: &'static Catalog,
     credentials: Credentials,
     clock: Arc<dyn Clock>,
@@ -146,7 +146,7 @@ where
         let clock = Arc::clone(&clock);
         let handler = handler.clone();
         async move {
-            let answer = |answer: Answer, status: StatusCode| match acknowledge_with(
+            let answer = |answer: Answer, status: StatusCode| match acknowledge_in(
                 catalog,
                 answer,
                 &credentials,
@@ -227,8 +227,8 @@ fn reason(error: &VerifyError) -> &'static str {
         VerifyError::MissingSignature => "it is not signed",
         VerifyError::MalformedSignature => "its signature is not a SHA-256 signature",
         VerifyError::Mismatch => "its signature does not match (changed, or signed with another secret)",
-        VerifyError::Field(IncomingError::Unrecognised { .. }) => {
-            "it is signed but no rule of the spec recognises it as a notification"
+        VerifyError::Field(IncomingError::Unrecognized { .. }) => {
+            "it is signed but no rule of the spec recognizes it as a notification"
         }
         VerifyError::Field(_) => "a signed field does not have its documented form",
         _ => "it could not be verified",
@@ -252,8 +252,8 @@ mod tests {
 
     #[test]
     fn a_signed_message_that_is_no_notification_is_refused_as_that_not_as_a_malformed_field() {
-        let unrecognised = VerifyError::Field(IncomingError::Unrecognised { expected: "notification" });
-        assert!(reason(&unrecognised).contains("no rule of the spec recognises it"), "{}", reason(&unrecognised));
+        let unrecognized = VerifyError::Field(IncomingError::Unrecognized { expected: "notification" });
+        assert!(reason(&unrecognized).contains("no rule of the spec recognizes it"), "{}", reason(&unrecognized));
         let malformed = VerifyError::Field(IncomingError::InvalidField {
             message: "notification",
             field: "total_fee",

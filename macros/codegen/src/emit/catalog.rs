@@ -27,7 +27,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
     });
     let services = spec.services.iter().map(|s| {
         let name = ident(&s.rust);
-        quote! { <services::#name as ServiceMarker>::RULES }
+        quote! { <services::#name as ServiceMarker>::INFO }
     });
     let enums = spec.enums.iter().map(|e| {
         let name = &e.rust;

@@ -90,9 +90,9 @@ pub fn emit(spec: &Spec) -> TokenStream {
             const KNOWN_FIELDS: &'static [&'static str] = &[];
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
-                match ::eftpay::rules::recognise(NOTIFICATION_RULES, |name| fields.text(name)) {
+                match ::eftpay::rules::recognize(NOTIFICATION_RULES, |name| fields.text(name)) {
                     #(#reads)*
-                    _ => ::core::result::Result::Err(::eftpay::IncomingError::Unrecognised {
+                    _ => ::core::result::Result::Err(::eftpay::IncomingError::Unrecognized {
                         expected: "notification",
                     }),
                 }

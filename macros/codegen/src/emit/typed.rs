@@ -82,9 +82,9 @@ pub fn emit(spec: &Spec, options: &Options) -> TokenStream {
             pub struct #name;
         }
     });
-    let rules_arms = spec.services.iter().map(|s| {
+    let info_arms = spec.services.iter().map(|s| {
         let name = ident(&s.rust);
-        quote! { Service::#name => ::core::option::Option::Some(<services::#name as ServiceMarker>::RULES), }
+        quote! { Service::#name => ::core::option::Option::Some(<services::#name as ServiceMarker>::INFO), }
     });
     let builders = spec.interfaces.iter().filter(|i| i.purpose.is_request()).map(|i| builder(i, spec));
     let row_wallet = row_wallet(spec);
@@ -102,15 +102,15 @@ pub fn emit(spec: &Spec, options: &Options) -> TokenStream {
             /// The row's `Service` value.
             const SERVICE: Service;
             /// The row.
-            const RULES: &'static ::eftpay::catalog::ServiceInfo;
+            const INFO: &'static ::eftpay::catalog::ServiceInfo;
         }
 
         impl Service {
             /// This service's row of the service table; `None` for a service the SDK does not know.
-            pub fn rules(&self) -> ::core::option::Option<&'static ::eftpay::catalog::ServiceInfo> {
+            pub fn info(&self) -> ::core::option::Option<&'static ::eftpay::catalog::ServiceInfo> {
                 #[allow(unreachable_patterns)]
                 match self {
-                    #(#rules_arms)*
+                    #(#info_arms)*
                     _ => ::core::option::Option::None,
                 }
             }
@@ -130,7 +130,7 @@ fn row_wallet(spec: &Spec) -> TokenStream {
     let wallet = ident(&spec.enumeration(spec.builtin.wallet).rust);
     let message = "wallet `{Self}` is not one that service `{S}` takes";
     let label = "this wallet does not belong to the service";
-    let note = "the service's wallets are listed in its row of the spec's service table; `{S}::rules()` returns them at run time, and `RowWallet::<{S}>::parse` checks a wallet read from text";
+    let note = "the service's wallets are listed in its row of the spec's service table; `{S}::info()` returns them at run time, and `RowWallet::<{S}>::parse` checks a wallet read from text";
     quote! {
         /// A wallet of service `S`, as its row constructor takes it: the marker of one of the
         /// row's wallets (in [`wallets`]; another does not compile), or a [`RowWallet`] read
@@ -164,7 +164,7 @@ fn row_wallet(spec: &Spec) -> TokenStream {
             /// # Errors
             /// `text` is not one of the wallets `S`'s row lists.
             pub fn parse(text: &str) -> ::core::result::Result<Self, ::eftpay::catalog::WalletNotTaken> {
-                S::RULES.check_wallet(text)?;
+                S::INFO.check_wallet(text)?;
                 ::core::result::Result::Ok(RowWallet { wallet: #wallet::from_wire(text), service: ::core::marker::PhantomData })
             }
 
@@ -219,7 +219,7 @@ fn markers(spec: &Spec, c: &Column) -> TokenStream {
     let message = format!("{label} `{{Self}}` is not one that service `{{S}}` takes");
     let label_text = format!("this {label} does not belong to the service");
     let note = format!(
-        "the service's {label}s are listed in its row of the spec's service table; `{{S}}::rules()` returns them at run time"
+        "the service's {label}s are listed in its row of the spec's service table; `{{S}}::info()` returns them at run time"
     );
     quote! {
         #module_doc
@@ -410,7 +410,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     quote! {
         impl ServiceMarker for services::#name {
             const SERVICE: Service = Service::#name;
-            const RULES: &'static ::eftpay::catalog::ServiceInfo = &::eftpay::catalog::ServiceInfo {
+            const INFO: &'static ::eftpay::catalog::ServiceInfo = &::eftpay::catalog::ServiceInfo {
                 name: #wire,
                 rust: #rust,
                 interface: #iname,
@@ -431,8 +431,8 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
 
         impl services::#name {
             /// This service's row of the service table.
-            pub const fn rules() -> &'static ::eftpay::catalog::ServiceInfo {
-                <Self as ServiceMarker>::RULES
+            pub const fn info() -> &'static ::eftpay::catalog::ServiceInfo {
+                <Self as ServiceMarker>::INFO
             }
 
             #(#constructors)*

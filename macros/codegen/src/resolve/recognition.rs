@@ -46,7 +46,7 @@ impl Resolver<'_> {
                 &def.name,
                 format!("notification `{iface}` has no [[interface.recognize]] rule"),
                 "add one, e.g. `[[interface.recognize]]` with `when = [{ field = \"notify_type\", present = true }]`: \
-                 the library accepts a signed body as a notification only when a rule recognises it",
+                 the library accepts a signed body as a notification only when a rule recognizes it",
             );
             return Vec::new();
         }
@@ -106,7 +106,7 @@ impl Resolver<'_> {
         values.iter().map(|v| v.get_ref().clone()).collect()
     }
 
-    /// No body may be recognised as two notifications, nor a request without a `service` field
+    /// No body may be recognized as two notifications, nor a request without a `service` field
     /// as two interfaces of its endpoint: within each such group, every two alternatives of
     /// different rules are disjoint (some field cannot satisfy both) or strictly ordered (one
     /// implies the other, and the more specific wins — spec/README.md, `[[interface.recognize]]`).
@@ -121,7 +121,7 @@ impl Resolver<'_> {
             .filter(|i| i.purpose.is_notification() && !i.recognize.is_empty())
             .map(|i| (i.name.clone(), i.recognize.clone()))
             .collect();
-        self.rules_are_ordered(docs, &notifications, "a body could be recognised both as");
+        self.rules_are_ordered(docs, &notifications, "a body could be recognized both as");
         let mut endpoints: Vec<String> = self
             .spec
             .interfaces
@@ -191,7 +191,7 @@ impl Resolver<'_> {
         }
     }
 
-    /// No synchronous return may be recognised as a notification of a scene it is not in. A
+    /// No synchronous return may be recognized as a notification of a scene it is not in. A
     /// return's body holds the fields of its table and no others, each fixed one with its fixed
     /// value; an alternative of a rule cannot match it when one of its conditions contradicts
     /// that (a field the return does not have required present, its fixed value excluded, …).
@@ -223,7 +223,7 @@ impl Resolver<'_> {
                     file,
                     span,
                     format!(
-                        "a synchronous return `{sync}` could be recognised as `{notification}`, a notification of another scene"
+                        "a synchronous return `{sync}` could be recognized as `{notification}`, a notification of another scene"
                     ),
                     format!(
                         "give `{sync}` a field with a fixed value the rule of `{notification}` excludes (e.g. `notify_type`), or add to that rule a condition on a field `{sync}` does not have"

@@ -104,7 +104,7 @@ fn two_notifications_one_body_could_match_are_refused() {
             "minimal/interfaces/twin.toml:8:8",
             "[{ field = \"notify_type\", present = true }, { field = \"refund_no\", present = true }]",
         )
-        .says("a body could be recognised both as `payment_notification` and as `refund_notification`")
+        .says("a body could be recognized both as `payment_notification` and as `refund_notification`")
         .helps("add a condition that tells them apart");
 }
 
@@ -126,11 +126,11 @@ fn sync_return_of_another_scene(notify_type_row: &str) -> Case {
 }
 
 #[test]
-fn a_synchronous_return_another_scenes_notification_would_recognise_is_refused() {
+fn a_synchronous_return_another_scenes_notification_would_recognize_is_refused() {
     sync_return_of_another_scene("")
         .one_error()
         .at("minimal/interfaces/sync_return.toml:2:8", "\"sync_return\"")
-        .says("a synchronous return `sync_return` could be recognised as `payment_notification`, a notification of another scene")
+        .says("a synchronous return `sync_return` could be recognized as `payment_notification`, a notification of another scene")
         .helps("give `sync_return` a field with a fixed value the rule of `payment_notification` excludes");
 }
 

@@ -101,7 +101,7 @@ fn a_notification_with_the_same_rule_as_another_is_refused() {
         "minimal/interfaces/second.toml:8:8",
         "[{ field = \"return_status\", present = false }, { field = \"notify_type\", present = true }]",
     )
-    .says("a body could be recognised both as `payment_notification` and as `refund_notification`")
+    .says("a body could be recognized both as `payment_notification` and as `refund_notification`")
     .helps("the two rules match the same bodies");
 }
 
@@ -117,7 +117,7 @@ fn an_unordered_overlap_names_the_new_rule_and_what_it_lacks() {
         "minimal/interfaces/second.toml:8:8",
         "[{ field = \"refund_no\", present = true }, { field = \"scene_type\", present = true }, { field = \"openid\", present = true }]",
     )
-    .says("a body could be recognised both as `payment_notification` and as `refund_notification`")
+    .says("a body could be recognized both as `payment_notification` and as `refund_notification`")
     .helps("by adding `{ field = \"notify_type\", present = true }`, `{ field = \"return_status\", present = false }`; `payment_notification`'s file needs no change");
 }
 
@@ -131,6 +131,6 @@ fn an_unordered_overlap_with_a_more_general_newcomer_names_the_older_rule() {
             "minimal/interfaces/notification.toml:8:8",
             "[{ field = \"notify_type\", present = true }, { field = \"return_status\", present = false }]",
         )
-        .says("a body could be recognised both as `payment_notification` and as `refund_notification`")
+        .says("a body could be recognized both as `payment_notification` and as `refund_notification`")
         .helps("by adding `{ field = \"refund_no\", present = true }`; `refund_notification`'s file needs no change");
 }
