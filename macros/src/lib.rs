@@ -31,15 +31,6 @@ pub fn include_spec(input: TokenStream) -> TokenStream {
     eftpay_codegen::expand_dir(&manifest_dir, &path, &options).into()
 }
 
-/// Checks that the runtime's vocabulary enums (`Concept`, `Purpose`, `Meaning`, `Notifications`,
-/// `TestOutcome`, `Encoding`) have exactly the generator's variants; expanded once, in the runtime's
-/// `rules` module. Not for other crates.
-#[doc(hidden)]
-#[proc_macro]
-pub fn __vocabulary_check(_input: TokenStream) -> TokenStream {
-    eftpay_codegen::vocabulary_check().into()
-}
-
 /// The macro's input: the spec folder, then `key = "value"` options.
 struct Input {
     path: String,

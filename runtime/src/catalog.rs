@@ -271,14 +271,26 @@ pub struct FieldInfo {
 }
 
 impl FieldInfo {
+    /// The facts the vocabulary's field rules read (the generator's model answers through the
+    /// same rules, so a typed struct and this catalog agree on who sets a field).
+    fn facts(&self) -> eftpay_vocabulary::FieldFacts {
+        eftpay_vocabulary::FieldFacts {
+            concept: self.concept,
+            fixed: self.fixed.is_some(),
+            required: self.required,
+            required_unless: self.required_unless.is_some(),
+            required_when: self.required_when.is_some(),
+        }
+    }
+
     /// Whether the caller sets it (not fixed, not filled in by the client).
     pub fn is_caller_set(&self) -> bool {
-        self.fixed.is_none() && !self.concept.is_some_and(Concept::is_envelope)
+        self.facts().is_caller_set()
     }
 
     /// Whether every message must carry it, whatever the service and the other fields.
     pub fn is_mandatory(&self) -> bool {
-        self.required && self.required_unless.is_none() && self.required_when.is_none()
+        self.facts().is_mandatory()
     }
 }
 

@@ -2,10 +2,14 @@
 //! `spec/*.toml`, checks them (every error of the pass, each pointing at `file:line:column`),
 //! and emits the typed API.
 //!
-//! It is a plain library so that its logic, unit tests, expansion snapshots and benches can
-//! run outside the compiler. The proc-macro crate parses the macro's input (the spec folder and
-//! its `key = "value"` [`Options`]) and calls [`expand_dir`] with the invoking crate's
-//! `CARGO_MANIFEST_DIR`; it also expands [`vocabulary_check`] for the runtime.
+//! It is a plain library so that its logic, unit tests and expansion snapshots run outside the
+//! compiler, as does its one bench (`benches/page_check.rs`, the page comparison's growth). The
+//! proc-macro crate parses the macro's input (the spec folder and its `key = "value"`
+//! [`Options`]) and calls [`expand_dir`] with the invoking crate's `CARGO_MANIFEST_DIR`.
+//!
+//! The spec's words (`purpose = "place_order"`, `concept = "out_trade_no"`, …) and the enums
+//! they stand for are `eftpay-vocabulary`'s, which the runtime re-exports as `eftpay::rules`: the
+//! generator writes paths to the very enums it parsed the words into.
 //!
 //! Pipeline: [`source`] reads files → `schema` parses the TOML shape → `resolve` checks
 //! cross-references into the [`model`] → `emit` writes tokens. Beside it, [`page`] compares one
@@ -48,12 +52,6 @@ pub fn check(files: &[SpecFile]) -> Checked {
     let spec = resolve::resolve(files, &mut diags);
     let errors = diags.finish().iter().map(|d| Rendered { diagnostic: d, files }.to_string()).collect();
     Checked { spec, errors, files: files.iter().map(|f| f.path.clone()).collect() }
-}
-
-/// The runtime's vocabulary checked against the generator's: expanded once, inside the
-/// runtime's `rules` module (see `emit/vocabulary.rs`).
-pub fn vocabulary_check() -> TokenStream {
-    emit::vocabulary::check()
 }
 
 /// How an expansion is written, beyond what the spec says.

@@ -2,6 +2,11 @@
 //! (an enum, a value of it, an interface, a field, a flag), so emitting cannot fail: an emitter
 //! never looks a name up, though it may compare two items it holds by their names.
 
+pub use eftpay_vocabulary::{
+    Concept, Encoding, FieldFacts, FieldKind, Meaning, Notifications, ObjectFieldKind, Purpose, RetryPolicy,
+    TestOutcome,
+};
+
 /// Index of a value set in [`Spec::enums`].
 pub type EnumId = usize;
 /// Index of a value within its value set.
@@ -103,8 +108,8 @@ pub struct EnumValue {
     pub rust: String,
     /// Rustdoc.
     pub doc: String,
-    /// What the program does with it: the runtime's `rules::Meaning` variant name.
-    pub meaning: Option<&'static str>,
+    /// What the program does with it.
+    pub meaning: Option<Meaning>,
     /// Only the sandbox uses it.
     pub sandbox_only: bool,
 }
@@ -116,17 +121,6 @@ pub struct Flag {
     pub name: String,
     /// Rustdoc.
     pub doc: String,
-}
-
-/// Whether and how eftPay notifies for a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notifications {
-    /// Re-delivered until acknowledged.
-    UntilAcknowledged,
-    /// Sent once.
-    Once,
-    /// Never sent.
-    Never,
 }
 
 /// One row of a service table.
@@ -212,83 +206,20 @@ pub enum ObjectFieldType {
     ObjectArray(ObjectId),
 }
 
-/// What an interface is for (the runtime's `rules::Purpose`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Create an order.
-    PlaceOrder,
-    /// Look up an order or refund.
-    Query,
-    /// Refund.
-    Refund,
-    /// Apply for a refund finished later.
-    ApplyRefund,
-    /// Close an unpaid order.
-    Close,
-    /// A payment notification.
-    PaymentNotification,
-    /// A refund notification.
-    RefundNotification,
-    /// The answer to a notification.
-    Acknowledgement,
-    /// The synchronous return.
-    SyncReturn,
-}
-
-impl Purpose {
-    /// The spec's word, also the typed constructor's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Purpose::PlaceOrder => "place_order",
-            Purpose::Query => "query",
-            Purpose::Refund => "refund",
-            Purpose::ApplyRefund => "apply_refund",
-            Purpose::Close => "close",
-            Purpose::PaymentNotification => "payment_notification",
-            Purpose::RefundNotification => "refund_notification",
-            Purpose::Acknowledgement => "acknowledgement",
-            Purpose::SyncReturn => "sync_return",
-        }
+impl ObjectFieldType {
+    /// The type of an object field whose `type` is `kind`, naming `target` (the object of an
+    /// `object` or `object_array`; ignored for the other kinds). `None` for a kind this
+    /// generator does not emit.
+    pub fn of(kind: ObjectFieldKind, target: ObjectId) -> Option<ObjectFieldType> {
+        Some(match kind {
+            ObjectFieldKind::Text => ObjectFieldType::Text,
+            ObjectFieldKind::Integer => ObjectFieldType::Integer,
+            ObjectFieldKind::TextArray => ObjectFieldType::TextArray,
+            ObjectFieldKind::Object => ObjectFieldType::Object(target),
+            ObjectFieldKind::ObjectArray => ObjectFieldType::ObjectArray(target),
+            _ => return None,
+        })
     }
-
-    /// The runtime variant's name.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Purpose::PlaceOrder => "PlaceOrder",
-            Purpose::Query => "Query",
-            Purpose::Refund => "Refund",
-            Purpose::ApplyRefund => "ApplyRefund",
-            Purpose::Close => "Close",
-            Purpose::PaymentNotification => "PaymentNotification",
-            Purpose::RefundNotification => "RefundNotification",
-            Purpose::Acknowledgement => "Acknowledgement",
-            Purpose::SyncReturn => "SyncReturn",
-        }
-    }
-
-    /// A request: the merchant sends it and eftPay answers.
-    pub fn is_request(self) -> bool {
-        matches!(self, Purpose::PlaceOrder | Purpose::Query | Purpose::Refund | Purpose::ApplyRefund | Purpose::Close)
-    }
-
-    /// A notification eftPay sends to `notify_url`.
-    pub fn is_notification(self) -> bool {
-        matches!(self, Purpose::PaymentNotification | Purpose::RefundNotification)
-    }
-
-    /// Whether the merchant builds and signs the message.
-    pub fn is_outgoing(self) -> bool {
-        self.is_request() || self == Purpose::Acknowledgement
-    }
-}
-
-/// How a message is encoded on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    /// `application/json`.
-    Json,
-    /// `application/x-www-form-urlencoded`.
-    Form,
 }
 
 /// One interface of the API.
@@ -303,7 +234,7 @@ pub struct Interface {
     /// Path below the base URL, for requests.
     pub endpoint: Option<String>,
     /// Whether a request may be retried automatically.
-    pub retry_safe: bool,
+    pub retry: RetryPolicy,
     /// Wire encoding.
     pub encoding: Encoding,
     /// Acknowledgement answering this notification.
@@ -484,59 +415,6 @@ pub fn specificity(rules: &[&[Vec<Condition>]]) -> Vec<Vec<u16>> {
     rules.iter().map(|alts| alts.iter().filter_map(|_| ranks.next()).collect()).collect()
 }
 
-/// What a field stands for beyond its own value (the runtime's `rules::Concept`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)]
-pub enum Concept {
-    Service,
-    PayType,
-    Wallet,
-    PayScene,
-    Lang,
-    UserConfirmKey,
-    Time,
-    Sign,
-    OutTradeNo,
-    EftTradeNo,
-    RefundNo,
-    Amount,
-    RefundAmount,
-    TradeAmount,
-    Currency,
-    Subject,
-    Body,
-    BuyerType,
-    Terminal,
-    NotifyUrl,
-    ReturnUrl,
-    ActiveTime,
-    PayLink,
-    QrCode,
-    ReturnStatus,
-    ReturnText,
-    ReturnCode,
-    TradeStatus,
-    TradeType,
-    TransactionId,
-    PaidAt,
-    TradeTime,
-    RefundTime,
-    RefundTradeNo,
-    RefundReason,
-}
-
-impl Concept {
-    /// Whether the client fills this field in rather than the caller.
-    pub fn is_envelope(self) -> bool {
-        matches!(self, Concept::UserConfirmKey | Concept::Time | Concept::Sign)
-    }
-
-    /// The runtime variant's name (the same as this enum's).
-    pub fn variant(self) -> String {
-        format!("{self:?}")
-    }
-}
-
 /// A field's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
@@ -561,19 +439,37 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    /// The runtime's `rules::FieldKind` variant.
-    pub fn kind(self) -> &'static str {
+    /// The vocabulary's kind of the type (the runtime's `rules::FieldKind`, the spec's word).
+    pub fn kind(self) -> FieldKind {
         match self {
-            FieldType::Text => "Text",
-            FieldType::Amount => "Amount",
-            FieldType::Url => "Url",
-            FieldType::Time => "Time",
-            FieldType::DateTime => "DateTime",
-            FieldType::Seconds => "Seconds",
-            FieldType::Enum(_) => "Enum",
-            FieldType::Object(_) => "Object",
-            FieldType::ObjectArray(_) => "ObjectArray",
+            FieldType::Text => FieldKind::Text,
+            FieldType::Amount => FieldKind::Amount,
+            FieldType::Url => FieldKind::Url,
+            FieldType::Time => FieldKind::Time,
+            FieldType::DateTime => FieldKind::DateTime,
+            FieldType::Seconds => FieldKind::Seconds,
+            FieldType::Enum(_) => FieldKind::Enum,
+            FieldType::Object(_) => FieldKind::Object,
+            FieldType::ObjectArray(_) => FieldKind::ObjectArray,
         }
+    }
+
+    /// The type of a field whose `type` is `kind`, naming `target` (the value set of an `enum`,
+    /// the object of an `object` or `array`; ignored for the other kinds). `None` for a kind
+    /// this generator does not emit.
+    pub fn of(kind: FieldKind, target: usize) -> Option<FieldType> {
+        Some(match kind {
+            FieldKind::Text => FieldType::Text,
+            FieldKind::Amount => FieldType::Amount,
+            FieldKind::Url => FieldType::Url,
+            FieldKind::Time => FieldType::Time,
+            FieldKind::DateTime => FieldType::DateTime,
+            FieldKind::Seconds => FieldType::Seconds,
+            FieldKind::Enum => FieldType::Enum(target),
+            FieldKind::Object => FieldType::Object(target),
+            FieldKind::ObjectArray => FieldType::ObjectArray(target),
+            _ => return None,
+        })
     }
 }
 
@@ -634,30 +530,27 @@ pub struct Field {
 }
 
 impl Field {
+    /// The facts the vocabulary's field rules read (`eftpay_vocabulary::FieldFacts`, also
+    /// behind the runtime's `FieldInfo`).
+    fn facts(&self) -> FieldFacts {
+        FieldFacts {
+            concept: self.concept,
+            fixed: self.fixed.is_some(),
+            required: self.required,
+            required_unless: self.required_unless.is_some(),
+            required_when: self.required_when.is_some(),
+        }
+    }
+
     /// Whether the caller sets this field (not fixed, not filled in by the client).
     pub fn is_caller_set(&self) -> bool {
-        self.fixed.is_none() && !self.concept.is_some_and(Concept::is_envelope)
+        self.facts().is_caller_set()
     }
 
     /// Whether an outgoing struct holds it as a plain value rather than an `Option`.
     pub fn is_mandatory(&self) -> bool {
-        self.required && self.required_unless.is_none() && self.required_when.is_none()
+        self.facts().is_mandatory()
     }
-}
-
-/// Outcomes a test amount can select.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TestOutcome {
-    /// A successful payment.
-    Success,
-    /// The payment times out.
-    Timeout,
-    /// The payment fails.
-    Failed,
-    /// Server error, no QR code is returned.
-    ServerErrorNoQrCode,
-    /// Server error, the transaction has no state.
-    ServerErrorNoState,
 }
 
 /// One test amount row.

@@ -25,9 +25,11 @@ impl RetrySchedule {
     pub(super) const DEFAULT: RetrySchedule = RetrySchedule { attempts: 3, backoff: Duration::from_millis(100) };
 
     fn attempts_for(self, policy: RetryPolicy) -> u32 {
+        // Only a policy known to be safe is retried; `Never`, and any policy a later vocabulary
+        // adds (the enum is non-exhaustive), gets one attempt.
         match policy {
             RetryPolicy::Safe => self.attempts,
-            RetryPolicy::Never => 1,
+            _ => 1,
         }
     }
 

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{concept_path, doc, ident, incoming_name, info_path, option, outgoing_name};
-use crate::model::{Encoding, Field, FieldType, Interface, Notifications, Spec, TestOutcome};
+use crate::model::{Field, FieldType, Interface, Notifications, Spec};
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let interfaces = spec.interfaces.iter().map(|i| interface_static(i, spec));
@@ -35,7 +35,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let values = e.values.iter().map(|v| {
             let (wire, rust, vdoc, sandbox) = (&v.wire, &v.rust, &v.doc, v.sandbox_only);
             let meaning = option(v.meaning.map(|m| {
-                let m = format_ident!("{m}");
+                let m = ident(m.variant());
                 quote! { ::eftpay::rules::Meaning::#m }
             }));
             quote! { ::eftpay::catalog::ValueInfo { wire: #wire, rust: #rust, doc: #vdoc, meaning: #meaning, sandbox_only: #sandbox } }
@@ -59,16 +59,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
     let test_amounts = spec.test_amounts.iter().map(|t| {
         let pay_type = &spec.value(b.pay_type, t.pay_type).wire;
         let cents = t.cents;
-        let outcome = format_ident!(
-            "{}",
-            match t.outcome {
-                TestOutcome::Success => "Success",
-                TestOutcome::Timeout => "Timeout",
-                TestOutcome::Failed => "Failed",
-                TestOutcome::ServerErrorNoQrCode => "ServerErrorNoQrCode",
-                TestOutcome::ServerErrorNoState => "ServerErrorNoState",
-            }
-        );
+        let outcome = ident(t.outcome.variant());
         let d = &t.doc;
         quote! { ::eftpay::catalog::TestAmountInfo { pay_type: #pay_type, cents: #cents, outcome: ::eftpay::rules::TestOutcome::#outcome, doc: #d } }
     });
@@ -174,15 +165,8 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
     let rust = &i.rust;
     let purpose = ident(i.purpose.variant());
     let endpoint = option(i.endpoint.as_deref());
-    let encoding = match i.encoding {
-        Encoding::Json => quote! { Json },
-        Encoding::Form => quote! { Form },
-    };
-    let retry = if i.retry_safe {
-        quote! { Safe }
-    } else {
-        quote! { Never }
-    };
+    let encoding = ident(i.encoding.variant());
+    let retry = ident(i.retry.variant());
     let fields = i.fields.iter().map(|f| field_info(f, &i.fields, spec));
     let response = i.response.iter().map(|f| field_info(f, &i.response, spec));
     let groups = i.at_least_one_of.iter().map(|group| {
@@ -234,7 +218,7 @@ fn scene_static(name: &str) -> proc_macro2::Ident {
 
 fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
     let (wire, rust, d) = (&f.wire, &f.rust, &f.doc);
-    let kind = format_ident!("{}", f.ty.kind());
+    let kind = ident(f.ty.kind().variant());
     let enum_name = option(match f.ty {
         FieldType::Enum(id) => Some(spec.enumeration(id).rust.as_str()),
         _ => None,
@@ -291,9 +275,6 @@ fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
 
 /// Notification behaviour as the runtime's variant.
 pub fn notifications(n: Notifications) -> TokenStream {
-    match n {
-        Notifications::UntilAcknowledged => quote! { ::eftpay::rules::Notifications::UntilAcknowledged },
-        Notifications::Once => quote! { ::eftpay::rules::Notifications::Once },
-        Notifications::Never => quote! { ::eftpay::rules::Notifications::Never },
-    }
+    let variant = ident(n.variant());
+    quote! { ::eftpay::rules::Notifications::#variant }
 }

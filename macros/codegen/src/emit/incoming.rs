@@ -7,8 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, incoming_name, owned_text, read_field, value_type};
-use crate::keywords::MEANINGS;
-use crate::model::{Concept, Enum, EnumValue, Field, FieldType, Interface, Purpose, Spec};
+use crate::model::{Concept, Enum, EnumValue, Field, FieldType, Interface, Meaning, Purpose, Spec};
 
 /// The incoming struct's fields: the response's for requests, the message's otherwise.
 pub fn fields(i: &Interface) -> &[Field] {
@@ -112,11 +111,10 @@ pub fn paid_status<'a>(i: &'a Interface, spec: &'a Spec) -> Option<(&'a Field, &
     if matches!(i.purpose, Purpose::Refund | Purpose::ApplyRefund | Purpose::RefundNotification) {
         return None;
     }
-    let paid = MEANINGS.parse("paid");
     fields(i).iter().filter(|f| f.concept == Some(Concept::TradeStatus)).find_map(|f| {
         let FieldType::Enum(id) = f.ty else { return None };
         let e = spec.enumeration(id);
-        let value = e.values.iter().find(|v| v.meaning.is_some() && v.meaning == paid)?;
+        let value = e.values.iter().find(|v| v.meaning == Some(Meaning::Paid))?;
         Some((f, e, value))
     })
 }

@@ -15,7 +15,6 @@ mod objects;
 mod outgoing;
 mod signatures;
 mod typed;
-pub(crate) mod vocabulary;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};

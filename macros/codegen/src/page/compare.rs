@@ -9,8 +9,9 @@ use super::fix;
 use super::locate::{self, Assumption, Location, Sources};
 use super::parse::{Column, Kind, Page, PageType, Requirement, Table, values};
 use super::{Difference, Matched, Report};
-use crate::keywords::{NOTIFICATIONS, TEST_OUTCOMES};
-use crate::model::{Field, FieldType, Interface, InterfaceId, ObjectFieldType, Service, Spec, TestAmount, TestOutcome};
+use crate::model::{
+    Field, FieldType, Interface, InterfaceId, Notifications, ObjectFieldType, Service, Spec, TestAmount, TestOutcome,
+};
 use crate::schema::TestAmountDef;
 
 /// Compares a read page with the spec.
@@ -396,7 +397,7 @@ impl Run<'_> {
                     "field `{}` is {} on the page; the spec types it `{}`",
                     pf.name,
                     pf.ty.written(),
-                    field.ty.kind()
+                    field.ty.kind().variant()
                 ),
                 ty_at.clone().or_else(|| Some(wire_at.clone())),
                 format!(
@@ -713,7 +714,7 @@ impl Run<'_> {
         }
         let notifications =
             most_common(self.spec.services.iter().filter(|s| s.interface == self.id).map(|s| s.notifications))
-                .and_then(|n| NOTIFICATIONS.entries.iter().find(|(_, v)| *v == n).map(|(w, _)| *w));
+                .map(Notifications::name);
         if let Some(word) = notifications {
             row.push_str(&format!(
                 "\nnotifications = \"{word}\"  # [assume] as most rows of this interface; the page does not say"
@@ -854,7 +855,7 @@ impl Run<'_> {
                 continue;
             };
             seen.push(outcome);
-            let word = TEST_OUTCOMES.entries.iter().find(|(_, o)| *o == outcome).map_or("", |(w, _)| *w);
+            let word = outcome.name();
             match ours.iter().find(|(_, _, t)| t.outcome == outcome) {
                 Some((file, def, ours)) => {
                     let cents_at = self.sources.of(*file, &def.cents);

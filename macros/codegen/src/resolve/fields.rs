@@ -538,7 +538,8 @@ impl Resolver<'_> {
     }
 
     fn field_type(&mut self, file: usize, def: &FieldDef, ty_at: &Text, wire: &str) -> Option<FieldType> {
-        let Some(ty) = FIELD_TYPES.parse(ty_at.get_ref()) else {
+        // The value set or object a kind names is resolved below; 0 holds its place.
+        let Some(ty) = FIELD_TYPES.parse(ty_at.get_ref()).and_then(|kind| FieldType::of(kind, 0)) else {
             let help =
                 format!("{} (spec/README.md describes each type)", suggest(ty_at.get_ref(), &FIELD_TYPES.words()));
             self.err(file, ty_at, format!("unknown field type `{}` for `{wire}`", ty_at.get_ref()), help);

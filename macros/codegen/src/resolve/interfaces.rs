@@ -5,7 +5,7 @@
 use super::Resolver;
 use super::fields::{Reading, Sources, Table, row_at};
 use crate::keywords::{ENCODINGS, PURPOSES, RETRY};
-use crate::model::{Concept, Encoding, Interface, Purpose};
+use crate::model::{Concept, Encoding, Interface, Purpose, RetryPolicy};
 use crate::names;
 use crate::schema::{Document, InterfaceDef, Text};
 use crate::suggest::suggest;
@@ -73,10 +73,10 @@ impl Resolver<'_> {
                 .required_keyword(&ENCODINGS, file, def.encoding.as_ref(), &owner, def.name.span())
                 .unwrap_or(Encoding::Json);
             let endpoint = self.endpoint(file, def, &name, purpose);
-            let retry_safe = match &def.retry {
-                None => false,
+            let retry = match &def.retry {
+                None => RetryPolicy::Never,
                 Some(r) => {
-                    let safe = self.keyword(&RETRY, file, r).unwrap_or(false);
+                    let safe = self.keyword(&RETRY, file, r) == Some(RetryPolicy::Safe);
                     if safe && purpose != Purpose::Query {
                         self.err(
                             file,
@@ -85,7 +85,7 @@ impl Resolver<'_> {
                             "write `retry = \"never\"`: only requests that change nothing (query) may be retried",
                         );
                     }
-                    safe && purpose == Purpose::Query
+                    if safe && purpose == Purpose::Query { RetryPolicy::Safe } else { RetryPolicy::Never }
                 }
             };
             let entries = self.entries(&sources, &name, Table::Fields, &mut Vec::new());
@@ -127,7 +127,7 @@ impl Resolver<'_> {
                 rust,
                 purpose,
                 endpoint,
-                retry_safe,
+                retry,
                 encoding,
                 reply: None,
                 notification: None,

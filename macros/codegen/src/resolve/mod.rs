@@ -28,6 +28,7 @@ use crate::names;
 use crate::schema::{Document, Text};
 use crate::source::SpecFile;
 use crate::suggest::suggest;
+use eftpay_vocabulary::Word;
 
 /// Types the generator itself emits; a spec name may not take them.
 const GENERATED_TYPES: &[&str] = &[
@@ -156,7 +157,7 @@ impl<'d> Resolver<'d> {
     }
 
     /// The meaning of a keyword, or an error naming the words the key takes.
-    fn keyword<T: Clone>(&mut self, table: &Keywords<T>, file: usize, at: &Text) -> Option<T> {
+    fn keyword<T: Word>(&mut self, table: &Keywords<T>, file: usize, at: &Text) -> Option<T> {
         let found = table.parse(at.get_ref());
         if found.is_none() {
             let help = suggest(at.get_ref(), &table.words());
@@ -167,7 +168,7 @@ impl<'d> Resolver<'d> {
 
     /// The meaning of a keyword key its table must have: reported when missing (see
     /// [`missing_keyword`](Self::missing_keyword)) or when it is not one of the key's words.
-    fn required_keyword<T: Clone>(
+    fn required_keyword<T: Word>(
         &mut self,
         table: &Keywords<T>,
         file: usize,
@@ -186,7 +187,7 @@ impl<'d> Resolver<'d> {
 
     /// Reports a missing keyword key at `owner_at`, the value naming its table (described as
     /// `owner`), with the words that table's key takes.
-    fn missing_keyword<T: Clone>(&mut self, table: &Keywords<T>, file: usize, owner: &str, owner_at: Range<usize>) {
+    fn missing_keyword<T: Word>(&mut self, table: &Keywords<T>, file: usize, owner: &str, owner_at: Range<usize>) {
         let help = format!("add `{} = \"…\"` to this table, one of: {}", table.key, table.words().join(", "));
         self.err_at(file, owner_at, format!("{owner} has no `{}`", table.key), help);
     }

@@ -54,7 +54,12 @@ impl Resolver<'_> {
                     self.missing_keyword(&OBJECT_FIELD_TYPES, *file, &described, f.wire.span());
                     continue;
                 };
-                let Some(ty) = self.keyword(&OBJECT_FIELD_TYPES, *file, ty_at) else { continue };
+                // The object a kind names is resolved below; 0 holds its place.
+                let Some(ty) =
+                    self.keyword(&OBJECT_FIELD_TYPES, *file, ty_at).and_then(|kind| ObjectFieldType::of(kind, 0))
+                else {
+                    continue;
+                };
                 let ty = match ty {
                     ObjectFieldType::Object(_) | ObjectFieldType::ObjectArray(_) => {
                         let Some(named) = &f.object else {
