@@ -18,10 +18,51 @@ use std::str::FromStr;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::rules::FieldKind;
 use crate::short_text::ShortText;
 
-/// eftPay's amount fields are `String(8)` (`docs/protocol.md` §3).
-const MAX_TEXT_LEN: usize = 8;
+/// The most characters an amount's text may have: the longest `max_len` the spec gives a field
+/// of type `amount` (eftPay's amount fields are `String(8)`, `docs/protocol.md` §3), read from the
+/// catalog at compile time. A spec that bounds no amount field leaves the bound of the type: the
+/// longest run of digits whose value in cents always fits a `u64`.
+pub(crate) const MAX_TEXT_LEN: usize = {
+    let fits = (u64::MAX.ilog10() - CENTS_PER_UNIT.ilog10()) as usize;
+    match longest_amount(&crate::CATALOG) {
+        Some(longest) if longest < fits => longest,
+        _ => fits,
+    }
+};
+
+/// The longest `max_len` of the amount fields of `catalog`, in what is sent and received alike.
+const fn longest_amount(catalog: &crate::catalog::Catalog) -> Option<usize> {
+    let mut longest: Option<usize> = None;
+    let mut interfaces = catalog.interfaces;
+    while let [interface, rest @ ..] = interfaces {
+        let both = [interface.fields, interface.response];
+        let mut tables = both.as_slice();
+        while let [table, more_tables @ ..] = tables {
+            let mut fields = *table;
+            while let [field, more @ ..] = fields {
+                if let (FieldKind::Amount, Some(max_len)) = (field.kind, field.max_len) {
+                    longest = match longest {
+                        Some(known) if known >= max_len => Some(known),
+                        _ => Some(max_len),
+                    };
+                }
+                fields = more;
+            }
+            tables = more_tables;
+        }
+        interfaces = rest;
+    }
+    longest
+}
+
+/// The largest amount with cents written in at most `max_len` characters (`99999.99` for
+/// eight), for messages; the largest whole amount is `max_len` nines.
+pub(crate) fn largest_with_cents(max_len: usize) -> String {
+    format!("{}.{}", "9".repeat(max_len.saturating_sub(MAX_DECIMALS + 1).max(1)), "9".repeat(MAX_DECIMALS))
+}
 
 /// eftPay's currencies (HKD, CNY) have two minor digits.
 const MAX_DECIMALS: usize = 2;
@@ -130,8 +171,8 @@ impl Amount {
         if text.len() > MAX_TEXT_LEN {
             return Err(AmountError::TooLong { text: owned(), length: text.len() });
         }
-        // Eight digits times 100 cannot overflow a u64; the checked ops only keep that a proof
-        // the compiler can see rather than a comment it has to trust.
+        // `MAX_TEXT_LEN` digits times 100 cannot overflow a u64; the checked ops only keep that a
+        // proof the compiler can see rather than a comment it has to trust.
         let too_long = || AmountError::TooLong { text: owned(), length: text.len() };
         let whole = digits_value(units).ok_or_else(too_long)?;
         // One decimal means tenths: "1.5" is 150 cents, not 105. No decimals read as 0.
@@ -196,10 +237,13 @@ pub enum AmountError {
     /// The text is empty.
     #[error("amount is empty; send decimal text such as \"0.53\" or \"100\"")]
     Empty,
-    /// The text is longer than eftPay's `String(8)`.
+    /// The text is longer than the spec's amount fields allow (eftPay's `String(8)`).
     #[error(
-        "amount `{text}` is {length} characters long but eftPay allows at most 8; \
-         the largest amounts are \"99999.99\" and \"99999999\""
+        "amount `{text}` is {length} characters long but eftPay allows at most {}; \
+         the largest amounts are \"{}\" and \"{}\"",
+        MAX_TEXT_LEN,
+        largest_with_cents(MAX_TEXT_LEN),
+        "9".repeat(MAX_TEXT_LEN)
     )]
     TooLong {
         /// The rejected text.
@@ -338,9 +382,10 @@ impl<'de> Visitor<'de> for AmountVisitor {
     type Value = Amount;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "an eftPay amount as a decimal string with at most 2 decimals and 8 characters, \
-             e.g. \"0.53\"",
+        write!(
+            f,
+            "an eftPay amount as a decimal string with at most {MAX_DECIMALS} decimals and {MAX_TEXT_LEN} characters, \
+             e.g. \"0.53\""
         )
     }
 
@@ -383,6 +428,29 @@ impl<'de> Visitor<'de> for AmountVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_longest_amount_is_the_longest_the_spec_gives_an_amount_field() {
+        let longest = crate::CATALOG
+            .interfaces
+            .iter()
+            .flat_map(|i| i.fields.iter().chain(i.response))
+            .filter(|f| f.kind == FieldKind::Amount)
+            .filter_map(|f| f.max_len)
+            .max()
+            .expect("the spec bounds its amount fields");
+        assert_eq!(MAX_TEXT_LEN, longest);
+        let whole = "9".repeat(longest);
+        let with_cents = largest_with_cents(longest);
+        assert_eq!(with_cents.len(), longest);
+        assert!(Amount::parse(&whole).is_ok() && Amount::parse(&with_cents).is_ok());
+        let too_long = format!("1{whole}");
+        let error = Amount::parse(&too_long).unwrap_err();
+        assert_eq!(error, AmountError::TooLong { text: too_long.clone(), length: longest + 1 });
+        let message = error.to_string();
+        assert!(message.contains(&format!("at most {longest};")), "{message}");
+        assert!(message.contains(&format!("\"{with_cents}\" and \"{whole}\"")), "{message}");
+    }
 
     fn cents(text: &str) -> u64 {
         Amount::parse(text).unwrap().cents()

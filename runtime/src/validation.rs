@@ -71,7 +71,8 @@ impl Violations {
             if length > max {
                 let message = match field.kind {
                     FieldKind::Amount => {
-                        format!("`{wire}` is {value}, {length} characters; eftPay accepts at most {max} (99999.99)")
+                        let largest = crate::amount::largest_with_cents(max);
+                        format!("`{wire}` is {value}, {length} characters; eftPay accepts at most {max} ({largest})")
                     }
                     _ => format!("`{wire}` has {length} characters; eftPay accepts at most {max} — shorten it"),
                 };
@@ -235,7 +236,8 @@ impl Violations {
         for field in info.fields.iter().filter(|f| f.is_caller_set()) {
             let value = sent(field.wire);
             let column: Option<(&[&str], &str)> = match field.concept {
-                Some(Concept::PayType) => Some((row.pay_type.as_slice(), "payType")),
+                // The row's payType is named by the message's own field (`payType`, `paytype`).
+                Some(Concept::PayType) => Some((row.pay_type.as_slice(), field.wire)),
                 Some(Concept::Wallet) => Some((row.wallets, "wallets")),
                 Some(Concept::PayScene) => Some((row.pay_scenes, "pay_scenes")),
                 Some(Concept::Lang) => Some((row.langs, "langs")),
@@ -353,5 +355,72 @@ impl Violations {
         let names: Vec<String> = group.iter().map(|name| format!("`{name}`")).collect();
         let field = group.first().copied().unwrap_or_default();
         self.push(field, Rule::AtLeastOneOf, format!("give at least one of {}", names.join(" or ")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CATALOG;
+
+    /// Every amount field the spec bounds, in what is sent and what is received.
+    fn bounded_amounts() -> impl Iterator<Item = (&'static InterfaceInfo, &'static FieldInfo, usize)> {
+        CATALOG.interfaces.iter().copied().flat_map(|i| {
+            i.fields
+                .iter()
+                .chain(i.response)
+                .filter(|f| f.kind == FieldKind::Amount)
+                .filter_map(move |f| Some((i, f, f.max_len?)))
+        })
+    }
+
+    #[test]
+    fn a_too_long_amount_is_told_the_largest_amount_its_field_holds() {
+        let mut checked = 0;
+        for (interface, field, max_len) in
+            bounded_amounts().filter(|(i, f, _)| i.fields.contains(f) && f.is_caller_set())
+        {
+            let whole = "9".repeat(max_len);
+            let too_long = format!("1{whole}");
+            let largest = format!("{}.99", "9".repeat(max_len - 3));
+            assert!(Amount::parse(&largest).is_ok() && Amount::parse(&whole).is_ok(), "{}", field.wire);
+            let text = |wire: &str| (wire == field.wire).then_some(too_long.as_str());
+            let violations = check_fields(&CATALOG, interface, text).unwrap_err();
+            let message = violations
+                .iter()
+                .find(|v| v.field == field.wire && v.rule == Rule::TooLong)
+                .map(|v| v.message.clone())
+                .unwrap_or_default();
+            assert!(message.contains(&format!("at most {max_len} ({largest})")), "{}: {message}", field.wire);
+            checked += 1;
+        }
+        assert!(checked > 0, "the spec has a caller-set amount field with a max_len");
+    }
+
+    #[test]
+    fn a_payment_type_not_the_rows_is_named_by_the_messages_own_field() {
+        let mut checked = 0;
+        for interface in CATALOG.interfaces.iter().copied() {
+            let (Some(service_field), Some(pay_type_field)) =
+                (interface.field_for(Concept::Service), interface.field_for(Concept::PayType))
+            else {
+                continue;
+            };
+            for row in CATALOG.services_of(interface.name) {
+                let Some(own) = row.pay_type else { continue };
+                let Some(other) = CATALOG.pay_types.iter().map(|p| p.wire).find(|p| *p != own) else { continue };
+                let text = |wire: &str| match wire {
+                    w if w == service_field.wire => Some(row.name),
+                    w if w == pay_type_field.wire => Some(other),
+                    _ => None,
+                };
+                let violations = check_fields(&CATALOG, interface, text).unwrap_err();
+                let said = violations.iter().find(|v| v.field == pay_type_field.wire && v.rule == Rule::NotForService);
+                let expected = format!("not one of service {}'s {}", row.name, pay_type_field.wire);
+                assert!(said.is_some_and(|v| v.message.contains(&expected)), "{}: {violations}", row.name);
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "the spec has a row with a payType, sent with a service field");
     }
 }
