@@ -1,8 +1,9 @@
 //! Spec errors: collected while the whole spec is walked, then reported together.
 //!
-//! The collector is consumed by [`Diagnostics::finish`], and the type is `#[must_use]`, so the
-//! compiler — not a panic at run time, as in serde_derive's `Ctxt` — tells a caller that forgot to
-//! look at what was collected.
+//! The collector is consumed by [`Diagnostics::finish`]. Unlike serde_derive's `Ctxt`, which
+//! panics when dropped unchecked, nothing enforces that `finish` is called: `#[must_use]` only
+//! warns where a collector is discarded as a value, not where one is filled and then dropped.
+//! The pass's one collector is finished by [`check`](crate::check), which renders every error.
 
 use std::fmt;
 use std::ops::Range;
