@@ -9,7 +9,7 @@
 //! exist, and a rule on them (which fields the client fills in, which purposes are requests,
 //! which fields a caller sets) is decided in one place.
 //!
-//! Adding a word is one line in one [`vocabulary!`] block here; the generator's error messages
+//! Adding a word is one line in one `vocabulary!` block here; the generator's error messages
 //! ("use one of …") and the runtime follow.
 
 #![no_std]

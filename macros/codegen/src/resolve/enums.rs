@@ -182,7 +182,7 @@ impl Resolver<'_> {
         self.spec.enums.push(Enum {
             rust: "Service".into(),
             doc: "A row of the service tables: the `service` value sent, or — for interfaces without a \
-                  `service` field — the row's name in the spec; see [`Service::rules`]."
+                  `service` field — the row's name in the spec; see [`Service::info`]."
                 .into(),
             values: Vec::new(),
         });
