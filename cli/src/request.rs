@@ -9,8 +9,9 @@
 
 use eftpay::Amount;
 use eftpay::catalog::{Catalog, FieldInfo, FieldRefusal, InterfaceInfo, SceneInfo, ServiceInfo};
+use eftpay::gateway::check_fields;
 use eftpay::rules::{Concept, FieldKind, Purpose};
-use eftpay::validation::{Rule, Violation, check_fields};
+use eftpay::{Rule, Violation};
 
 use crate::commands;
 use crate::failure::Failure;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
-use eftpay::wire::OutgoingFields;
+use eftpay::gateway::OutgoingFields;
 use eftpay::{Client, Credentials, Envelope, FixedClock, HkTime, ReceivedFields, Secret};
 
 const USER_KEY: &str = "TESTKEY00001";
@@ -99,7 +99,7 @@ fn main() {
     let body = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time })
         .signed_json(&credentials.secret);
     let url = format!("{base_url}/Servlet/JSAPIService.do");
-    let raw = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let raw = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let local = tokio::task::LocalSet::new();
@@ -161,7 +161,7 @@ fn main() {
         // timeout and reading the reply in chunks — but none of the SDK's own work. Against the
         // plain floor it is reqwest's share of the gap; the client against it, the SDK's.
         if std::env::var_os("EFTPAY_BENCH_ABLATE").is_some() {
-            let configured = eftpay::client::http_client_builder()
+            let configured = eftpay::gateway::http_client_builder()
                 .unwrap()
                 .connect_timeout(Duration::from_secs(10))
                 .redirect(reqwest::redirect::Policy::none())

@@ -9,7 +9,7 @@ mod measure;
 
 use std::hint::black_box;
 
-use eftpay::wire::OutgoingFields;
+use eftpay::gateway::OutgoingFields;
 use eftpay::{Credentials, Envelope};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
@@ -71,14 +71,14 @@ fn main() {
 
     assert_eq!(
         floor_sign(&prebuilt),
-        eftpay::wire::sign(&order, &envelope, &credentials.secret),
+        eftpay::signing::sign(&order, &envelope, &credentials.secret),
         "the floor signs the same text"
     );
 
     measure::header();
     let sign = measure::compare(
         ROUNDS,
-        || drop(black_box(eftpay::wire::sign(black_box(&order), &envelope, &credentials.secret))),
+        || drop(black_box(eftpay::signing::sign(black_box(&order), &envelope, &credentials.secret))),
         || drop(black_box(floor_sign(black_box(&prebuilt)))),
     );
     measure::report("sign a typed place-order request", "SHA-256 + hex of the prebuilt `secret ‖ k=v&…`", sign, 1.10);

@@ -26,7 +26,7 @@ fn main() {
 
     let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
     let time = HkTime::parse_compact("20230609110645").unwrap_or_else(|_| eftpay::Clock::now(&eftpay::SystemClock));
-    let body = eftpay::wire::signed_json(&order, &credentials, time);
+    let body = eftpay::signing::signed_json(&order, &credentials, time);
     println!("2. Signed JSON body (fields in byte order, sign last):\n   {}", body.json);
 
     let mut broken: PlaceOrderRequest = order.clone();

@@ -5,16 +5,23 @@
 //!
 //! A fixture spec expanded by `eftpay_macros::include_spec!` gets a catalog of its own, and
 //! every layer takes a `&'static Catalog`, so an invented scene runs end to end too.
+//!
+//! Every struct here is `#[non_exhaustive]` and built with `const fn` constructors and
+//! `with_…` setters (what the generator emits), so a key the spec gains is a new setter, not a
+//! breaking change; their fields stay public to read.
 
+use crate::Amount;
+use crate::codec::Codec;
 use crate::received::{IncomingError, ReceivedFields};
+use crate::recognition::{self, Recognition};
 use crate::rules::{
-    Concept, Encoding, FieldKind, InterfaceKind, Meaning, Notifications, Purpose, Recognition, RetryPolicy, TestOutcome,
+    Concept, Encoding, FieldKind, InterfaceKind, Meaning, Notifications, Purpose, RetryPolicy, TestOutcome,
 };
 use crate::violations::Violations;
-use crate::{Amount, rules};
 
 /// The whole spec.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Catalog {
     /// The scenes, in the spec's order.
     pub scenes: &'static [&'static SceneInfo],
@@ -30,15 +37,20 @@ pub struct Catalog {
     pub flags: &'static [FlagInfo],
     /// Amounts that choose an outcome in a test environment.
     pub test_amounts: &'static [TestAmountInfo],
-    /// How each notification is recognized (the most specific rule that holds wins).
+    /// How each notification is recognized (the most specific rule that holds wins). Data for
+    /// the recognition the catalog's lookups run, not for callers.
+    #[doc(hidden)]
     pub notification_rules: &'static [Recognition],
     /// How each request without a `service` field is told apart from the others of its
-    /// endpoint (one that states no rule holds for every body, least specific).
+    /// endpoint (one that states no rule holds for every body, least specific). Data for
+    /// [`Catalog::request_interface`], not for callers.
+    #[doc(hidden)]
     pub request_rules: &'static [Recognition],
 }
 
 /// One scene: a set of interfaces that belong together (web, qrcode, app, cashier …).
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SceneInfo {
     /// The spec's name (`qrcode`).
     pub name: &'static str,
@@ -54,20 +66,9 @@ pub type CheckRequest = fn(&ReceivedFields) -> Result<(), Violations>;
 /// Reads what eftPay sends into its generated type and writes it back as fields.
 pub type ReadTyped = fn(&ReceivedFields) -> Result<TypedFields, IncomingError>;
 
-/// The type-checked operations of an interface's generated types, reachable from data.
-#[derive(Debug, Clone, Copy)]
-pub struct Codec {
-    /// For requests: reads a request as a gateway receives it and validates it with the
-    /// generated validator (`from_received` + `validate`).
-    pub check_request: Option<CheckRequest>,
-    /// For what eftPay sends (responses, notifications, returns): reads the fields into the
-    /// generated type and writes that type back as fields — so a message is exactly what the
-    /// type holds. `Err` when a field is not its type.
-    pub typed: Option<ReadTyped>,
-}
-
 /// Fields written back from a generated incoming type, with what it did not model.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TypedFields {
     /// The fields the type holds, as text, `sign` left out.
     pub fields: Vec<(&'static str, String)>,
@@ -76,6 +77,11 @@ pub struct TypedFields {
 }
 
 impl TypedFields {
+    /// The fields a type holds (`sign` left out) and the names of those it does not model.
+    pub const fn new(fields: Vec<(&'static str, String)>, extra: Vec<String>) -> TypedFields {
+        TypedFields { fields, extra }
+    }
+
     /// A field's value by wire name, if the message holds it.
     pub fn text(&self, wire: &str) -> Option<&str> {
         self.fields.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
@@ -84,6 +90,7 @@ impl TypedFields {
 
 /// One interface: one message exchange.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct InterfaceInfo {
     /// The spec's name (`place_order`).
     pub name: &'static str,
@@ -112,8 +119,9 @@ pub struct InterfaceInfo {
     pub reply: Option<&'static str>,
     /// The spec's description.
     pub doc: &'static str,
-    /// The generated types' operations.
-    pub codec: Codec,
+    /// The generated types' operations (reached through [`typed_reader`](Self::typed_reader)
+    /// and, for gateways, `request_checker`).
+    pub(crate) codec: Codec,
 }
 
 impl InterfaceInfo {
@@ -142,7 +150,7 @@ impl InterfaceInfo {
         self.response.iter().find(|f| f.concept == Some(concept))
     }
 
-    /// The fields of what eftPay sends for this interface, which [`Codec::typed`] reads: the
+    /// The fields of what eftPay sends for this interface, which [`typed_reader`](Self::typed_reader) reads: the
     /// response's for a request, the message's otherwise.
     pub fn incoming_fields(&self) -> &'static [FieldInfo] {
         if self.kind() == InterfaceKind::Request { self.response } else { self.fields }
@@ -223,6 +231,7 @@ pub enum FieldRefusal {
 
 /// One field of a message.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FieldInfo {
     /// The wire name, verbatim.
     pub wire: &'static str,
@@ -297,6 +306,7 @@ impl FieldInfo {
 /// A wallet read from text is not one a service takes (its row of the service table lists the
 /// wallets it does): the error of the generated `RowWallet::parse`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error(
     "`{given}` is not a wallet that service `{service}` takes (it takes {}): was it stored with an order of another service, or mistyped? Wallets are stored as their wire text (`Wallet::as_str`)",
     takes.join(", ")
@@ -312,6 +322,7 @@ pub struct WalletNotTaken {
 
 /// One row of a service table.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceInfo {
     /// The row's name: the `service` value when its interface has a `service` field, otherwise
     /// a label that is never sent.
@@ -402,6 +413,7 @@ impl ServiceInfo {
 
 /// A value set.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EnumInfo {
     /// The Rust type name (`TradeStatus`).
     pub name: &'static str,
@@ -413,6 +425,7 @@ pub struct EnumInfo {
 
 /// One known value.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValueInfo {
     /// The text on the wire.
     pub wire: &'static str,
@@ -428,6 +441,7 @@ pub struct ValueInfo {
 
 /// A payType and its wallets.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PayTypeInfo {
     /// The wire value.
     pub wire: &'static str,
@@ -439,6 +453,7 @@ pub struct PayTypeInfo {
 
 /// A per-service rule flag.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FlagInfo {
     /// The spec's name.
     pub name: &'static str,
@@ -448,6 +463,7 @@ pub struct FlagInfo {
 
 /// An amount whose last two decimal digits choose an outcome in a test environment.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TestAmountInfo {
     /// The payType whose test environment honours it.
     pub pay_type: &'static str,
@@ -457,6 +473,449 @@ pub struct TestAmountInfo {
     pub outcome: TestOutcome,
     /// The spec's description.
     pub doc: &'static str,
+}
+
+// Construction, as the generator writes it: `new` takes what every entry has, `with_…` the
+// rest (left out, a setter's part is `None`, empty or `false`), so a key the spec gains is a
+// new setter rather than a breaking change to a struct literal.
+
+impl Catalog {
+    /// A catalog of these scenes, interfaces, service rows and value sets, with no pay types,
+    /// flags, test amounts or recognition rules.
+    pub const fn new(
+        scenes: &'static [&'static SceneInfo],
+        interfaces: &'static [&'static InterfaceInfo],
+        services: &'static [&'static ServiceInfo],
+        enums: &'static [EnumInfo],
+    ) -> Catalog {
+        Catalog {
+            scenes,
+            interfaces,
+            services,
+            enums,
+            pay_types: &[],
+            flags: &[],
+            test_amounts: &[],
+            notification_rules: &[],
+            request_rules: &[],
+        }
+    }
+
+    /// With these payTypes and their wallets.
+    pub const fn with_pay_types(mut self, pay_types: &'static [PayTypeInfo]) -> Catalog {
+        self.pay_types = pay_types;
+        self
+    }
+
+    /// With these per-service rule flags.
+    pub const fn with_flags(mut self, flags: &'static [FlagInfo]) -> Catalog {
+        self.flags = flags;
+        self
+    }
+
+    /// With these test amounts.
+    pub const fn with_test_amounts(mut self, test_amounts: &'static [TestAmountInfo]) -> Catalog {
+        self.test_amounts = test_amounts;
+        self
+    }
+
+    /// With these notification recognition rules (generated code only).
+    #[doc(hidden)]
+    pub const fn with_notification_rules(mut self, rules: &'static [Recognition]) -> Catalog {
+        self.notification_rules = rules;
+        self
+    }
+
+    /// With these request recognition rules (generated code only).
+    #[doc(hidden)]
+    pub const fn with_request_rules(mut self, rules: &'static [Recognition]) -> Catalog {
+        self.request_rules = rules;
+        self
+    }
+}
+
+impl SceneInfo {
+    /// The scene `name` of these interfaces (by name).
+    pub const fn new(name: &'static str, doc: &'static str, interfaces: &'static [&'static str]) -> SceneInfo {
+        SceneInfo { name, doc, interfaces }
+    }
+}
+
+impl InterfaceInfo {
+    /// The interface `name` (Rust stem `rust`) for `purpose`, encoded as `encoding`: no
+    /// endpoint, never retried, no fields, no relations, no generated types.
+    pub const fn new(
+        name: &'static str,
+        rust: &'static str,
+        purpose: Purpose,
+        encoding: Encoding,
+        doc: &'static str,
+    ) -> InterfaceInfo {
+        InterfaceInfo {
+            name,
+            rust,
+            purpose,
+            endpoint: None,
+            encoding,
+            retry: RetryPolicy::Never,
+            fields: &[],
+            response: &[],
+            at_least_one_of: &[],
+            notification: None,
+            sync_return: None,
+            reply: None,
+            doc,
+            codec: Codec::NONE,
+        }
+    }
+
+    /// Sent to this path after the base URL.
+    pub const fn with_endpoint(mut self, endpoint: &'static str) -> InterfaceInfo {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    /// Retried as `retry` says.
+    pub const fn with_retry(mut self, retry: RetryPolicy) -> InterfaceInfo {
+        self.retry = retry;
+        self
+    }
+
+    /// With these fields, in the doc's order.
+    pub const fn with_fields(mut self, fields: &'static [FieldInfo]) -> InterfaceInfo {
+        self.fields = fields;
+        self
+    }
+
+    /// With these response fields (requests).
+    pub const fn with_response(mut self, response: &'static [FieldInfo]) -> InterfaceInfo {
+        self.response = response;
+        self
+    }
+
+    /// With these groups of fields (wire names) of which at least one must be sent.
+    pub const fn with_at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> InterfaceInfo {
+        self.at_least_one_of = groups;
+        self
+    }
+
+    /// eftPay sends the notification `interface` for what this request starts.
+    pub const fn with_notification(mut self, interface: &'static str) -> InterfaceInfo {
+        self.notification = Some(interface);
+        self
+    }
+
+    /// The payer's browser brings back the synchronous return `interface`.
+    pub const fn with_sync_return(mut self, interface: &'static str) -> InterfaceInfo {
+        self.sync_return = Some(interface);
+        self
+    }
+
+    /// The merchant answers this notification with `interface`.
+    pub const fn with_reply(mut self, interface: &'static str) -> InterfaceInfo {
+        self.reply = Some(interface);
+        self
+    }
+
+    /// With its generated types' operations (generated code only).
+    #[doc(hidden)]
+    pub const fn with_codec(mut self, codec: Codec) -> InterfaceInfo {
+        self.codec = codec;
+        self
+    }
+
+    /// Reads what eftPay sends for this interface (the response of a request, the message
+    /// otherwise) into its generated type and writes it back as fields; `None` when the spec's
+    /// expansion generated no incoming type for it (the acknowledgement).
+    pub fn typed_reader(&self) -> Option<ReadTyped> {
+        self.codec.typed
+    }
+
+    /// Reads a request of this interface as a gateway receives it and validates it with its
+    /// generated validator; `None` for interfaces that are not requests. With the `gateway`
+    /// feature.
+    #[cfg(feature = "gateway")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
+    pub fn request_checker(&self) -> Option<CheckRequest> {
+        self.codec.check_request
+    }
+}
+
+impl FieldInfo {
+    /// The field `wire` (Rust name `rust`) of kind `kind`: optional, with no value set,
+    /// concept, condition, limit, fixed value or default.
+    pub const fn new(wire: &'static str, rust: &'static str, kind: FieldKind, doc: &'static str) -> FieldInfo {
+        FieldInfo {
+            wire,
+            rust,
+            kind,
+            enum_name: None,
+            concept: None,
+            required: false,
+            required_unless: None,
+            required_when: None,
+            required_when_or: &[],
+            forbidden_with: None,
+            only_when: None,
+            not_above: None,
+            no_query: false,
+            echo: false,
+            multiple_of: None,
+            min: None,
+            max: None,
+            max_len: None,
+            fixed: None,
+            default: None,
+            doc,
+        }
+    }
+
+    /// Its values are those of the value set `enum_name` (Rust name).
+    pub const fn with_enum(mut self, enum_name: &'static str) -> FieldInfo {
+        self.enum_name = Some(enum_name);
+        self
+    }
+
+    /// It stands for `concept`.
+    pub const fn with_concept(mut self, concept: Concept) -> FieldInfo {
+        self.concept = Some(concept);
+        self
+    }
+
+    /// It must be sent.
+    pub const fn required(mut self) -> FieldInfo {
+        self.required = true;
+        self
+    }
+
+    /// Services with the flag `flag` need not send it.
+    pub const fn with_required_unless(mut self, flag: &'static str) -> FieldInfo {
+        self.required_unless = Some(flag);
+        self
+    }
+
+    /// Required when the field `other` (wire name) has one of `values`.
+    pub const fn with_required_when(mut self, other: &'static str, values: &'static [&'static str]) -> FieldInfo {
+        self.required_when = Some((other, values));
+        self
+    }
+
+    /// Any of these fields (wire names), sent, satisfies its `required_when` in its place.
+    pub const fn with_required_when_or(mut self, fields: &'static [&'static str]) -> FieldInfo {
+        self.required_when_or = fields;
+        self
+    }
+
+    /// Services with the flag `flag` do not take it.
+    pub const fn with_forbidden_with(mut self, flag: &'static str) -> FieldInfo {
+        self.forbidden_with = Some(flag);
+        self
+    }
+
+    /// Valid only when the field `other` (wire name) has one of `values`.
+    pub const fn with_only_when(mut self, other: &'static str, values: &'static [&'static str]) -> FieldInfo {
+        self.only_when = Some((other, values));
+        self
+    }
+
+    /// An amount that may not exceed the amount field `other` (wire name).
+    pub const fn with_not_above(mut self, other: &'static str) -> FieldInfo {
+        self.not_above = Some(other);
+        self
+    }
+
+    /// A URL without query string or fragment.
+    pub const fn no_query(mut self) -> FieldInfo {
+        self.no_query = true;
+        self
+    }
+
+    /// In a notification: eftPay echoes the order's value of the same field.
+    pub const fn echo(mut self) -> FieldInfo {
+        self.echo = true;
+        self
+    }
+
+    /// A whole number that is a multiple of `multiple`.
+    pub const fn with_multiple_of(mut self, multiple: u32) -> FieldInfo {
+        self.multiple_of = Some(multiple);
+        self
+    }
+
+    /// A whole number of at least `min`.
+    pub const fn with_min(mut self, min: u32) -> FieldInfo {
+        self.min = Some(min);
+        self
+    }
+
+    /// A whole number of at most `max`.
+    pub const fn with_max(mut self, max: u32) -> FieldInfo {
+        self.max = Some(max);
+        self
+    }
+
+    /// At most `max_len` characters.
+    pub const fn with_max_len(mut self, max_len: usize) -> FieldInfo {
+        self.max_len = Some(max_len);
+        self
+    }
+
+    /// Always sent as `value`.
+    pub const fn with_fixed(mut self, value: &'static str) -> FieldInfo {
+        self.fixed = Some(value);
+        self
+    }
+
+    /// eftPay assumes `value` when it is left out.
+    pub const fn with_default(mut self, value: &'static str) -> FieldInfo {
+        self.default = Some(value);
+        self
+    }
+}
+
+impl ServiceInfo {
+    /// The row `name` (marker `rust`) of `interface`, notifying as `notifications`: no
+    /// payType, wallets, pay_scenes, langs, flags, defaults, fixed or restricted values, and no
+    /// constructors.
+    pub const fn new(
+        name: &'static str,
+        rust: &'static str,
+        interface: &'static str,
+        notifications: Notifications,
+        doc: &'static str,
+    ) -> ServiceInfo {
+        ServiceInfo {
+            name,
+            rust,
+            interface,
+            pay_type: None,
+            wallets: &[],
+            pay_scenes: &[],
+            langs: &[],
+            flags: &[],
+            notifications,
+            wallet_notifications: &[],
+            defaults: &[],
+            fixed: &[],
+            values: &[],
+            constructors: &[],
+            doc,
+        }
+    }
+
+    /// Of the payType `pay_type`.
+    pub const fn with_pay_type(mut self, pay_type: &'static str) -> ServiceInfo {
+        self.pay_type = Some(pay_type);
+        self
+    }
+
+    /// Taking these wallets.
+    pub const fn with_wallets(mut self, wallets: &'static [&'static str]) -> ServiceInfo {
+        self.wallets = wallets;
+        self
+    }
+
+    /// With these pay_scenes, the first the default.
+    pub const fn with_pay_scenes(mut self, pay_scenes: &'static [&'static str]) -> ServiceInfo {
+        self.pay_scenes = pay_scenes;
+        self
+    }
+
+    /// With these langs.
+    pub const fn with_langs(mut self, langs: &'static [&'static str]) -> ServiceInfo {
+        self.langs = langs;
+        self
+    }
+
+    /// With these per-service rules.
+    pub const fn with_flags(mut self, flags: &'static [&'static str]) -> ServiceInfo {
+        self.flags = flags;
+        self
+    }
+
+    /// Notifying as these `(wallet, behaviour)` say for those wallets.
+    pub const fn with_wallet_notifications(
+        mut self,
+        by_wallet: &'static [(&'static str, Notifications)],
+    ) -> ServiceInfo {
+        self.wallet_notifications = by_wallet;
+        self
+    }
+
+    /// With these `(wire, value)` defaults.
+    pub const fn with_defaults(mut self, defaults: &'static [(&'static str, &'static str)]) -> ServiceInfo {
+        self.defaults = defaults;
+        self
+    }
+
+    /// With these `(wire, value)` values eftPay uses whatever is sent.
+    pub const fn with_fixed(mut self, fixed: &'static [(&'static str, &'static str)]) -> ServiceInfo {
+        self.fixed = fixed;
+        self
+    }
+
+    /// Taking only these values of these enum fields: `(wire, values)`.
+    pub const fn with_values(mut self, values: &'static [(&'static str, &'static [&'static str])]) -> ServiceInfo {
+        self.values = values;
+        self
+    }
+
+    /// With these typed constructors, as a caller writes them.
+    pub const fn with_constructors(mut self, constructors: &'static [&'static str]) -> ServiceInfo {
+        self.constructors = constructors;
+        self
+    }
+}
+
+impl EnumInfo {
+    /// The value set `name` (Rust type name) of these values.
+    pub const fn new(name: &'static str, doc: &'static str, values: &'static [ValueInfo]) -> EnumInfo {
+        EnumInfo { name, doc, values }
+    }
+}
+
+impl ValueInfo {
+    /// The value `wire` (Rust variant `rust`), with no meaning, eftPay's.
+    pub const fn new(wire: &'static str, rust: &'static str, doc: &'static str) -> ValueInfo {
+        ValueInfo { wire, rust, doc, meaning: None, sandbox_only: false }
+    }
+
+    /// Meaning `meaning` to the program.
+    pub const fn with_meaning(mut self, meaning: Meaning) -> ValueInfo {
+        self.meaning = Some(meaning);
+        self
+    }
+
+    /// A code only the sandbox uses.
+    pub const fn sandbox_only(mut self) -> ValueInfo {
+        self.sandbox_only = true;
+        self
+    }
+}
+
+impl PayTypeInfo {
+    /// The payType `wire` (Rust variant `rust`) and its `(wire, Rust name)` wallets.
+    pub const fn new(
+        wire: &'static str,
+        rust: &'static str,
+        wallets: &'static [(&'static str, &'static str)],
+    ) -> PayTypeInfo {
+        PayTypeInfo { wire, rust, wallets }
+    }
+}
+
+impl FlagInfo {
+    /// The flag `name`.
+    pub const fn new(name: &'static str, doc: &'static str) -> FlagInfo {
+        FlagInfo { name, doc }
+    }
+}
+
+impl TestAmountInfo {
+    /// Amounts ending in `cents` choose `outcome` in `pay_type`'s test environment.
+    pub const fn new(pay_type: &'static str, cents: u8, outcome: TestOutcome, doc: &'static str) -> TestAmountInfo {
+        TestAmountInfo { pay_type, cents, outcome, doc }
+    }
 }
 
 /// A request could not be matched to an interface of the spec.
@@ -595,7 +1054,7 @@ impl Catalog {
         if unnamed.is_empty() {
             return Err(UnknownRequest::Service { service: String::new(), endpoint: endpoint.to_owned() });
         }
-        rules::recognize(&unnamed, |name| fields.text(name))
+        recognition::recognize(&unnamed, |name| fields.text(name))
             .and_then(|index| unnamed.get(index))
             .and_then(|rule| candidates.iter().copied().find(|i| i.name == rule.interface))
             .ok_or_else(|| UnknownRequest::Unrecognized { endpoint: endpoint.to_owned() })
@@ -603,7 +1062,7 @@ impl Catalog {
 
     /// The notification interface a verified body is, by the spec's recognition rules.
     pub fn recognize_notification(&self, fields: &ReceivedFields) -> Option<&'static InterfaceInfo> {
-        let index = rules::recognize(self.notification_rules, |name| fields.text(name))?;
+        let index = recognition::recognize(self.notification_rules, |name| fields.text(name))?;
         self.notification_rules.get(index).and_then(|rule| self.interface(rule.interface))
     }
 

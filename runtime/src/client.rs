@@ -14,7 +14,7 @@
 //! Each part has its own room:
 //! - [`ClientBuilder`] (`builder`): base URL, timeouts, clock, retry bounds — checked once;
 //! - `named`: requests given as fields by name;
-//! - `transport`: the HTTP exchange itself (reqwest over rustls), and [`read_limited`], which
+//! - `transport`: the HTTP exchange itself (reqwest over rustls), and `read_limited`, which
 //!   reads any body from outside up to a limit;
 //! - `reply`: what the HTTP status, the body, the return status and the signature of a reply mean;
 //! - `binding`: whether an accepted reply is about the order, refund and merchant asked about;
@@ -56,7 +56,10 @@ mod named;
 mod redact;
 mod reply;
 mod retry;
-mod transport;
+// The `gateway` feature re-exports its bounded body read and TLS setup (`eftpay::gateway`);
+// only gateways read bodies through `read_limited`, so without the feature it is unused.
+#[cfg_attr(not(feature = "gateway"), allow(dead_code))]
+pub(crate) mod transport;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -67,7 +70,6 @@ use tracing::field::Empty;
 pub use builder::{ClientBuilder, TEST_BASE_URL};
 pub use error::{ClientError, GatewayError};
 pub use redact::redact_url;
-pub use transport::{BodyError, http_client_builder, read_limited};
 
 use crate::catalog::{Catalog, InterfaceInfo, TypedFields};
 use crate::credentials::Credentials;

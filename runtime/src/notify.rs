@@ -27,7 +27,7 @@
 //!     assert_eq!(payment.trade_status, Some(TradeStatus::TradeSuccess));
 //! }
 //! let clock = FixedClock::new(HkTime::parse_compact("20230609110700")?);
-//! let ack = notify::acknowledge(Answer::Handled, &credentials, &clock)?;
+//! let ack = notify::acknowledge(Answer::Handled, &credentials, &clock);
 //! assert!(ack.body.starts_with(r#"{"return_code":"success","time":"20230609110700","sign":""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -49,7 +49,7 @@ use crate::time::Clock;
 use crate::verify::{Verified, VerifyError, read_typed, verify_fields, verify_form, verify_json};
 use crate::wire::{OutgoingField, OutgoingFields};
 
-pub use crate::{NOTIFICATION_RULES, Notification};
+pub use crate::Notification;
 
 /// Verifies a notification body (JSON, as POSTed to `notify_url`) and reads it as the SDK's
 /// [`Notification`].
@@ -195,12 +195,17 @@ pub enum AckError {
 
 /// Builds the merchant's answer to a notification, signed like any message
 /// (`docs/protocol.md` §6): [`Answer::Handled`] stops re-delivery, [`Answer::NotHandled`] asks
-/// for it again.
-///
-/// # Errors
-/// Only if the SDK's own spec had no acknowledgement; a test proves it has one.
-pub fn acknowledge(answer: Answer, credentials: &Credentials, clock: &dyn Clock) -> Result<Ack, AckError> {
-    acknowledge_in(&crate::CATALOG, answer, credentials, clock)
+/// for it again. It cannot fail: the generator checked, when the crate was built, that the
+/// SDK's spec has an acknowledgement with a return code for each answer and no field the SDK
+/// cannot fill in (a spec without one is a compile error).
+pub fn acknowledge(answer: Answer, credentials: &Credentials, clock: &dyn Clock) -> Ack {
+    let proven = &crate::__spec::ACKNOWLEDGEMENT_PROVEN;
+    let code = match answer {
+        Answer::Handled => proven.handled,
+        Answer::NotHandled => proven.not_handled,
+    };
+    let body = signed_acknowledgement(proven.interface, proven.code_field, code, credentials, clock);
+    Ack { answer, code, body }
 }
 
 /// [`acknowledge`] with `catalog`'s acknowledgement: the interface of purpose
@@ -208,8 +213,8 @@ pub fn acknowledge(answer: Answer, credentials: &Credentials, clock: &dyn Clock)
 /// user key (if it has one) from `clock` and `credentials`, its fixed fields fixed, and signed.
 ///
 /// # Errors
-/// The catalog has no acknowledgement, no code for the answer, or a required field the SDK
-/// cannot fill in.
+/// The catalog has no acknowledgement (a spec may have none; the generator checks any it has).
+/// The other variants are kept for catalogs built by hand.
 pub fn acknowledge_in(
     catalog: &'static Catalog,
     answer: Answer,
@@ -225,33 +230,47 @@ pub fn acknowledge_in(
     let no_code = AckError::NoCode { interface: interface.name, meaning: answer.meaning() };
     let code_field = interface.field_for(Concept::ReturnCode).ok_or_else(|| no_code.clone())?;
     let code = code_field.enum_name.and_then(|codes| catalog.wire_for(codes, answer.meaning())).ok_or(no_code)?;
-    let time = clock.now().to_compact();
-    let mut fields = Vec::with_capacity(interface.fields.len());
-    for field in interface.fields.iter().filter(|field| field.concept != Some(Concept::Sign)) {
-        let Some(value) = fill(field, code_field, code, credentials, &time) else {
-            if field.is_mandatory() {
-                return Err(AckError::UnfillableField { interface: interface.name, field: field.wire });
-            }
-            continue;
-        };
-        fields.push(OutgoingField { name: field.wire, value: value.to_owned(), nested: false });
+    if let Some(field) = interface.fields.iter().find(|field| field.is_mandatory() && !fillable(field, code_field.wire))
+    {
+        return Err(AckError::UnfillableField { interface: interface.name, field: field.wire });
     }
-    let body = OutgoingFields::from_fields(fields).signed_json(&credentials.secret);
+    let body = signed_acknowledgement(interface, code_field.wire, code, credentials, clock);
     Ok(Ack { answer, code, body })
 }
 
-/// The value the SDK gives a field of the acknowledgement; `None` for a field it leaves out
-/// (the signature is added when the body is signed).
-fn fill<'a>(
-    field: &'static FieldInfo,
-    code_field: &'static FieldInfo,
+/// The signed body of `interface` with `code` in its field `code_field`, and every other field
+/// the SDK fills in ([`fill`]); the fields it cannot fill are left out.
+fn signed_acknowledgement(
+    interface: &'static InterfaceInfo,
+    code_field: &str,
     code: &'static str,
-    credentials: &'a Credentials,
-    time: &'a str,
-) -> Option<&'a str> {
-    if std::ptr::eq(field, code_field) {
-        return Some(code);
-    }
+    credentials: &Credentials,
+    clock: &dyn Clock,
+) -> String {
+    let time = clock.now().to_compact();
+    let fields = interface
+        .fields
+        .iter()
+        .filter(|field| field.concept != Some(Concept::Sign))
+        .filter_map(|field| {
+            let value = if field.wire == code_field { Some(code) } else { fill(field, credentials, &time) }?;
+            Some(OutgoingField { name: field.wire, value: value.to_owned(), nested: false })
+        })
+        .collect();
+    OutgoingFields::from_fields(fields).signed_json(&credentials.secret)
+}
+
+/// Whether the SDK gives `field` a value: the return code, or what [`fill`] fills.
+fn fillable(field: &FieldInfo, code_field: &str) -> bool {
+    field.wire == code_field
+        || field.concept == Some(Concept::Sign)
+        || field.fixed.is_some()
+        || matches!(field.concept, Some(Concept::Time | Concept::UserConfirmKey))
+}
+
+/// The value the SDK gives a field of the acknowledgement other than its return code; `None`
+/// for a field it leaves out (the signature is added when the body is signed).
+fn fill<'a>(field: &'static FieldInfo, credentials: &'a Credentials, time: &'a str) -> Option<&'a str> {
     if let Some(fixed) = field.fixed {
         return Some(fixed);
     }
@@ -301,12 +320,12 @@ mod tests {
     use crate::time::{FixedClock, HkTime};
 
     #[test]
-    fn the_sdks_spec_can_give_both_answers() {
+    fn the_proven_acknowledgement_is_the_one_the_catalog_describes() {
         let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
         let clock = FixedClock::new(HkTime::parse_compact("20230609110700").unwrap());
         for answer in [Answer::Handled, Answer::NotHandled] {
-            let ack = acknowledge(answer, &credentials, &clock);
-            assert!(ack.is_ok(), "{answer:?}: {ack:?}");
+            let proven = acknowledge(answer, &credentials, &clock);
+            assert_eq!(Ok(proven), acknowledge_in(&crate::CATALOG, answer, &credentials, &clock), "{answer:?}");
         }
     }
 

@@ -7,7 +7,7 @@
 //! 5. the merchant secret directly in front: `secret + "a=1&b=2"`;
 //! 6. `sign = lowercase_hex(sha256(utf8(that string)))`.
 //!
-//! An outgoing message is collected once into [`wire::OutgoingFields`](crate::wire::OutgoingFields)
+//! An outgoing message is collected once into its outgoing fields ([`signed_json`] writes them)
 //! — a typed message writes its fields in an order fixed at compile time, so no sort is needed —
 //! and both its signature and its body are written from that collection, which holds the signed
 //! text itself. Received fields are put in byte order of name once, when they are read
@@ -15,7 +15,7 @@
 //! bytes, in constant time.
 //!
 //! Nothing here returns or logs the string that is hashed with the secret in front; only
-//! [`canonical_string`] (and [`OutgoingFields::signed_text`](crate::wire::OutgoingFields::signed_text))
+//! [`canonical_string`] (and, with the `gateway` feature, `gateway::OutgoingFields::signed_text`)
 //! show the part after the secret, for people debugging signatures.
 
 use sha2::{Digest, Sha256};
@@ -24,6 +24,10 @@ use subtle::ConstantTimeEq;
 use crate::credentials::Secret;
 use crate::json_text::NestedJson;
 use crate::received::{ReceivedFields, byte_order};
+
+// A typed message signed, and its body written: the rule above applied to what it sends (the
+// collection lives with the other outgoing-wire code).
+pub use crate::wire::{SignedBody, sign, signed_json};
 
 /// The name of the field that carries the signature. It belongs to the signature rule rather than
 /// to any one table: every message of every scene carries its signature under this name, and the

@@ -10,8 +10,7 @@ use crate::violations::Violations;
 use crate::wire::Written;
 use crate::{Amount, HkTime};
 
-// What a check reports; named here too because the engine is where callers look for them.
-pub use crate::violations::{Rule, Violation};
+use crate::violations::Rule;
 
 /// Checks a typed outgoing message: its fields as they would be sent, against the rules of its
 /// interface in its spec's catalog.

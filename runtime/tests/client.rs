@@ -495,7 +495,7 @@ fn without(pairs: &[(&'static str, &'static str)], name: &str) -> Vec<(&'static 
 }
 
 /// The reply `pairs` gets to `request`, or its error.
-async fn answer_to<R: eftpay::message::Request>(
+async fn answer_to<R: eftpay::Request>(
     pairs: &[(&str, &str)],
     request: R,
 ) -> Result<eftpay::verify::Verified<R::Response>, ClientError> {

@@ -6,9 +6,9 @@
 //! written, non-ASCII, escapes, empty and null values, names in any order.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
 
+use eftpay::gateway::{OutgoingField, OutgoingFields};
 use eftpay::signing::{canonical_string, sign_fields};
 use eftpay::verify::verify_fields;
-use eftpay::wire::{OutgoingField, OutgoingFields};
 use eftpay::{Amount, Credentials, Envelope, OutTradeNo, ReceivedFields, Secret, VerifyError, services, wallets};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -241,7 +241,7 @@ proptest! {
         prop_assert_eq!(parsed["sign"].as_str(), Some(typed_sign.as_str()));
         prop_assert_eq!(typed.sign(&credentials.secret), typed_sign.as_str());
         // Hashed as written, no text built: the same signature.
-        prop_assert_eq!(eftpay::wire::sign(&order, &envelope, &credentials.secret), typed_sign);
+        prop_assert_eq!(eftpay::signing::sign(&order, &envelope, &credentials.secret), typed_sign);
         prop_assert_eq!(parsed["subject"].as_str(), Some(subject.as_str()));
         prop_assert_eq!(parsed.get("body").and_then(|v| v.as_str()), (!note.is_empty()).then_some(note.as_str()));
         let amount = Amount::from_cents(cents).to_string();

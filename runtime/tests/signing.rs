@@ -78,8 +78,8 @@ fn a_typed_request_signed_in_compile_time_order_equals_the_sorted_rule() {
     }])
     .build();
     let envelope = Envelope { user_confirm_key: "S0003469", time: "20230609110645" };
-    let in_order = eftpay::wire::OutgoingFields::of(&order, &envelope).sign(&credentials.secret);
-    let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
+    let in_order = eftpay::gateway::OutgoingFields::of(&order, &envelope).sign(&credentials.secret);
+    let body = eftpay::signing::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
     let fields = ReceivedFields::from_json(&body.json).unwrap();
     assert_eq!(sign_fields(&fields, &credentials.secret), in_order);
     assert_eq!(fields.text("sign"), Some(in_order.as_str()));
@@ -96,7 +96,7 @@ fn each_scene_signs_a_typed_request_as_the_independent_signer_does() {
     fn signed<R: Request>(request: &R) -> (&'static str, String) {
         let credentials = Credentials::new("S0003469", "test-secret-not-real-0001");
         let time = HkTime::parse_compact("20261201120000").unwrap();
-        (R::INFO.name, eftpay::wire::signed_json(request, &credentials, time).json)
+        (R::INFO.name, eftpay::signing::signed_json(request, &credentials, time).json)
     }
     let paid = "https://merchant.example/paid";
     let notify = "https://merchant.example/eftpay/notify";

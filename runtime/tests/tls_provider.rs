@@ -14,7 +14,7 @@ fn creating_a_client_leaves_the_process_wide_tls_provider_to_the_application() {
 
 #[test]
 fn an_applications_own_http_client_is_used() {
-    let own = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let own = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let client = Client::builder(Credentials::new("TESTKEY00001", "test-secret-not-real")).http_client(own).build();
     assert!(client.is_ok());
 }

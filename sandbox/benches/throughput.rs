@@ -41,8 +41,8 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State;
+use eftpay::gateway::{OutgoingField, OutgoingFields};
 use eftpay::rules::{Concept, Meaning};
-use eftpay::wire::{OutgoingField, OutgoingFields};
 use eftpay::{Amount, CATALOG, Credentials, IntoRequest, ReceivedFields, Request, SystemClock, services, wallets};
 use eftpay::{Clock as _, catalog::InterfaceInfo};
 use eftpay_sandbox::{Sandbox, SandboxConfig};
@@ -106,7 +106,7 @@ impl Requests {
             accepted: accepted_marker(interface_of(&sample)).into(),
             endpoint: endpoint_of(&sample),
             body: Box::new(move |i| {
-                Bytes::from(eftpay::wire::signed_json(&make(i), &credentials, SystemClock.now()).json)
+                Bytes::from(eftpay::signing::signed_json(&make(i), &credentials, SystemClock.now()).json)
             }),
         }
     }

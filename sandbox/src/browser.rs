@@ -4,7 +4,7 @@
 //! return address as the page's script would. The demo and the tests pay this way; the Chromium
 //! test does the same with a real browser.
 
-use eftpay::client::BodyError;
+use eftpay::gateway::BodyError;
 
 /// An HTML form: where it posts and its named fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -212,7 +212,7 @@ fn load(url: &str, error: &dyn std::fmt::Display) -> BrowserError {
 
 /// A page's text, read up to [`MAX_PAGE_BYTES`].
 async fn read_page(url: &str, response: reqwest::Response) -> Result<String, BrowserError> {
-    let bytes = eftpay::client::read_limited(response, MAX_PAGE_BYTES).await.map_err(|error| match error {
+    let bytes = eftpay::gateway::read_limited(response, MAX_PAGE_BYTES).await.map_err(|error| match error {
         BodyError::TooLarge { limit } => BrowserError::TooLarge { url: url.to_owned(), limit },
         other => load(url, &other),
     })?;

@@ -122,7 +122,7 @@ fn check(
     if let Some(time) = interface.field_for(Concept::Time) {
         time_window::check(time.wire, fields.text(time.wire), now, shared.config.time_tolerance).map_err(refuse)?;
     }
-    let check_request = interface.codec.check_request.ok_or_else(|| {
+    let check_request = interface.request_checker().ok_or_else(|| {
         refuse(Refusal::new(
             Meaning::InvalidService,
             format!("{} is not a request the gateway answers", interface.name),

@@ -34,7 +34,7 @@ pub struct Received {
 impl Received {
     /// Reads verified `fields` as `interface`'s generated type.
     fn read(interface: &'static InterfaceInfo, fields: &ReceivedFields) -> Option<Received> {
-        let typed = interface.codec.typed?;
+        let typed = interface.typed_reader()?;
         typed(fields).ok().map(|fields| Received { interface, fields })
     }
 

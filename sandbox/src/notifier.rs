@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use eftpay::ReceivedFields;
 use eftpay::catalog::{InterfaceInfo, ServiceInfo};
-use eftpay::client::BodyError;
+use eftpay::gateway::BodyError;
 use eftpay::received::MAX_BODY_BYTES;
 use eftpay::rules::{Concept, Encoding, Meaning, Notifications};
 use eftpay::verify::verify_fields;
@@ -74,7 +74,7 @@ pub struct Delivery {
 /// The HTTP stack cannot start (no usable certificate store).
 pub fn http_client() -> Result<reqwest::Client, SandboxError> {
     let http = |e: &dyn std::fmt::Display| SandboxError::Http(e.to_string());
-    eftpay::client::http_client_builder()
+    eftpay::gateway::http_client_builder()
         .map_err(|e| http(&e))?
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
@@ -365,7 +365,7 @@ async fn post(shared: &Shared, target: &Target, body: String) -> Result<(), Stri
     }
     // The merchant chose this address: its answer is read up to the received-message limit,
     // never whole on its word (the timeout alone would let it send for ten seconds).
-    let bytes = eftpay::client::read_limited(response, MAX_BODY_BYTES).await.map_err(|e| match e {
+    let bytes = eftpay::gateway::read_limited(response, MAX_BODY_BYTES).await.map_err(|e| match e {
         BodyError::TooLarge { limit } => {
             format!("answer too large: over {limit} bytes, larger than any acknowledgement; not read further")
         }

@@ -97,7 +97,7 @@ impl Remote {
         }
         // The control API is at the gateway's origin, whatever path the base URL has.
         let origin = url.origin().ascii_serialization();
-        let http = eftpay::client::http_client_builder()
+        let http = eftpay::gateway::http_client_builder()
             .map_err(|e| RemoteError::Unreachable { origin: origin.clone(), reason: e.to_string() })?
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -193,7 +193,7 @@ impl Remote {
         };
         let response = request.send().await.map_err(unreachable)?;
         let status = response.status();
-        let body = eftpay::client::read_limited(response, MAX_ANSWER_BYTES)
+        let body = eftpay::gateway::read_limited(response, MAX_ANSWER_BYTES)
             .await
             .map_err(|e| RemoteError::Unreadable(e.to_string()))?;
         let text = String::from_utf8_lossy(&body);

@@ -51,7 +51,7 @@ impl Driver {
         let driver = Driver {
             process,
             url: format!("http://127.0.0.1:{port}"),
-            http: eftpay::client::http_client_builder().unwrap().build().unwrap(),
+            http: eftpay::gateway::http_client_builder().unwrap().build().unwrap(),
         };
         for _ in 0..100 {
             if driver.http.get(format!("{}/status", driver.url)).send().await.is_ok() {

@@ -143,7 +143,7 @@ async fn the_sandbox_serves_an_invented_scene_from_its_catalog_alone() {
         assert!(matches!(message.encoding, Encoding::Json));
         let fields = ReceivedFields::from_json(&message.body).unwrap();
         verify_fields(&fields, &sandbox.credentials().secret).unwrap_or_else(|e| panic!("{}: {e}", message.body));
-        let typed = (interface.codec.typed.unwrap())(&fields).unwrap();
+        let typed = (interface.typed_reader().unwrap())(&fields).unwrap();
         assert!(typed.extra.is_empty(), "{}: {:?}", message.interface, typed.extra);
         if interface.kind() == InterfaceKind::Request {
             assert!(meaning(interface, &fields, Concept::ReturnStatus).is_some(), "{}", message.body);

@@ -496,7 +496,7 @@ async fn control_api_pays_and_expires_over_http() {
     let sandbox = sandbox().await;
     let a = pending_order(&sandbox, "rrn_a").await;
     let b = pending_order(&sandbox, "rrn_b").await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let root = sandbox.base_url().trim_end_matches("/VMP").to_owned();
     let control =
         |path: String| http.post(format!("{root}/control/orders/{path}")).header("content-type", "application/json");

@@ -32,7 +32,6 @@ async fn a_signed_acknowledgement_six_years_old_is_not_a_delivery() {
                     &credentials,
                     &FixedClock::new(six_years_ago),
                 )
-                .unwrap()
                 .body
             }
         }),
@@ -96,7 +95,7 @@ async fn shutdown_finishes_every_request_in_flight() {
     sandbox.set_faults(Faults { slow_responses_ms: 500, server_errors: REQUESTS, ..Faults::default() });
     let endpoint = eftpay::CATALOG.interfaces.iter().find_map(|i| i.endpoint).unwrap();
     let url = format!("{}{endpoint}", sandbox.base_url());
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let requests: Vec<_> = (0..REQUESTS)
         .map(|_| {
             let request = http.post(&url).header("content-type", "application/json").body("{}");
@@ -127,7 +126,7 @@ async fn shutdown_finishes_every_request_in_flight() {
 async fn the_control_api_refuses_cross_site_requests_and_anything_but_json() {
     let sandbox = sandbox().await;
     let eft = pending_order(&sandbox, "rrn_csrf").await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let pay = format!("{}/control/orders/{eft}/pay", root(&sandbox));
     let own_origin = format!("http://{}", sandbox.addr());
 
@@ -178,7 +177,7 @@ async fn the_control_api_refuses_cross_site_requests_and_anything_but_json() {
 async fn the_pay_page_refuses_a_post_from_another_site() {
     let sandbox = sandbox().await;
     let eft = pending_order(&sandbox, "rrn_xsite").await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let page = format!("{}/web/payPage", sandbox.base_url());
     let body = format!("order={eft}&action=pay");
     for content_type in ["application/x-www-form-urlencoded", "text/plain"] {
@@ -216,7 +215,7 @@ async fn the_pay_page_posts_back_to_the_host_it_was_opened_on() {
     let form = eftpay_sandbox::browser::Form::find(&page, "pay").unwrap();
     assert_eq!(form.action, format!("http://localhost:{}/VMP/web/payPage", sandbox.addr().port()));
     // So a browser that opened it there posts same-origin.
-    let response = eftpay::client::http_client_builder()
+    let response = eftpay::gateway::http_client_builder()
         .unwrap()
         .build()
         .unwrap()
@@ -246,7 +245,7 @@ async fn a_sandbox_on_every_interface_links_to_loopback_not_0_0_0_0() {
 async fn a_request_addressed_to_a_name_that_is_not_the_sandboxs_is_refused() {
     let sandbox = sandbox().await;
     let eft = pending_order(&sandbox, "rrn_rebind").await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let port = sandbox.addr().port();
     // A page of evil.example whose DNS answer turned to 127.0.0.1: its requests carry its name.
     let rebound = format!("evil.example:{port}");
@@ -277,7 +276,7 @@ async fn a_configured_host_name_is_answered_and_linked_to() {
     let sandbox = Sandbox::start_with(config).await.unwrap();
     let port = sandbox.addr().port();
     assert_eq!(sandbox.base_url(), format!("http://shop.test:{port}/VMP"));
-    let read = eftpay::client::http_client_builder()
+    let read = eftpay::gateway::http_client_builder()
         .unwrap()
         .build()
         .unwrap()
@@ -364,7 +363,7 @@ async fn the_control_api_shows_no_password_of_a_notify_or_return_url() {
     let order = common::web_order_returning("rrn_userinfo", &format!("https://shop:{SENTINEL}@merchant.example/r"))
         .notify_url(format!("http://shop:{SENTINEL}@127.0.0.1:9/notify?shop=1"));
     let eft = common::place(&sandbox, order).await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let json = |request: reqwest::RequestBuilder| async move {
         request.header("content-type", "application/json").send().await.unwrap().text().await.unwrap()
     };

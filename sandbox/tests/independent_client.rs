@@ -31,7 +31,7 @@ async fn post(url: &str, mut fields: BTreeMap<String, String>) -> Map<String, Va
     fields.insert("sign".into(), sign(&fields));
     let body = serde_json::to_string(&fields).unwrap();
     // Plain reqwest; the SDK's builder only supplies the TLS provider reqwest is built without.
-    let reply = eftpay::client::http_client_builder()
+    let reply = eftpay::gateway::http_client_builder()
         .unwrap()
         .build()
         .unwrap()

@@ -21,7 +21,7 @@ async fn checkouts_in_one_second_are_distinct_orders_and_the_thanks_page_reads_a
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let browser =
-        eftpay::client::http_client_builder().unwrap().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        eftpay::gateway::http_client_builder().unwrap().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut links = Vec::new();
     for _ in 0..2 {
         let reply = browser.get(format!("{base}/checkout")).send().await.unwrap();

@@ -74,7 +74,7 @@ fn assert_only_own_content(page: &Served) {
 async fn the_pay_page_is_never_framed_and_runs_nothing_but_its_own_style() {
     let sandbox = sandbox().await;
     let eft = pending_order(&sandbox, "csp_page", "https://merchant.example/r").await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let page = Served::of(http.get(sandbox.pay_page_url(&eft)).send().await.unwrap()).await;
     assert!(page.body.contains("<form method=\"post\""), "the pay form is there");
     assert_never_framed(&page);
@@ -87,7 +87,7 @@ async fn the_pay_page_is_never_framed_and_runs_nothing_but_its_own_style() {
 #[tokio::test]
 async fn a_missing_order_page_is_never_framed_either() {
     let sandbox = sandbox().await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let page = Served::of(http.get(sandbox.pay_page_url("no-such-order")).send().await.unwrap()).await;
     assert!(page.body.contains("No such order"));
     assert_never_framed(&page);
@@ -98,7 +98,7 @@ async fn a_missing_order_page_is_never_framed_either() {
 async fn the_page_carrying_the_payer_back_runs_only_its_script_and_posts_only_to_the_shop() {
     let sandbox = sandbox().await;
     let eft = pending_order(&sandbox, "csp_return", "https://merchant.example:8443/back").await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let paid = http
         .post(format!("{}/web/payPage", sandbox.base_url()))
         .header("origin", format!("http://{}", sandbox.addr()))

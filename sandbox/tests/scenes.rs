@@ -56,7 +56,7 @@ async fn query_status(sandbox: &Sandbox, place: &str, pay_type: Option<&str>, ou
 #[tokio::test]
 async fn every_place_order_service_of_every_scene_gets_a_signed_accepted_reply_with_a_working_link() {
     let sandbox = sandbox().await;
-    let http = eftpay::client::http_client_builder().unwrap().build().unwrap();
+    let http = eftpay::gateway::http_client_builder().unwrap().build().unwrap();
     let rows = place_order_rows();
     assert!(!rows.is_empty());
     for (i, (interface, row)) in rows.iter().enumerate() {
@@ -76,7 +76,7 @@ async fn every_place_order_service_of_every_scene_gets_a_signed_accepted_reply_w
             "{what}: {reply:?}"
         );
         verify_fields(&reply, &sandbox.credentials().secret).unwrap_or_else(|e| panic!("{what}: {e}"));
-        let typed = (interface.codec.typed.unwrap())(&reply).unwrap();
+        let typed = (interface.typed_reader().unwrap())(&reply).unwrap();
         assert!(typed.extra.is_empty(), "{what}: {:?}", typed.extra);
         // A qrcode order answers with QR code content, the others with a pay link: the same page.
         let link = reply_value(interface, &reply, Concept::QrCode)
@@ -614,7 +614,8 @@ async fn every_message_the_sandbox_sends_verifies_and_reads_whole_into_its_type(
                 unsigned += 1;
             }
         }
-        let typed = (interface.codec.typed.unwrap())(&fields).unwrap_or_else(|e| panic!("{}: {e}", message.interface));
+        let typed =
+            (interface.typed_reader().unwrap())(&fields).unwrap_or_else(|e| panic!("{}: {e}", message.interface));
         assert!(typed.extra.is_empty(), "{}: not in its type: {:?}", message.interface, typed.extra);
     }
     assert!(signed_codes.contains(code(Meaning::Accepted)) && signed_codes.contains(code(Meaning::NotFound)));

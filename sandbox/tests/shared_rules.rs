@@ -87,7 +87,7 @@ fn the_catalog_dispatches_each_body_to_the_most_specific_rule() {
     let mut body: Vec<(&str, &str)> = rule(general.name).alternatives[0]
         .iter()
         .filter_map(|c| match c.test {
-            eftpay::rules::FieldTest::OneOf(values) => Some((c.field, values[0])),
+            eftpay::__private::FieldTest::OneOf(values) => Some((c.field, values[0])),
             _ => None,
         })
         .collect();
@@ -104,7 +104,7 @@ fn a_one_of_requirement_is_met_by_any_of_its_fields_and_named_whole_when_not() {
     let one_of = order.fields.iter().find(|f| !f.required_when_or.is_empty()).unwrap();
     let (other, values) = one_of.required_when.unwrap();
     let instead = one_of.required_when_or[0];
-    let check = order.codec.check_request.unwrap();
+    let check = order.request_checker().unwrap();
     let row = SPEC.services_of(order.name).find(|r| r.wallets.contains(&values[0])).unwrap();
     let base: Vec<(&str, &str)> = order
         .fields

@@ -95,7 +95,7 @@ fn nested_arrays_of_objects_are_signed_as_compact_json_in_spec_order() {
     .build();
     let credentials = eftpay::Credentials::new("KIOSK0000001", "test-secret-not-real");
     let body =
-        eftpay::wire::signed_json(&order, &credentials, eftpay::HkTime::parse_compact("20261201120000").unwrap());
+        eftpay::signing::signed_json(&order, &credentials, eftpay::HkTime::parse_compact("20261201120000").unwrap());
     let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
     assert_eq!(fields.text("basket"), Some(r#"[{"sku":"COFFEE","qty":2,"options":[{"name":"milk","value":"oat"}]}]"#));
     assert_eq!(eftpay::verify::verify_fields(&fields, &credentials.secret), Ok(()));

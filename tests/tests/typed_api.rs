@@ -96,7 +96,7 @@ fn one_extra_service_row_yields_a_working_typed_service() {
     assert_eq!(order.validate(), Ok(()), "the row's flag makes return_url optional");
 
     let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
-    let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
+    let body = eftpay::signing::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
     let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
     assert_eq!(eftpay::verify::verify_fields(&fields, &credentials.secret), Ok(()));
     assert_eq!(fields.text("wallet"), Some("OTHERW"));
@@ -115,7 +115,7 @@ fn signed_body_carries_exactly_the_signed_fields() {
     .tid("")
     .build();
     let credentials = Credentials::new("S0003469", "test-secret-not-real");
-    let body = eftpay::wire::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
+    let body = eftpay::signing::signed_json(&order, &credentials, HkTime::parse_compact("20230609110645").unwrap());
     let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
     let names: Vec<&str> = fields.iter().map(|(n, _)| n).collect();
     assert_eq!(

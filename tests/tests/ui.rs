@@ -1,6 +1,7 @@
 //! Compile-fail cases: spec mistakes are compile errors that point into the TOML, and misuse of
 //! the typed API (a wallet, pay_scene or lang the service does not take) does not compile, and a
-//! misspelt option of `include_spec!` is refused by name.
+//! misspelt option of `include_spec!` is refused by name, and the plumbing generated code
+//! calls is not reachable by a public path (`ui/surface`).
 //!
 //! Spec cases are the minimal fixture with one mistake each, staged into trybuild's scratch
 //! crate (its CARGO_MANIFEST_DIR) before the run, so the macro finds them by relative path.
@@ -57,5 +58,6 @@ fn ui() {
     t.compile_fail("ui/spec/*.rs");
     t.compile_fail("ui/typed/*.rs");
     t.compile_fail("ui/macro/*.rs");
+    t.compile_fail("ui/surface/*.rs");
     t.pass("ui/pass/*.rs");
 }

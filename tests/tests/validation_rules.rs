@@ -373,7 +373,8 @@ fn a_gateway_reads_back_exactly_what_was_sent() {
     sent.customer_info = None;
     sent.body = Some("測試 & =".into());
     sent.active_time = Some(600);
-    let body = eftpay::wire::signed_json(&sent, &credentials, eftpay::HkTime::parse_compact("20230609110645").unwrap());
+    let body =
+        eftpay::signing::signed_json(&sent, &credentials, eftpay::HkTime::parse_compact("20230609110645").unwrap());
     let fields = eftpay::ReceivedFields::from_json(&body.json).unwrap();
     assert_eq!(PlaceOrderRequest::from_received(&fields), Ok(sent));
 }

@@ -102,8 +102,8 @@ impl ClientBuilder {
     /// middleware — instead of one the SDK builds. Its connect timeout and TLS settings apply;
     /// [`timeout`](Self::timeout) is still set on every request. It should not follow
     /// redirects: a redirected POST may be replayed as a GET without its body (build it with
-    /// `redirect(reqwest::redirect::Policy::none())`; [`http_client_builder`](super::http_client_builder)
-    /// starts from the SDK's own TLS settings).
+    /// `redirect(reqwest::redirect::Policy::none())`; with the `gateway` feature,
+    /// `eftpay::gateway::http_client_builder` starts from the SDK's own TLS settings).
     pub fn http_client(mut self, client: reqwest::Client) -> ClientBuilder {
         self.http = Some(client);
         self

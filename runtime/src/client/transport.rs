@@ -128,8 +128,8 @@ pub enum BodyError {
 /// notification's acknowledgement, a page.
 ///
 /// ```no_run
-/// # async fn run(response: reqwest::Response) -> Result<(), eftpay::client::BodyError> {
-/// let body = eftpay::client::read_limited(response, eftpay::received::MAX_BODY_BYTES).await?;
+/// # async fn run(response: reqwest::Response) -> Result<(), eftpay::gateway::BodyError> {
+/// let body = eftpay::gateway::read_limited(response, eftpay::received::MAX_BODY_BYTES).await?;
 /// # let _ = body; Ok(()) }
 /// ```
 ///

@@ -192,7 +192,7 @@ pub async fn post_fields(sandbox: &Sandbox, interface: &InterfaceInfo, fields: &
             (n.clone(), value)
         })
         .collect();
-    let text = eftpay::client::http_client_builder()
+    let text = eftpay::gateway::http_client_builder()
         .unwrap()
         .build()
         .unwrap()

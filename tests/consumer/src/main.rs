@@ -8,7 +8,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build();
     order.validate()?;
     let time = HkTime::parse_compact("20261201120000")?;
-    let body = eftpay::wire::signed_json(&order, &credentials, time);
+    let body = eftpay::signing::signed_json(&order, &credentials, time);
     let fields = eftpay::ReceivedFields::from_json(&body.json)?;
     eftpay::verify::verify_fields(&fields, &credentials.secret)?;
 

@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{concept_path, doc, ident, incoming_name, info_path, option, outgoing_name};
-use crate::model::{Field, FieldType, Interface, Notifications, Spec};
+use crate::model::{Concept, Field, FieldType, Interface, Notifications, Purpose, RetryPolicy, Spec};
+use crate::resolve::acknowledgement::{ANSWERS, return_code_set};
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let interfaces = spec.interfaces.iter().map(|i| interface_static(i, spec));
@@ -18,7 +19,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let members = s.interfaces.iter().map(|i| &spec.interface(*i).name);
         quote! {
             pub static #static_name: ::eftpay::catalog::SceneInfo =
-                ::eftpay::catalog::SceneInfo { name: #name, doc: #d, interfaces: &[#(#members),*] };
+                ::eftpay::catalog::SceneInfo::new(#name, #d, &[#(#members),*]);
         }
     });
     let scenes = spec.scenes.iter().map(|s| {
@@ -34,13 +35,14 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let d = &e.doc;
         let values = e.values.iter().map(|v| {
             let (wire, rust, vdoc, sandbox) = (&v.wire, &v.rust, &v.doc, v.sandbox_only);
-            let meaning = option(v.meaning.map(|m| {
+            let meaning = v.meaning.map(|m| {
                 let m = ident(m.variant());
-                quote! { ::eftpay::rules::Meaning::#m }
-            }));
-            quote! { ::eftpay::catalog::ValueInfo { wire: #wire, rust: #rust, doc: #vdoc, meaning: #meaning, sandbox_only: #sandbox } }
+                quote! { .with_meaning(::eftpay::rules::Meaning::#m) }
+            });
+            let sandbox = sandbox.then(|| quote! { .sandbox_only() });
+            quote! { ::eftpay::catalog::ValueInfo::new(#wire, #rust, #vdoc) #meaning #sandbox }
         });
-        quote! { ::eftpay::catalog::EnumInfo { name: #name, doc: #d, values: &[#(#values),*] } }
+        quote! { ::eftpay::catalog::EnumInfo::new(#name, #d, &[#(#values),*]) }
     });
     let b = spec.builtin;
     let pay_types = spec.enumeration(b.pay_type).values.iter().enumerate().map(|(p, v)| {
@@ -50,43 +52,47 @@ pub fn emit(spec: &Spec) -> TokenStream {
             let (wire, rust) = (&wallet.wire, &wallet.rust);
             quote! { (#wire, #rust) }
         });
-        quote! { ::eftpay::catalog::PayTypeInfo { wire: #wire, rust: #rust, wallets: &[#(#wallets),*] } }
+        quote! { ::eftpay::catalog::PayTypeInfo::new(#wire, #rust, &[#(#wallets),*]) }
     });
     let flags = spec.flags.iter().map(|f| {
         let (name, d) = (&f.name, &f.doc);
-        quote! { ::eftpay::catalog::FlagInfo { name: #name, doc: #d } }
+        quote! { ::eftpay::catalog::FlagInfo::new(#name, #d) }
     });
     let test_amounts = spec.test_amounts.iter().map(|t| {
         let pay_type = &spec.value(b.pay_type, t.pay_type).wire;
         let cents = t.cents;
         let outcome = ident(t.outcome.variant());
         let d = &t.doc;
-        quote! { ::eftpay::catalog::TestAmountInfo { pay_type: #pay_type, cents: #cents, outcome: ::eftpay::rules::TestOutcome::#outcome, doc: #d } }
+        quote! { ::eftpay::catalog::TestAmountInfo::new(#pay_type, #cents, ::eftpay::rules::TestOutcome::#outcome, #d) }
     });
     let handles = handles(spec);
     let request_rules = super::notifications::request_rules(spec);
+    let notification_rules = super::notifications::notification_rules(spec);
+    let acknowledgement = proven_acknowledgement(spec);
     quote! {
         /// The spec as data: every scene, interface, field table, service row, value set and
         /// recognition rule. Every generic layer — validation, the client, notification
         /// handling, the sandbox, the CLI — reads this.
-        pub static CATALOG: ::eftpay::catalog::Catalog = ::eftpay::catalog::Catalog {
-            scenes: &[#(#scenes),*],
-            interfaces: &[#(&#interface_refs),*],
-            services: &[#(#services),*],
-            enums: &[#(#enums),*],
-            pay_types: &[#(#pay_types),*],
-            flags: &[#(#flags),*],
-            test_amounts: &[#(#test_amounts),*],
-            notification_rules: NOTIFICATION_RULES,
-            request_rules: #request_rules,
-        };
+        pub static CATALOG: ::eftpay::catalog::Catalog = ::eftpay::catalog::Catalog::new(
+            &[#(#scenes),*],
+            &[#(&#interface_refs),*],
+            &[#(#services),*],
+            &[#(#enums),*],
+        )
+        .with_pay_types(&[#(#pay_types),*])
+        .with_flags(&[#(#flags),*])
+        .with_test_amounts(&[#(#test_amounts),*])
+        .with_notification_rules(__spec::NOTIFICATION_RULES)
+        .with_request_rules(#request_rules);
 
-        /// Each interface's entry of [`CATALOG`], by name.
+        /// Each interface's entry of [`CATALOG`], by name, and the recognition rules.
         #[doc(hidden)]
         pub mod __spec {
             use super::*;
             #(#interfaces)*
             #(#scene_statics)*
+            #notification_rules
+            #acknowledgement
         }
 
         #handles
@@ -164,19 +170,26 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
     let iname = &i.name;
     let rust = &i.rust;
     let purpose = ident(i.purpose.variant());
-    let endpoint = option(i.endpoint.as_deref());
+    let endpoint = i.endpoint.as_deref().map(|e| quote! { .with_endpoint(#e) });
     let encoding = ident(i.encoding.variant());
-    let retry = ident(i.retry.variant());
+    // Never retried unless the spec says otherwise (the constructor's default).
+    let retry = (i.retry != RetryPolicy::Never).then(|| {
+        let retry = ident(i.retry.variant());
+        quote! { .with_retry(::eftpay::rules::RetryPolicy::#retry) }
+    });
     let fields = i.fields.iter().map(|f| field_info(f, &i.fields, spec));
     let response = i.response.iter().map(|f| field_info(f, &i.response, spec));
     let groups = i.at_least_one_of.iter().map(|group| {
         let wires = group.iter().filter_map(|f| i.fields.get(*f)).map(|f| &f.wire);
         quote! { &[#(#wires),*] }
     });
-    let relation = |id: Option<usize>| option(id.map(|id| spec.interface(id).name.as_str()));
-    let notification = relation(i.notification);
-    let sync_return = relation(i.sync_return);
-    let reply = relation(i.reply);
+    let relation = |id: Option<usize>| id.map(|id| spec.interface(id).name.as_str());
+    let notification = relation(i.notification).map(|n| quote! { .with_notification(#n) });
+    let sync_return = relation(i.sync_return).map(|n| quote! { .with_sync_return(#n) });
+    let reply = relation(i.reply).map(|n| quote! { .with_reply(#n) });
+    let fields = (!i.fields.is_empty()).then(|| quote! { .with_fields(&[#(#fields),*]) });
+    let response = (!i.response.is_empty()).then(|| quote! { .with_response(&[#(#response),*]) });
+    let groups = (!i.at_least_one_of.is_empty()).then(|| quote! { .with_at_least_one_of(&[#(#groups),*]) });
     let d = &i.doc;
     let check_request = if i.purpose.is_request() {
         let request = outgoing_name(i);
@@ -192,22 +205,51 @@ fn interface_static(i: &Interface, spec: &Spec) -> TokenStream {
         }
     }));
     quote! {
-        pub static #name: ::eftpay::catalog::InterfaceInfo = ::eftpay::catalog::InterfaceInfo {
-            name: #iname,
-            rust: #rust,
-            purpose: ::eftpay::rules::Purpose::#purpose,
-            endpoint: #endpoint,
-            encoding: ::eftpay::rules::Encoding::#encoding,
-            retry: ::eftpay::rules::RetryPolicy::#retry,
-            fields: &[#(#fields),*],
-            response: &[#(#response),*],
-            at_least_one_of: &[#(#groups),*],
-            notification: #notification,
-            sync_return: #sync_return,
-            reply: #reply,
-            doc: #d,
-            codec: ::eftpay::catalog::Codec { check_request: #check_request, typed: #typed },
-        };
+        pub static #name: ::eftpay::catalog::InterfaceInfo = ::eftpay::catalog::InterfaceInfo::new(
+            #iname,
+            #rust,
+            ::eftpay::rules::Purpose::#purpose,
+            ::eftpay::rules::Encoding::#encoding,
+            #d,
+        )
+        #endpoint
+        #retry
+        #fields
+        #response
+        #groups
+        #notification
+        #sync_return
+        #reply
+        .with_codec(::eftpay::__private::Codec { check_request: #check_request, typed: #typed });
+    }
+}
+
+/// `__spec::ACKNOWLEDGEMENT_PROVEN`: the spec's (first) acknowledgement with its return codes,
+/// which the checker proved buildable (`resolve/acknowledgement.rs`), for the runtime's
+/// `notify::acknowledge`. Nothing when the spec has no acknowledgement, or when the checker
+/// reported why it cannot be built.
+fn proven_acknowledgement(spec: &Spec) -> TokenStream {
+    let Some(ack) = spec.interfaces.iter().find(|i| i.purpose == Purpose::Acknowledgement) else {
+        return TokenStream::new();
+    };
+    let code_field = ack.fields.iter().find(|f| f.concept == Some(Concept::ReturnCode));
+    let codes = return_code_set(ack).map(|id| {
+        ANSWERS.map(|meaning| {
+            spec.enumeration(id).values.iter().find(|v| v.meaning == Some(meaning)).map(|v| v.wire.as_str())
+        })
+    });
+    let (Some(code_field), Some([Some(handled), Some(not_handled)])) = (code_field, codes) else {
+        return TokenStream::new();
+    };
+    let (interface, code_field) = (info_path(ack), &code_field.wire);
+    quote! {
+        pub static ACKNOWLEDGEMENT_PROVEN: ::eftpay::__private::ProvenAcknowledgement =
+            ::eftpay::__private::ProvenAcknowledgement {
+                interface: &#interface,
+                code_field: #code_field,
+                handled: #handled,
+                not_handled: #not_handled,
+            };
     }
 }
 
@@ -219,57 +261,76 @@ fn scene_static(name: &str) -> proc_macro2::Ident {
 fn field_info(f: &Field, table: &[Field], spec: &Spec) -> TokenStream {
     let (wire, rust, d) = (&f.wire, &f.rust, &f.doc);
     let kind = ident(f.ty.kind().variant());
-    let enum_name = option(match f.ty {
-        FieldType::Enum(id) => Some(spec.enumeration(id).rust.as_str()),
-        _ => None,
-    });
-    let concept = option(f.concept.map(concept_path));
-    let required = f.required;
-    let flag = |id: Option<usize>| option(id.map(|id| spec.flag(id).name.as_str()));
-    let required_unless = flag(f.required_unless);
-    let forbidden_with = flag(f.forbidden_with);
-    let sibling = |s: &Option<crate::model::Sibling>| {
-        option(s.as_ref().and_then(|s| {
-            let other = &table.get(s.field)?.wire;
-            let values = &s.values;
-            Some(quote! { (#other, &[#(#values),*]) })
-        }))
+    // Each part the field has is a setter; what it lacks is the constructor's default.
+    let mut parts = Vec::new();
+    if let FieldType::Enum(id) = f.ty {
+        let name = &spec.enumeration(id).rust;
+        parts.push(quote! { .with_enum(#name) });
+    }
+    if let Some(concept) = f.concept {
+        let concept = concept_path(concept);
+        parts.push(quote! { .with_concept(#concept) });
+    }
+    if f.required {
+        parts.push(quote! { .required() });
+    }
+    if let Some(flag) = f.required_unless {
+        let flag = &spec.flag(flag).name;
+        parts.push(quote! { .with_required_unless(#flag) });
+    }
+    let sibling = |s: &crate::model::Sibling| {
+        let other = &table.get(s.field)?.wire;
+        let values = &s.values;
+        Some(quote! { #other, &[#(#values),*] })
     };
-    let required_when = sibling(&f.required_when);
-    let required_when_or =
-        f.required_when.iter().flat_map(|s| s.or.iter().filter_map(|id| table.get(*id)).map(|f| f.wire.as_str()));
-    let only_when = sibling(&f.only_when);
-    let not_above = option(f.not_above.and_then(|id| table.get(id)).map(|f| f.wire.as_str()));
-    let max_len = option(f.max_len);
-    let fixed = option(f.fixed.as_deref());
-    let default = option(f.default.as_deref());
-    let no_query = f.no_query;
-    let echo = f.echo;
-    let (multiple_of, min, max) = (option(f.multiple_of), option(f.min), option(f.max));
+    if let Some(when) = f.required_when.as_ref().and_then(sibling) {
+        parts.push(quote! { .with_required_when(#when) });
+    }
+    let or: Vec<&str> = f
+        .required_when
+        .iter()
+        .flat_map(|s| s.or.iter().filter_map(|id| table.get(*id)).map(|f| f.wire.as_str()))
+        .collect();
+    if !or.is_empty() {
+        parts.push(quote! { .with_required_when_or(&[#(#or),*]) });
+    }
+    if let Some(flag) = f.forbidden_with {
+        let flag = &spec.flag(flag).name;
+        parts.push(quote! { .with_forbidden_with(#flag) });
+    }
+    if let Some(when) = f.only_when.as_ref().and_then(sibling) {
+        parts.push(quote! { .with_only_when(#when) });
+    }
+    if let Some(other) = f.not_above.and_then(|id| table.get(id)) {
+        let other = &other.wire;
+        parts.push(quote! { .with_not_above(#other) });
+    }
+    if f.no_query {
+        parts.push(quote! { .no_query() });
+    }
+    if f.echo {
+        parts.push(quote! { .echo() });
+    }
+    if let Some(multiple) = f.multiple_of {
+        parts.push(quote! { .with_multiple_of(#multiple) });
+    }
+    if let Some(min) = f.min {
+        parts.push(quote! { .with_min(#min) });
+    }
+    if let Some(max) = f.max {
+        parts.push(quote! { .with_max(#max) });
+    }
+    if let Some(max_len) = f.max_len {
+        parts.push(quote! { .with_max_len(#max_len) });
+    }
+    if let Some(fixed) = &f.fixed {
+        parts.push(quote! { .with_fixed(#fixed) });
+    }
+    if let Some(default) = &f.default {
+        parts.push(quote! { .with_default(#default) });
+    }
     quote! {
-        ::eftpay::catalog::FieldInfo {
-            wire: #wire,
-            rust: #rust,
-            kind: ::eftpay::rules::FieldKind::#kind,
-            enum_name: #enum_name,
-            concept: #concept,
-            required: #required,
-            required_unless: #required_unless,
-            required_when: #required_when,
-            required_when_or: &[#(#required_when_or),*],
-            forbidden_with: #forbidden_with,
-            only_when: #only_when,
-            not_above: #not_above,
-            no_query: #no_query,
-            echo: #echo,
-            multiple_of: #multiple_of,
-            min: #min,
-            max: #max,
-            max_len: #max_len,
-            fixed: #fixed,
-            default: #default,
-            doc: #d,
-        }
+        ::eftpay::catalog::FieldInfo::new(#wire, #rust, ::eftpay::rules::FieldKind::#kind, #d) #(#parts)*
     }
 }
 

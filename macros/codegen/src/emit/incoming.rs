@@ -79,7 +79,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             pub fn typed_fields(&self) -> ::eftpay::catalog::TypedFields {
                 let mut out: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
                 #(#writes)*
-                ::eftpay::catalog::TypedFields { fields: out, extra: self.extra.keys().cloned().collect() }
+                ::eftpay::catalog::TypedFields::new(out, self.extra.keys().cloned().collect())
             }
 
             #is_paid

@@ -58,6 +58,17 @@ pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
     }
 }
 
+/// Clippy's `too_many_arguments` fires on a function of more than this many parameters (its
+/// default `too-many-arguments-threshold`; the workspace's `clippy.toml` keeps it).
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// `#[allow(clippy::too_many_arguments)]` for a generated function of `count` parameters, only
+/// where clippy would object: a constructor's parameters are the spec's required fields, so
+/// their number is the spec's to choose.
+pub(crate) fn allow_many_arguments(count: usize) -> Option<TokenStream> {
+    (count > CLIPPY_MAX_ARGUMENTS).then(|| quote! { #[allow(clippy::too_many_arguments)] })
+}
+
 /// `#[doc = "..."]` lines for a spec description (one attribute per line keeps rustdoc's
 /// paragraph breaks).
 pub(crate) fn doc(text: &str) -> TokenStream {

@@ -15,18 +15,34 @@ fn variant(i: &Interface) -> proc_macro2::Ident {
     ident(stem)
 }
 
+/// The notifications a body can be recognized as: those the spec gives recognition rules.
+fn recognized(spec: &Spec) -> Vec<&Interface> {
+    spec.interfaces.iter().filter(|i| i.purpose.is_notification() && !i.recognize.is_empty()).collect()
+}
+
+/// `NOTIFICATION_RULES`, the static of the catalog's notification rules (placed in the hidden
+/// `__spec` module: data for the recognition, not API): how each notification is told apart
+/// from the others and from every other signed message (`[[interface.recognize]]` in the
+/// spec); where a body satisfies several, the most specific wins (the spec's checker proves
+/// there is one).
+pub(super) fn notification_rules(spec: &Spec) -> TokenStream {
+    let notifications = recognized(spec);
+    let groups: Vec<&[Vec<Condition>]> = notifications.iter().map(|i| i.recognize.as_slice()).collect();
+    let ranks = specificity(&groups);
+    let rules = notifications.iter().zip(&ranks).map(|(i, ranks)| recognition(&i.name, &i.recognize, ranks));
+    quote! {
+        pub static NOTIFICATION_RULES: &[::eftpay::__private::Recognition] = &[#(#rules),*];
+    }
+}
+
 pub fn emit(spec: &Spec) -> TokenStream {
-    let notifications: Vec<&Interface> =
-        spec.interfaces.iter().filter(|i| i.purpose.is_notification() && !i.recognize.is_empty()).collect();
+    let notifications = recognized(spec);
     let variants = notifications.iter().map(|i| {
         let v = variant(i);
         let ty = ident(&i.rust);
         let d = super::doc(&format!("`{}` — {}", i.name, i.doc.lines().next().unwrap_or_default()));
         quote! { #d #v(#ty), }
     });
-    let groups: Vec<&[Vec<Condition>]> = notifications.iter().map(|i| i.recognize.as_slice()).collect();
-    let ranks = specificity(&groups);
-    let rules = notifications.iter().zip(&ranks).map(|(i, ranks)| recognition(&i.name, &i.recognize, ranks));
     let reads = notifications.iter().enumerate().map(|(index, i)| {
         let v = variant(i);
         let ty = ident(&i.rust);
@@ -51,7 +67,8 @@ pub fn emit(spec: &Spec) -> TokenStream {
     });
     quote! {
         /// A verified asynchronous notification: one variant per notification of the spec,
-        /// chosen by the spec's recognition rules ([`NOTIFICATION_RULES`]).
+        /// chosen by the spec's recognition rules (`[[interface.recognize]]`; the most specific
+        /// that holds wins, and the spec's checker proves there is one).
         ///
         /// Serialises as the notification itself (see each variant's type).
         #[derive(Clone, Debug, PartialEq, ::eftpay::__private::serde::Serialize)]
@@ -60,11 +77,6 @@ pub fn emit(spec: &Spec) -> TokenStream {
         pub enum Notification {
             #(#variants)*
         }
-
-        /// How each notification is told apart from the others and from every other signed
-        /// message (`[[interface.recognize]]` in the spec); where a body satisfies several, the
-        /// most specific wins (the spec's checker proves there is one).
-        pub static NOTIFICATION_RULES: &[::eftpay::rules::Recognition] = &[#(#rules),*];
 
         impl Notification {
             /// The interface of the notification.
@@ -90,7 +102,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
             const KNOWN_FIELDS: &'static [&'static str] = &[];
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
-                match ::eftpay::rules::recognize(NOTIFICATION_RULES, |name| fields.text(name)) {
+                match ::eftpay::__private::recognize(__spec::NOTIFICATION_RULES, |name| fields.text(name)) {
                     #(#reads)*
                     _ => ::core::result::Result::Err(::eftpay::IncomingError::Unrecognized {
                         expected: "notification",
@@ -131,18 +143,18 @@ fn recognition(name: &str, alternatives: &[Vec<Condition>], ranks: &[u16]) -> To
         let conditions = all.iter().map(condition);
         quote! { &[#(#conditions),*] }
     });
-    quote! { ::eftpay::rules::Recognition { interface: #name, alternatives: &[#(#alternatives),*], specificity: &[#(#ranks),*] } }
+    quote! { ::eftpay::__private::Recognition { interface: #name, alternatives: &[#(#alternatives),*], specificity: &[#(#ranks),*] } }
 }
 
 fn condition(c: &Condition) -> TokenStream {
     let field = &c.field;
     let test = match &c.test {
-        FieldTest::Present => quote! { ::eftpay::rules::FieldTest::Present },
-        FieldTest::Absent => quote! { ::eftpay::rules::FieldTest::Absent },
-        FieldTest::OneOf(values) => quote! { ::eftpay::rules::FieldTest::OneOf(&[#(#values),*]) },
-        FieldTest::NoneOf(values) => quote! { ::eftpay::rules::FieldTest::NoneOf(&[#(#values),*]) },
+        FieldTest::Present => quote! { ::eftpay::__private::FieldTest::Present },
+        FieldTest::Absent => quote! { ::eftpay::__private::FieldTest::Absent },
+        FieldTest::OneOf(values) => quote! { ::eftpay::__private::FieldTest::OneOf(&[#(#values),*]) },
+        FieldTest::NoneOf(values) => quote! { ::eftpay::__private::FieldTest::NoneOf(&[#(#values),*]) },
     };
-    quote! { ::eftpay::rules::Condition { field: #field, test: #test } }
+    quote! { ::eftpay::__private::Condition { field: #field, test: #test } }
 }
 
 /// Fields every notification has, under the same Rust name and type (`sign` aside): they get

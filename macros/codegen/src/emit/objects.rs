@@ -53,10 +53,10 @@ pub fn emit(o: &Object, spec: &Spec) -> TokenStream {
         })
         .collect();
     let body = if members.is_empty() {
-        quote! { ::eftpay::json_text::ObjectWriter::new(out).finish(); }
+        quote! { ::eftpay::__private::ObjectWriter::new(out).finish(); }
     } else {
         quote! {
-            let mut object = ::eftpay::json_text::ObjectWriter::new(out);
+            let mut object = ::eftpay::__private::ObjectWriter::new(out);
             object #(#members)*;
             object.finish();
         }
@@ -69,7 +69,7 @@ pub fn emit(o: &Object, spec: &Spec) -> TokenStream {
             #(#fields)*
         }
 
-        impl ::eftpay::json_text::NestedJson for #name {
+        impl ::eftpay::__private::NestedJson for #name {
             fn write_json(&self, out: &mut ::std::string::String) {
                 #body
             }

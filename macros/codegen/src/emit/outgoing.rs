@@ -8,7 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    doc, field_init, ident, incoming_name, info_path, outgoing_name, param_type, read_field, sink_step, value_type,
+    allow_many_arguments, doc, field_init, ident, incoming_name, info_path, outgoing_name, param_type, read_field,
+    sink_step, value_type,
 };
 use crate::model::{Concept, Field, Interface, Spec};
 
@@ -31,6 +32,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
         }
     });
     let mandatory: Vec<&&Field> = caller.iter().filter(|f| f.is_mandatory()).collect();
+    let allow_many = allow_many_arguments(mandatory.len());
     let params = mandatory.iter().map(|f| {
         let rust = ident(&f.rust);
         let ty = param_type(spec, f);
@@ -45,21 +47,29 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             quote! { #rust: ::core::option::Option::None, }
         }
     });
+    // Text and enum reads cannot fail (unknown enum text is `Unknown`); only typed values are
+    // matched for a malformed one. Violations are only recorded by those and by missing
+    // required fields, so without either the list is never changed.
+    let records = caller.iter().any(|f| f.is_mandatory()) || caller.iter().any(|f| read_field(spec, &f.wire, f.ty).1);
+    let violations_binding = if records {
+        quote! { let mut violations }
+    } else {
+        quote! { let violations }
+    };
     let reads = caller.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
-        let read = match read_field(spec, wire, f.ty) {
-            (read, true) => read,
-            (read, false) => quote! { ::core::result::Result::<_, ::eftpay::IncomingError>::Ok(#read) },
-        };
-        quote! {
-            let #rust = match #read {
-                ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(error) => {
-                    violations.malformed(#wire, &error);
-                    ::core::option::Option::None
-                }
-            };
+        match read_field(spec, wire, f.ty) {
+            (read, true) => quote! {
+                let #rust = match #read {
+                    ::core::result::Result::Ok(value) => value,
+                    ::core::result::Result::Err(error) => {
+                        violations.malformed(#wire, &error);
+                        ::core::option::Option::None
+                    }
+                };
+            },
+            (read, false) => quote! { let #rust = #read; },
         }
     });
     let names: Vec<_> = caller.iter().map(|f| ident(&f.rust)).collect();
@@ -118,7 +128,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
 
         impl #name {
             #new_doc
-            #[allow(clippy::too_many_arguments)]
+            #allow_many
             pub fn new(#(#params),*) -> Self {
                 #name { #(#inits)* }
             }
@@ -131,7 +141,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             /// # Errors
             /// `eftpay::Violations`, listing every violated rule.
             pub fn validate(&self) -> ::core::result::Result<(), ::eftpay::Violations> {
-                ::eftpay::validation::validate(self)
+                ::eftpay::__private::validate(self)
             }
         }
 
@@ -146,7 +156,7 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
                 /// # Errors
                 /// Every required field that is missing and every field that cannot be its type.
                 pub fn from_received(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::Violations> {
-                    let mut violations = ::eftpay::Violations::new(#iface_name);
+                    #violations_binding = ::eftpay::Violations::new(#iface_name);
                     #(#reads)*
                     #(#missing)*
                     match (#(#names,)*) {

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use super::catalog::notifications;
 use super::examples;
 use super::signatures::{Arg, Param, constructor_variants, row_arg, row_constructor_signatures};
-use super::{builder_name, doc, ident, option, outgoing_name, param_into, param_type};
+use super::{allow_many_arguments, builder_name, doc, ident, outgoing_name, param_into, param_type};
 use crate::Options;
 use crate::model::{Concept, EnumId, Field, Interface, Service, Spec};
 
@@ -340,19 +340,24 @@ fn rowless_constructors(i: &Interface, spec: &Spec, has_rows: bool) -> TokenStre
     let builder = builder_name(i);
     let constructors = constructor_variants(i).into_iter().map(|(method, pick)| {
         let mandatory: Vec<&Field> = i.fields.iter().filter(|f| f.is_caller_set() && f.is_mandatory()).collect();
-        let params = mandatory.iter().chain(&pick).map(|f| param(spec, f));
+        let params: Vec<TokenStream> = mandatory.iter().chain(&pick).map(|f| param(spec, f)).collect();
+        let allow_many = allow_many_arguments(params.len());
         let args = mandatory.iter().map(|f| ident(&f.rust));
-        let set = pick.map(set_picked);
         let method = ident(&method);
         let d = doc(&format!("Starts a `{}` request.", i.name));
-        quote! {
-            #d
-            #[allow(clippy::too_many_arguments)]
-            pub fn #method(#(#params),*) -> #builder {
-                #[allow(unused_mut)]
+        let start = match pick.map(set_picked) {
+            Some(set) => quote! {
                 let mut request = #request::new(#(#args),*);
                 #set
                 #builder::from_request(request)
+            },
+            None => quote! { #builder::from_request(#request::new(#(#args),*)) },
+        };
+        quote! {
+            #d
+            #allow_many
+            pub fn #method(#(#params),*) -> #builder {
+                #start
             }
         }
     });
@@ -374,7 +379,7 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     };
     let (wire, iname, d) = (&s.wire, &i.name, &s.doc);
     let rust = &s.rust;
-    let pay_type = option(s.pay_type.map(|p| &spec.value(b.pay_type, p).wire));
+    let pay_type = s.pay_type.map(|p| &spec.value(b.pay_type, p).wire).map(|p| quote! { .with_pay_type(#p) });
     let wallets = value_wires(Some(b.wallet), &s.wallets);
     let pay_scenes = value_wires(b.pay_scene, &s.pay_scenes);
     let langs = value_wires(b.lang, &s.langs);
@@ -388,9 +393,21 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
         let entries = list.iter().map(|(k, v)| quote! { (#k, #v) });
         quote! { &[#(#entries),*] }
     };
-    let defaults = pairs(&s.defaults);
+    // Each list the row has is a setter; an empty one is the constructor's default.
+    let mut parts = vec![pay_type];
+    let mut list = |setter: &str, empty: bool, items: TokenStream| {
+        let setter = format_ident!("{setter}");
+        parts.push((!empty).then(|| quote! { .#setter(#items) }));
+    };
+    list("with_wallets", wallets.is_empty(), quote! { &[#(#wallets),*] });
+    list("with_pay_scenes", pay_scenes.is_empty(), quote! { &[#(#pay_scenes),*] });
+    list("with_langs", langs.is_empty(), quote! { &[#(#langs),*] });
+    list("with_flags", s.flags.is_empty(), quote! { &[#(#flags),*] });
+    list("with_wallet_notifications", s.wallet_notifications.is_empty(), quote! { &[#(#by_wallet),*] });
+    list("with_defaults", s.defaults.is_empty(), pairs(&s.defaults));
+    list("with_fixed", s.fixed.is_empty(), pairs(&s.fixed));
     let allowed = s.values.iter().map(|(wire, values)| quote! { (#wire, &[#(#values),*]) });
-    let fixed = pairs(&s.fixed);
+    list("with_values", s.values.is_empty(), quote! { &[#(#allowed),*] });
     let column_impls = columns(spec).into_iter().flat_map(|c| {
         let Some(enum_id) = c.enum_id else { return Vec::new() };
         let (module, of) = (ident(c.module), ident(c.of));
@@ -407,26 +424,12 @@ fn row(s: &Service, spec: &Spec) -> TokenStream {
     });
     let constructors = row_constructors(s, i, spec);
     let calls = constructor_calls(s, i, spec);
+    list("with_constructors", calls.is_empty(), quote! { &[#(#calls),*] });
     quote! {
         impl ServiceMarker for services::#name {
             const SERVICE: Service = Service::#name;
-            const INFO: &'static ::eftpay::catalog::ServiceInfo = &::eftpay::catalog::ServiceInfo {
-                name: #wire,
-                rust: #rust,
-                interface: #iname,
-                pay_type: #pay_type,
-                wallets: &[#(#wallets),*],
-                pay_scenes: &[#(#pay_scenes),*],
-                langs: &[#(#langs),*],
-                flags: &[#(#flags),*],
-                notifications: #notify,
-                wallet_notifications: &[#(#by_wallet),*],
-                defaults: #defaults,
-                fixed: #fixed,
-                values: &[#(#allowed),*],
-                constructors: &[#(#calls),*],
-                doc: #d,
-            };
+            const INFO: &'static ::eftpay::catalog::ServiceInfo =
+                &::eftpay::catalog::ServiceInfo::new(#wire, #rust, #iname, #notify, #d) #(#parts)*;
         }
 
         impl services::#name {
@@ -515,7 +518,8 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                     }
                 })
                 .collect::<Option<Vec<_>>>()?;
-            let set = signature.required.iter().copied().chain(signature.pick).map(set_picked);
+            let set: Vec<TokenStream> =
+                signature.required.iter().copied().chain(signature.pick).map(set_picked).collect();
             let what = if generics.is_empty() {
                 String::new()
             } else {
@@ -533,14 +537,21 @@ fn row_constructors(s: &Service, i: &Interface, spec: &Spec) -> Vec<TokenStream>
                 format!(" It also takes {}, which this service always requires.", names.join(", "))
             };
             let d = doc(&format!("Starts a `{}` request for `{}`{what}.{always}", i.name, s.wire));
-            Some(quote! {
-                #d
-                #[allow(clippy::too_many_arguments)]
-                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
-                    #[allow(unused_mut)]
+            let allow_many = allow_many_arguments(params.len());
+            let start = if set.is_empty() {
+                quote! { #builder::from_request(#request::new(#(#args),*)) }
+            } else {
+                quote! {
                     let mut request = #request::new(#(#args),*);
                     #(#set)*
                     #builder::from_request(request)
+                }
+            };
+            Some(quote! {
+                #d
+                #allow_many
+                pub fn #method<#(#generics),*>(#(#params),*) -> #builder<Self> {
+                    #start
                 }
             })
         })

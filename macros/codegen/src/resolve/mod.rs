@@ -6,8 +6,10 @@
 //!
 //! One module per table, in the order they are resolved (each may use what the ones before
 //! declared): value sets and wallets, flags, objects, interfaces and their field tables,
-//! service rows, scenes, test amounts; then the checks that span tables.
+//! service rows, scenes, test amounts; then the checks that span tables (and that the
+//! acknowledgement can be built).
 
+pub(crate) mod acknowledgement;
 mod echo;
 mod enums;
 mod fields;
@@ -123,6 +125,7 @@ impl<'d> Resolver<'d> {
         self.recognitions_are_disjoint(docs);
         self.returns_are_not_other_scenes_notifications(docs);
         self.echoes_are_in_the_order(docs);
+        self.acknowledgements_can_be_built(docs);
         self.spec
     }
 

@@ -6,6 +6,7 @@
 //! that its help says what to do. No input makes the checker panic (`whole_spec`).
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test helpers may fail loudly
 
+mod acknowledgement;
 mod echo;
 mod enums;
 mod fields;
