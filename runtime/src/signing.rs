@@ -114,6 +114,38 @@ impl StreamingSignature {
         }
     }
 
+    /// Appends one signed pair, `&name=value` (`name=value` for the first): one check for room
+    /// rather than one per piece, as most pairs fit in what is left of the buffer.
+    #[inline]
+    pub(crate) fn push_pair(&mut self, first: bool, name: &[u8], value: &[u8]) {
+        let separator = usize::from(!first);
+        let start = self.len;
+        let equals = start + separator + name.len();
+        let end = equals + 1 + value.len();
+        if end > STREAM_BUFFER {
+            if !first {
+                self.push(b"&");
+            }
+            self.push(name);
+            self.push(b"=");
+            self.push(value);
+            return;
+        }
+        if let Some(slot) = self.buffer.get_mut(start).filter(|_| !first) {
+            *slot = b'&';
+        }
+        if let Some(room) = self.buffer.get_mut(start + separator..equals) {
+            copy_short(room, name);
+        }
+        if let Some(slot) = self.buffer.get_mut(equals) {
+            *slot = b'=';
+        }
+        if let Some(room) = self.buffer.get_mut(equals + 1..end) {
+            copy_short(room, value);
+        }
+        self.len = end;
+    }
+
     /// The buffer is full: hashes what it holds, then keeps `bytes` (or hashes them too, when
     /// they are longer than the buffer).
     #[cold]
@@ -128,17 +160,20 @@ impl StreamingSignature {
         }
     }
 
-    /// The signature of everything pushed.
-    pub(crate) fn finish(mut self) -> Signature {
+    /// The signature of everything pushed. Borrows rather than consumes: moving the stream
+    /// (its buffer) to consume it cost more than the rest of finishing, bar the hash. What
+    /// it held is gone afterwards: pushing more starts a hash without the secret.
+    pub(crate) fn finish(&mut self) -> Signature {
         let mut sha = std::mem::take(&mut self.sha);
         sha.update(self.buffer.get(..self.len).unwrap_or_default());
+        self.len = 0;
         Signature(sha.finalize().into())
     }
 }
 
 /// `dst.copy_from_slice(src)` (same lengths), in line for the short pieces a signed text is
-/// made of (`&`, a name, `=`, a code): two overlapping fixed-size copies instead of a call to
-/// `memcpy` per piece, which costs more than the copy itself.
+/// made of (`&`, a name, `=`, a code, a URL): two overlapping fixed-size copies instead of a
+/// call to `memcpy` per piece, which costs more than the copy itself.
 #[inline]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
@@ -151,6 +186,8 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
         }
         (dst, 4..=7) => copy_overlapping::<4>(dst, src),
         (dst, 8..=16) => copy_overlapping::<8>(dst, src),
+        (dst, 17..=32) => copy_overlapping::<16>(dst, src),
+        (dst, 33..=64) => copy_overlapping::<32>(dst, src),
         (dst, _) => dst.copy_from_slice(src),
     }
 }
@@ -190,13 +227,17 @@ impl SignatureHex {
 /// A received message's signed pairs: its fields in byte order of name, the signature field and
 /// values left out of signing skipped.
 fn signed_pairs(fields: &ReceivedFields) -> Vec<(&str, &str)> {
-    let mut signed: Vec<(&str, &str)> = fields
+    let mut signed: Vec<(&str, &str)> = signed_iter(fields).collect();
+    signed.sort_unstable_by(|a, b| byte_order(a.0, b.0));
+    signed
+}
+
+/// A received message's signed pairs in received order.
+fn signed_iter(fields: &ReceivedFields) -> impl Iterator<Item = (&str, &str)> {
+    fields
         .iter()
         .filter(|(name, _)| *name != SIGN_FIELD)
         .filter_map(|(name, value)| Some((name, value.signing_text()?)))
-        .collect();
-    signed.sort_unstable_by(|a, b| byte_order(a.0, b.0));
-    signed
 }
 
 /// The signed text of a received message, without the secret: [`signed_pairs`] as
@@ -219,16 +260,33 @@ fn signed_text(fields: &ReceivedFields) -> String {
 /// hashed as it is produced rather than built first.
 pub(crate) fn signature_of(fields: &ReceivedFields, secret: &Secret) -> Signature {
     let mut stream = StreamingSignature::new(secret);
-    for (index, (name, value)) in signed_pairs(fields).into_iter().enumerate() {
-        if index > 0 {
-            stream.push(b"&");
+    let mut push = |pairs: &[(&str, &str)]| {
+        for (index, (name, value)) in pairs.iter().enumerate() {
+            stream.push_pair(index == 0, name.as_bytes(), value.as_bytes());
         }
-        stream.push(name.as_bytes());
-        stream.push(b"=");
-        stream.push(value.as_bytes());
+    };
+    // A message of eftPay's size is sorted on the stack; a larger one in a vector.
+    let mut small = [("", ""); SORTED_ON_STACK];
+    let mut count = 0;
+    for pair in signed_iter(fields) {
+        match small.get_mut(count) {
+            Some(slot) => *slot = pair,
+            None => break,
+        }
+        count += 1;
+    }
+    match small.get_mut(..count).filter(|_| count < SORTED_ON_STACK) {
+        Some(pairs) => {
+            pairs.sort_unstable_by(|a, b| byte_order(a.0, b.0));
+            push(pairs);
+        }
+        None => push(&signed_pairs(fields)),
     }
     stream.finish()
 }
+
+/// Up to how many signed pairs (less one) [`signature_of`] sorts without allocating.
+const SORTED_ON_STACK: usize = 48;
 
 /// The `sign` of any message given as fields (received messages, `eftpay sign`).
 pub fn sign_fields(fields: &ReceivedFields, secret: &Secret) -> String {
@@ -265,6 +323,20 @@ mod tests {
         for secret in ["", "k", &"s".repeat(600)] {
             let secret = Secret::new(secret);
             assert!(signature_of(&fields, &secret).matches(&Signature::of(&secret, &signed_text(&fields))));
+        }
+    }
+
+    #[test]
+    fn received_signature_is_the_same_sorted_on_the_stack_or_not() {
+        let secret = Secret::new("k");
+        for count in [0, 1, SORTED_ON_STACK - 2, SORTED_ON_STACK - 1, SORTED_ON_STACK, SORTED_ON_STACK + 1, 200] {
+            // Received in reverse byte order, a `sign` and an empty value among them.
+            let mut pairs: Vec<(String, String)> =
+                (0..count).rev().map(|n| (format!("f{n:03}"), n.to_string())).collect();
+            pairs.push(("sign".to_owned(), "x".to_owned()));
+            pairs.push(("e".to_owned(), String::new()));
+            let fields = ReceivedFields::from_pairs(pairs).unwrap();
+            assert!(signature_of(&fields, &secret).matches(&Signature::of(&secret, &signed_text(&fields))), "{count}");
         }
     }
 
