@@ -404,9 +404,6 @@ impl ReceivedFields {
 
     /// The index (of `fields`) of the field called `name`.
     fn position(&self, name: &str) -> Option<usize> {
-        if !self.fingerprints.may_hold(name.as_bytes()) {
-            return None;
-        }
         // eftPay's messages have a few dozen fields at most: a scan of the fields in received
         // order, lengths first, touches less memory than a search through the index, and
         // branches predictably.
@@ -415,7 +412,16 @@ impl ReceivedFields {
                 range.len() == name.len()
                     && self.names.as_bytes().get(range.clone()).is_some_and(|stored| same_name(stored, name.as_bytes()))
             };
+            // The field after the last one found, first: a typed reader asks in the order
+            // eftPay sends, so this is usually it.
             let start = self.next.get().min(self.fields.len());
+            if self.fields.get(start).is_some_and(is_named) {
+                self.next.set(start + 1);
+                return Some(start);
+            }
+            if !self.fingerprints.may_hold(name.as_bytes()) {
+                return None;
+            }
             let (before, after) = self.fields.split_at_checked(start).unwrap_or((&[], &self.fields));
             let found =
                 after.iter().position(is_named).map(|at| start + at).or_else(|| before.iter().position(is_named));
@@ -423,6 +429,9 @@ impl ReceivedFields {
                 self.next.set(found + 1);
             }
             return found;
+        }
+        if !self.fingerprints.may_hold(name.as_bytes()) {
+            return None;
         }
         // Lengths first, without touching the text: most steps end there.
         let found = self
