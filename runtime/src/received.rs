@@ -530,17 +530,30 @@ impl ReceivedFields {
     /// The fields not in `known`, for the typed messages' `extra`.
     pub fn unknown(&self, known: &[&str]) -> BTreeMap<String, ReceivedValue> {
         // Each known name looked up once, rather than each field sought among the known names.
+        let found = known.iter().filter_map(|name| self.position(name));
+        // The fields found marked in one word when there are at most 64 (eftPay's messages),
+        // without allocating.
+        let bit = |index: usize| u32::try_from(index).ok().and_then(|index| 1u64.checked_shl(index)).unwrap_or(0);
+        if self.fields.len() <= u64::BITS as usize {
+            let mask = found.fold(0u64, |mask, index| mask | bit(index));
+            return self.all_but(|index| mask & bit(index) != 0);
+        }
         let mut is_known = vec![false; self.fields.len()];
-        for index in known.iter().filter_map(|name| self.position(name)) {
+        for index in found {
             if let Some(flag) = is_known.get_mut(index) {
                 *flag = true;
             }
         }
+        self.all_but(|index| is_known.get(index).copied().unwrap_or(false))
+    }
+
+    /// The fields whose index `is_known` rejects.
+    fn all_but(&self, is_known: impl Fn(usize) -> bool) -> BTreeMap<String, ReceivedValue> {
         self.fields
             .iter()
-            .zip(is_known)
-            .filter(|(_, known)| !known)
-            .map(|((name, value), _)| (self.name(name).to_owned(), value.clone()))
+            .enumerate()
+            .filter(|(index, _)| !is_known(*index))
+            .map(|(_, (name, value))| (self.name(name).to_owned(), value.clone()))
             .collect()
     }
 }
@@ -781,7 +794,8 @@ pub(crate) fn compact_nested(text: &str) -> Result<String, NestedTextError> {
 }
 
 fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
-    let raw = raw.trim();
+    // JSON's white space is ASCII, so no other kind can surround a value the parser accepted.
+    let raw = raw.trim_ascii();
     Ok(match raw.as_bytes().first() {
         Some(b'"') => ReceivedValue::Text(string_value(raw)?),
         Some(b'n') => ReceivedValue::Null,
