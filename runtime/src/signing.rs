@@ -99,9 +99,9 @@ impl Signature {
     }
 }
 
-/// Bytes gathered on the stack before they are handed to SHA-256: a place-order request's whole
-/// `secret ‖ text` (~360 bytes) fits, so the hash usually gets it in one update, as the floor
-/// in `runtime/benches/signing.rs` does.
+/// Bytes gathered on the stack: a place-order request's whole `secret ‖ text` (~360 bytes)
+/// fits, so the buffer seldom spills; whole blocks are handed to SHA-256 as they fill
+/// ([`EAGER_BYTES`]), the rest at the end.
 const STREAM_BUFFER: usize = 512;
 
 /// SHA-256's block.
@@ -111,7 +111,7 @@ const BLOCK: usize = 64;
 const EAGER_BYTES: usize = 2 * BLOCK;
 
 /// SHA-256 over `secret ‖ text` fed as the text is produced, gathered in a stack buffer so the
-/// hash sees few, large updates; no text is kept. The buffer's copy of the secret is wiped when
+/// hash sees few updates of whole blocks; no text is kept. The buffer's copy of the secret is wiped when
 /// it is dropped.
 pub(crate) struct StreamingSignature {
     sha: Sha256,
