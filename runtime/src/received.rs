@@ -626,9 +626,11 @@ impl Collector {
         self.fields.push((start..self.names.len(), value));
     }
 
-    /// The fields, indexed by name; refused if a name appears twice. Sorting the names finds
-    /// a duplicate in n·log n comparisons whoever chose the names — no hash a sender could
-    /// collide, no allocation per name.
+    /// The fields, indexed by name; refused if a name appears twice. Up to
+    /// [`LINEAR_LOOKUP_FIELDS`] fields, the duplicate was found as the names were pushed
+    /// (at worst every pair compared, when a sender makes the fingerprints collide); past that,
+    /// sorting the names finds one in n·log n comparisons whoever chose the names — no hash a
+    /// sender could collide, no allocation per name.
     fn finish(self) -> Result<ReceivedFields, ReceivedError> {
         let mut fields = ReceivedFields {
             names: self.names,
