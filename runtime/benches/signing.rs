@@ -75,6 +75,21 @@ fn main() {
         "the floor signs the same text"
     );
 
+    // For a profiler: only one side, 2,000,000 calls (EFTPAY_BENCH_PROFILE=ours|floor).
+    match std::env::var("EFTPAY_BENCH_PROFILE").as_deref() {
+        Ok("ours") => {
+            let time = measure::timed(2_000_000, &mut || {
+                drop(black_box(eftpay::wire::sign(black_box(&order), &envelope, &credentials.secret)));
+            });
+            return println!("ours: {:?} CPU per call", time / 2_000_000);
+        }
+        Ok("floor") => {
+            let time = measure::timed(2_000_000, &mut || drop(black_box(floor_sign(black_box(&prebuilt)))));
+            return println!("floor: {:?} CPU per call", time / 2_000_000);
+        }
+        _ => {}
+    }
+
     measure::header();
     let sign = measure::compare(
         ROUNDS,

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -193,7 +194,7 @@ pub enum IncomingError {
 const LINEAR_LOOKUP_FIELDS: usize = 32;
 
 /// Every top-level field of a received message, in the order received.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ReceivedFields {
     /// Every name, one after the other; each field says where its own lies.
     names: String,
@@ -205,7 +206,100 @@ pub struct ReceivedFields {
     index: Vec<usize>,
     /// The message kind being read, for error texts.
     message: &'static str,
+    /// Where the next scanning lookup starts: just after the field the last one found.
+    next: ScanStart,
+    /// Every name's [`fingerprint`], one bit each.
+    fingerprints: Fingerprints,
 }
+
+/// The derived form, without the scan's starting point (a detail of lookups, not of the
+/// message).
+impl fmt::Debug for ReceivedFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReceivedFields")
+            .field("names", &self.names)
+            .field("fields", &self.fields)
+            .field("index", &self.index)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+/// A set of name [`fingerprint`]s. A lookup of a name whose bit is not set ends there: most
+/// names a typed reader or a recognition rule asks for and finds absent (optional fields,
+/// `return_status` in a notification) cost one test rather than a scan of every field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Fingerprints(u128);
+
+impl Fingerprints {
+    fn bit(name: &[u8]) -> u128 {
+        1 << fingerprint(name)
+    }
+
+    fn may_hold(self, name: &[u8]) -> bool {
+        self.0 & Fingerprints::bit(name) != 0
+    }
+
+    /// Adds `name`; whether its bit was set already (a name received before may be the same).
+    fn add(&mut self, name: &[u8]) -> bool {
+        let bit = Fingerprints::bit(name);
+        let seen = self.0 & bit != 0;
+        self.0 |= bit;
+        seen
+    }
+}
+
+/// A name's bit among 128, from its length and three of its bytes: a filter, never an answer —
+/// names of one fingerprint are still compared byte by byte. Whoever chooses the names can make
+/// them collide, which only brings back the scan.
+fn fingerprint(name: &[u8]) -> u32 {
+    let byte = |at: usize| u32::from(name.get(at).copied().unwrap_or(0));
+    let len = u32::try_from(name.len()).unwrap_or(u32::MAX);
+    let mixed = len.wrapping_mul(0x9E37_79B1)
+        ^ byte(0).wrapping_mul(0x85EB_CA77)
+        ^ byte(name.len() / 2).wrapping_mul(0xC2B2_AE3D)
+        ^ byte(name.len().wrapping_sub(1)).wrapping_mul(0x27D4_EB2F);
+    mixed.wrapping_mul(0x1656_67B1) >> 25
+}
+
+/// Whether two names are the same, compared in line (names are short; see [`byte_order`]).
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Where a scanning lookup starts. A typed message reads its fields in the spec's order, and
+/// eftPay sends them in that order too, so starting after the last field found usually finds
+/// the next one at the first comparison rather than half-way through a scan. Only a starting
+/// point: any start finds the one field of a name (duplicates are refused when the message is
+/// read). Atomic, so that fields can be shared between threads; relaxed, as no other memory
+/// depends on it.
+#[derive(Default)]
+struct ScanStart(AtomicUsize);
+
+impl ScanStart {
+    fn get(&self) -> usize {
+        self.0.load(AtomicOrdering::Relaxed)
+    }
+
+    fn set(&self, index: usize) {
+        self.0.store(index, AtomicOrdering::Relaxed);
+    }
+}
+
+impl Clone for ScanStart {
+    fn clone(&self) -> Self {
+        ScanStart(AtomicUsize::new(self.get()))
+    }
+}
+
+/// Any two are equal: where a lookup starts does not change what it finds.
+impl PartialEq for ScanStart {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ScanStart {}
 
 impl ReceivedFields {
     /// Reads a JSON object body. Numbers keep their literal text; nested values become compact
@@ -314,9 +408,30 @@ impl ReceivedFields {
         // order, lengths first, touches less memory than a search through the index, and
         // branches predictably.
         if self.fields.len() <= LINEAR_LOOKUP_FIELDS {
-            return self.fields.iter().position(|(range, _)| {
-                range.len() == name.len() && self.names.as_bytes().get(range.clone()) == Some(name.as_bytes())
-            });
+            let is_named = |(range, _): &(Range<usize>, ReceivedValue)| {
+                range.len() == name.len()
+                    && self.names.as_bytes().get(range.clone()).is_some_and(|stored| same_name(stored, name.as_bytes()))
+            };
+            // The field after the last one found, first: a typed reader asks in the order
+            // eftPay sends, so this is usually it.
+            let start = self.next.get().min(self.fields.len());
+            if self.fields.get(start).is_some_and(is_named) {
+                self.next.set(start + 1);
+                return Some(start);
+            }
+            if !self.fingerprints.may_hold(name.as_bytes()) {
+                return None;
+            }
+            let (before, after) = self.fields.split_at_checked(start).unwrap_or((&[], &self.fields));
+            let found =
+                after.iter().position(is_named).map(|at| start + at).or_else(|| before.iter().position(is_named));
+            if let Some(found) = found {
+                self.next.set(found + 1);
+            }
+            return found;
+        }
+        if !self.fingerprints.may_hold(name.as_bytes()) {
+            return None;
         }
         // Lengths first, without touching the text: most steps end there.
         let found = self
@@ -415,17 +530,30 @@ impl ReceivedFields {
     /// The fields not in `known`, for the typed messages' `extra`.
     pub fn unknown(&self, known: &[&str]) -> BTreeMap<String, ReceivedValue> {
         // Each known name looked up once, rather than each field sought among the known names.
+        let found = known.iter().filter_map(|name| self.position(name));
+        // The fields found marked in one word when there are at most 64 (eftPay's messages),
+        // without allocating.
+        let bit = |index: usize| u32::try_from(index).ok().and_then(|index| 1u64.checked_shl(index)).unwrap_or(0);
+        if self.fields.len() <= u64::BITS as usize {
+            let mask = found.fold(0u64, |mask, index| mask | bit(index));
+            return self.all_but(|index| mask & bit(index) != 0);
+        }
         let mut is_known = vec![false; self.fields.len()];
-        for index in known.iter().filter_map(|name| self.position(name)) {
+        for index in found {
             if let Some(flag) = is_known.get_mut(index) {
                 *flag = true;
             }
         }
+        self.all_but(|index| is_known.get(index).copied().unwrap_or(false))
+    }
+
+    /// The fields whose index `is_known` rejects.
+    fn all_but(&self, is_known: impl Fn(usize) -> bool) -> BTreeMap<String, ReceivedValue> {
         self.fields
             .iter()
-            .zip(is_known)
-            .filter(|(_, known)| !known)
-            .map(|((name, value), _)| (self.name(name).to_owned(), value.clone()))
+            .enumerate()
+            .filter(|(index, _)| !is_known(*index))
+            .map(|(_, (name, value))| (self.name(name).to_owned(), value.clone()))
             .collect()
     }
 }
@@ -438,6 +566,10 @@ struct Collector {
     max_fields: usize,
     /// Why reading stopped, when it was refused rather than unparseable.
     refusal: Option<ReceivedError>,
+    fingerprints: Fingerprints,
+    /// Among the first [`LINEAR_LOOKUP_FIELDS`] fields, the name received twice that comes
+    /// first in lookup order (where its earlier copy lies in `names`).
+    duplicate: Option<Range<usize>>,
 }
 
 /// How much room to reserve for a body's names and fields: names are about a third of a
@@ -454,6 +586,8 @@ impl Collector {
             fields: Vec::with_capacity((size / BODY_BYTES_PER_FIELD).min(max_fields)),
             max_fields,
             refusal: None,
+            fingerprints: Fingerprints::default(),
+            duplicate: None,
         }
     }
 
@@ -470,36 +604,48 @@ impl Collector {
 
     /// Adds a field [`admit`](Self::admit) accepted.
     fn push(&mut self, name: &str, value: ReceivedValue) {
+        // A name is compared with those before it only when its fingerprint was seen already;
+        // past the scan threshold, `finish` sorts instead (so this stays linear).
+        if self.fingerprints.add(name.as_bytes())
+            && self.fields.len() < LINEAR_LOOKUP_FIELDS
+            && let Some((earlier, _)) = self.fields.iter().find(|(range, _)| {
+                self.names.as_bytes().get(range.clone()).is_some_and(|stored| same_name(stored, name.as_bytes()))
+            })
+        {
+            let name_of = |range: &Range<usize>| self.names.get(range.clone()).unwrap_or_default();
+            let first = self
+                .duplicate
+                .as_ref()
+                .is_some_and(|found| lookup_order(name_of(found), name_of(earlier)) != Ordering::Greater);
+            if !first {
+                self.duplicate = Some(earlier.clone());
+            }
+        }
         let start = self.names.len();
         self.names.push_str(name);
         self.fields.push((start..self.names.len(), value));
     }
 
-    /// The fields, indexed by name; refused if a name appears twice. Sorting the names finds
-    /// a duplicate in n·log n comparisons whoever chose the names — no hash a sender could
-    /// collide, no allocation per name.
+    /// The fields, indexed by name; refused if a name appears twice. Up to
+    /// [`LINEAR_LOOKUP_FIELDS`] fields, the duplicate was found as the names were pushed
+    /// (at worst every pair compared, when a sender makes the fingerprints collide); past that,
+    /// sorting the names finds one in n·log n comparisons whoever chose the names — no hash a
+    /// sender could collide, no allocation per name.
     fn finish(self) -> Result<ReceivedFields, ReceivedError> {
-        let mut fields =
-            ReceivedFields { names: self.names, fields: self.fields, index: Vec::new(), message: "message" };
+        let mut fields = ReceivedFields {
+            names: self.names,
+            fields: self.fields,
+            index: Vec::new(),
+            message: "message",
+            next: ScanStart::default(),
+            fingerprints: self.fingerprints,
+        };
         if fields.fields.len() <= LINEAR_LOOKUP_FIELDS {
-            // Few enough to compare each pair (lengths first) without sorting; lookups scan, so
-            // no index is kept. The duplicate named is the same as below: the first in
-            // lookup order.
-            let names = fields.names.as_bytes();
-            let mut duplicate: Option<&Range<usize>> = None;
-            for (at, (a, _)) in fields.fields.iter().enumerate() {
-                for (b, _) in fields.fields.get(at + 1..).unwrap_or_default() {
-                    if a.len() == b.len() && names.get(a.clone()) == names.get(b.clone()) {
-                        let earlier = duplicate
-                            .is_some_and(|found| lookup_order(fields.name(found), fields.name(a)) != Ordering::Greater);
-                        if !earlier {
-                            duplicate = Some(a);
-                        }
-                    }
-                }
-            }
-            if let Some(name) = duplicate {
-                return Err(ReceivedError::DuplicateField { field: fields.name(name).to_owned() });
+            // Few enough that each name was compared, as it was pushed, with the earlier names
+            // of its fingerprint; lookups scan, so no index is kept. The duplicate named is the
+            // same as below: the first in lookup order.
+            if let Some(name) = self.duplicate {
+                return Err(ReceivedError::DuplicateField { field: fields.name(&name).to_owned() });
             }
             return Ok(fields);
         }
@@ -650,7 +796,8 @@ pub(crate) fn compact_nested(text: &str) -> Result<String, NestedTextError> {
 }
 
 fn received_value(raw: &str) -> Result<ReceivedValue, serde_json::Error> {
-    let raw = raw.trim();
+    // JSON's white space is ASCII, so no other kind can surround a value the parser accepted.
+    let raw = raw.trim_ascii();
     Ok(match raw.as_bytes().first() {
         Some(b'"') => ReceivedValue::Text(string_value(raw)?),
         Some(b'n') => ReceivedValue::Null,
@@ -788,6 +935,53 @@ mod tests {
     }
 
     use super::*;
+
+    /// Names of one length whose fingerprints collide, and one that does not collide with them.
+    fn colliding_names() -> (String, String, String) {
+        let names: Vec<String> = (0..2000).map(|n| format!("c{n:04}")).collect();
+        for (at, a) in names.iter().enumerate() {
+            for b in names.iter().skip(at + 1) {
+                if fingerprint(a.as_bytes()) == fingerprint(b.as_bytes()) {
+                    let other = names.iter().find(|c| fingerprint(c.as_bytes()) != fingerprint(a.as_bytes())).unwrap();
+                    return (a.clone(), b.clone(), other.clone());
+                }
+            }
+        }
+        unreachable!("2,000 names among 128 fingerprints collide");
+    }
+
+    #[test]
+    fn names_of_one_fingerprint_are_told_apart_and_duplicates_found() {
+        let (a, b, other) = colliding_names();
+        for count in [0, 5, LINEAR_LOOKUP_FIELDS - 3, LINEAR_LOOKUP_FIELDS, 60] {
+            let fields = ReceivedFields::from_json(&body_of(count, &[(&a, "1"), (&b, "2")])).unwrap();
+            assert_eq!(fields.text(&a), Some("1"), "{count}");
+            assert_eq!(fields.text(&b), Some("2"), "{count}");
+            assert_eq!(fields.text(&other), None, "{count}");
+            // A duplicate among names of one fingerprint is found, the same one either way.
+            let body = body_of(count, &[(&a, "1"), (&b, "2"), (&b, "3"), (&a, "4")]);
+            let error = ReceivedFields::from_json(&body).unwrap_err();
+            let first = if lookup_order(&a, &b) == Ordering::Less { &a } else { &b };
+            assert!(matches!(&error, ReceivedError::DuplicateField { field } if field == first), "{count}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn lookups_find_the_same_field_in_any_order() {
+        // Where a scan starts depends on the lookup before it; what it finds must not.
+        let fields = ReceivedFields::from_json(&body_of(20, &[])).unwrap();
+        let orders: [Vec<usize>; 3] =
+            [(0..20).collect(), (0..20).rev().collect(), (0..20).map(|n| n * 7 % 20).collect()];
+        for order in orders {
+            for n in order {
+                assert_eq!(fields.text(&format!("f{n}")), Some(n.to_string().as_str()));
+                assert_eq!(fields.text(&format!("g{n}")), None);
+            }
+        }
+        let copy = fields.clone();
+        assert_eq!(copy, fields);
+        assert_eq!(copy.text("f3"), Some("3"));
+    }
 
     #[test]
     fn numbers_keep_their_literal_text() {

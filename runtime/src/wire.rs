@@ -9,11 +9,13 @@
 //! each value copied once from the message into it and found again by its position. Signing is
 //! then two hash updates (the secret, the text) and writing the body one pass over the values.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
 use crate::credentials::{Credentials, Secret};
 use crate::json_text::push_string;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
+use crate::received::byte_order;
 use crate::signing::{SIGN_FIELD, Signature, StreamingSignature};
 use crate::time::HkTime;
 
@@ -210,7 +212,7 @@ impl FieldSink for OutgoingFields {
 fn in_order(a: &str, b: &str) -> bool {
     match (a.as_bytes().first(), b.as_bytes().first()) {
         (Some(x), Some(y)) if x != y => x < y,
-        _ => a.as_bytes() <= b.as_bytes(),
+        _ => byte_order(a, b) != Ordering::Greater,
     }
 }
 
@@ -249,12 +251,9 @@ impl SigningSink {
         }
         if let Some(last) = self.last {
             self.in_order &= in_order(last, name);
-            self.stream.push(b"&");
         }
+        self.stream.push_pair(self.last.is_none(), name.as_bytes(), value.as_bytes());
         self.last = Some(name);
-        self.stream.push(name.as_bytes());
-        self.stream.push(b"=");
-        self.stream.push(value.as_bytes());
     }
 }
 
@@ -344,7 +343,7 @@ mod tests {
         // spills at every point.
         for secret_len in [0, 1, 63, 64, 500, 511, 512, 513, 1500] {
             let secret = Secret::new("s".repeat(secret_len));
-            for value_len in [0, 1, 7, 64, 200, 505, 512, 1024, 3000] {
+            for value_len in [0, 1, 7, 16, 17, 31, 32, 33, 64, 65, 200, 505, 512, 1024, 3000] {
                 let fields = vec![
                     ("a", "x".repeat(value_len)),
                     ("b", String::new()),
