@@ -6,8 +6,9 @@
 //! pay page where a person (or a test) pays — choosing the wallet where the payer chooses —,
 //! delivers signed notifications until acknowledged, sends the payer back to the return address,
 //! answers queries, refunds, applied refunds and closes — and can be told to misbehave
-//! ([`Faults`]). Every message it sends is composed from the spec's field tables by concept and
-//! read through the generated types before it is signed; codes come from the spec by meaning.
+//! ([`Faults`]). Every message it sends is composed from the spec's field tables by concept, in
+//! the form the generated types write (notifications are read through them before they are
+//! signed; replies are checked against them in tests); codes come from the spec by meaning.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -219,6 +220,8 @@ pub(crate) struct Shared {
     pub background: Background,
     /// The data file's writer thread (group commit), when there is a data file.
     writer: Option<Writer>,
+    /// The fields each request's notifications echo, found once.
+    pub echoes: incoming::Echoes,
 }
 
 /// Locks a mutex; a panic elsewhere cannot poison the books for good (no handler panics, but
@@ -475,6 +478,7 @@ impl Sandbox {
             sent: Mutex::new(VecDeque::new()),
             http: notifier::http_client()?,
             background: Background::on(tokio::runtime::Handle::try_current().ok()),
+            echoes: incoming::Echoes::of_catalog(config.catalog),
             config,
             writer,
         });
