@@ -222,6 +222,8 @@ pub(crate) struct Shared {
     writer: Option<Writer>,
     /// The fields each request's notifications echo, found once.
     pub echoes: incoming::Echoes,
+    /// The interface each service names at each endpoint, found once.
+    pub services: gateway::Services,
 }
 
 /// Locks a mutex; a panic elsewhere cannot poison the books for good (no handler panics, but
@@ -320,7 +322,15 @@ impl Shared {
 
     /// The pay page of an order.
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
-        format!("{}{}?order={eft_trade_no}", self.base_url, paths::PAY_PAGE)
+        // `format!` costs more than the pushes; every order placed makes this link.
+        const QUERY: &str = "?order=";
+        let mut url =
+            String::with_capacity(self.base_url.len() + paths::PAY_PAGE.len() + QUERY.len() + eft_trade_no.len());
+        url.push_str(&self.base_url);
+        url.push_str(paths::PAY_PAGE);
+        url.push_str(QUERY);
+        url.push_str(eft_trade_no);
+        url
     }
 
     /// The sandbox's own origin (`http://HOST:PORT`): its base URL without the gateway root.
@@ -479,6 +489,7 @@ impl Sandbox {
             http: notifier::http_client()?,
             background: Background::on(tokio::runtime::Handle::try_current().ok()),
             echoes: incoming::Echoes::of_catalog(config.catalog),
+            services: gateway::Services::of_catalog(config.catalog),
             config,
             writer,
         });
