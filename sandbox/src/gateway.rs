@@ -3,6 +3,7 @@
 //! endpoint and `service`, its merchant key and time checked, then read and validated with the
 //! interface's generated validator before [`purposes`](crate::purposes) acts on it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -106,10 +107,13 @@ fn check(
 ) -> Result<&'static InterfaceInfo, (Option<&'static InterfaceInfo>, Refusal)> {
     verify_fields(fields, &shared.credentials.secret)
         .map_err(|e| (None, Refusal::new(Meaning::BadSignature, e.to_string())))?;
-    let interface = shared
-        .catalog
-        .request_interface(endpoint, service, fields)
-        .map_err(|e| (None, Refusal::new(Meaning::InvalidService, e.to_string())))?;
+    let interface = match service.and_then(|service| shared.services.find(endpoint, service)) {
+        Some(interface) => interface,
+        None => shared
+            .catalog
+            .request_interface(endpoint, service, fields)
+            .map_err(|e| (None, Refusal::new(Meaning::InvalidService, e.to_string())))?,
+    };
     let refuse = |refusal: Refusal| (Some(interface), refusal);
     let key = interface.field_for(Concept::UserConfirmKey);
     if key.and_then(|f| fields.text(f.wire)) != Some(shared.credentials.user_confirm_key.as_str()) {
@@ -133,4 +137,81 @@ fn check(
         refuse(Refusal::new(Meaning::InvalidField, text.join("; ")))
     })?;
     Ok(interface)
+}
+
+/// The request interface each `service` names at each endpoint, found once when the sandbox
+/// starts: what [`Catalog::request_interface`] finds for a request naming a service row of an
+/// interface served there with a `service` field. Finding it per request scanned the spec's
+/// service rows and the endpoint's interfaces; any other request (no service, an unknown one, a
+/// service of another endpoint) still asks the catalog, so what is answered is unchanged.
+#[derive(Debug, Default)]
+pub struct Services {
+    by_service: HashMap<&'static str, Vec<(&'static str, &'static InterfaceInfo)>>,
+}
+
+impl Services {
+    /// The services of `catalog`'s request interfaces.
+    pub fn of_catalog(catalog: &'static Catalog) -> Services {
+        let mut by_service: HashMap<&'static str, Vec<(&'static str, &'static InterfaceInfo)>> = HashMap::new();
+        for row in catalog.services {
+            // The row the catalog finds by this name (the first, should two share it).
+            let Some(row) = catalog.service(row.name) else { continue };
+            let served = catalog
+                .interfaces
+                .iter()
+                .copied()
+                .filter(|i| i.name == row.interface && i.has_service_field())
+                .filter_map(|i| Some((i.endpoint?, i)));
+            for (endpoint, interface) in served {
+                let entry = by_service.entry(row.name).or_default();
+                // The first interface at an endpoint, as the catalog's search takes it.
+                if !entry.iter().any(|(e, _)| *e == endpoint) {
+                    entry.push((endpoint, interface));
+                }
+            }
+        }
+        Services { by_service }
+    }
+
+    /// The interface `service` names at `endpoint`, when it is one served there.
+    pub fn find(&self, endpoint: &str, service: &str) -> Option<&'static InterfaceInfo> {
+        self.by_service.get(service)?.iter().find(|(e, _)| *e == endpoint).map(|(_, interface)| *interface)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use eftpay::CATALOG;
+
+    use super::*;
+
+    /// Every service at every endpoint, and some names no row has: the index finds what the
+    /// catalog finds, and nothing where the catalog finds no interface by the service's row.
+    #[test]
+    fn the_services_index_finds_what_the_catalog_finds() {
+        let services = Services::of_catalog(&CATALOG);
+        let fields = ReceivedFields::default();
+        let mut endpoints: Vec<&str> = CATALOG.interfaces.iter().filter_map(|i| i.endpoint).collect();
+        endpoints.sort_unstable();
+        endpoints.dedup();
+        let names = CATALOG.services.iter().map(|row| row.name).chain(["", "no.such.service"]);
+        let mut found = 0;
+        for service in names {
+            for endpoint in &endpoints {
+                let by_catalog = CATALOG.request_interface(endpoint, Some(service), &fields).ok();
+                match services.find(endpoint, service) {
+                    Some(interface) => {
+                        assert_eq!(by_catalog.map(|i| i.name), Some(interface.name), "{service} at {endpoint}");
+                        found += 1;
+                    }
+                    None => assert!(
+                        by_catalog.is_none(),
+                        "{service} at {endpoint}: the catalog finds {:?}",
+                        by_catalog.map(|i| i.name)
+                    ),
+                }
+            }
+        }
+        assert!(found >= CATALOG.services.len() / 2, "{found}");
+    }
 }

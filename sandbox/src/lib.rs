@@ -6,8 +6,9 @@
 //! pay page where a person (or a test) pays — choosing the wallet where the payer chooses —,
 //! delivers signed notifications until acknowledged, sends the payer back to the return address,
 //! answers queries, refunds, applied refunds and closes — and can be told to misbehave
-//! ([`Faults`]). Every message it sends is composed from the spec's field tables by concept and
-//! read through the generated types before it is signed; codes come from the spec by meaning.
+//! ([`Faults`]). Every message it sends is composed from the spec's field tables by concept, in
+//! the form the generated types write (notifications are read through them before they are
+//! signed; replies are checked against them in tests); codes come from the spec by meaning.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -219,6 +220,10 @@ pub(crate) struct Shared {
     pub background: Background,
     /// The data file's writer thread (group commit), when there is a data file.
     writer: Option<Writer>,
+    /// The fields each request's notifications echo, found once.
+    pub echoes: incoming::Echoes,
+    /// The interface each service names at each endpoint, found once.
+    pub services: gateway::Services,
 }
 
 /// Locks a mutex; a panic elsewhere cannot poison the books for good (no handler panics, but
@@ -317,7 +322,15 @@ impl Shared {
 
     /// The pay page of an order.
     pub fn pay_page_url(&self, eft_trade_no: &str) -> String {
-        format!("{}{}?order={eft_trade_no}", self.base_url, paths::PAY_PAGE)
+        // `format!` costs more than the pushes; every order placed makes this link.
+        const QUERY: &str = "?order=";
+        let mut url =
+            String::with_capacity(self.base_url.len() + paths::PAY_PAGE.len() + QUERY.len() + eft_trade_no.len());
+        url.push_str(&self.base_url);
+        url.push_str(paths::PAY_PAGE);
+        url.push_str(QUERY);
+        url.push_str(eft_trade_no);
+        url
     }
 
     /// The sandbox's own origin (`http://HOST:PORT`): its base URL without the gateway root.
@@ -475,6 +488,8 @@ impl Sandbox {
             sent: Mutex::new(VecDeque::new()),
             http: notifier::http_client()?,
             background: Background::on(tokio::runtime::Handle::try_current().ok()),
+            echoes: incoming::Echoes::of_catalog(config.catalog),
+            services: gateway::Services::of_catalog(config.catalog),
             config,
             writer,
         });

@@ -1,9 +1,11 @@
 //! Every message the sandbox sends — replies, notifications, synchronous returns — made the same
 //! way: the target interface's field table is filled in by concept from what the sandbox knows
-//! (an order, a refund, the reply's code), fixed fields get their fixed value, the result is read
-//! into the interface's generated type and written back from it (so nothing goes out that the
-//! type does not hold), then signed with the SDK's signing. No field list is written here: a
-//! scene whose tables name things differently gets its own names.
+//! (an order, a refund, the reply's code), fixed fields get their fixed value; a notification or
+//! synchronous return is read into the interface's generated type and written back from it (so
+//! nothing goes out that the type does not hold), then signed with the SDK's signing. A gateway
+//! reply, on every request's path, is written as composed ([`Sealed::reply`]): tests read each
+//! one through its type and refuse any the type would write back otherwise. No field list is
+//! written here: a scene whose tables name things differently gets its own names.
 
 use std::collections::BTreeMap;
 
@@ -142,6 +144,19 @@ pub enum OutgoingError {
         /// The fields.
         fields: Vec<String>,
     },
+    /// The generated type writes a composed reply back otherwise than it was composed (checked
+    /// in builds with debug assertions only: see [`Sealed::reply`]).
+    #[error(
+        "the sandbox composed a {interface} reply whose fields {fields:?} its generated type writes back otherwise; \
+         report this as a sandbox bug"
+    )]
+    Rewritten {
+        /// The interface.
+        interface: &'static str,
+        /// The fields (wire names) written back otherwise (values left out: one may be the
+        /// merchant key).
+        fields: Vec<String>,
+    },
 }
 
 /// The fields of `table` that `facts` fill in, in the table's order: fixed fields with their
@@ -210,17 +225,46 @@ impl Sealed {
         if !typed.extra.is_empty() {
             return Err(OutgoingError::Unmodelled { interface: interface.name, fields: typed.extra });
         }
-        let nested = |name: &str| {
-            table.iter().any(|f| f.wire == name && matches!(f.kind, FieldKind::Object | FieldKind::ObjectArray))
-        };
-        let fields = OutgoingFields::from_fields(
-            typed.fields.into_iter().map(|(name, value)| OutgoingField { name, nested: nested(name), value }).collect(),
-        );
-        let sign = match (secret, table.iter().find(|f| f.concept == Some(Concept::Sign))) {
-            (Some(secret), Some(field)) => Some((field.wire, fields.sign(secret))),
-            _ => None,
-        };
-        Ok(Sealed { interface, fields, sign })
+        let fields = written(table, typed.fields);
+        Ok(Sealed { interface, sign: signature(table, &fields, secret), fields })
+    }
+
+    /// A gateway reply: `fields` (composed from the request interface's response table by
+    /// [`compose`]) written as they are and signed when `secret` is given — without reading
+    /// them into the generated type first, which [`new`](Self::new) does for notifications and
+    /// synchronous returns. A reply is on every request's path, and that read-back cost about
+    /// as much as the rest of composing and signing it (BENCHMARKS.md, "Sandbox gateway"); what
+    /// [`compose`] writes is already in the form the type writes back: fixed values, echoed
+    /// values as sent, amounts and times rendered by the SDK's own types, codes from the
+    /// spec's value sets, and text as the sandbox holds it.
+    ///
+    /// Builds with debug assertions (every test) still read each reply through its type and
+    /// refuse one the type would not write back unchanged, so a spec whose reply tables the
+    /// composition does not fit is caught by the tests that answer its requests.
+    ///
+    /// # Errors
+    /// With debug assertions: the type refuses a field, does not model one, or writes one back
+    /// otherwise.
+    pub fn reply(
+        interface: &'static InterfaceInfo,
+        fields: Vec<(&'static str, String)>,
+        secret: Option<&Secret>,
+    ) -> Result<Sealed, OutgoingError> {
+        let table = interface.response;
+        if cfg!(debug_assertions) {
+            let typed = Sealed::new(interface, table, fields.clone(), None)?;
+            let direct = written(table, fields.clone());
+            let differ: Vec<String> = table
+                .iter()
+                .filter(|f| typed.fields.text(f.wire) != direct.text(f.wire))
+                .map(|f| f.wire.to_owned())
+                .collect();
+            if !differ.is_empty() {
+                return Err(OutgoingError::Rewritten { interface: interface.name, fields: differ });
+            }
+        }
+        let fields = written(table, fields);
+        Ok(Sealed { interface, sign: signature(table, &fields, secret), fields })
     }
 
     /// Every field with the signature last, as text (a nested value as its JSON text).
@@ -256,6 +300,30 @@ impl Sealed {
     /// The value of the field standing for `concept`, if the message carries it.
     pub fn value(&self, concept: Concept) -> Option<&str> {
         self.interface.incoming_value(concept, |wire| self.fields.text(wire))
+    }
+}
+
+/// `fields` as sent and signed: empty values left out, in byte order of name, a field `table`
+/// types as an object or an array of objects as JSON, the others as text.
+fn written(table: &'static [FieldInfo], fields: Vec<(&'static str, String)>) -> OutgoingFields {
+    let nested = |name: &str| {
+        table.iter().any(|f| f.wire == name && matches!(f.kind, FieldKind::Object | FieldKind::ObjectArray))
+    };
+    OutgoingFields::from_fields(
+        fields.into_iter().map(|(name, value)| OutgoingField { name, nested: nested(name), value }).collect(),
+    )
+}
+
+/// The signature of `fields` under `secret`, with the wire name of `table`'s signature field;
+/// `None` unsigned (no secret, or a table without a signature field).
+fn signature(
+    table: &'static [FieldInfo],
+    fields: &OutgoingFields,
+    secret: Option<&Secret>,
+) -> Option<(&'static str, String)> {
+    match (secret, table.iter().find(|f| f.concept == Some(Concept::Sign))) {
+        (Some(secret), Some(field)) => Some((field.wire, fields.sign(secret))),
+        _ => None,
     }
 }
 
@@ -392,6 +460,46 @@ mod tests {
         assert_eq!(received.text(status.wire), CATALOG.code(Meaning::InvalidService).map(|v| v.wire), "{body}");
         let sign = interface.response_field_for(Concept::Sign).unwrap();
         assert_eq!(received.get(sign.wire), None, "{body}");
+    }
+
+    #[test]
+    fn a_reply_is_written_as_its_generated_type_writes_it() {
+        let secret = Secret::new("test-secret-not-real");
+        let mut count = 0;
+        for interface in
+            CATALOG.interfaces.iter().filter(|i| i.codec.check_request.is_some() && i.codec.typed.is_some())
+        {
+            let mut facts = Facts::of_order(&order());
+            facts
+                .meaning(Concept::ReturnStatus, Some(Meaning::Accepted))
+                .set(Concept::Time, Fact::Time(HkTime::from_unix_seconds(1_700_000_000).unwrap()));
+            let fields = compose(&CATALOG, interface.response, &facts);
+            let typed = Sealed::new(interface, interface.response, fields.clone(), Some(&secret)).unwrap();
+            let reply = Sealed::reply(interface, fields, Some(&secret)).unwrap();
+            assert_eq!(reply.fields, typed.fields, "{}", interface.name);
+            assert_eq!(reply.sign, typed.sign, "{}", interface.name);
+            assert_eq!(reply.body(Encoding::Json), typed.body(Encoding::Json), "{}", interface.name);
+            count += 1;
+        }
+        assert!(count > 0);
+    }
+
+    /// Builds with debug assertions read each reply through its type: one the type would not
+    /// write back unchanged is refused, naming the field and not its value.
+    #[cfg(debug_assertions)]
+    #[test]
+    fn a_reply_its_type_writes_back_otherwise_is_refused_in_tests() {
+        let (interface, amount) = CATALOG
+            .interfaces
+            .iter()
+            .filter(|i| i.codec.check_request.is_some() && i.codec.typed.is_some())
+            .find_map(|i| Some((*i, i.response.iter().find(|f| f.kind == FieldKind::Amount)?)))
+            .unwrap();
+        // An amount its type reads but writes back in its own form.
+        let fields = vec![(amount.wire, "1.5".to_owned())];
+        let error = Sealed::reply(interface, fields, None).unwrap_err();
+        assert!(matches!(&error, OutgoingError::Rewritten { fields, .. } if fields == &[amount.wire]), "{error}");
+        assert!(!error.to_string().contains("1.5"), "{error}");
     }
 
     #[test]

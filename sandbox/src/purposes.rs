@@ -84,7 +84,7 @@ async fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -
         return_url: request.text(Concept::ReturnUrl).map(str::to_owned),
         active_time,
         fingerprint: request.fingerprint(),
-        echoed: request.echoed(catalog),
+        echoed: request.echoed(&shared.echoes),
     };
     let (mut order, fresh) = shared
         .change_in_group(move |books, _| {

@@ -76,7 +76,7 @@ pub fn refused(
 fn send(shared: &Shared, interface: &'static InterfaceInfo, facts: &Facts, signed: bool, about: About<'_>) -> Response {
     let fields = compose(shared.catalog, interface.response, facts);
     let secret = signed.then_some(&shared.credentials.secret);
-    match Sealed::new(interface, interface.response, fields, secret) {
+    match Sealed::reply(interface, fields, secret) {
         Ok(sealed) => {
             let body = sealed.body(Encoding::Json);
             tracing::info!(

@@ -323,13 +323,16 @@ impl Body for AnsweringBody {
 /// A request body that must be complete within a deadline set when its headers arrived.
 struct DeadlineBody {
     body: Incoming,
-    deadline: Pin<Box<Sleep>>,
+    deadline: Instant,
+    /// The timer for `deadline`, made the first time the body is waited for: most bodies arrive
+    /// with their headers and never need one (it is an allocation per request saved).
+    timer: Option<Pin<Box<Sleep>>>,
     timeout: Duration,
 }
 
 impl DeadlineBody {
     fn new(body: Incoming, timeout: Duration) -> DeadlineBody {
-        DeadlineBody { body, deadline: Box::pin(tokio::time::sleep_until(Instant::now() + timeout)), timeout }
+        DeadlineBody { body, deadline: Instant::now() + timeout, timer: None, timeout }
     }
 }
 
@@ -341,7 +344,12 @@ impl Body for DeadlineBody {
         let this = &mut *self;
         match Pin::new(&mut this.body).poll_frame(cx) {
             Poll::Ready(frame) => Poll::Ready(frame.map(|f| f.map_err(Into::into))),
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+            Poll::Pending => match this
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(this.deadline)))
+                .as_mut()
+                .poll(cx)
+            {
                 Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTooSlow(this.timeout))))),
                 Poll::Pending => Poll::Pending,
             },
