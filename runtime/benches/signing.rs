@@ -79,7 +79,7 @@ fn main() {
     match std::env::var("EFTPAY_BENCH_PROFILE").as_deref() {
         Ok("ours") => {
             let time = measure::timed(2_000_000, &mut || {
-                drop(black_box(eftpay::wire::sign(black_box(&order), &envelope, &credentials.secret)));
+                drop(black_box(eftpay::signing::sign(black_box(&order), &envelope, &credentials.secret)));
             });
             return println!("ours: {:?} CPU per call", time / 2_000_000);
         }

@@ -467,7 +467,7 @@ mod tests {
         let secret = Secret::new("test-secret-not-real");
         let mut count = 0;
         for interface in
-            CATALOG.interfaces.iter().filter(|i| i.codec.check_request.is_some() && i.codec.typed.is_some())
+            CATALOG.interfaces.iter().filter(|i| i.request_checker().is_some() && i.typed_reader().is_some())
         {
             let mut facts = Facts::of_order(&order());
             facts
@@ -492,7 +492,7 @@ mod tests {
         let (interface, amount) = CATALOG
             .interfaces
             .iter()
-            .filter(|i| i.codec.check_request.is_some() && i.codec.typed.is_some())
+            .filter(|i| i.request_checker().is_some() && i.typed_reader().is_some())
             .find_map(|i| Some((*i, i.response.iter().find(|f| f.kind == FieldKind::Amount)?)))
             .unwrap();
         // An amount its type reads but writes back in its own form.
