@@ -103,7 +103,7 @@ async fn place_order(shared: &Arc<Shared>, request: Incoming<'_>, now: HkTime) -
         order = control::settle(shared, &order.eft_trade_no, state, None)?;
     }
     let link = shared.pay_page_url(&order.eft_trade_no);
-    let mut facts = Facts::of_order(&order);
+    let mut facts = Facts::from_order(order);
     facts.text(Concept::PayLink, Some(&link)).text(Concept::QrCode, Some(&link));
     Ok(facts)
 }
@@ -197,7 +197,7 @@ async fn close(shared: &Shared, request: Incoming<'_>, now: HkTime) -> Result<Fa
             books.close(&found.eft_trade_no, now)
         })
         .await?;
-    Ok(Facts::of_order(&order))
+    Ok(Facts::from_order(order))
 }
 
 #[cfg(test)]
