@@ -12,12 +12,12 @@
 
 use crate::Amount;
 use crate::codec::Codec;
-use crate::received::{IncomingError, ReceivedFields};
+pub use crate::codec::{CheckRequest, ReadTyped, TypedFields};
+use crate::received::ReceivedFields;
 use crate::recognition::{self, Recognition};
 use crate::rules::{
     Concept, Encoding, FieldKind, InterfaceKind, Meaning, Notifications, Purpose, RetryPolicy, TestOutcome,
 };
-use crate::violations::Violations;
 
 /// The whole spec.
 #[derive(Debug)]
@@ -58,34 +58,6 @@ pub struct SceneInfo {
     pub doc: &'static str,
     /// Its interfaces, by name.
     pub interfaces: &'static [&'static str],
-}
-
-/// Reads a request as a gateway receives it and validates it.
-pub type CheckRequest = fn(&ReceivedFields) -> Result<(), Violations>;
-
-/// Reads what eftPay sends into its generated type and writes it back as fields.
-pub type ReadTyped = fn(&ReceivedFields) -> Result<TypedFields, IncomingError>;
-
-/// Fields written back from a generated incoming type, with what it did not model.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TypedFields {
-    /// The fields the type holds, as text, `sign` left out.
-    pub fields: Vec<(&'static str, String)>,
-    /// Names of received fields the type does not model (its `extra`).
-    pub extra: Vec<String>,
-}
-
-impl TypedFields {
-    /// The fields a type holds (`sign` left out) and the names of those it does not model.
-    pub const fn new(fields: Vec<(&'static str, String)>, extra: Vec<String>) -> TypedFields {
-        TypedFields { fields, extra }
-    }
-
-    /// A field's value by wire name, if the message holds it.
-    pub fn text(&self, wire: &str) -> Option<&str> {
-        self.fields.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
-    }
 }
 
 /// One interface: one message exchange.

@@ -1,10 +1,12 @@
 //! What the expansion hands the runtime beyond the catalog's data: the operations of an
 //! interface's generated types (reading a verified message into its type, checking a request a
-//! gateway received), and the acknowledgement the generator proved buildable. Not public API:
-//! the expansion builds these through `eftpay::__private`; callers reach them through
-//! `InterfaceInfo`'s methods and `notify::acknowledge`.
+//! gateway received), and what a generated incoming type writes back. The catalog holds a `Codec`
+//! per interface; the codec knows nothing of the catalog. Not public API except `TypedFields` and
+//! the two signatures (re-exported by `catalog`): the expansion builds a `Codec` through
+//! `eftpay::__private`; callers reach it through `InterfaceInfo`'s methods.
 
-use crate::catalog::{CheckRequest, InterfaceInfo, ReadTyped};
+use crate::received::{IncomingError, ReceivedFields};
+use crate::violations::Violations;
 
 /// The type-checked operations of an interface's generated types, reachable from data.
 #[derive(Debug, Clone, Copy)]
@@ -23,17 +25,30 @@ impl Codec {
     pub const NONE: Codec = Codec { check_request: None, typed: None };
 }
 
-/// The spec's acknowledgement, which the generator checked can always be built (a return-code
-/// field with a value for each answer, no required field the SDK cannot fill): what
-/// `notify::acknowledge` builds without a way to fail.
-#[derive(Debug)]
-pub struct ProvenAcknowledgement {
-    /// The acknowledgement interface.
-    pub interface: &'static InterfaceInfo,
-    /// Its return-code field's wire name.
-    pub code_field: &'static str,
-    /// The return code meaning handled.
-    pub handled: &'static str,
-    /// The return code meaning not handled.
-    pub not_handled: &'static str,
+/// Reads a request as a gateway receives it and validates it.
+pub type CheckRequest = fn(&ReceivedFields) -> Result<(), Violations>;
+
+/// Reads what eftPay sends into its generated type and writes it back as fields.
+pub type ReadTyped = fn(&ReceivedFields) -> Result<TypedFields, IncomingError>;
+
+/// Fields written back from a generated incoming type, with what it did not model.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TypedFields {
+    /// The fields the type holds, as text, `sign` left out.
+    pub fields: Vec<(&'static str, String)>,
+    /// Names of received fields the type does not model (its `extra`).
+    pub extra: Vec<String>,
+}
+
+impl TypedFields {
+    /// The fields a type holds (`sign` left out) and the names of those it does not model.
+    pub const fn new(fields: Vec<(&'static str, String)>, extra: Vec<String>) -> TypedFields {
+        TypedFields { fields, extra }
+    }
+
+    /// A field's value by wire name, if the message holds it.
+    pub fn text(&self, wire: &str) -> Option<&str> {
+        self.fields.iter().find(|(name, _)| *name == wire).map(|(_, value)| value.as_str())
+    }
 }

@@ -144,6 +144,7 @@ extern crate self as eftpay;
 
 // The modules merchants name (`eftpay::notify::…`); what each other module holds is re-exported
 // at the crate root, so every public item has one path.
+mod acknowledgement;
 mod amount;
 pub mod catalog;
 #[cfg(feature = "client")]
@@ -164,6 +165,7 @@ pub mod received;
 mod recognition;
 pub mod rules;
 mod short_text;
+mod signature;
 pub mod signing;
 mod time;
 mod unknown;
@@ -212,7 +214,8 @@ pub struct RepositoryReadmeDoctests;
 /// Not part of the API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::codec::{Codec, ProvenAcknowledgement};
+    pub use crate::acknowledgement::ProvenAcknowledgement;
+    pub use crate::codec::Codec;
     pub use crate::json_text::{NestedJson, ObjectWriter};
     pub use crate::recognition::{Condition, FieldTest, Recognition, recognize};
     pub use crate::validation::validate;

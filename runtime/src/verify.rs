@@ -13,7 +13,8 @@ use crate::catalog::{InterfaceInfo, TypedFields};
 use crate::credentials::Secret;
 use crate::message::IncomingMessage;
 use crate::received::{IncomingError, ReceivedError, ReceivedFields};
-use crate::signing::{SIGN_FIELD, Signature, signature_of};
+use crate::signature::{SIGN_FIELD, Signature};
+use crate::signing::signature_of;
 use crate::time::HkTime;
 
 /// Why a message was not accepted.

@@ -16,7 +16,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::json_text::push_string;
 use crate::message::{Envelope, FieldSink, OutgoingMessage};
 use crate::received::byte_order;
-use crate::signing::{SIGN_FIELD, Signature, StreamingSignature};
+use crate::signature::{SIGN_FIELD, Signature, StreamingSignature};
 use crate::time::HkTime;
 
 /// One field given by name (by the gateway, the acknowledgement, a request given as fields),

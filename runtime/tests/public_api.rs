@@ -67,7 +67,8 @@ fn only_the_merchant_modules_and_root_re_exports_are_public() {
 #[test]
 fn generated_code_support_is_only_under_private() {
     let expected = [
-        "pub use crate::codec::{Codec, ProvenAcknowledgement};",
+        "pub use crate::acknowledgement::ProvenAcknowledgement;",
+        "pub use crate::codec::Codec;",
         "pub use crate::json_text::{NestedJson, ObjectWriter};",
         "pub use crate::recognition::{Condition, FieldTest, Recognition, recognize};",
         "pub use crate::validation::validate;",
@@ -75,7 +76,9 @@ fn generated_code_support_is_only_under_private() {
         "pub use serde_json;",
     ];
     assert_eq!(private_block(LIB), expected);
-    for plumbing in ["json_text", "message", "recognition", "validation", "wire", "codec"] {
+    for plumbing in
+        ["acknowledgement", "codec", "json_text", "message", "recognition", "signature", "validation", "wire"]
+    {
         assert!(LIB.contains(&format!("\nmod {plumbing};")), "`{plumbing}` must stay a private module");
     }
 }
