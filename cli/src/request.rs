@@ -13,7 +13,6 @@ use eftpay::gateway::check_fields;
 use eftpay::rules::{Concept, FieldKind, Purpose};
 use eftpay::{Rule, Violation};
 
-use crate::commands;
 use crate::failure::Failure;
 use crate::problems::{Problems, did_you_mean, one_of};
 
@@ -394,13 +393,25 @@ fn unknown_service(catalog: &Catalog, purpose: Purpose, text: &str) -> String {
 
 fn service_of_another_command(catalog: &Catalog, purpose: Purpose, text: &str, row: &ServiceInfo) -> String {
     let its = catalog.interface(row.interface).map(|i| i.purpose);
-    let send_with =
-        its.and_then(commands::command_for).map_or_else(String::new, |command| format!("; send it with `{command}`"));
+    let send_with = its.and_then(command_for).map_or_else(String::new, |command| format!("; send it with `{command}`"));
     format!(
         "--service {text} is for `{}`{send_with}. This command takes:{}",
         its.map_or(row.interface, Purpose::name),
         what_it_takes(catalog, purpose)
     )
+}
+
+/// The command that sends requests of `purpose`, for messages that point a service given to
+/// the wrong command at the right one; `None` for purposes no command sends.
+pub fn command_for(purpose: Purpose) -> Option<&'static str> {
+    match purpose {
+        Purpose::PlaceOrder => Some("eftpay pre-order"),
+        Purpose::Query => Some("eftpay query"),
+        Purpose::Refund => Some("eftpay refund"),
+        Purpose::ApplyRefund => Some("eftpay refund --apply"),
+        Purpose::Close => Some("eftpay close"),
+        _ => None,
+    }
 }
 
 /// Whether the fields nothing set are filled in with plain values (the demo) or left to the

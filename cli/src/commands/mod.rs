@@ -32,19 +32,6 @@ pub const REQUEST_COMMANDS: [(&str, &[Purpose]); 4] = [
     ("close", &[Purpose::Close]),
 ];
 
-/// The command that sends requests of `purpose`, for messages that point a service given to
-/// the wrong command at the right one; `None` for purposes no command sends.
-pub fn command_for(purpose: Purpose) -> Option<&'static str> {
-    match purpose {
-        Purpose::PlaceOrder => Some("eftpay pre-order"),
-        Purpose::Query => Some("eftpay query"),
-        Purpose::Refund => Some("eftpay refund"),
-        Purpose::ApplyRefund => Some("eftpay refund --apply"),
-        Purpose::Close => Some("eftpay close"),
-        _ => None,
-    }
-}
-
 /// What a request command sent and what came back.
 pub struct Exchange {
     /// The interface and row chosen.
