@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use eftpay::client::TEST_BASE_URL;
+use eftpay::TEST_BASE_URL;
 
 use crate::env_vars::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
 

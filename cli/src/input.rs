@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read};
 
-use eftpay::client::TEST_BASE_URL;
+use eftpay::TEST_BASE_URL;
 use eftpay::{Credentials, Secret};
 
 use crate::env_vars::{BASE_URL_VAR, SECRET_VAR, USER_KEY_VAR};
@@ -135,7 +135,7 @@ fn setting(env: &Environment, name: &str) -> Setting {
 /// The most `eftpay sign` and `eftpay verify-notify` read from stdin: the library's limit for
 /// a received message, since that is what the input is. A bound keeps a mistaken
 /// `eftpay sign < big.log` from filling memory before it can be refused.
-pub const MAX_INPUT_BYTES: usize = eftpay::received::MAX_BODY_BYTES;
+pub const MAX_INPUT_BYTES: usize = eftpay::ReceiveLimits::DEFAULT.max_body_bytes;
 
 /// All of stdin, as bytes (UTF-8 is checked by whoever parses it), up to [`MAX_INPUT_BYTES`].
 ///

@@ -124,7 +124,7 @@ fn sign_refuses_duplicate_fields_as_unreadable_input() {
 
 /// `eftpay sign` and `eftpay verify-notify` read at most this much: the library's limit for a
 /// received message.
-const MAX_INPUT_BYTES: usize = eftpay::received::MAX_BODY_BYTES;
+const MAX_INPUT_BYTES: usize = eftpay::ReceiveLimits::DEFAULT.max_body_bytes;
 
 /// A JSON object of exactly `len` bytes, one field padded out.
 fn json_of_len(len: usize) -> Vec<u8> {

@@ -12,8 +12,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
+use eftpay::Notification;
 use eftpay::Secret;
-use eftpay::notify::{self, Notification};
+use eftpay::notify;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

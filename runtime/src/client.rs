@@ -78,8 +78,9 @@ use crate::purpose;
 use crate::received::ReceivedFields;
 use crate::rules::{Concept, Encoding, InterfaceKind, Meaning};
 use crate::time::Clock;
-use crate::verify::{self, Verified, VerifyError};
+use crate::verify;
 use crate::wire::OutgoingFields;
+use crate::{Verified, VerifyError};
 use binding::Asked;
 use freshness::{Dating, ReplyWindow};
 use named::NamedFields;
@@ -87,9 +88,21 @@ use reply::{Answer, ReplyShape};
 use retry::{Report, RetrySchedule};
 use transport::Transport;
 
-/// A client for eftPay's request interfaces. Cheap to clone: clones share one connection pool.
+/// A client for eftPay's request interfaces: validates a request, signs it, POSTs it to eftPay
+/// and hands back the reply only once its signature checked out and it is bound to the request
+/// (`docs/protocol.md` §1–§5). Cheap to clone: clones share one connection pool.
 ///
-/// Build it with [`Client::new`] (eftPay's test environment) or [`Client::builder`].
+/// Build it with [`Client::new`] (eftPay's test environment) or [`Client::builder`]. Give a
+/// request typed ([`Client::send`], or the conveniences named after what a request is for:
+/// [`Client::place_order`], [`Client::query`], [`Client::refund`], [`Client::apply_refund`],
+/// [`Client::close`]) or as fields by name with its interface's catalog entry
+/// ([`Client::send_fields`]); both go through one exchange.
+///
+/// Every call runs in a `tracing` span `eftpay_request` with the fields `interface`, `purpose`
+/// and `out_trade_no` (when the request has one). One `info` event when the call completes
+/// (`warn` when it failed) and one for each attempt sent again, with `attempt`, `http_status`,
+/// `return_status` and `elapsed_ms` where known. Neither the secret, a signature nor the signed
+/// string is ever recorded.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,

@@ -142,14 +142,15 @@
 // Generated code names runtime items as `::eftpay::…`, so it compiles here and in other crates.
 extern crate self as eftpay;
 
-// The modules merchants name (`eftpay::notify::…`); what each other module holds is re-exported
-// at the crate root, so every public item has one path.
+// Every public item has one path (`tests/public_api.rs` checks): a type, wherever it is
+// defined, is at the crate root; a public module (`eftpay::notify::…`, `eftpay::verify::…`)
+// holds a topic's functions, constants and the types only that topic uses, and the root
+// re-exports none of them.
 mod acknowledgement;
 mod amount;
 pub mod catalog;
 #[cfg(feature = "client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub mod client;
+mod client;
 mod codec;
 mod credentials;
 #[cfg(feature = "gateway")]
@@ -161,7 +162,7 @@ mod json_text;
 mod message;
 pub mod notify;
 pub mod purpose;
-pub mod received;
+mod received;
 mod recognition;
 pub mod rules;
 mod short_text;
@@ -170,6 +171,7 @@ pub mod signing;
 mod time;
 mod unknown;
 mod validation;
+mod verified;
 pub mod verify;
 mod violations;
 // Some of its methods only `gateway` users call (`OutgoingFields::text`, `signed_text`); a build
@@ -184,17 +186,18 @@ mod generated {
 
 pub use amount::{Amount, AmountError};
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, ClientError, GatewayError};
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client::{Client, ClientBuilder, ClientError, GatewayError, TEST_BASE_URL, redact_url};
 pub use credentials::{Credentials, Secret};
 pub use generated::*;
 pub use ids::{EftTradeNo, OutTradeNo, RefundAmount, RefundNo};
 pub use message::{Envelope, FieldSink, IncomingMessage, IntoRequest, MissingField, OutgoingMessage, Request};
-pub use received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValue};
+pub use received::{IncomingError, ReceiveLimits, ReceivedError, ReceivedFields, ReceivedValue};
 pub use short_text::ShortText;
 pub use time::{Clock, FixedClock, HkTime, SystemClock, TimeError};
 pub use unknown::UnknownValue;
 pub use unknown::WireEnum;
-pub use verify::{Verified, VerifyError};
+pub use verified::{Verified, VerifyError};
 pub use violations::{Rule, Violation, Violations};
 
 /// The README's examples (the crate's front page), compiled and run as doc tests so they

@@ -12,7 +12,8 @@
 //! the others use the SDK's own [`CATALOG`](crate::CATALOG).
 //!
 //! ```
-//! use eftpay::notify::{self, Answer, Notification};
+//! use eftpay::Notification;
+//! use eftpay::notify::{self, Answer};
 //! use eftpay::{Credentials, FixedClock, HkTime, TradeStatus};
 //!
 //! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
@@ -38,6 +39,7 @@ pub mod axum;
 
 use std::time::Duration;
 
+use crate::Notification;
 use crate::catalog::{Catalog, FieldInfo, InterfaceInfo, TypedFields};
 use crate::credentials::{Credentials, Secret};
 use crate::json_text::string as json_string;
@@ -46,10 +48,9 @@ use crate::received::{IncomingError, ReceivedError, ReceivedFields, ReceivedValu
 use crate::rules::{Concept, Meaning, Purpose};
 use crate::signing::{SIGN_FIELD, sign_fields};
 use crate::time::Clock;
-use crate::verify::{Verified, VerifyError, read_typed, verify_fields, verify_form, verify_json};
+use crate::verify::{read_typed, verify_fields, verify_form, verify_json};
 use crate::wire::{OutgoingField, OutgoingFields};
-
-pub use crate::Notification;
+use crate::{Verified, VerifyError};
 
 /// Verifies a notification body (JSON, as POSTed to `notify_url`) and reads it as the SDK's
 /// [`Notification`].

@@ -70,16 +70,16 @@ impl fmt::Display for ReceivedValue {
 /// carrying an ATOME item list, stays far below this). The limit bounds the work anyone can cause
 /// with a body that has not been authenticated yet — its signature can only be checked after it
 /// has been read.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The most top-level fields a message may have; reading stops as soon as a body has more.
 ///
 /// eftPay's largest message, a place-order request, has about forty.
-pub const MAX_FIELDS: usize = 256;
+pub(crate) const MAX_FIELDS: usize = 256;
 
-/// How much a received body may hold. [`ReceiveLimits::DEFAULT`] ([`MAX_BODY_BYTES`],
-/// [`MAX_FIELDS`]) is what every constructor without `_within` applies; raise it only for
-/// messages known to be larger. Reading stays linear in the body whatever the limits.
+/// How much a received body may hold. [`ReceiveLimits::DEFAULT`] (64 KiB, 256 fields) is what
+/// every constructor without `_within` applies; raise it only for messages known to be larger.
+/// Reading stays linear in the body whatever the limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReceiveLimits {
     /// The largest body, in bytes; checked before parsing.
@@ -89,7 +89,12 @@ pub struct ReceiveLimits {
 }
 
 impl ReceiveLimits {
-    /// [`MAX_BODY_BYTES`] and [`MAX_FIELDS`].
+    /// 64 KiB and 256 top-level fields.
+    ///
+    /// eftPay's messages are a few hundred bytes to a few KiB (the largest, a place-order
+    /// request carrying an ATOME item list, stays far below 64 KiB), and its largest message has
+    /// about forty fields. The limits bound the work anyone can cause with a body that has not
+    /// been authenticated yet — its signature can only be checked after it has been read.
     pub const DEFAULT: ReceiveLimits = ReceiveLimits { max_body_bytes: MAX_BODY_BYTES, max_fields: MAX_FIELDS };
 
     fn check_size(&self, size: usize) -> Result<(), ReceivedError> {
@@ -362,7 +367,7 @@ impl ReceivedFields {
     }
 
     /// Builds fields from name/value pairs (tests, and callers holding parsed data), at most
-    /// [`MAX_FIELDS`] of them; the pairs are not taken beyond that.
+    /// [`ReceiveLimits::DEFAULT`]`.max_fields` of them; the pairs are not taken beyond that.
     ///
     /// # Errors
     /// Too many fields, an ambiguous field name or a duplicate field.
@@ -779,7 +784,7 @@ pub(crate) enum NestedTextError {
 
 /// A nested value given as text — exactly one JSON object or array, nothing after it — as the
 /// compact text it is signed as: the same compaction a receiver applies to the body, so the text
-/// signed is the text it verifies. Refused before parsing beyond [`MAX_BODY_BYTES`].
+/// signed is the text it verifies. Refused before parsing beyond `MAX_BODY_BYTES`.
 #[cfg(feature = "client")]
 pub(crate) fn compact_nested(text: &str) -> Result<String, NestedTextError> {
     if text.len() > MAX_BODY_BYTES {

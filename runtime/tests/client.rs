@@ -8,8 +8,9 @@ mod fake_gateway;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use eftpay::client::redact_url;
-use eftpay::received::MAX_BODY_BYTES;
+use eftpay::{ReceiveLimits, redact_url};
+
+const MAX_BODY_BYTES: usize = ReceiveLimits::DEFAULT.max_body_bytes;
 use eftpay::rules::Meaning;
 use eftpay::services::{
     AlipayQrcodeClose, AlipayQrcodePreOrder, AlipayWebPreOrder, AlipayWebRefund, WechatWebApplyRefund,
@@ -498,7 +499,7 @@ fn without(pairs: &[(&'static str, &'static str)], name: &str) -> Vec<(&'static 
 async fn answer_to<R: eftpay::Request>(
     pairs: &[(&str, &str)],
     request: R,
-) -> Result<eftpay::verify::Verified<R::Response>, ClientError> {
+) -> Result<eftpay::Verified<R::Response>, ClientError> {
     let gateway = FakeGateway::always(Reply::ok(signed(pairs))).await;
     gateway.client().build().unwrap().send(&request).await
 }

@@ -11,7 +11,8 @@ mod minimal {
     eftpay_macros::include_spec!("../tests/fixtures/minimal");
 }
 
-use eftpay::notify::{self, AckError, Answer, Notification};
+use eftpay::Notification;
+use eftpay::notify::{self, AckError, Answer};
 use eftpay::rules::Purpose;
 use eftpay::signing::sign_fields;
 use eftpay::verify::verify_fields;

@@ -6,8 +6,11 @@
 
 use std::fmt::Write as _;
 
-use eftpay::notify::{self, Notification};
-use eftpay::received::{MAX_BODY_BYTES, MAX_FIELDS, ReceiveLimits};
+use eftpay::notify;
+use eftpay::{Notification, ReceiveLimits};
+
+const MAX_BODY_BYTES: usize = ReceiveLimits::DEFAULT.max_body_bytes;
+const MAX_FIELDS: usize = ReceiveLimits::DEFAULT.max_fields;
 use eftpay::{ReceivedError, ReceivedFields, Secret, VerifyError};
 
 /// A JSON object of `count` distinct fields `f0`, `f1`, … with value `"v"`, left open so a test

@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use eftpay::notify::{self, Notification, axum::notification_route};
+use eftpay::Notification;
+use eftpay::notify::{self, axum::notification_route};
 use eftpay::{Amount, Client, Credentials, SyncReturn, TradeStatus, services, wallets};
 use eftpay_sandbox::Sandbox;
 

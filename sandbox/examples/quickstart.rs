@@ -5,7 +5,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use eftpay::notify::{Notification, axum::notification_route};
+use eftpay::Notification;
+use eftpay::notify::axum::notification_route;
 use eftpay::{Amount, Client, QueryRequest, services, wallets};
 use eftpay_sandbox::Sandbox;
 

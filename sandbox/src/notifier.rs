@@ -9,10 +9,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use eftpay::ReceiveLimits;
 use eftpay::ReceivedFields;
 use eftpay::catalog::{InterfaceInfo, ServiceInfo};
 use eftpay::gateway::BodyError;
-use eftpay::received::MAX_BODY_BYTES;
 use eftpay::rules::{Concept, Encoding, Meaning, Notifications};
 use eftpay::verify::verify_fields;
 use serde::{Deserialize, Serialize};
@@ -365,12 +365,13 @@ async fn post(shared: &Shared, target: &Target, body: String) -> Result<(), Stri
     }
     // The merchant chose this address: its answer is read up to the received-message limit,
     // never whole on its word (the timeout alone would let it send for ten seconds).
-    let bytes = eftpay::gateway::read_limited(response, MAX_BODY_BYTES).await.map_err(|e| match e {
-        BodyError::TooLarge { limit } => {
-            format!("answer too large: over {limit} bytes, larger than any acknowledgement; not read further")
-        }
-        other => format!("unreadable answer: {other}"),
-    })?;
+    let bytes =
+        eftpay::gateway::read_limited(response, ReceiveLimits::DEFAULT.max_body_bytes).await.map_err(|e| match e {
+            BodyError::TooLarge { limit } => {
+                format!("answer too large: over {limit} bytes, larger than any acknowledgement; not read further")
+            }
+            other => format!("unreadable answer: {other}"),
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| "answer is not UTF-8 text".to_owned())?;
     let ack = target.interface.reply.and_then(|name| shared.catalog.interface(name)).ok_or_else(|| {
         format!("the spec names no acknowledgement for {}; nothing can acknowledge it", target.interface.name)

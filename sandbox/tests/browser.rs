@@ -14,8 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{Ask, by_name, client, merchant, sandbox, send_by_name};
+use eftpay::Notification;
 use eftpay::catalog::ServiceInfo;
-use eftpay::notify::Notification;
 use eftpay::rules::{Concept, Purpose};
 use eftpay::{Amount, CATALOG, TradeStatus, Wallet, services, wallets};
 use eftpay_sandbox::OrderState;

@@ -8,8 +8,8 @@ mod common;
 use std::time::Duration;
 
 use common::{client, code, merchant, pending_order, sandbox, web_order};
+use eftpay::Notification;
 use eftpay::catalog::{InterfaceInfo, ServiceInfo};
-use eftpay::notify::Notification;
 use eftpay::rules::{Concept, Meaning, Notifications, Purpose};
 use eftpay::{Amount, CATALOG, QueryRequest, TradeStatus, services, wallets};
 use eftpay_sandbox::merchant::THANKS;

@@ -57,7 +57,7 @@ async fn an_acknowledgement_over_the_received_limit_is_a_failed_delivery() {
     let notify_url = format!("{}/notify", common::endless_answer());
     let eft = common::paid_order_notifying(&sandbox, &notify_url, "rrn_bigack").await;
     let deliveries = common::deliveries_at_least(&sandbox, 1).await;
-    let limit = eftpay::received::MAX_BODY_BYTES.to_string();
+    let limit = eftpay::ReceiveLimits::DEFAULT.max_body_bytes.to_string();
     assert!(
         matches!(&deliveries[..], [d] if matches!(&d.outcome,
             DeliveryOutcome::NotAcknowledged { reason } if reason.contains("too large") && reason.contains(&limit))),

@@ -14,7 +14,7 @@ use std::time::Duration;
 use common::{
     Ask, client, code, merchant, place_order_rows, reply_meaning, reply_value, request_fields, sandbox, scene_flow,
 };
-use eftpay::notify::Notification;
+use eftpay::Notification;
 use eftpay::rules::{Concept, Encoding, InterfaceKind, Meaning, Notifications, Purpose, TestOutcome};
 use eftpay::verify::verify_fields;
 use eftpay::{

@@ -148,8 +148,8 @@ async fn the_scene_runs_end_to_end_through_the_client_the_sandbox_and_the_notify
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
+    use eftpay::Verified;
     use eftpay::notify::axum::notification_route_in;
-    use eftpay::verify::Verified;
     use eftpay::{Client, ClientError, OutTradeNo, RefundAmount, RefundNo, SystemClock};
     use eftpay_sandbox::{Sandbox, SandboxConfig};
 

@@ -6,6 +6,8 @@
 //! its comments, not its `#[cfg(test)] mod tests`) names through `crate::`; submodules count as
 //! their top-level module, and a re-export (`pub use crate::x::Y`) is an edge like any use.
 
+#![allow(clippy::expect_used, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)] // test code
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};

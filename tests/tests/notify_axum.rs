@@ -9,8 +9,10 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
-use eftpay::notify::{self, Notification, axum::notification_route_with_clock};
-use eftpay::received::MAX_BODY_BYTES;
+use eftpay::notify::{self, axum::notification_route_with_clock};
+use eftpay::{Notification, ReceiveLimits};
+
+const MAX_BODY_BYTES: usize = ReceiveLimits::DEFAULT.max_body_bytes;
 use eftpay::verify::verify_fields;
 use eftpay::{Credentials, FixedClock, HkTime, ReceivedFields, TradeStatus};
 use tower::ServiceExt;

@@ -6,10 +6,11 @@
 
 use std::fmt;
 
+use eftpay::VerifyError;
 use eftpay::catalog::{Catalog, InterfaceInfo, TypedFields};
 use eftpay::notify;
 use eftpay::rules::{Concept, Encoding, Purpose};
-use eftpay::verify::{self, VerifyError};
+use eftpay::verify;
 use eftpay::{IncomingError, ReceivedError, ReceivedFields, Secret};
 
 use crate::failure::Failure;

@@ -9,9 +9,9 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::VerifyError;
 use crate::received::ReceivedError;
 use crate::rules::Meaning;
-use crate::verify::VerifyError;
 use crate::violations::Violations;
 
 /// At most `max_chars` characters of `text` for an error to quote, `…` appended when cut: what

@@ -9,11 +9,11 @@
 use std::time::Duration;
 
 use super::ClientError;
+use crate::VerifyError;
 use crate::catalog::InterfaceInfo;
 use crate::received::ReceivedFields;
 use crate::rules::{Concept, FieldKind};
 use crate::time::HkTime;
-use crate::verify::VerifyError;
 
 /// How far a reply's `time` may lie from its request's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

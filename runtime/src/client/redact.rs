@@ -14,7 +14,7 @@ const REDACTED: &str = "<redacted>";
 /// that everything from the first `?` or `#` on, goes.
 ///
 /// ```
-/// use eftpay::client::redact_url;
+/// use eftpay::redact_url;
 ///
 /// assert_eq!(redact_url("https://merchant:pw@vmp.example/VMP?token=t"), "https://<redacted>@vmp.example/VMP?<redacted>");
 /// assert_eq!(redact_url("https://vmp.eftpay.com.cn/VMP"), "https://vmp.eftpay.com.cn/VMP");

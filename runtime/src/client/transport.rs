@@ -129,7 +129,7 @@ pub enum BodyError {
 ///
 /// ```no_run
 /// # async fn run(response: reqwest::Response) -> Result<(), eftpay::gateway::BodyError> {
-/// let body = eftpay::gateway::read_limited(response, eftpay::received::MAX_BODY_BYTES).await?;
+/// let body = eftpay::gateway::read_limited(response, eftpay::ReceiveLimits::DEFAULT.max_body_bytes).await?;
 /// # let _ = body; Ok(()) }
 /// ```
 ///

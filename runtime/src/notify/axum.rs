@@ -1,8 +1,9 @@
 //! A ready notification endpoint for axum (feature `axum`): verifies each POST, hands the
 //! typed notification to the merchant's code, and answers with the signed acknowledgement —
 //! handled when the code returns `Ok`, not handled (eftPay re-delivers) when it returns `Err`
-//! or the message does not verify. A body larger than [`MAX_BODY_BYTES`] is refused with `413`
-//! (and not handled) before it is read to the end.
+//! or the message does not verify. A body larger than 64 KiB
+//! ([`ReceiveLimits::DEFAULT`](crate::ReceiveLimits::DEFAULT)) is refused with `413` (and not
+//! handled) before it is read to the end.
 //!
 //! Every refused body is logged as a `tracing` warning with the reason only — never the body,
 //! the secret or a signature. A handler's error is logged with its whole source chain (your
@@ -10,7 +11,8 @@
 //!
 //! ```no_run
 //! use eftpay::Credentials;
-//! use eftpay::notify::{Notification, axum::notification_route};
+//! use eftpay::Notification;
+//! use eftpay::notify::axum::notification_route;
 //!
 //! let credentials = Credentials::new("TESTKEY00001", "test-secret-not-real");
 //! let app: axum::Router = axum::Router::new().route(
@@ -32,7 +34,8 @@
 //!
 //! use axum::extract::State;
 //! use eftpay::Credentials;
-//! use eftpay::notify::{Notification, axum::notification_route_with_state};
+//! use eftpay::Notification;
+//! use eftpay::notify::axum::notification_route_with_state;
 //!
 //! struct Shop { /* a database handle … */ }
 //!
@@ -73,7 +76,8 @@ use crate::credentials::Credentials;
 use crate::message::IncomingMessage;
 use crate::received::{IncomingError, MAX_BODY_BYTES, ReceivedError};
 use crate::time::{Clock, SystemClock};
-use crate::verify::{Verified, VerifyError, verify_json};
+use crate::verify::verify_json;
+use crate::{Verified, VerifyError};
 
 impl IntoResponse for Ack {
     fn into_response(self) -> Response {

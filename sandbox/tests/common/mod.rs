@@ -314,7 +314,7 @@ pub async fn send_by_name(
     c: &eftpay::Client,
     interface: &'static InterfaceInfo,
     fields: &[(String, String)],
-) -> Result<eftpay::verify::Verified<TypedFields>, eftpay::client::ClientError> {
+) -> Result<eftpay::Verified<TypedFields>, eftpay::ClientError> {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     c.send_fields(catalog, interface, &pairs).await
 }
