@@ -126,9 +126,9 @@ pub struct Books {
 impl Books {
     /// Books holding what a data file holds. Built in one pass: the hash indexes sized
     /// up front, the ordered ones (`by_seq`, `deadlines`) bulk-built from their sorted entries
-    /// rather than inserted one by one — a restart on a million orders builds them in about a
-    /// second (BENCHMARKS.md, "Sandbox gateway"). Equal to applying the same rows one by one
-    /// (tested).
+    /// rather than inserted one by one — a restart on a million orders builds them in 1.4–1.9 s
+    /// (2.0–2.5 s before; BENCHMARKS.md, "Sandbox gateway"). Equal to applying the same rows one
+    /// by one (tested).
     pub fn with(orders: Vec<Order>, refunds: Vec<Refund>) -> Books {
         let mut books = Books {
             orders: HashMap::with_capacity(orders.len()),
