@@ -142,7 +142,7 @@ enum Command {
 /// purpose takes are hidden from `--help` (they are still read, and refused by name).
 fn command(catalog: &'static Catalog) -> clap::Command {
     let mut cli = Cli::command();
-    for (name, purposes) in commands::REQUEST_COMMANDS {
+    for (name, purposes) in request::REQUEST_COMMANDS {
         cli = cli.mut_subcommand(name, |sub| request::hide_unused_flags(sub, catalog, purposes));
     }
     cli

@@ -401,17 +401,21 @@ fn service_of_another_command(catalog: &Catalog, purpose: Purpose, text: &str, r
     )
 }
 
-/// The command that sends requests of `purpose`, for messages that point a service given to
-/// the wrong command at the right one; `None` for purposes no command sends.
-pub fn command_for(purpose: Purpose) -> Option<&'static str> {
-    match purpose {
-        Purpose::PlaceOrder => Some("eftpay pre-order"),
-        Purpose::Query => Some("eftpay query"),
-        Purpose::Refund => Some("eftpay refund"),
-        Purpose::ApplyRefund => Some("eftpay refund --apply"),
-        Purpose::Close => Some("eftpay close"),
-        _ => None,
-    }
+/// The commands that send a request, and the purposes of the interfaces each sends.
+pub const REQUEST_COMMANDS: [(&str, &[Purpose]); 4] = [
+    ("pre-order", &[Purpose::PlaceOrder]),
+    ("query", &[Purpose::Query]),
+    ("refund", &[Purpose::Refund, Purpose::ApplyRefund]),
+    ("close", &[Purpose::Close]),
+];
+
+/// The command that sends requests of `purpose` ([`REQUEST_COMMANDS`]; an applied refund with
+/// `--apply`), for messages that point a service given to the wrong command at the right one;
+/// `None` for purposes no command sends.
+pub fn command_for(purpose: Purpose) -> Option<String> {
+    let (name, _) = REQUEST_COMMANDS.iter().find(|(_, purposes)| purposes.contains(&purpose))?;
+    let flag = if purpose == Purpose::ApplyRefund { " --apply" } else { "" };
+    Some(format!("eftpay {name}{flag}"))
 }
 
 /// Whether the fields nothing set are filled in with plain values (the demo) or left to the

@@ -24,14 +24,6 @@ pub mod spec_check;
 pub mod trigger;
 pub mod verify_notify;
 
-/// The commands that send a request, and the purposes of the interfaces each sends.
-pub const REQUEST_COMMANDS: [(&str, &[Purpose]); 4] = [
-    ("pre-order", &[Purpose::PlaceOrder]),
-    ("query", &[Purpose::Query]),
-    ("refund", &[Purpose::Refund, Purpose::ApplyRefund]),
-    ("close", &[Purpose::Close]),
-];
-
 /// What a request command sent and what came back.
 pub struct Exchange {
     /// The interface and row chosen.
