@@ -190,15 +190,8 @@ impl Store {
             ))
             .map_err(error)?;
         let bound = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        // Sized up front: a million orders are not moved again and again as the vector grows.
-        let count: i64 = self
-            .connection
-            .query_row(&format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?1)"), [bound(limit)], |row| {
-                row.get(0)
-            })
-            .map_err(error)?;
         let mut rows = statement.query([bound(MAX_ROW_BYTES), bound(limit)]).map_err(error)?;
-        let mut read = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+        let mut read = Vec::new();
         while let Some(row) = rows.next().map_err(error)? {
             // Parsed from SQLite's own buffer: no copy of the text.
             let Some(json) = row.get_ref(2).map_err(error)?.as_str_or_null().map_err(|e| error(e.into()))? else {
