@@ -22,6 +22,15 @@
 //! process (the bench runs itself with `EFTPAY_BENCH_RESTART_ONLY` set to the file), as a real
 //! restart is, and again in the bench's own process.
 //!
+//! The place-order gateways (`baseline`, `memory`, `file`) are all started first and then take
+//! their windows in turn — window 1 of each, then window 2 of each, the first of each round a
+//! different gateway — so that a machine that changes pace during the run (a shared one does,
+//! by ±25 % over minutes) weighs on all of them alike, and each window's ratio to the baseline's
+//! compares like with like. The totals give each gateway's rate over all its windows against the
+//! baseline's, and its flatness: server CPU per order over its windows, lowest and highest
+//! against their mean, as measured and divided by the baseline's same windows (the machine's
+//! changes of pace divided out, what grows with the orders kept left in).
+//!
 //! Each request body is signed with the SDK's typed API before its window starts, with a unique
 //! `out_trade_no`, so the load client spends nothing on signing; each reply is checked to say
 //! the order was accepted. Each gateway runs on a runtime of its own (2 worker threads) and the
@@ -190,9 +199,9 @@ async fn baseline_place(State(gateway): State<Arc<Baseline>>, body: Bytes) -> St
 struct Measured {
     runtime: tokio::runtime::Runtime,
     threads: Arc<Mutex<Vec<String>>>,
-    /// Threads of the process outside the runtime that work for it, by name (the sandbox's
-    /// data-file writer thread).
-    helpers: Option<&'static str>,
+    /// Threads of the process outside the runtime that work for it (the data-file writer thread
+    /// of the sandbox it runs), as `/proc/self/task/<id>` paths.
+    helpers: Vec<std::path::PathBuf>,
 }
 
 impl Measured {
@@ -209,31 +218,39 @@ impl Measured {
             })
             .build()
             .unwrap();
-        Measured { runtime, threads, helpers: None }
+        Measured { runtime, threads, helpers: Vec::new() }
     }
 
-    /// A runtime for a gateway: its CPU includes the sandbox's writer thread, when one runs.
-    fn gateway(workers: usize) -> Measured {
-        Measured { helpers: Some(eftpay_sandbox::WRITER_THREAD), ..Measured::new(workers) }
+    /// Starts a sandbox on this runtime; its writer thread (`eftpay_sandbox::WRITER_THREAD`, which
+    /// commits the data file, when it has one) counts as this runtime's.
+    fn start_sandbox(&mut self, config: SandboxConfig) -> Sandbox {
+        let before = writer_threads();
+        let sandbox = self.runtime.block_on(Sandbox::start_with(config)).unwrap();
+        self.helpers.extend(writer_threads().into_iter().filter(|task| !before.contains(task)));
+        sandbox
     }
 
     /// CPU seconds used by the runtime's threads (and its helpers) so far.
     fn cpu(&self) -> f64 {
         let threads = self.threads.lock().unwrap().clone();
         let runtime: f64 = threads.iter().filter_map(|t| cpu_seconds(&format!("/proc/{t}/stat"))).sum();
-        runtime + self.helpers.map_or(0.0, named_threads_cpu)
+        let helpers: f64 =
+            self.helpers.iter().filter_map(|task| cpu_seconds(&task.join("stat").to_string_lossy())).sum();
+        runtime + helpers
     }
 }
 
-/// CPU seconds of the process's threads named `name`. Only threads living through a whole
-/// window count right: the writer thread lives as long as its sandbox.
-fn named_threads_cpu(name: &str) -> f64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return 0.0 };
+/// The process's sandbox writer threads, as `/proc/self/task/<id>` paths.
+fn writer_threads() -> Vec<std::path::PathBuf> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Vec::new() };
     tasks
         .filter_map(Result::ok)
-        .filter(|task| std::fs::read_to_string(task.path().join("comm")).is_ok_and(|comm| comm.trim_end() == name))
-        .filter_map(|task| cpu_seconds(&task.path().join("stat").to_string_lossy()))
-        .sum()
+        .map(|task| task.path())
+        .filter(|task| {
+            std::fs::read_to_string(task.join("comm"))
+                .is_ok_and(|comm| comm.trim_end() == eftpay_sandbox::WRITER_THREAD)
+        })
+        .collect()
 }
 
 /// utime + stime of a `/proc/.../stat` file, in seconds.
@@ -264,6 +281,10 @@ struct Window {
 impl Window {
     fn rate(&self) -> f64 {
         self.orders as f64 / self.seconds
+    }
+
+    fn server_per_order(&self) -> f64 {
+        self.server_cpu * 1000.0 / self.orders as f64
     }
 }
 
@@ -307,8 +328,41 @@ async fn load(url: Arc<str>, bodies: Arc<Vec<Bytes>>, accepted: Arc<str>) {
     }
 }
 
-/// Sends `orders` of `requests` to the gateway whose root is `root`, in windows; prints and
-/// returns each window.
+/// Sends requests `from..to` of `requests` to the gateway whose root is `root` as one window;
+/// prints and returns its figures.
+fn run_window(
+    name: &str,
+    server: &Measured,
+    client: &Measured,
+    root: &str,
+    requests: &Requests,
+    from: usize,
+    to: usize,
+) -> Window {
+    let url: Arc<str> = format!("{root}{}", requests.endpoint).into();
+    let bodies = Arc::new(requests.bodies(from, to));
+    let (server0, client0, process0) = (server.cpu(), client.cpu(), process_cpu());
+    let start = Instant::now();
+    client.runtime.block_on(load(url, bodies, Arc::clone(&requests.accepted)));
+    let w = Window {
+        orders: to - from,
+        seconds: start.elapsed().as_secs_f64(),
+        server_cpu: server.cpu() - server0,
+        client_cpu: client.cpu() - client0,
+        process_cpu: process_cpu() - process0,
+    };
+    println!(
+        "{name:>8} orders {from:>9}..{to:<9} {rate:>9.0} orders/s   CPU ms/order: server {server:.4}  load client \
+         {client:.4}  process {process:.4}",
+        rate = w.rate(),
+        server = w.server_per_order(),
+        client = w.client_cpu * 1000.0 / w.orders as f64,
+        process = w.process_cpu * 1000.0 / w.orders as f64,
+    );
+    w
+}
+
+/// Sends `orders` of `requests` to one gateway, in windows of `window`, one after another.
 fn run(
     name: &str,
     server: &Measured,
@@ -318,36 +372,10 @@ fn run(
     orders: usize,
     window: usize,
 ) -> Vec<Window> {
-    let accepted = Arc::clone(&requests.accepted);
-    let url: Arc<str> = format!("{root}{}", requests.endpoint).into();
-    let mut windows = Vec::new();
-    let mut from = 0;
-    while from < orders {
-        let to = (from + window).min(orders);
-        let bodies = Arc::new(requests.bodies(from, to));
-        let (server0, client0, process0) = (server.cpu(), client.cpu(), process_cpu());
-        let start = Instant::now();
-        client.runtime.block_on(load(Arc::clone(&url), bodies, Arc::clone(&accepted)));
-        let w = Window {
-            orders: to - from,
-            seconds: start.elapsed().as_secs_f64(),
-            server_cpu: server.cpu() - server0,
-            client_cpu: client.cpu() - client0,
-            process_cpu: process_cpu() - process0,
-        };
-        let per_order = |cpu: f64| cpu * 1000.0 / w.orders as f64;
-        println!(
-            "{name:>8} orders {from:>9}..{to:<9} {rate:>9.0} orders/s   CPU ms/order: server {server:.3}  load client \
-             {client:.3}  process {process:.3}",
-            rate = w.rate(),
-            server = per_order(w.server_cpu),
-            client = per_order(w.client_cpu),
-            process = per_order(w.process_cpu),
-        );
-        windows.push(w);
-        from = to;
-    }
-    windows
+    (0..orders)
+        .step_by(window)
+        .map(|from| run_window(name, server, client, root, requests, from, (from + window).min(orders)))
+        .collect()
 }
 
 /// The totals of a run: orders per second, server CPU ms per order.
@@ -375,6 +403,108 @@ fn restart_only(path: &std::ffi::OsStr) {
     runtime.block_on(sandbox.shutdown());
 }
 
+/// A gateway the run places orders on: what it is sent, where, and the windows it gave.
+struct Lane<'a> {
+    name: &'a str,
+    server: Measured,
+    root: String,
+    requests: Requests,
+    /// A sandbox's handle and configuration (to restart it on its data file at the end).
+    sandbox: Option<(Sandbox, SandboxConfig)>,
+    windows: Vec<Window>,
+}
+
+/// Starts the minimal gateway on `server`; its root URL.
+fn start_baseline(server: &Measured, credentials: &Credentials) -> String {
+    let interface = interface_of(&place_order("x".to_owned()));
+    let state = Arc::new(Baseline {
+        credentials: credentials.clone(),
+        interface,
+        orders: Mutex::new(HashMap::new()),
+        next: AtomicU64::new(1),
+    });
+    let endpoint = endpoint_of(&place_order("x".to_owned()));
+    let app =
+        axum::Router::new().route(&format!("/VMP{endpoint}"), axum::routing::post(baseline_place)).with_state(state);
+    let listener = server.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    server.runtime.spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/VMP")
+}
+
+/// A sandbox's configuration for the bench: with a data file of its own when `gateway` names
+/// one (`file`, `refunds-file`), removed first.
+fn sandbox_config(gateway: &str, credentials: &Credentials) -> SandboxConfig {
+    let data_file = gateway.ends_with("file").then(|| {
+        let path = std::env::temp_dir().join(format!("eftpay-bench-{}-{gateway}.sqlite", std::process::id()));
+        remove_data_file(&path);
+        path
+    });
+    SandboxConfig {
+        credentials: Some(credentials.clone()),
+        data_file,
+        // Bodies are signed before their window; a long window must not age them out.
+        time_tolerance: Duration::from_secs(86_400),
+        ..SandboxConfig::default()
+    }
+}
+
+/// Shuts `sandbox` down; with a data file, times a restart on it — in a new process, as a real
+/// restart is, and in this one, whose heap a million orders' requests and books have been
+/// through (slower: see BENCHMARKS.md) — and removes the file.
+fn finish_sandbox(gateway: &str, server: &Measured, sandbox: Sandbox, config: SandboxConfig) {
+    server.runtime.block_on(sandbox.shutdown());
+    let Some(path) = config.data_file.clone() else { return };
+    let fresh = std::process::Command::new(std::env::current_exe().unwrap()).env(RESTART_ONLY, &path).output().unwrap();
+    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+    print!("{gateway:>8} {}", String::from_utf8_lossy(&fresh.stdout));
+    let (start, cpu) = (Instant::now(), process_cpu());
+    let again = server.runtime.block_on(Sandbox::start_with(config)).unwrap();
+    println!(
+        "{gateway:>8} restart on the data file in the bench's process: {:.2} s to load it ({:.2} s of CPU)",
+        start.elapsed().as_secs_f64(),
+        process_cpu() - cpu
+    );
+    server.runtime.block_on(again.shutdown());
+    remove_data_file(&path);
+}
+
+/// The refunds run on `gateway` (`refunds-memory`, `refunds-file`): one paid order refunded 0.01
+/// at a time, `refunds` times, in five windows.
+fn refunds_run(gateway: &str, client: &Measured, credentials: &Credentials, refunds: usize) -> Vec<Window> {
+    let mut server = Measured::new(2);
+    let config = sandbox_config(gateway, credentials);
+    let sandbox = server.start_sandbox(config.clone());
+    let total = Amount::from_cents(u64::try_from(refunds).unwrap());
+    let order = services::AlipayWebPreOrder::place_order(
+        wallets::AlipayHk,
+        total,
+        eftpay::OutTradeNo::new("refunded-often"),
+        "bench",
+        "https://merchant.example/r",
+    );
+    let sdk = eftpay::Client::builder(credentials.clone()).base_url(sandbox.base_url()).build().unwrap();
+    let placed = server.runtime.block_on(sdk.place_order(order)).unwrap();
+    sandbox.pay(placed.eft_trade_no.as_deref().unwrap()).unwrap();
+    let requests = Requests::refunds(credentials, "refunded-often", total);
+    let windows = run(gateway, &server, client, sandbox.base_url(), &requests, refunds, refunds.div_ceil(5));
+    drop(requests);
+    finish_sandbox(gateway, &server, sandbox, config);
+    windows
+}
+
+/// How far a gateway's windows stray from their mean, as `(lowest, highest)` fractions of it
+/// (−0.1 is 10 % below the mean).
+fn spread(values: &[f64]) -> (f64, f64) {
+    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+    let (low, high) = values.iter().fold((f64::MAX, f64::MIN), |(low, high), v| (low.min(*v), high.max(*v)));
+    (low / mean - 1.0, high / mean - 1.0)
+}
+
+fn percent((low, high): (f64, f64)) -> String {
+    format!("{:+.0} %/{:+.0} %", low * 100.0, high * 100.0)
+}
+
 fn main() {
     if let Some(path) = std::env::var_os(RESTART_ONLY) {
         restart_only(&path);
@@ -394,102 +524,106 @@ fn main() {
         std::thread::available_parallelism().map_or(0, usize::from)
     );
 
-    let mut results: Vec<(&str, (f64, f64))> = Vec::new();
+    // The place-order gateways all start at once and take their windows in turn, the first
+    // of each round a different one: a machine that changes pace during the run (these are
+    // shared) weighs on every gateway alike, so each window's ratio compares like with like.
+    let mut lanes: Vec<Lane<'_>> = Vec::new();
+    let mut refund_runs = Vec::new();
     for gateway in gateways {
-        let server = Measured::gateway(2);
-        let windows = match gateway {
+        match gateway {
             "baseline" => {
-                let interface = interface_of(&place_order("x".to_owned()));
-                let state = Arc::new(Baseline {
-                    credentials: credentials.clone(),
-                    interface,
-                    orders: Mutex::new(HashMap::new()),
-                    next: AtomicU64::new(1),
-                });
-                let endpoint = endpoint_of(&place_order("x".to_owned()));
-                let app = axum::Router::new()
-                    .route(&format!("/VMP{endpoint}"), axum::routing::post(baseline_place))
-                    .with_state(state);
-                let listener = server.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-                let addr: SocketAddr = listener.local_addr().unwrap();
-                server.runtime.spawn(async move { axum::serve(listener, app).await });
+                let server = Measured::new(2);
+                let root = start_baseline(&server, &credentials);
                 let requests = Requests::orders(&credentials, "bbaseline");
-                run(gateway, &server, &client, &format!("http://{addr}/VMP"), &requests, orders, window)
+                lanes.push(Lane { name: gateway, server, root, requests, sandbox: None, windows: Vec::new() });
             }
-            "memory" | "file" | "refunds-memory" | "refunds-file" => {
-                let data_file = gateway.ends_with("file").then(|| {
-                    let path = std::env::temp_dir().join(format!("eftpay-bench-{}.sqlite", std::process::id()));
-                    remove_data_file(&path);
-                    path
-                });
-                let config = SandboxConfig {
-                    credentials: Some(credentials.clone()),
-                    data_file: data_file.clone(),
-                    // Bodies are signed before their window; a long window must not age them out.
-                    time_tolerance: Duration::from_secs(86_400),
-                    ..SandboxConfig::default()
-                };
-                let sandbox = server.runtime.block_on(Sandbox::start_with(config.clone())).unwrap();
-                let (requests, count) = if gateway.starts_with("refunds") {
-                    // One paid order, refunded 0.01 at a time until it is refunded whole.
-                    let total = Amount::from_cents(u64::try_from(refunds).unwrap());
-                    let order = services::AlipayWebPreOrder::place_order(
-                        wallets::AlipayHk,
-                        total,
-                        eftpay::OutTradeNo::new("refunded-often"),
-                        "bench",
-                        "https://merchant.example/r",
-                    );
-                    let sdk =
-                        eftpay::Client::builder(credentials.clone()).base_url(sandbox.base_url()).build().unwrap();
-                    let placed = server.runtime.block_on(sdk.place_order(order)).unwrap();
-                    sandbox.pay(placed.eft_trade_no.as_deref().unwrap()).unwrap();
-                    (Requests::refunds(&credentials, "refunded-often", total), refunds)
-                } else {
-                    (Requests::orders(&credentials, &format!("b{gateway}")), orders)
-                };
-                let window = if gateway.starts_with("refunds") { refunds.div_ceil(5) } else { window };
-                let windows = run(gateway, &server, &client, sandbox.base_url(), &requests, count, window);
-                server.runtime.block_on(sandbox.shutdown());
-                if let Some(path) = data_file {
-                    // What a restart on the file costs: opening it and loading every order — in
-                    // a new process, as a restart is, and in this one, whose heap a million
-                    // orders' requests and books have been through (slower: see BENCHMARKS.md).
-                    drop(requests);
-                    let fresh = std::process::Command::new(std::env::current_exe().unwrap())
-                        .env(RESTART_ONLY, &path)
-                        .output()
-                        .unwrap();
-                    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
-                    print!("{gateway:>8} {}", String::from_utf8_lossy(&fresh.stdout));
-                    let (start, cpu) = (Instant::now(), process_cpu());
-                    let again = server.runtime.block_on(Sandbox::start_with(config)).unwrap();
-                    println!(
-                        "{gateway:>8} restart on the data file in the bench's process: {:.2} s to load it ({:.2} s of CPU)",
-                        start.elapsed().as_secs_f64(),
-                        process_cpu() - cpu
-                    );
-                    server.runtime.block_on(again.shutdown());
-                    remove_data_file(&path);
-                }
-                windows
+            "memory" | "file" => {
+                let mut server = Measured::new(2);
+                let config = sandbox_config(gateway, &credentials);
+                let sandbox = server.start_sandbox(config.clone());
+                let root = sandbox.base_url().to_owned();
+                let requests = Requests::orders(&credentials, &format!("b{gateway}"));
+                let sandbox = Some((sandbox, config));
+                lanes.push(Lane { name: gateway, server, root, requests, sandbox, windows: Vec::new() });
             }
+            "refunds-memory" | "refunds-file" => refund_runs.push(gateway),
             other => panic!("unknown gateway `{other}`: give baseline, memory, file, refunds-memory or refunds-file"),
-        };
-        results.push((gateway, totals(&windows)));
+        }
+    }
+    for (round, from) in (0..orders).step_by(window).enumerate() {
+        let to = (from + window).min(orders);
+        let count = lanes.len();
+        for turn in 0..count {
+            let lane = &mut lanes[(round + turn) % count];
+            let w = run_window(lane.name, &lane.server, &client, &lane.root, &lane.requests, from, to);
+            lane.windows.push(w);
+        }
+        let baseline = lanes.iter().find(|lane| lane.name == "baseline").and_then(|lane| lane.windows.last());
+        if let Some(baseline) = baseline {
+            let ratios: Vec<String> = lanes
+                .iter()
+                .filter(|lane| lane.name != "baseline")
+                .filter_map(|lane| {
+                    lane.windows.last().map(|w| format!("{} {:.3}x", lane.name, w.rate() / baseline.rate()))
+                })
+                .collect();
+            println!("  orders {from}..{to}, against the baseline's window: {}", ratios.join(", "));
+        }
+    }
+    let mut results: Vec<(&str, Vec<Window>)> = Vec::new();
+    for lane in lanes {
+        drop(lane.requests);
+        if let Some((sandbox, config)) = lane.sandbox {
+            finish_sandbox(lane.name, &lane.server, sandbox, config);
+        }
+        results.push((lane.name, lane.windows));
+    }
+    for gateway in refund_runs {
+        results.push((gateway, refunds_run(gateway, &client, &credentials, refunds)));
     }
 
-    println!("\ntotals:");
-    let baseline = results.iter().find(|(g, _)| *g == "baseline").map(|(_, t)| *t);
-    for (gateway, (rate, cpu)) in &results {
-        match baseline {
-            Some((base_rate, base_cpu)) if *gateway != "baseline" => println!(
-                "{gateway:>8} {rate:>9.0} orders/s ({:.3}x baseline)  server CPU {cpu:.3} ms/order (baseline's \
-                 {:.3}x)",
-                rate / base_rate,
-                cpu / base_cpu
-            ),
-            _ => println!("{gateway:>8} {rate:>9.0} orders/s  server CPU {cpu:.3} ms/order"),
+    println!("\ntotals (flatness: server CPU per order over the windows, lowest/highest against their mean):");
+    let baseline = results.iter().find(|(g, _)| *g == "baseline").map(|(_, windows)| windows);
+    for (gateway, windows) in &results {
+        let (rate, cpu) = totals(windows);
+        let per_order: Vec<f64> = windows.iter().map(Window::server_per_order).collect();
+        // The load client does the same work for every order of a gateway, so its CPU per
+        // order in a window is the machine's pace in that very window: the server's over it
+        // divides the pace out without another gateway's windows (a second meter; the
+        // sandbox's growing heap could slow the client too, hiding a little growth, so the
+        // plain figures are given as well).
+        let over_client: Vec<f64> = windows
+            .iter()
+            .map(|w| w.server_cpu / w.client_cpu)
+            .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
+            .collect();
+        let flatness =
+            format!("{}, over the load client's {}", percent(spread(&per_order)), percent(spread(&over_client)));
+        match baseline.filter(|_| *gateway != "baseline" && !gateway.starts_with("refunds")) {
+            Some(base) => {
+                let (base_rate, base_cpu) = totals(base);
+                // The same windows' CPU per order over the baseline's: what grows with the
+                // orders kept, with the machine's changes of pace divided out.
+                // (A window too short for the CPU clock's ticks shows none; it is left out.)
+                let relative: Vec<f64> = windows
+                    .iter()
+                    .zip(base)
+                    .map(|(w, b)| w.server_per_order() / b.server_per_order())
+                    .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
+                    .collect();
+                println!(
+                    "{gateway:>8} {rate:>9.0} orders/s ({:.3}x baseline)  server CPU {cpu:.3} ms/order (baseline's \
+                     {:.3}x)\n         flatness {flatness}, over the baseline's windows {}",
+                    rate / base_rate,
+                    cpu / base_cpu,
+                    percent(spread(&relative)),
+                );
+            }
+            None => {
+                println!(
+                    "{gateway:>8} {rate:>9.0} orders/s  server CPU {cpu:.3} ms/order\n         flatness {flatness}"
+                )
+            }
         }
     }
 }
