@@ -4,7 +4,8 @@
 //! the same run (`measure`): serde_json reading the body into a map, the signed text built from
 //! it, the hash, and a constant-time comparison with the `sign` received.
 //!
-//! `cargo bench -p eftpay --bench verify`
+//! `cargo bench -p eftpay --bench verify`; `EFTPAY_BENCH_PROFILE=ours|floor` times one side alone,
+//! for a profiler.
 
 mod measure;
 
@@ -61,6 +62,22 @@ fn main() {
     let verified = notify::verify_notification(&body, &secret).unwrap();
     assert!(matches!(verified.message(), Notification::Payment(_)));
     assert!(floor_verify(&body, SECRET.as_bytes()), "the floor verifies the same body");
+
+    // For a profiler: only one side, 500,000 calls (EFTPAY_BENCH_PROFILE=ours|floor).
+    match std::env::var("EFTPAY_BENCH_PROFILE").as_deref() {
+        Ok("ours") => {
+            let time = measure::timed(500_000, &mut || {
+                drop(black_box(notify::verify_notification(black_box(&body), &secret).unwrap()));
+            });
+            return println!("ours: {:?} CPU per call", time / 500_000);
+        }
+        Ok("floor") => {
+            let time =
+                measure::timed(500_000, &mut || assert!(black_box(floor_verify(black_box(&body), SECRET.as_bytes()))));
+            return println!("floor: {:?} CPU per call", time / 500_000);
+        }
+        _ => {}
+    }
 
     measure::header();
     let verify = measure::compare(
