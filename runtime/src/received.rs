@@ -234,19 +234,19 @@ impl fmt::Debug for ReceivedFields {
 /// names a typed reader or a recognition rule asks for and finds absent (optional fields,
 /// `return_status` in a notification) cost one test rather than a scan of every field.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Fingerprints(u128);
+pub(crate) struct Fingerprints(u128);
 
 impl Fingerprints {
     fn bit(name: &[u8]) -> u128 {
         1 << fingerprint(name)
     }
 
-    fn may_hold(self, name: &[u8]) -> bool {
+    pub(crate) fn may_hold(self, name: &[u8]) -> bool {
         self.0 & Fingerprints::bit(name) != 0
     }
 
     /// Adds `name`; whether its bit was set already (a name received before may be the same).
-    fn add(&mut self, name: &[u8]) -> bool {
+    pub(crate) fn add(&mut self, name: &[u8]) -> bool {
         let bit = Fingerprints::bit(name);
         let seen = self.0 & bit != 0;
         self.0 |= bit;
@@ -268,7 +268,7 @@ fn fingerprint(name: &[u8]) -> u32 {
 }
 
 /// Whether two names are the same, compared in line (names are short; see [`byte_order`]).
-fn same_name(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
