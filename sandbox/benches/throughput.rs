@@ -102,6 +102,8 @@ fn refund(out_trade_no: String, total: Amount, refund_no: String) -> impl Reques
 /// What a run sends: the `i`th request's signed body, where to, and what its accepted reply
 /// carries.
 struct Requests {
+    /// What each request makes, for the figures' labels: `orders` or `refunds`.
+    noun: &'static str,
     /// `"name":"value"` of the return status meaning accepted.
     accepted: Arc<str>,
     /// The endpoint, under the gateway root.
@@ -110,10 +112,15 @@ struct Requests {
 }
 
 impl Requests {
-    fn of<R: Request + 'static>(credentials: &Credentials, make: impl Fn(usize) -> R + 'static) -> Requests {
+    fn of<R: Request + 'static>(
+        noun: &'static str,
+        credentials: &Credentials,
+        make: impl Fn(usize) -> R + 'static,
+    ) -> Requests {
         let sample = make(0);
         let credentials = credentials.clone();
         Requests {
+            noun,
             accepted: accepted_marker(interface_of(&sample)).into(),
             endpoint: endpoint_of(&sample),
             body: Box::new(move |i| {
@@ -125,13 +132,13 @@ impl Requests {
     /// New orders, numbered under `prefix`.
     fn orders(credentials: &Credentials, prefix: &str) -> Requests {
         let prefix = prefix.to_owned();
-        Requests::of(credentials, move |i| place_order(format!("{prefix}{i}")))
+        Requests::of("orders", credentials, move |i| place_order(format!("{prefix}{i}")))
     }
 
     /// Refunds of 0.01 of the one order `out_trade_no`.
     fn refunds(credentials: &Credentials, out_trade_no: &str, total: Amount) -> Requests {
         let out_trade_no = out_trade_no.to_owned();
-        Requests::of(credentials, move |i| refund(out_trade_no.clone(), total, format!("rf{i}")))
+        Requests::of("refunds", credentials, move |i| refund(out_trade_no.clone(), total, format!("rf{i}")))
     }
 
     /// Signed bodies of requests `from..to`.
@@ -352,8 +359,10 @@ fn run_window(
         process_cpu: process_cpu() - process0,
     };
     println!(
-        "{name:>8} orders {from:>9}..{to:<9} {rate:>9.0} orders/s   CPU ms/order: server {server:.4}  load client \
+        "{name:>8} {noun} {from:>9}..{to:<9} {rate:>9.0} {noun}/s   CPU ms/{one}: server {server:.4}  load client \
          {client:.4}  process {process:.4}",
+        noun = requests.noun,
+        one = requests.noun.strip_suffix('s').unwrap_or(requests.noun),
         rate = w.rate(),
         server = w.server_per_order(),
         client = w.client_cpu * 1000.0 / w.orders as f64,
@@ -518,11 +527,7 @@ fn main() {
     let gateways: Vec<&str> = gateways.split(',').map(str::trim).collect();
     let credentials = Credentials::new("BENCH00001", "bench-secret");
     let client = Measured::new(2);
-    println!(
-        "place-order throughput: {orders} orders per gateway, windows of {window}, {CONNECTIONS} connections, {} \
-         CPUs",
-        std::thread::available_parallelism().map_or(0, usize::from)
-    );
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
 
     // The place-order gateways all start at once and take their windows in turn, the first
     // of each round a different one: a machine that changes pace during the run (these are
@@ -549,6 +554,12 @@ fn main() {
             "refunds-memory" | "refunds-file" => refund_runs.push(gateway),
             other => panic!("unknown gateway `{other}`: give baseline, memory, file, refunds-memory or refunds-file"),
         }
+    }
+    if !lanes.is_empty() {
+        println!(
+            "place-order throughput: {orders} orders per gateway, windows of {window}, {CONNECTIONS} connections, \
+             {cpus} CPUs"
+        );
     }
     for (round, from) in (0..orders).step_by(window).enumerate() {
         let to = (from + window).min(orders);
@@ -578,11 +589,17 @@ fn main() {
         }
         results.push((lane.name, lane.windows));
     }
+    if !refund_runs.is_empty() {
+        println!(
+            "refunds of one order: {refunds} per gateway, windows of {}, {CONNECTIONS} connections, {cpus} CPUs",
+            refunds.div_ceil(5)
+        );
+    }
     for gateway in refund_runs {
         results.push((gateway, refunds_run(gateway, &client, &credentials, refunds)));
     }
 
-    println!("\ntotals (flatness: server CPU per order over the windows, lowest/highest against their mean):");
+    println!("\ntotals (flatness: server CPU per request over the windows, lowest/highest against their mean):");
     let baseline = results.iter().find(|(g, _)| *g == "baseline").map(|(_, windows)| windows);
     for (gateway, windows) in &results {
         let (rate, cpu) = totals(windows);
@@ -620,8 +637,10 @@ fn main() {
                 );
             }
             None => {
+                let (noun, one) =
+                    if gateway.starts_with("refunds") { ("refunds", "refund") } else { ("orders", "order") };
                 println!(
-                    "{gateway:>8} {rate:>9.0} orders/s  server CPU {cpu:.3} ms/order\n         flatness {flatness}"
+                    "{gateway:>8} {rate:>9.0} {noun}/s  server CPU {cpu:.3} ms/{one}\n         flatness {flatness}"
                 )
             }
         }
