@@ -232,8 +232,19 @@ impl Measured {
     /// commits the data file, when it has one) counts as this runtime's.
     fn start_sandbox(&mut self, config: SandboxConfig) -> Sandbox {
         let before = writer_threads();
+        let writes = config.data_file.is_some();
         let sandbox = self.runtime.block_on(Sandbox::start_with(config)).unwrap();
-        self.helpers.extend(writer_threads().into_iter().filter(|task| !before.contains(task)));
+        // A thread takes its name once it runs, which may be a moment after it is started.
+        let started = Instant::now();
+        loop {
+            let new: Vec<_> = writer_threads().into_iter().filter(|task| !before.contains(task)).collect();
+            if !new.is_empty() || !writes {
+                self.helpers.extend(new);
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "the sandbox's writer thread did not appear");
+            std::thread::sleep(Duration::from_millis(1));
+        }
         sandbox
     }
 
