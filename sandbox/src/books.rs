@@ -25,12 +25,11 @@
 //!
 //! # Cost
 //! No request does work proportional to the orders or refunds kept (docs/RELIABILITY.md): an
-//! order is found by either number through a hash index, a refund by its order and refund
-//! number, and expiry takes only the orders that are due from a deadline-ordered set. The hash
-//! indexes grow a few entries at a time ([`Index`]), so no insert moves every order kept. Listing
+//! order is found by either number through an index, a refund by its order and refund
+//! number, and expiry takes only the orders that are due from a deadline-ordered set. The
+//! indexes are B-trees ([`Index`]), so no insert moves every order kept. Listing
 //! orders (the control API) walks the newest first and stops at its limit.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, BTreeSet};
 
 use eftpay::rules::Meaning;
@@ -105,25 +104,22 @@ impl Undo {
     }
 }
 
-/// A hash index that grows a little at each insert rather than all at once: a plain hash map,
-/// full, moves every entry into a table twice its size within the one insert that fills it —
-/// at 917,504 orders about 0.2 s under the books' lock, a request doing work proportional to
-/// the orders kept (docs/RELIABILITY.md). This one moves the old table's entries a few at a
-/// time over the inserts that follow; its slowest insert is about 1 ms, allocating the new
-/// table (`cargo bench -p eftpay-sandbox --bench index_growth`). Keyed with the standard library's
-/// randomly seeded SipHash, as the keys (the merchant's order numbers) come from outside.
-type Index<K, V> = griddle::HashMap<K, V, RandomState>;
-
-/// An empty [`Index`] with room for `capacity` entries.
-fn index_with_capacity<K, V>(capacity: usize) -> Index<K, V> {
-    Index::with_capacity_and_hasher(capacity, RandomState::new())
-}
+/// An index of the books: a B-tree, O(log n) a lookup or an insert, which never moves its
+/// entries all at once. A hash map, full, moves every entry into a table twice its size within
+/// the one insert that fills it — at 917,504 orders about 0.2 s under the books' lock, a request
+/// doing work proportional to the orders kept (docs/RELIABILITY.md); a map that spreads the
+/// move over the inserts after it still made the windows of orders holding each doubling the
+/// costliest (BENCHMARKS.md, "Sandbox gateway", round 15). The B-tree's slowest insert into a
+/// million order numbers is well under a millisecond (`cargo bench -p eftpay-sandbox --bench
+/// index_growth`), its cost per order flat from the first order to the millionth, and it
+/// hashes nothing, so keys chosen by a merchant cannot make it collide.
+type Index<K, V> = BTreeMap<K, V>;
 
 /// Every order and refund, with the indexes the requests look them up by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Books {
-    /// By eftPay order number. Boxed: when the index grows, each move is of a pointer, not of
-    /// the whole order.
+    /// By eftPay order number. Boxed: a B-tree moves entries within a node as it inserts, and a
+    /// pointer is cheaper to move than the whole order.
     orders: Index<String, Box<Order>>,
     /// The merchant's order number → eftPay's (each is unique).
     by_out_trade_no: Index<String, String>,
@@ -140,15 +136,11 @@ pub struct Books {
 
 impl Books {
     /// Books holding what a data file holds: each order put straight into the books and
-    /// their indexes (the hash indexes sized up front), not first gathered into a [`Change`] —
-    /// a restart on a million orders loads in a median 3.8 s instead of 4.3 s (BENCHMARKS.md,
-    /// "Sandbox gateway"). Equal to applying the same rows as one change (tested).
+    /// their indexes, not first gathered into a [`Change`] — a restart on a million orders
+    /// loaded in a median 3.8 s instead of 4.3 s (BENCHMARKS.md, "Sandbox gateway"). Equal to
+    /// applying the same rows as one change (tested).
     pub fn with(orders: Vec<Order>, refunds: Vec<Refund>) -> Books {
-        let mut books = Books {
-            orders: index_with_capacity(orders.len()),
-            by_out_trade_no: index_with_capacity(orders.len()),
-            ..Books::default()
-        };
+        let mut books = Books::default();
         for order in orders {
             books.insert_order(order);
         }
