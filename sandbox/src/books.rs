@@ -923,8 +923,8 @@ mod tests {
 
     #[test]
     fn orders_are_found_by_either_number_while_the_indexes_grow_and_an_undo_takes_back_all() {
-        // Past several doublings of the indexes, so lookups, inserts and an undo happen while an
-        // index still holds entries in its old table as well as its new one.
+        // Thousands of orders, so the indexes grow through many splits of their nodes, with
+        // lookups by both numbers after every insert and undos of 300 orders along the way.
         let mut books = Books::default();
         let mut numbers = Vec::new();
         for n in 0..3_000u64 {
