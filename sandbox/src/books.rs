@@ -27,7 +27,7 @@
 //! No request does work proportional to the orders or refunds kept (docs/RELIABILITY.md): an
 //! order is found by either number through an index, a refund by its order and refund
 //! number, and expiry takes only the orders that are due from a deadline-ordered set. The
-//! indexes are B-trees ([`Index`]), so no insert moves every order kept. Listing
+//! indexes are B-trees ([`Books`]), so no insert moves every order kept. Listing
 //! orders (the control API) walks the newest first and stops at its limit.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,31 +104,30 @@ impl Undo {
     }
 }
 
-/// An index of the books: a B-tree, O(log n) a lookup or an insert, which never moves its
-/// entries all at once. A hash map, full, moves every entry into a table twice its size within
-/// the one insert that fills it — at 917,504 orders about 0.2 s under the books' lock, a request
-/// doing work proportional to the orders kept (docs/RELIABILITY.md); a map that spreads the
-/// move over the inserts after it still made the windows of orders holding each doubling the
-/// costliest (BENCHMARKS.md, "Sandbox gateway", round 15). The B-tree's slowest insert into a
-/// million order numbers is well under a millisecond (`cargo bench -p eftpay-sandbox --bench
-/// index_growth`), its cost per order flat from the first order to the millionth, and it
-/// hashes nothing, so keys chosen by a merchant cannot make it collide.
-type Index<K, V> = BTreeMap<K, V>;
-
 /// Every order and refund, with the indexes the requests look them up by.
+///
+/// Every index is a B-tree, O(log n) a lookup or an insert, which never moves its entries all at
+/// once. A hash map, full, moves every entry into a table twice its size within the one insert
+/// that fills it — at 917,504 orders 283–317 ms under the books' lock, a request doing work
+/// proportional to the orders kept (docs/RELIABILITY.md); a map that spreads the move over the
+/// inserts after it still made the windows of orders holding each doubling the costliest
+/// (BENCHMARKS.md, "Sandbox gateway", round 15). The B-tree's slowest insert into a million
+/// order numbers is 1.5–2.9 ms (`cargo bench -p eftpay-sandbox --bench index_growth`), its cost
+/// per order flat from the first order to the millionth, and it hashes nothing, so keys chosen
+/// by a merchant cannot make it collide.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Books {
     /// By eftPay order number. Boxed: a B-tree moves entries within a node as it inserts, and a
     /// pointer is cheaper to move than the whole order.
-    orders: Index<String, Box<Order>>,
+    orders: BTreeMap<String, Box<Order>>,
     /// The merchant's order number → eftPay's (each is unique).
-    by_out_trade_no: Index<String, String>,
+    by_out_trade_no: BTreeMap<String, String>,
     /// Order sequence → eftPay order number, for listing the newest first.
     by_seq: BTreeMap<u64, String>,
     /// Pending orders with an active time, by when they expire.
     deadlines: BTreeSet<(i64, String)>,
     /// Refunds by eftPay order number, then by the merchant's refund number.
-    refunds: Index<String, Index<String, Refund>>,
+    refunds: BTreeMap<String, BTreeMap<String, Refund>>,
     /// The last order and refund sequence numbers used (persisted: the highest in the file).
     last_order: u64,
     last_refund: u64,
@@ -186,14 +185,14 @@ impl Books {
 
     /// Every refund of an order, in the order made.
     pub fn refunds_of(&self, eft_trade_no: &str) -> Vec<&Refund> {
-        let mut refunds: Vec<&Refund> = self.refunds.get(eft_trade_no).into_iter().flat_map(Index::values).collect();
+        let mut refunds: Vec<&Refund> = self.refunds.get(eft_trade_no).into_iter().flat_map(BTreeMap::values).collect();
         refunds.sort_unstable_by_key(|r| r.seq);
         refunds
     }
 
     /// Every refund, in no particular order.
     pub fn all_refunds(&self) -> impl Iterator<Item = &Refund> {
-        self.refunds.values().flat_map(Index::values)
+        self.refunds.values().flat_map(BTreeMap::values)
     }
 
     /// Takes a committed change into the books (and their indexes).
