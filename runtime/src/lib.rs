@@ -162,6 +162,7 @@ mod json_text;
 mod message;
 pub mod notify;
 pub mod purpose;
+mod reading;
 mod received;
 mod recognition;
 pub mod rules;
@@ -220,6 +221,7 @@ pub mod __private {
     pub use crate::acknowledgement::ProvenAcknowledgement;
     pub use crate::codec::Codec;
     pub use crate::json_text::{NestedJson, ObjectWriter};
+    pub use crate::reading::Reading;
     pub use crate::recognition::{Condition, FieldTest, Recognition, recognize};
     pub use crate::validation::validate;
     pub use serde;

@@ -2,18 +2,19 @@
 //! form-encoded return, kept exactly as received, because verification must recompute the
 //! signature over every field as carried (`docs/protocol.md` §2) — never over a re-serialised struct.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::{Amount, HkTime};
+
+mod json_body;
 
 /// One received value, as carried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,6 +216,8 @@ pub struct ReceivedFields {
     next: ScanStart,
     /// Every name's [`fingerprint`], one bit each.
     fingerprints: Fingerprints,
+    /// Which field has which fingerprint, for a message of at most [`LINEAR_LOOKUP_FIELDS`].
+    slots: NameSlots,
 }
 
 /// The derived form, without the scan's starting point (a detail of lookups, not of the
@@ -247,10 +250,61 @@ impl Fingerprints {
 
     /// Adds `name`; whether its bit was set already (a name received before may be the same).
     pub(crate) fn add(&mut self, name: &[u8]) -> bool {
-        let bit = Fingerprints::bit(name);
+        self.add_print(fingerprint(name))
+    }
+
+    /// Adds a name of fingerprint `print`; whether its bit was set already.
+    fn add_print(&mut self, print: u32) -> bool {
+        let bit = 1u128.checked_shl(print).unwrap_or(0);
         let seen = self.0 & bit != 0;
         self.0 |= bit;
         seen
+    }
+}
+
+/// Where the field of each [`fingerprint`] lies, among a message's first
+/// [`LINEAR_LOOKUP_FIELDS`] fields: a name's fingerprint leads straight to the one field that
+/// could be it, compared once, instead of a scan. A fingerprint two received names share (by
+/// chance, or made to by whoever chose them) sends its lookups back to the scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct NameSlots([u8; 128]);
+
+/// What a [`NameSlots`] entry says of a fingerprint.
+enum Slot {
+    /// No field has it: the name was not received.
+    Empty,
+    /// Only the field at this index has it.
+    One(usize),
+    /// Several fields have it: scan.
+    Shared,
+}
+
+impl Default for NameSlots {
+    fn default() -> Self {
+        NameSlots::EMPTY_TABLE
+    }
+}
+
+impl NameSlots {
+    const EMPTY: u8 = 0;
+    const SHARED: u8 = u8::MAX;
+    const EMPTY_TABLE: NameSlots = NameSlots([NameSlots::EMPTY; 128]);
+
+    /// Notes the field at `index` (below [`LINEAR_LOOKUP_FIELDS`]) under its fingerprint.
+    fn add(&mut self, print: u32, index: usize) {
+        let Some(slot) = usize::try_from(print).ok().and_then(|print| self.0.get_mut(print)) else { return };
+        *slot = match (*slot, u8::try_from(index + 1)) {
+            (NameSlots::EMPTY, Ok(stored)) if stored != NameSlots::SHARED => stored,
+            _ => NameSlots::SHARED,
+        };
+    }
+
+    fn get(&self, print: u32) -> Slot {
+        match usize::try_from(print).ok().and_then(|print| self.0.get(print)).copied() {
+            Some(NameSlots::EMPTY) => Slot::Empty,
+            Some(NameSlots::SHARED) | None => Slot::Shared,
+            Some(stored) => Slot::One(usize::from(stored) - 1),
+        }
     }
 }
 
@@ -267,9 +321,28 @@ fn fingerprint(name: &[u8]) -> u32 {
     mixed.wrapping_mul(0x1656_67B1) >> 25
 }
 
-/// Whether two names are the same, compared in line (names are short; see [`byte_order`]).
+/// Whether two names are the same, compared in line (names are short; see [`byte_order`]):
+/// eight bytes at a time, the last eight overlapping the ones before, so that a name of 8 to 16
+/// bytes — most of eftPay's — takes two comparisons.
 pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| {
+        bytes.get(at..at + 8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()).map(u64::from_ne_bytes)
+    };
+    if a.len() < 8 {
+        return a == b;
+    }
+    let last = a.len() - 8;
+    let mut at = 0;
+    while at < last {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, last) == word(b, last)
 }
 
 /// Where a scanning lookup starts. A typed message reads its fields in the spec's order, and
@@ -324,13 +397,10 @@ impl ReceivedFields {
     pub fn from_json_within(body: &str, limits: ReceiveLimits) -> Result<Self, ReceivedError> {
         limits.check_size(body.len())?;
         let mut collector = Collector::for_body(body.len(), limits.max_fields);
-        let mut deserializer = serde_json::Deserializer::from_str(body);
-        let parsed = TopLevel(&mut collector).deserialize(&mut deserializer).and_then(|()| deserializer.end());
-        // A refusal stops the parser with a placeholder error; the refusal is the real reason.
-        if let Some(refusal) = collector.refusal {
-            return Err(refusal);
-        }
-        parsed.map_err(|e| ReceivedError::NotJsonObject { reason: e.to_string() })?;
+        json_body::read_object(body, &mut collector).map_err(|stop| match stop {
+            json_body::Stop::Refused(refusal) => refusal,
+            json_body::Stop::Syntax(reason) => ReceivedError::NotJsonObject { reason },
+        })?;
         collector.finish()
     }
 
@@ -408,7 +478,7 @@ impl ReceivedFields {
     }
 
     /// The index (of `fields`) of the field called `name`.
-    fn position(&self, name: &str) -> Option<usize> {
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
         // eftPay's messages have a few dozen fields at most: a scan of the fields in received
         // order, lengths first, touches less memory than a search through the index, and
         // branches predictably.
@@ -424,8 +494,16 @@ impl ReceivedFields {
                 self.next.set(start + 1);
                 return Some(start);
             }
-            if !self.fingerprints.may_hold(name.as_bytes()) {
-                return None;
+            match self.slots.get(fingerprint(name.as_bytes())) {
+                Slot::Empty => return None,
+                Slot::One(index) => {
+                    let found = self.fields.get(index).is_some_and(is_named).then_some(index);
+                    if found.is_some() {
+                        self.next.set(index + 1);
+                    }
+                    return found;
+                }
+                Slot::Shared => {}
             }
             let (before, after) = self.fields.split_at_checked(start).unwrap_or((&[], &self.fields));
             let found =
@@ -478,9 +556,7 @@ impl ReceivedFields {
     /// # Errors
     /// Text that is not an amount.
     pub fn amount(&self, field: &'static str) -> Result<Option<Amount>, IncomingError> {
-        self.text(field)
-            .map(|text| Amount::parse(text).map_err(|e| self.invalid(field, text, "an amount", e.to_string())))
-            .transpose()
+        self.amount_in(field, self.text(field))
     }
 
     /// A `yyyyMMddHHmmss` field.
@@ -488,12 +564,7 @@ impl ReceivedFields {
     /// # Errors
     /// Text in another format.
     pub fn time(&self, field: &'static str) -> Result<Option<HkTime>, IncomingError> {
-        self.text(field)
-            .map(|text| {
-                HkTime::parse_compact(text)
-                    .map_err(|e| self.invalid(field, text, "a yyyyMMddHHmmss time", e.to_string()))
-            })
-            .transpose()
+        self.time_in(field, self.text(field))
     }
 
     /// A `yyyy-MM-dd HH:mm:ss` field.
@@ -501,12 +572,7 @@ impl ReceivedFields {
     /// # Errors
     /// Text in another format.
     pub fn datetime(&self, field: &'static str) -> Result<Option<HkTime>, IncomingError> {
-        self.text(field)
-            .map(|text| {
-                HkTime::parse_dashed(text)
-                    .map_err(|e| self.invalid(field, text, "a yyyy-MM-dd HH:mm:ss time", e.to_string()))
-            })
-            .transpose()
+        self.datetime_in(field, self.text(field))
     }
 
     /// A whole number of seconds.
@@ -514,9 +580,7 @@ impl ReceivedFields {
     /// # Errors
     /// Text that is not a whole number.
     pub fn seconds(&self, field: &'static str) -> Result<Option<u32>, IncomingError> {
-        self.text(field)
-            .map(|text| text.parse::<u32>().map_err(|e| self.invalid(field, text, "whole seconds", e.to_string())))
-            .transpose()
+        self.seconds_in(field, self.text(field))
     }
 
     /// A nested JSON value.
@@ -524,12 +588,61 @@ impl ReceivedFields {
     /// # Errors
     /// JSON that does not have the expected shape.
     pub fn nested<T: DeserializeOwned>(&self, field: &'static str) -> Result<Option<T>, IncomingError> {
-        self.text(field)
-            .map(|text| {
-                serde_json::from_str(text)
-                    .map_err(|e| self.invalid(field, text, "the documented JSON shape", e.to_string()))
-            })
+        self.nested_in(field, self.text(field))
+    }
+
+    // The typed readings of `field`'s `text`, shared with `Reading`, which finds the text itself.
+
+    pub(crate) fn amount_in(&self, field: &'static str, text: Option<&str>) -> Result<Option<Amount>, IncomingError> {
+        text.map(|text| Amount::parse(text).map_err(|e| self.invalid(field, text, "an amount", e.to_string())))
             .transpose()
+    }
+
+    pub(crate) fn time_in(&self, field: &'static str, text: Option<&str>) -> Result<Option<HkTime>, IncomingError> {
+        text.map(|text| {
+            HkTime::parse_compact(text).map_err(|e| self.invalid(field, text, "a yyyyMMddHHmmss time", e.to_string()))
+        })
+        .transpose()
+    }
+
+    pub(crate) fn datetime_in(&self, field: &'static str, text: Option<&str>) -> Result<Option<HkTime>, IncomingError> {
+        text.map(|text| {
+            HkTime::parse_dashed(text)
+                .map_err(|e| self.invalid(field, text, "a yyyy-MM-dd HH:mm:ss time", e.to_string()))
+        })
+        .transpose()
+    }
+
+    pub(crate) fn seconds_in(&self, field: &'static str, text: Option<&str>) -> Result<Option<u32>, IncomingError> {
+        text.map(|text| text.parse::<u32>().map_err(|e| self.invalid(field, text, "whole seconds", e.to_string())))
+            .transpose()
+    }
+
+    pub(crate) fn nested_in<T: DeserializeOwned>(
+        &self,
+        field: &'static str,
+        text: Option<&str>,
+    ) -> Result<Option<T>, IncomingError> {
+        text.map(|text| {
+            serde_json::from_str(text)
+                .map_err(|e| self.invalid(field, text, "the documented JSON shape", e.to_string()))
+        })
+        .transpose()
+    }
+
+    /// The value of the field at `index` (of the fields in received order).
+    pub(crate) fn value_at(&self, index: usize) -> Option<&ReceivedValue> {
+        self.fields.get(index).map(|(_, value)| value)
+    }
+
+    /// The fields whose index `is_known` rejects, by name: the typed messages' `extra`.
+    pub(crate) fn all_but(&self, is_known: impl Fn(usize, &str) -> bool) -> BTreeMap<String, ReceivedValue> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(index, (name, _))| !is_known(*index, self.name(name)))
+            .map(|(_, (name, value))| (self.name(name).to_owned(), value.clone()))
+            .collect()
     }
 
     /// The fields not in `known`, for the typed messages' `extra`.
@@ -541,7 +654,7 @@ impl ReceivedFields {
         let bit = |index: usize| u32::try_from(index).ok().and_then(|index| 1u64.checked_shl(index)).unwrap_or(0);
         if self.fields.len() <= u64::BITS as usize {
             let mask = found.fold(0u64, |mask, index| mask | bit(index));
-            return self.all_but(|index| mask & bit(index) != 0);
+            return self.all_but(|index, _| mask & bit(index) != 0);
         }
         let mut is_known = vec![false; self.fields.len()];
         for index in found {
@@ -549,17 +662,7 @@ impl ReceivedFields {
                 *flag = true;
             }
         }
-        self.all_but(|index| is_known.get(index).copied().unwrap_or(false))
-    }
-
-    /// The fields whose index `is_known` rejects.
-    fn all_but(&self, is_known: impl Fn(usize) -> bool) -> BTreeMap<String, ReceivedValue> {
-        self.fields
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| !is_known(*index))
-            .map(|(_, (name, value))| (self.name(name).to_owned(), value.clone()))
-            .collect()
+        self.all_but(|index, _| is_known.get(index).copied().unwrap_or(false))
     }
 }
 
@@ -569,9 +672,8 @@ struct Collector {
     names: String,
     fields: Vec<(Range<usize>, ReceivedValue)>,
     max_fields: usize,
-    /// Why reading stopped, when it was refused rather than unparseable.
-    refusal: Option<ReceivedError>,
     fingerprints: Fingerprints,
+    slots: NameSlots,
     /// Among the first [`LINEAR_LOOKUP_FIELDS`] fields, the name received twice that comes
     /// first in lookup order (where its earlier copy lies in `names`).
     duplicate: Option<Range<usize>>,
@@ -590,8 +692,8 @@ impl Collector {
             names: String::with_capacity(size / BODY_BYTES_PER_NAME_BYTE),
             fields: Vec::with_capacity((size / BODY_BYTES_PER_FIELD).min(max_fields)),
             max_fields,
-            refusal: None,
             fingerprints: Fingerprints::default(),
+            slots: NameSlots::EMPTY_TABLE,
             duplicate: None,
         }
     }
@@ -611,7 +713,12 @@ impl Collector {
     fn push(&mut self, name: &str, value: ReceivedValue) {
         // A name is compared with those before it only when its fingerprint was seen already;
         // past the scan threshold, `finish` sorts instead (so this stays linear).
-        if self.fingerprints.add(name.as_bytes())
+        let print = fingerprint(name.as_bytes());
+        let seen = self.fingerprints.add_print(print);
+        if self.fields.len() < LINEAR_LOOKUP_FIELDS {
+            self.slots.add(print, self.fields.len());
+        }
+        if seen
             && self.fields.len() < LINEAR_LOOKUP_FIELDS
             && let Some((earlier, _)) = self.fields.iter().find(|(range, _)| {
                 self.names.as_bytes().get(range.clone()).is_some_and(|stored| same_name(stored, name.as_bytes()))
@@ -644,6 +751,7 @@ impl Collector {
             message: "message",
             next: ScanStart::default(),
             fingerprints: self.fingerprints,
+            slots: self.slots,
         };
         if fields.fields.len() <= LINEAR_LOOKUP_FIELDS {
             // Few enough that each name was compared, as it was pushed, with the earlier names
@@ -682,73 +790,6 @@ pub(crate) fn byte_order(a: &str, b: &str) -> Ordering {
         }
     }
     a.len().cmp(&b.len())
-}
-
-/// The top level of a body: a JSON object whose entries are kept in order, with duplicates
-/// reported rather than silently overwritten (serde_json's `Map` keeps the last).
-struct TopLevel<'a>(&'a mut Collector);
-
-impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TopLevel<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object of fields")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(name) = map.next_key_seed(Name)? {
-            if let Err(refusal) = self.0.admit(&name) {
-                // Stop here: nothing after a refused field is worth reading.
-                self.0.refusal = Some(refusal);
-                return Err(de::Error::custom("refused"));
-            }
-            // Raw text, borrowed from the body, not a parsed value: a number is signed as
-            // written (`1e2`, `0.50`), and serde_json's parsed numbers do not keep that text.
-            let raw: &RawValue = map.next_value()?;
-            let value = received_value(raw.get()).map_err(de::Error::custom)?;
-            self.0.push(&name, value);
-        }
-        Ok(())
-    }
-}
-
-/// A field name, borrowed from the body unless it has escapes.
-struct Name;
-
-impl<'de> DeserializeSeed<'de> for Name {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Name {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(name))
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(name.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, name: String) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(name))
-    }
 }
 
 /// Why a nested value given as text (a field set by name) cannot be sent.
@@ -917,6 +958,21 @@ mod tests {
             expected.sort();
             assert_eq!(unknown.keys().cloned().collect::<Vec<_>>(), expected, "{count} fields");
             assert_eq!(unknown.get("zz"), Some(&ReceivedValue::Text("last".to_owned())));
+        }
+    }
+
+    #[test]
+    fn names_compared_eight_bytes_at_a_time_are_equal_exactly_when_every_byte_is() {
+        let base: Vec<u8> = (0..40u8).map(|n| b'a' + n % 26).collect();
+        for len in 0..base.len() {
+            let name = &base[..len];
+            assert!(same_name(name, name), "{len}");
+            assert!(!same_name(name, &base[..len + 1]), "{len}");
+            for at in 0..len {
+                let mut other = name.to_vec();
+                other[at] ^= 0x20;
+                assert!(!same_name(name, &other), "{len}, byte {at}");
+            }
         }
     }
 

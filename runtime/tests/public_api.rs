@@ -165,15 +165,24 @@ fn generated_code_support_is_only_under_private() {
         "pub use crate::acknowledgement::ProvenAcknowledgement;",
         "pub use crate::codec::Codec;",
         "pub use crate::json_text::{NestedJson, ObjectWriter};",
+        "pub use crate::reading::Reading;",
         "pub use crate::recognition::{Condition, FieldTest, Recognition, recognize};",
         "pub use crate::validation::validate;",
         "pub use serde;",
         "pub use serde_json;",
     ];
     assert_eq!(private_block(LIB), expected);
-    for plumbing in
-        ["acknowledgement", "codec", "json_text", "message", "recognition", "signature", "validation", "wire"]
-    {
+    for plumbing in [
+        "acknowledgement",
+        "codec",
+        "json_text",
+        "message",
+        "reading",
+        "recognition",
+        "signature",
+        "validation",
+        "wire",
+    ] {
         assert!(LIB.contains(&format!("\nmod {plumbing};")), "`{plumbing}` must stay a private module");
     }
 }

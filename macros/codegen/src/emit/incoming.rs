@@ -91,9 +91,10 @@ pub fn emit(i: &Interface, spec: &Spec) -> TokenStream {
             const KNOWN_FIELDS: &'static [&'static str] = &[#(#known),*];
 
             fn from_fields(fields: &::eftpay::ReceivedFields) -> ::core::result::Result<Self, ::eftpay::IncomingError> {
+                let fields = fields.reading();
                 ::core::result::Result::Ok(#name {
                     #(#reads)*
-                    extra: fields.unknown(Self::KNOWN_FIELDS),
+                    extra: fields.unread(Self::KNOWN_FIELDS),
                 })
             }
 
