@@ -207,7 +207,38 @@ fn main() {
                     assert!(!response.bytes().await.unwrap().is_empty());
                 }
             };
+            // The floor with the SDK's own steps done around the exchange, without the client:
+            // validate, collect, sign and write before it; verify and type the reply after.
+            // Against the floor, what those steps cost where they run — between network calls,
+            // where they also change when the server's thread sleeps and must be woken — rather
+            // than back to back.
+            let with_steps = || {
+                let raw = raw.clone();
+                let url = url.clone();
+                let order = order.clone();
+                let credentials = credentials.clone();
+                async move {
+                    eftpay::OutgoingMessage::validate(&order).unwrap();
+                    let fields = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time });
+                    let response = raw
+                        .post(&url)
+                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                        .body(fields.signed_json(&credentials.secret))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success());
+                    let reply = response.bytes().await.unwrap();
+                    let verified = eftpay::verify::verify_json::<eftpay::PlaceOrderResponse>(
+                        std::str::from_utf8(&reply).unwrap(),
+                        &credentials.secret,
+                    )
+                    .unwrap();
+                    std::hint::black_box(verified);
+                }
+            };
             per_request(16, 200, as_the_client).await;
+            per_request(16, 200, with_steps).await;
             // The SDK's own steps without any exchange: validate, collect, sign and write the
             // body, then read, verify and type the reply — CPU per call, for the gap's share.
             let reply = accepted_reply();
@@ -233,6 +264,12 @@ fn main() {
                 steps.floor.as_secs_f64() * 1e6
             );
             for concurrency in [1, 16] {
+                let steps_there = interleaved(concurrency, with_steps, floor).await;
+                ablation(
+                    &format!("the floor with the SDK's steps around the exchange, no client, c = {concurrency}"),
+                    "the floor",
+                    steps_there,
+                );
                 let timeout = interleaved(concurrency, timed_only, floor).await;
                 ablation(&format!("the floor + a per-request timeout, c = {concurrency}"), "the floor", timeout);
                 let reqwest_side = interleaved(concurrency, as_the_client, floor).await;
