@@ -710,6 +710,7 @@ impl Collector {
     }
 
     /// Adds a field [`admit`](Self::admit) accepted.
+    #[inline]
     fn push(&mut self, name: &str, value: ReceivedValue) {
         // A name is compared with those before it only when its fingerprint was seen already;
         // past the scan threshold, `finish` sorts instead (so this stays linear).
