@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use crate::byte_scan::{bytes_below, bytes_equal, first_match};
+
 /// Appends `text` as a JSON string literal. Runs of characters that need no escape are copied
 /// whole: most values have none, and are one scan and one copy.
 pub fn push_string(out: &mut String, text: &str) {
@@ -29,29 +31,10 @@ const fn needs_escape(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
 }
 
-/// The index of the first byte needing an escape. Looks at eight bytes at a time as one number
-/// (most of eftPay's names and values are shorter than sixteen bytes, so wider steps would
-/// seldom be taken): a byte is `"`, `\` or below 0x20 exactly when the word's test sets its top
-/// bit, and the lowest set bit is exact (a borrow only runs upward, past the first match).
+/// The index of the first byte needing an escape, eight bytes at a time.
 pub(crate) fn first_escape(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const TOPS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // A byte of `word` is zero: its top bit set in the result.
-    let zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & TOPS;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
-        let found = zero_byte(word ^ (ONES * u64::from(b'"')))
-            | zero_byte(word ^ (ONES * u64::from(b'\\')))
-            // Below 0x20: subtracting 0x20 from each byte borrows.
-            | (word.wrapping_sub(ONES * 0x20) & !word & TOPS);
-        if found != 0 {
-            return Some(offset + found.trailing_zeros() as usize / 8);
-        }
-        offset += 8;
-    }
-    chunks.remainder().iter().position(|&byte| needs_escape(byte)).map(|at| offset + at)
+    let in_word = |word| bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below(word, 0x20);
+    first_match(bytes, in_word, needs_escape)
 }
 
 /// The escape serde_json writes for `byte`.

@@ -148,6 +148,7 @@ extern crate self as eftpay;
 // re-exports none of them.
 mod acknowledgement;
 mod amount;
+mod byte_scan;
 pub mod catalog;
 #[cfg(feature = "client")]
 mod client;

@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
+use crate::byte_scan::{bytes_equal, first_match};
 use crate::{Amount, HkTime};
 
 mod json_body;
@@ -703,7 +704,9 @@ impl Collector {
         if self.fields.len() >= self.max_fields {
             return Err(ReceivedError::TooManyFields { limit: self.max_fields });
         }
-        if name.is_empty() || name.bytes().any(|byte| byte == b'&' || byte == b'=') {
+        let separator = |byte: u8| byte == b'&' || byte == b'=';
+        let in_word = |word| bytes_equal(word, b'&') | bytes_equal(word, b'=');
+        if name.is_empty() || first_match(name.as_bytes(), in_word, separator).is_some() {
             return Err(ReceivedError::AmbiguousFieldName { field: name.to_owned() });
         }
         Ok(())
