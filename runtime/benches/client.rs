@@ -5,7 +5,10 @@
 //! answers from its own thread. What the client adds — validating, signing, writing, reading
 //! and verifying the reply, binding it to the request — is the difference.
 //!
-//! `cargo bench -p eftpay --bench client`
+//! `cargo bench -p eftpay --bench client`; `EFTPAY_BENCH_ABLATE=1` adds rows that split the gap
+//! (reqwest's settings, the timeout, the SDK's steps done around the floor's exchange);
+//! `EFTPAY_BENCH_PROFILE=ours|floor|floor-with-steps|floor-with-timeout` runs one side alone,
+//! at `EFTPAY_BENCH_CONCURRENCY` (1 unless set), for `perf` or `strace -c`.
 
 mod measure;
 
@@ -128,21 +131,74 @@ fn main() {
                 assert!(!response.bytes().await.unwrap().is_empty());
             }
         };
+        // The floor with the SDK's own steps done around the exchange, without the client:
+        // validate, collect, sign and write before it; verify and type the reply after.
+        // Against the floor, what those steps cost where they run — between network calls,
+        // where they also change when the server's thread sleeps and must be woken — rather
+        // than back to back.
+        let with_steps = || {
+            let raw = raw.clone();
+            let url = url.clone();
+            let order = order.clone();
+            let credentials = credentials.clone();
+            async move {
+                eftpay::OutgoingMessage::validate(&order).unwrap();
+                let fields = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time });
+                let response = raw
+                    .post(&url)
+                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                    .body(fields.signed_json(&credentials.secret))
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success());
+                let reply = response.bytes().await.unwrap();
+                let verified = eftpay::verify::verify_json::<eftpay::PlaceOrderResponse>(
+                    std::str::from_utf8(&reply).unwrap(),
+                    &credentials.secret,
+                )
+                .unwrap();
+                std::hint::black_box(verified);
+            }
+        };
+        // The floor with the per-request timeout the client sets, and nothing else of it.
+        let timed_only = || {
+            let raw = raw.clone();
+            let url = url.clone();
+            let body = body.clone();
+            async move {
+                let response = raw
+                    .post(&url)
+                    .timeout(Duration::from_secs(30))
+                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success());
+                assert!(!response.bytes().await.unwrap().is_empty());
+            }
+        };
         // Warm the connection pools and allocators.
         per_request(16, 200, ours).await;
         per_request(16, 200, floor).await;
+        per_request(16, 200, with_steps).await;
+        per_request(16, 200, timed_only).await;
 
-        // For a profiler: only one side, 20,000 requests at c = 1 (EFTPAY_BENCH_PROFILE=ours|floor).
-        match std::env::var("EFTPAY_BENCH_PROFILE").as_deref() {
-            Ok("ours") => {
-                let per_call = per_request(1, 20_000, ours).await;
-                return println!("ours: {per_call:?} CPU per request");
+        // For a profiler or `strace -c`: one side alone, 20,000 requests at c = 1, or at
+        // EFTPAY_BENCH_CONCURRENCY (EFTPAY_BENCH_PROFILE=ours|floor|floor-with-steps|floor-with-timeout).
+        let concurrency = std::env::var("EFTPAY_BENCH_CONCURRENCY").ok().and_then(|c| c.parse().ok()).unwrap_or(1);
+        let profiled = match std::env::var("EFTPAY_BENCH_PROFILE").as_deref() {
+            Ok("ours") => Some(("ours", per_request(concurrency, 20_000, ours).await)),
+            Ok("floor") => Some(("floor", per_request(concurrency, 20_000, floor).await)),
+            Ok("floor-with-steps") => Some(("floor-with-steps", per_request(concurrency, 20_000, with_steps).await)),
+            Ok("floor-with-timeout") => {
+                Some(("floor-with-timeout", per_request(concurrency, 20_000, timed_only).await))
             }
-            Ok("floor") => {
-                let per_call = per_request(1, 20_000, floor).await;
-                return println!("floor: {per_call:?} CPU per request");
-            }
-            _ => {}
+            _ => None,
+        };
+        if let Some((side, per_call)) = profiled {
+            return println!("{side}: {per_call:?} CPU per request at c = {concurrency}");
         }
 
         measure::header();
@@ -190,55 +246,7 @@ fn main() {
                     assert!(!read.is_empty());
                 }
             };
-            let timed_only = || {
-                let raw = raw.clone();
-                let url = url.clone();
-                let body = body.clone();
-                async move {
-                    let response = raw
-                        .post(&url)
-                        .timeout(Duration::from_secs(30))
-                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(response.status().is_success());
-                    assert!(!response.bytes().await.unwrap().is_empty());
-                }
-            };
-            // The floor with the SDK's own steps done around the exchange, without the client:
-            // validate, collect, sign and write before it; verify and type the reply after.
-            // Against the floor, what those steps cost where they run — between network calls,
-            // where they also change when the server's thread sleeps and must be woken — rather
-            // than back to back.
-            let with_steps = || {
-                let raw = raw.clone();
-                let url = url.clone();
-                let order = order.clone();
-                let credentials = credentials.clone();
-                async move {
-                    eftpay::OutgoingMessage::validate(&order).unwrap();
-                    let fields = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time });
-                    let response = raw
-                        .post(&url)
-                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                        .body(fields.signed_json(&credentials.secret))
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(response.status().is_success());
-                    let reply = response.bytes().await.unwrap();
-                    let verified = eftpay::verify::verify_json::<eftpay::PlaceOrderResponse>(
-                        std::str::from_utf8(&reply).unwrap(),
-                        &credentials.secret,
-                    )
-                    .unwrap();
-                    std::hint::black_box(verified);
-                }
-            };
             per_request(16, 200, as_the_client).await;
-            per_request(16, 200, with_steps).await;
             // The SDK's own steps without any exchange: validate, collect, sign and write the
             // body, then read, verify and type the reply — CPU per call, for the gap's share.
             let reply = accepted_reply();
