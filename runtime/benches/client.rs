@@ -67,6 +67,21 @@ fn start_server(reply: String) -> String {
     format!("http://{}/VMP", receiver.recv().unwrap())
 }
 
+/// The per-request timeout the client sets by default.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// POSTs `body` as JSON to `url` as the floor does, with a per-request `timeout` when given;
+/// the reply, checked to be a success.
+async fn post(raw: &reqwest::Client, url: &str, body: String, timeout: Option<Duration>) -> reqwest::Response {
+    let mut request = raw.post(url).header(CONTENT_TYPE, "application/json; charset=utf-8").body(body);
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success());
+    response
+}
+
 /// Runs `requests` calls of `call`, at most `concurrency` at once, on this thread; the thread's
 /// CPU time per call.
 async fn per_request<F, Fut>(concurrency: usize, requests: usize, call: F) -> Duration
@@ -120,14 +135,7 @@ fn main() {
             let url = url.clone();
             let body = body.clone();
             async move {
-                let response = raw
-                    .post(&url)
-                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(response.status().is_success());
+                let response = post(&raw, &url, body, None).await;
                 assert!(!response.bytes().await.unwrap().is_empty());
             }
         };
@@ -144,14 +152,7 @@ fn main() {
             async move {
                 eftpay::OutgoingMessage::validate(&order).unwrap();
                 let fields = OutgoingFields::of(&order, &Envelope { user_confirm_key: USER_KEY, time: &time });
-                let response = raw
-                    .post(&url)
-                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                    .body(fields.signed_json(&credentials.secret))
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(response.status().is_success());
+                let response = post(&raw, &url, fields.signed_json(&credentials.secret), None).await;
                 let reply = response.bytes().await.unwrap();
                 let verified = eftpay::verify::verify_json::<eftpay::PlaceOrderResponse>(
                     std::str::from_utf8(&reply).unwrap(),
@@ -167,15 +168,7 @@ fn main() {
             let url = url.clone();
             let body = body.clone();
             async move {
-                let response = raw
-                    .post(&url)
-                    .timeout(Duration::from_secs(30))
-                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(response.status().is_success());
+                let response = post(&raw, &url, body, Some(TIMEOUT)).await;
                 assert!(!response.bytes().await.unwrap().is_empty());
             }
         };
@@ -230,15 +223,7 @@ fn main() {
                 let url = url.clone();
                 let body = body.clone();
                 async move {
-                    let mut response = raw
-                        .post(&url)
-                        .timeout(Duration::from_secs(30))
-                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(response.status().is_success());
+                    let mut response = post(&raw, &url, body, Some(TIMEOUT)).await;
                     let mut read = Vec::with_capacity(usize::try_from(response.content_length().unwrap()).unwrap());
                     while let Some(chunk) = response.chunk().await.unwrap() {
                         read.extend_from_slice(&chunk);
