@@ -183,23 +183,15 @@ impl<'b> Scanner<'b> {
     fn value_into(&mut self, name: &str, collector: &mut Collector) -> Result<(), Stop> {
         let value = match self.peek() {
             Some(b'"') => ReceivedValue::Text(self.string()?.into_owned()),
-            _ => self.value()?,
+            Some(b'n') => self.word("null", ReceivedValue::Null)?,
+            Some(b't') => self.word("true", ReceivedValue::Bool(true))?,
+            Some(b'f') => self.word("false", ReceivedValue::Bool(false))?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b'{' | b'[') => self.nested()?,
+            _ => return Err(self.syntax("expected a value")),
         };
         collector.push(name, value);
         Ok(())
-    }
-
-    /// The value starting at the next byte.
-    fn value(&mut self) -> Result<ReceivedValue, Stop> {
-        match self.peek() {
-            Some(b'"') => Ok(ReceivedValue::Text(self.string()?.into_owned())),
-            Some(b'n') => self.word("null", ReceivedValue::Null),
-            Some(b't') => self.word("true", ReceivedValue::Bool(true)),
-            Some(b'f') => self.word("false", ReceivedValue::Bool(false)),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b'{' | b'[') => self.nested(),
-            _ => Err(self.syntax("expected a value")),
-        }
     }
 
     fn word(&mut self, word: &str, value: ReceivedValue) -> Result<ReceivedValue, Stop> {
